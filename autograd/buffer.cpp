@@ -1,0 +1,68 @@
+// buffer.cpp — the caching allocator behind Buffer: exact-size free lists per device.
+#include "autograd/buffer.h"
+
+#include <map>
+#include <mutex>
+#include <vector>
+
+namespace nasflat {
+namespace {
+
+constexpr size_t kGranule = 256;  // every block is a multiple of this; keeps CUDA loads aligned
+
+struct Cache {
+    std::mutex mutex;
+    std::map<size_t, std::vector<void*>> free_blocks[2];  // per Device
+};
+
+Cache& cache() {
+    // Leaked on purpose: buffers held by static objects may be destroyed after this cache.
+    static Cache* c = new Cache();
+    return *c;
+}
+
+size_t round_up(size_t bytes) { return (bytes + kGranule - 1) / kGranule * kGranule; }
+
+}  // namespace
+
+std::shared_ptr<Buffer> Buffer::make(size_t bytes, Device device) {
+    size_t rounded = round_up(bytes == 0 ? 1 : bytes);
+    void* p = nullptr;
+    {
+        Cache& c = cache();
+        std::lock_guard<std::mutex> lock(c.mutex);
+        auto& lists = c.free_blocks[static_cast<int>(device)];
+        auto it = lists.find(rounded);
+        if (it != lists.end() && !it->second.empty()) {
+            p = it->second.back();
+            it->second.pop_back();
+        }
+    }
+    if (p == nullptr) p = kernels::raw_alloc(device, rounded);
+    return std::shared_ptr<Buffer>(new Buffer(p, rounded, device));
+}
+
+std::shared_ptr<Buffer> Buffer::zeros(size_t bytes, Device device) {
+    auto b = make(bytes, device);
+    kernels::raw_zero(device, b->data(), b->bytes());
+    return b;
+}
+
+Buffer::~Buffer() {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    c.free_blocks[static_cast<int>(device_)][bytes_].push_back(data_);
+}
+
+void Buffer::release_cache() {
+    Cache& c = cache();
+    std::lock_guard<std::mutex> lock(c.mutex);
+    for (int d = 0; d < 2; ++d) {
+        for (auto& [size, blocks] : c.free_blocks[d]) {
+            for (void* p : blocks) kernels::raw_free(static_cast<Device>(d), p);
+            blocks.clear();
+        }
+    }
+}
+
+}  // namespace nasflat

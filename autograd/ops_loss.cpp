@@ -1,0 +1,48 @@
+// ops_loss.cpp — the training losses: pairwise hinge ranking loss and mean squared error.
+// Dims: n scores, P pairs. The loss value lives on the scores' device as a (1) tensor.
+#include "autograd/ops.h"
+#include "kernels/check.h"
+
+namespace nasflat {
+
+// forward:  L = (1/P) sum_k max(0, margin - t_k (s_i - s_j))
+// backward: ds_i += -t_k [active_k] dL / P, ds_j -= the same (gathered per score, no atomics)
+Tensor pair_hinge_loss(const Tensor& scores, const PairList& pairs, float margin) {
+    NASFLAT_CHECK(scores.numel() == pairs.num_scores(), "pair_hinge_loss: the pairs index ",
+                  pairs.num_scores(), " scores but scores is ", shape_str(scores.shape()));
+    NASFLAT_CHECK(pairs.device() == scores.device(), "pair_hinge_loss: pairs on ",
+                  device_name(pairs.device()), ", scores on ", device_name(scores.device()));
+    Tensor out = Tensor::empty({1}, scores.device());
+    const int64_t P = pairs.size();
+    kernels_for(scores).pair_hinge_forward(out.data(), scores.data(), pairs.pi(), pairs.pj(),
+                                           pairs.sign(), P, margin);
+    if (any_requires_grad({&scores})) {
+        attach_node(out, "pair_hinge_loss", {&scores}, [scores, pairs, P, margin](TensorImpl& o) {
+            Tensor work = Tensor::empty({P}, scores.device());
+            kernels_for(scores).pair_hinge_backward(scores.impl()->ensure_grad(), o.grad_ptr(),
+                                                    scores.data(), pairs.pi(), pairs.pj(),
+                                                    pairs.sign(), P, margin, pairs.by_score(),
+                                                    work.data());
+        });
+    }
+    return out;
+}
+
+// forward: L = mean (pred - target)^2;  backward: dpred += 2 (pred - target) dL / n
+Tensor mse_loss(const Tensor& pred, const Tensor& target) {
+    check_same_device("mse_loss", {&pred, &target});
+    NASFLAT_CHECK(pred.numel() == target.numel(), "mse_loss: pred ", shape_str(pred.shape()),
+                  " and target ", shape_str(target.shape()), " differ in size");
+    Tensor out = Tensor::empty({1}, pred.device());
+    const int64_t n = pred.numel();
+    kernels_for(pred).mse_forward(out.data(), pred.data(), target.data(), n);
+    if (any_requires_grad({&pred})) {
+        attach_node(out, "mse_loss", {&pred}, [pred, target, n](TensorImpl& o) {
+            kernels_for(pred).mse_backward(pred.impl()->ensure_grad(), o.grad_ptr(), pred.data(),
+                                           target.data(), n);
+        });
+    }
+    return out;
+}
+
+}  // namespace nasflat

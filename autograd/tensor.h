@@ -1,0 +1,137 @@
+// tensor.h — float32 tensors with a device tag, and the reverse-mode autograd engine.
+// A Tensor is a shared handle to a TensorImpl: a contiguous row-major block (a Buffer plus an
+// offset, so parameters can live inside one big buffer), its shape, an optional gradient of the
+// same shape, and — for results of differentiable ops — the Node that computed it.
+// backward() orders the graph topologically from the root and runs every Node's backward
+// closure in reverse order; closures accumulate (+=) into their inputs' gradients.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "autograd/buffer.h"
+#include "kernels/kernels.h"
+
+namespace nasflat {
+
+using Shape = std::vector<int64_t>;
+std::string shape_str(const Shape& s);
+int64_t shape_numel(const Shape& s);
+
+struct TensorImpl;
+
+// One recorded op: the inputs it may send gradient to and how.
+struct Node {
+    const char* name = "";
+    std::vector<std::shared_ptr<TensorImpl>> inputs;
+    // Reads out.grad, accumulates into the inputs' grads (allocating them on first use).
+    std::function<void(TensorImpl& out)> backward;
+};
+
+struct TensorImpl {
+    Shape shape;
+    Device device = Device::CPU;
+    BufferPtr data;
+    size_t data_offset = 0;  // in floats
+    BufferPtr grad;          // null until a gradient arrives
+    size_t grad_offset = 0;
+    bool requires_grad = false;
+    std::shared_ptr<Node> grad_fn;  // null for leaves
+
+    int64_t numel() const { return shape_numel(shape); }
+    float* data_ptr() const { return static_cast<float*>(data->data()) + data_offset; }
+    float* grad_ptr() const {
+        return grad ? static_cast<float*>(grad->data()) + grad_offset : nullptr;
+    }
+    // Allocates a zero gradient if there is none yet; returns its pointer.
+    float* ensure_grad();
+};
+
+class Tensor {
+public:
+    Tensor() = default;
+    explicit Tensor(std::shared_ptr<TensorImpl> impl) : impl_(std::move(impl)) {}
+
+    // Uninitialised / zero / constant tensors and copies from host data.
+    static Tensor empty(const Shape& shape, Device device = Device::CPU);
+    static Tensor zeros(const Shape& shape, Device device = Device::CPU);
+    static Tensor full(const Shape& shape, float value, Device device = Device::CPU);
+    static Tensor from_vector(const std::vector<float>& values, const Shape& shape,
+                              Device device = Device::CPU);
+
+    bool defined() const { return impl_ != nullptr; }
+    const Shape& shape() const { return impl_->shape; }
+    int64_t dim(int i) const;  // negative i counts from the end
+    int ndim() const { return static_cast<int>(impl_->shape.size()); }
+    int64_t numel() const { return impl_->numel(); }
+    Device device() const { return impl_->device; }
+    float* data() const { return impl_->data_ptr(); }
+    float* grad_data() const { return impl_->grad_ptr(); }
+    bool has_grad() const { return impl_->grad != nullptr; }
+    bool requires_grad() const { return impl_->requires_grad; }
+    Tensor& set_requires_grad(bool value);
+    TensorImpl* impl() const { return impl_.get(); }
+    const std::shared_ptr<TensorImpl>& impl_ptr() const { return impl_; }
+
+    // Host copies of the values / gradient (synchronises with the device).
+    std::vector<float> to_vector() const;
+    std::vector<float> grad_to_vector() const;
+    float item() const;  // the single value of a 1-element tensor
+    // A copy on another device, cut from the graph.
+    Tensor to(Device device) const;
+    // Same values, no graph, no gradient (shares memory).
+    Tensor detach() const;
+    // Overwrites the values from host data of the same size.
+    void copy_from(const std::vector<float>& values);
+
+    // Runs reverse-mode differentiation from this scalar (seed gradient 1).
+    void backward() const;
+    // Clears this tensor's gradient to zero (keeps the memory).
+    void zero_grad() const;
+
+private:
+    std::shared_ptr<TensorImpl> impl_;
+};
+
+// --- grad mode ---------------------------------------------------------------------------------
+bool grad_enabled();
+// While alive, ops record no graph (inference). Nests.
+class NoGradGuard {
+public:
+    NoGradGuard();
+    ~NoGradGuard();
+    NoGradGuard(const NoGradGuard&) = delete;
+    NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+private:
+    bool previous_;
+};
+
+// --- kernel dispatch ---------------------------------------------------------------------------
+// CPU tensors run on the CPU backend chosen here (CpuFast by default; tests compare with
+// CpuReference); CUDA tensors always run on the CUDA table.
+void set_cpu_backend(kernels::Backend b);
+kernels::Backend cpu_backend();
+const kernels::KernelTable& kernels_for(Device d);
+inline const kernels::KernelTable& kernels_for(const Tensor& t) { return kernels_for(t.device()); }
+
+class CpuBackendGuard {
+public:
+    explicit CpuBackendGuard(kernels::Backend b) : previous_(cpu_backend()) { set_cpu_backend(b); }
+    ~CpuBackendGuard() { set_cpu_backend(previous_); }
+
+private:
+    kernels::Backend previous_;
+};
+
+// --- op plumbing (used by the op files) --------------------------------------------------------
+// True when an op on these inputs must record a Node.
+bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
+// Records `backward` as the grad_fn of `out`; inputs not requiring grad are dropped.
+void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
+                 std::function<void(TensorImpl& out)> backward);
+
+}  // namespace nasflat

@@ -1,0 +1,106 @@
+// dense.cpp — CPU reference kernels for memory, GEMM and elementwise ops (plain loops: the spec).
+// Dims: M,N,K GEMM sizes (row-major), n elements, nb elements of a broadcast operand.
+// Fast GEMM: gemm_fast.cpp (Eigen). CUDA twins: dense.cu.
+#include <cmath>
+
+#include "kernels/cpu_kernels.h"
+
+namespace nasflat::kernels {
+
+void fill_cpu(float* out, int64_t n, float value) {
+    for (int64_t i = 0; i < n; ++i) out[i] = value;
+}
+
+void copy_cpu(float* out, const float* x, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) out[i] = x[i];
+}
+
+void add_scaled_cpu(float* out, const float* x, int64_t n, float alpha) {
+    for (int64_t i = 0; i < n; ++i) out[i] += alpha * x[i];
+}
+
+// C_b = alpha op(A_b) op(B_b) + beta C_b. Accumulates in double so the oracle is tighter than
+// any fast version it judges. beta == 0 ignores C's old contents (even NaN), like BLAS.
+void gemm_cpu(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+              float alpha, const float* A, int64_t stride_a, const float* B, int64_t stride_b,
+              float beta, float* C, int64_t stride_c) {
+    for (int64_t b = 0; b < batch; ++b) {
+        const float* a = A + b * stride_a;
+        const float* bm = B + b * stride_b;
+        float* c = C + b * stride_c;
+        for (int64_t i = 0; i < M; ++i) {
+            for (int64_t j = 0; j < N; ++j) {
+                double acc = 0.0;
+                for (int64_t k = 0; k < K; ++k) {
+                    float av = trans_a ? a[k * M + i] : a[i * K + k];
+                    float bv = trans_b ? bm[j * K + k] : bm[k * N + j];
+                    acc += static_cast<double>(av) * bv;
+                }
+                float old = beta == 0.0f ? 0.0f : beta * c[i * N + j];
+                c[i * N + j] = static_cast<float>(alpha * acc) + old;
+            }
+        }
+    }
+}
+
+// forward:  relu(x) = max(x, 0); leaky(x) = x > 0 ? x : alpha x; sigmoid(x) = 1 / (1 + e^-x)
+void unary_forward_cpu(UnaryOp op, float* out, const float* x, int64_t n, float alpha) {
+    for (int64_t i = 0; i < n; ++i) {
+        float v = x[i];
+        switch (op) {
+            case UnaryOp::Relu: out[i] = v > 0.0f ? v : 0.0f; break;
+            case UnaryOp::LeakyRelu: out[i] = v > 0.0f ? v : alpha * v; break;
+            case UnaryOp::Sigmoid: out[i] = 1.0f / (1.0f + std::exp(-v)); break;
+        }
+    }
+}
+
+// backward: relu' = [x > 0]; leaky' = x > 0 ? 1 : alpha; sigmoid' = y (1 - y)
+void unary_backward_cpu(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
+                        int64_t n, float alpha) {
+    for (int64_t i = 0; i < n; ++i) {
+        switch (op) {
+            case UnaryOp::Relu: dx[i] += x[i] > 0.0f ? dout[i] : 0.0f; break;
+            case UnaryOp::LeakyRelu: dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i]; break;
+            case UnaryOp::Sigmoid: dx[i] += dout[i] * y[i] * (1.0f - y[i]); break;
+        }
+    }
+}
+
+void binary_forward_cpu(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
+                        int64_t nb) {
+    for (int64_t i = 0; i < n; ++i) {
+        float bv = b[i % nb];
+        switch (op) {
+            case BinaryOp::Add: out[i] = a[i] + bv; break;
+            case BinaryOp::Sub: out[i] = a[i] - bv; break;
+            case BinaryOp::Mul: out[i] = a[i] * bv; break;
+        }
+    }
+}
+
+// backward: add: da += g, db += g; sub: da += g, db -= g; mul: da += g b, db += g a.
+// db sums over every i that maps onto the same j = i % nb (in increasing i: deterministic).
+void binary_backward_cpu(BinaryOp op, float* da, float* db, const float* dout, const float* a,
+                         const float* b, int64_t n, int64_t nb) {
+    for (int64_t i = 0; i < n; ++i) {
+        int64_t j = i % nb;
+        float g = dout[i];
+        switch (op) {
+            case BinaryOp::Add:
+                if (da) da[i] += g;
+                if (db) db[j] += g;
+                break;
+            case BinaryOp::Sub:
+                if (da) da[i] += g;
+                if (db) db[j] -= g;
+                break;
+            case BinaryOp::Mul:
+                if (da) da[i] += g * b[j];
+                if (db) db[j] += g * a[i];
+                break;
+        }
+    }
+}
+
+}  // namespace nasflat::kernels

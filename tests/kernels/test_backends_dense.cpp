@@ -1,0 +1,156 @@
+// test_backends_dense.cpp — every dense/elementwise/layout kernel of the fast backends (CPU fast,
+// CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
+#include "tests/kernels/backend_fixture.h"
+
+namespace nasflat::testing {
+namespace {
+
+using kernels::BinaryOp;
+using kernels::UnaryOp;
+
+class DenseKernels : public BackendTest {};
+
+TEST_P(DenseKernels, GemmMatchesReference) {
+    Rng rng(1);
+    struct Case { int64_t batch, M, N, K; };
+    const Case cases[] = {{1, 1, 1, 1},   {1, 7, 13, 5},  {2, 33, 17, 65}, {1, 128, 96, 48},
+                          {3, 9, 130, 31}, {1, 0, 5, 3},  {1, 5, 0, 3},    {2, 5, 3, 0}};
+    for (const Case& c : cases) {
+        for (int ta = 0; ta < 2; ++ta) {
+            for (int tb = 0; tb < 2; ++tb) {
+                for (float beta : {0.0f, 0.5f}) {
+                    auto a = random_values(rng, c.batch * c.M * c.K);
+                    auto b = random_values(rng, c.batch * c.K * c.N);
+                    auto cc = random_values(rng, c.batch * c.M * c.N);
+                    std::vector<float> want = cc;
+                    ref().gemm(c.batch, ta, tb, c.M, c.N, c.K, 0.75f, a.data(), c.M * c.K,
+                               b.data(), c.K * c.N, beta, want.data(), c.M * c.N);
+                    DFloat da(a, device()), db(b, device()), dc(cc, device());
+                    fast().gemm(c.batch, ta, tb, c.M, c.N, c.K, 0.75f, da.data(), c.M * c.K,
+                                db.data(), c.K * c.N, beta, dc.data(), c.M * c.N);
+                    expect_close(dc.host(), want, 1e-4f * (1 + c.K), 1e-4f,
+                                 "gemm M" + std::to_string(c.M) + " N" + std::to_string(c.N) +
+                                     " K" + std::to_string(c.K) + " ta" + std::to_string(ta) +
+                                     " tb" + std::to_string(tb));
+                }
+            }
+        }
+    }
+}
+
+TEST_P(DenseKernels, MemoryOps) {
+    Rng rng(2);
+    for (int64_t n : {0, 1, 1027}) {
+        auto x = random_values(rng, n), y = random_values(rng, n);
+        DFloat dx(x, device()), dy(y, device());
+        fast().add_scaled(dy.data(), dx.data(), n, -0.5f);
+        auto want = y;
+        ref().add_scaled(want.data(), x.data(), n, -0.5f);
+        expect_close(dy.host(), want, 1e-6f, 1e-6f, "add_scaled");
+        fast().copy(dy.data(), dx.data(), n);
+        expect_close(dy.host(), x, 0, 0, "copy");
+        fast().fill(dy.data(), n, 3.5f);
+        expect_close(dy.host(), std::vector<float>(n, 3.5f), 0, 0, "fill");
+    }
+}
+
+TEST_P(DenseKernels, UnaryForwardBackward) {
+    Rng rng(3);
+    for (UnaryOp op : {UnaryOp::Relu, UnaryOp::LeakyRelu, UnaryOp::Sigmoid}) {
+        for (int64_t n : {0, 1, 1000, 1027}) {
+            auto x = random_values(rng, n, -4, 4), g = random_values(rng, n),
+                 dx0 = random_values(rng, n);
+            std::vector<float> y(n), dx = dx0;
+            ref().unary_forward(op, y.data(), x.data(), n, 0.01f);
+            ref().unary_backward(op, dx.data(), g.data(), x.data(), y.data(), n, 0.01f);
+            DFloat dX(x, device()), dY(std::vector<float>(n, NAN), device()), dG(g, device()),
+                dDX(dx0, device());
+            fast().unary_forward(op, dY.data(), dX.data(), n, 0.01f);
+            fast().unary_backward(op, dDX.data(), dG.data(), dX.data(), dY.data(), n, 0.01f);
+            expect_close(dY.host(), y, 1e-6f, 1e-5f, "unary forward");
+            expect_close(dDX.host(), dx, 1e-6f, 1e-5f, "unary backward");
+        }
+    }
+}
+
+TEST_P(DenseKernels, BinaryForwardBackwardWithBroadcast) {
+    Rng rng(4);
+    for (BinaryOp op : {BinaryOp::Add, BinaryOp::Sub, BinaryOp::Mul}) {
+        for (auto [n, nb] : std::vector<std::pair<int64_t, int64_t>>{
+                 {0, 1}, {1, 1}, {12, 12}, {1040, 130}, {4096 * 3, 3}, {999, 1}}) {
+            auto a = random_values(rng, n), b = random_values(rng, nb), g = random_values(rng, n);
+            auto da0 = random_values(rng, n), db0 = random_values(rng, nb);
+            std::vector<float> out(n), da = da0, db = db0;
+            ref().binary_forward(op, out.data(), a.data(), b.data(), n, nb);
+            ref().binary_backward(op, da.data(), db.data(), g.data(), a.data(), b.data(), n, nb);
+            DFloat dA(a, device()), dB(b, device()), dOut(std::vector<float>(n, NAN), device()),
+                dG(g, device()), dDA(da0, device()), dDB(db0, device());
+            fast().binary_forward(op, dOut.data(), dA.data(), dB.data(), n, nb);
+            fast().binary_backward(op, dDA.data(), dDB.data(), dG.data(), dA.data(), dB.data(), n,
+                                   nb);
+            expect_close(dOut.host(), out, 1e-6f, 1e-6f, "binary forward");
+            expect_close(dDA.host(), da, 1e-5f, 1e-5f, "binary backward da");
+            expect_close(dDB.host(), db, 1e-3f, 1e-4f, "binary backward db (reduction)");
+            // Null gradient pointers are allowed.
+            fast().binary_backward(op, nullptr, dDB.data(), dG.data(), dA.data(), dB.data(), n, nb);
+        }
+    }
+}
+
+TEST_P(DenseKernels, ReduceBroadcastAndCopyBlock) {
+    Rng rng(5);
+    for (auto [outer, len, inner] : std::vector<std::array<int64_t, 3>>{
+             {1, 1, 1}, {3, 0, 4}, {2, 5, 1}, {7, 8, 130}, {1, 300, 3}}) {
+        int64_t n = outer * len * inner;
+        auto x = random_values(rng, n), g = random_values(rng, outer * inner);
+        auto dx0 = random_values(rng, n);
+        std::vector<float> out(outer * inner), dx = dx0;
+        ref().reduce_sum(out.data(), x.data(), outer, len, inner);
+        ref().broadcast_add(dx.data(), g.data(), outer, len, inner, 0.25f);
+        DFloat dX(x, device()), dOut(std::vector<float>(outer * inner, NAN), device()),
+            dG(g, device()), dDX(dx0, device());
+        fast().reduce_sum(dOut.data(), dX.data(), outer, len, inner);
+        fast().broadcast_add(dDX.data(), dG.data(), outer, len, inner, 0.25f);
+        expect_close(dOut.host(), out, 1e-4f, 1e-5f, "reduce_sum");
+        expect_close(dDX.host(), dx, 1e-6f, 1e-6f, "broadcast_add");
+
+        // copy x[:, 1:len, :] into out2[:, 2:len+1, :] of width len + 3
+        if (len < 1) continue;
+        int64_t out_len = len + 3;
+        auto o0 = random_values(rng, outer * out_len * inner);
+        for (bool acc : {false, true}) {
+            auto want = o0;
+            ref().copy_block(want.data(), out_len, 2, x.data(), len, 1, len - 1, outer, inner, acc);
+            DFloat dO(o0, device());
+            fast().copy_block(dO.data(), out_len, 2, dX.data(), len, 1, len - 1, outer, inner, acc);
+            expect_close(dO.host(), want, 1e-6f, 1e-6f, "copy_block");
+        }
+    }
+}
+
+TEST_P(DenseKernels, GatherRowsWithRepeatsAndUnusedRows) {
+    Rng rng(6);
+    for (auto [rows, n, F] : std::vector<std::array<int64_t, 3>>{
+             {1, 1, 1}, {7, 0, 4}, {7, 1000, 40}, {128, 4096, 8}, {3, 17, 130}}) {
+        std::vector<int32_t> idx(n);
+        for (auto& v : idx) v = static_cast<int32_t>(rng.below(rows > 1 ? rows - 1 : 1));  // last row unused
+        auto x = random_values(rng, rows * F), g = random_values(rng, n * F);
+        auto dx0 = random_values(rng, rows * F);
+        IndexMap host_map = IndexMap::make(idx, static_cast<int32_t>(rows), Device::CPU);
+        std::vector<float> out(n * F), dx = dx0;
+        ref().gather_rows_forward(out.data(), x.data(), host_map.idx(), n, F);
+        ref().gather_rows_backward(dx.data(), g.data(), host_map.inverse(), F);
+        IndexMap map = IndexMap::make(idx, static_cast<int32_t>(rows), device());
+        DFloat dX(x, device()), dOut(std::vector<float>(n * F, NAN), device()), dG(g, device()),
+            dDX(dx0, device());
+        fast().gather_rows_forward(dOut.data(), dX.data(), map.idx(), n, F);
+        fast().gather_rows_backward(dDX.data(), dG.data(), map.inverse(), F);
+        expect_close(dOut.host(), out, 0, 0, "gather forward");
+        expect_close(dDX.host(), dx, 1e-4f, 1e-5f, "gather backward");
+    }
+}
+
+NASFLAT_INSTANTIATE_BACKENDS(DenseKernels);
+
+}  // namespace
+}  // namespace nasflat::testing

@@ -1,0 +1,134 @@
+// test_backends_graph.cpp — normalisation and message-passing kernels of the fast backends
+// against the CPU reference: softmax, layer norm, segment readout, SpMM (forward and reverse
+// CSR), SDDMM and edge softmax, on batches with empty graphs, 1-node graphs, isolated nodes and
+// in-degree > 32.
+#include "tests/kernels/backend_fixture.h"
+
+namespace nasflat::testing {
+namespace {
+
+class GraphKernels : public BackendTest {};
+
+TEST_P(GraphKernels, SoftmaxOverAnyDim) {
+    Rng rng(11);
+    for (auto [outer, len, inner] : std::vector<std::array<int64_t, 3>>{
+             {1, 1, 1}, {4, 8, 1}, {3, 5, 7}, {64, 22, 1}, {2, 130, 3}, {0, 4, 2}}) {
+        int64_t n = outer * len * inner;
+        auto x = random_values(rng, n, -5, 5), g = random_values(rng, n), dx0 = random_values(rng, n);
+        std::vector<float> y(n), dx = dx0;
+        ref().softmax_forward(y.data(), x.data(), outer, len, inner);
+        ref().softmax_backward(dx.data(), g.data(), y.data(), outer, len, inner);
+        DFloat dX(x, device()), dY(std::vector<float>(n, NAN), device()), dG(g, device()),
+            dDX(dx0, device());
+        fast().softmax_forward(dY.data(), dX.data(), outer, len, inner);
+        fast().softmax_backward(dDX.data(), dG.data(), dY.data(), outer, len, inner);
+        expect_close(dY.host(), y, 1e-6f, 1e-5f, "softmax forward");
+        expect_close(dDX.host(), dx, 1e-6f, 1e-4f, "softmax backward");
+    }
+}
+
+TEST_P(GraphKernels, LayerNorm) {
+    Rng rng(12);
+    for (auto [rows, cols] : std::vector<std::pair<int64_t, int64_t>>{
+             {1, 1}, {5, 7}, {1024, 128}, {33, 130}, {0, 16}}) {
+        int64_t n = rows * cols;
+        auto x = random_values(rng, n, -3, 3), gamma = random_values(rng, cols),
+             beta = random_values(rng, cols), g = random_values(rng, n);
+        auto dx0 = random_values(rng, n), dg0 = random_values(rng, cols), db0 = random_values(rng, cols);
+        std::vector<float> y(n), mu(rows), rs(rows), dx = dx0, dg = dg0, db = db0;
+        ref().layer_norm_forward(y.data(), mu.data(), rs.data(), x.data(), gamma.data(),
+                                 beta.data(), rows, cols, 1e-5f);
+        ref().layer_norm_backward(dx.data(), dg.data(), db.data(), g.data(), x.data(), mu.data(),
+                                  rs.data(), gamma.data(), rows, cols);
+        DFloat dX(x, device()), dGa(gamma, device()), dBe(beta, device()), dG(g, device()),
+            dY(std::vector<float>(n, NAN), device()), dMu(std::vector<float>(rows), device()),
+            dRs(std::vector<float>(rows), device()), dDX(dx0, device()), dDG(dg0, device()),
+            dDB(db0, device());
+        fast().layer_norm_forward(dY.data(), dMu.data(), dRs.data(), dX.data(), dGa.data(),
+                                  dBe.data(), rows, cols, 1e-5f);
+        fast().layer_norm_backward(dDX.data(), dDG.data(), dDB.data(), dG.data(), dX.data(),
+                                   dMu.data(), dRs.data(), dGa.data(), rows, cols);
+        // cols == 1: xhat is 0 and rstd = 1/sqrt(eps) is huge, so only the forward is compared.
+        expect_close(dY.host(), y, 1e-4f, 1e-4f, "layer_norm forward");
+        if (cols > 1) expect_close(dDX.host(), dx, 1e-4f, 1e-3f, "layer_norm dx");
+        expect_close(dDG.host(), dg, 1e-3f, 1e-4f, "layer_norm dgamma");
+        expect_close(dDB.host(), db, 1e-3f, 1e-4f, "layer_norm dbeta");
+    }
+}
+
+// Sizes: an empty graph, 1-node graphs, NB201-sized, FBNet-sized and a 40-node dense graph.
+const std::vector<int> kSizes = {1, 0, 8, 22, 40, 1, 8, 3};
+
+TEST_P(GraphKernels, SegmentSum) {
+    Rng rng(13);
+    RandomGraphs graphs = random_graphs(rng, kSizes, 0.3);
+    const int64_t G = static_cast<int64_t>(kSizes.size()), N = graphs.num_nodes;
+    for (int64_t F : {1, 40, 128, 130}) {
+        for (bool weighted : {false, true}) {
+            auto x = random_values(rng, N * F), w = random_values(rng, N), g = random_values(rng, G * F);
+            auto dx0 = random_values(rng, N * F);
+            std::vector<float> out(G * F), dx = dx0;
+            const float* wp = weighted ? w.data() : nullptr;
+            ref().segment_sum_forward(out.data(), x.data(), graphs.seg_ptr.data(), wp, G, F);
+            ref().segment_sum_backward(dx.data(), g.data(), graphs.seg_ptr.data(), wp, G, F);
+            DFloat dX(x, device()), dW(w, device()), dG(g, device()), dDX(dx0, device()),
+                dOut(std::vector<float>(G * F, NAN), device());
+            DInt dSeg(graphs.seg_ptr, device());
+            float* dwp = weighted ? dW.data() : nullptr;
+            fast().segment_sum_forward(dOut.data(), dX.data(), dSeg.data(), dwp, G, F);
+            fast().segment_sum_backward(dDX.data(), dG.data(), dSeg.data(), dwp, G, F);
+            expect_close(dOut.host(), out, 1e-5f, 1e-5f, "segment_sum forward");
+            expect_close(dDX.host(), dx, 1e-6f, 1e-6f, "segment_sum backward");
+        }
+    }
+}
+
+TEST_P(GraphKernels, SpmmSddmmEdgeSoftmax) {
+    Rng rng(14);
+    for (double density : {0.0, 0.3, 1.0}) {
+        RandomGraphs graphs = random_graphs(rng, kSizes, density);
+        const int32_t N = graphs.num_nodes;
+        Csr host_csr = Csr::from_pairs(N, N, graphs.rows, graphs.cols, Device::CPU);
+        Csr csr = Csr::from_pairs(N, N, graphs.rows, graphs.cols, device());
+        const int64_t E = host_csr.num_edges();
+        for (int64_t F : {1, 8, 128, 130}) {
+            auto x = random_values(rng, N * F), val = random_values(rng, E),
+                 o0 = random_values(rng, N * F), y0 = random_values(rng, E);
+            DFloat dX(x, device()), dVal(val, device());
+            for (bool with_val : {false, true}) {
+                for (bool acc : {false, true}) {
+                    for (bool reverse : {false, true}) {
+                        auto want = o0;
+                        kernels::CsrView hv = reverse ? host_csr.reverse() : host_csr.forward();
+                        kernels::CsrView dv = reverse ? csr.reverse() : csr.forward();
+                        ref().spmm(want.data(), hv, with_val ? val.data() : nullptr, x.data(), F, acc);
+                        DFloat dO(o0, device());
+                        fast().spmm(dO.data(), dv, with_val ? dVal.data() : nullptr, dX.data(), F, acc);
+                        expect_close(dO.host(), want, 1e-4f, 1e-5f,
+                                     "spmm F" + std::to_string(F) + (reverse ? " reverse" : ""));
+                    }
+                }
+            }
+            auto b = random_values(rng, N * F);
+            std::vector<float> s(E);
+            ref().sddmm(s.data(), host_csr.forward(), x.data(), b.data(), F);
+            DFloat dB(b, device()), dS(std::vector<float>(E, NAN), device());
+            fast().sddmm(dS.data(), csr.forward(), dX.data(), dB.data(), F);
+            expect_close(dS.host(), s, 1e-4f, 1e-4f, "sddmm F" + std::to_string(F));
+
+            std::vector<float> y(y0), ds(y0);
+            ref().edge_softmax_forward(y.data(), host_csr.forward(), s.data());
+            ref().edge_softmax_backward(ds.data(), host_csr.forward(), y.data(), val.data());
+            DFloat dY(y0, device()), dDS(y0, device());
+            fast().edge_softmax_forward(dY.data(), csr.forward(), dS.data());
+            fast().edge_softmax_backward(dDS.data(), csr.forward(), dY.data(), dVal.data());
+            expect_close(dY.host(), y, 1e-5f, 1e-4f, "edge_softmax forward");
+            expect_close(dDS.host(), ds, 1e-5f, 1e-4f, "edge_softmax backward");
+        }
+    }
+}
+
+NASFLAT_INSTANTIATE_BACKENDS(GraphKernels);
+
+}  // namespace
+}  // namespace nasflat::testing
