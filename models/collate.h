@@ -1,0 +1,49 @@
+// collate.h — turns a list of architecture graphs (+ the device each is scored for) into one
+// block-diagonal batch for the predictor: node index maps, the predecessor CSR for graph-flow
+// message passing, the attention CSR, readout weights. Validated here, trusted by the kernels.
+// Dims: G graphs, N nodes (all graphs), E edges, D supplementary-encoding width.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "autograd/index.h"
+#include "autograd/tensor.h"
+#include "models/config.h"
+
+namespace nasflat::models {
+
+// One architecture as the predictor sees it. Node 0 is the input, node num_nodes-1 the output;
+// ops[i] indexes the op table (values of the first and last node are ignored). edges are
+// (from, to): the spec's a[from][to] = 1.
+struct ArchGraph {
+    int num_nodes = 0;
+    std::vector<int32_t> ops;
+    std::vector<std::pair<int, int>> edges;
+};
+
+struct ModelBatch {
+    int32_t num_graphs = 0;
+    int32_t num_nodes = 0;
+    Device device = Device::CPU;
+    IntArray seg_ptr;        // (G + 1) node offsets
+    Csr pred;                // (N x N) row i lists the predecessors of i
+    Csr attention;           // (N x N) reference: all nodes of i's graph; fixed: preds + self
+    Tensor attention_mask;   // (E_att) reference: 1 on predecessor edges, else 0; fixed: undefined
+    IndexMap op_rows;        // (N) -> op table rows; op_vocab = input (zero), op_vocab+1 = output
+    IndexMap hw_rows;        // (N) -> device table rows, same two extra rows
+    IndexMap node_type;      // (N) -> 0 input node, 1 any other node
+    IndexMap output_nodes;   // (G) -> the output node of each graph
+    IndexMap node_graph;     // (N) -> its graph
+    IndexMap graph_device;   // (G) -> device row
+    Tensor readout_weight;   // (N) 1/count over the nodes read out, 0 elsewhere
+    Tensor supp;             // (G, D) or undefined
+};
+
+// `supp` is (G, supp_dim) row-major or null when supp_dim == 0.
+ModelBatch collate(const std::vector<const ArchGraph*>& graphs,
+                   const std::vector<int32_t>& devices, const float* supp, int supp_dim,
+                   const ModelConfig& config, Device device);
+
+}  // namespace nasflat::models

@@ -1,0 +1,89 @@
+// layers.h — the building blocks of the NASFLAT predictor, built from autograd ops.
+// Dims: N nodes, G graphs, I in-features, O out-features, C gate width (48).
+//   GraphFlowLayer (DGF):  S = H W;  out_i = sigmoid(W_g e_i + b_g) * sum_{j in pred(i)} S_j + S_i + b
+//   AttentionLayer (GAT):  K = H W_k; s_il = leaky(sum_m a_m K_im K_lm / sqrt(O)) [* mask_il];
+//                          alpha = softmax over i's attention row; out_i = LN(sigmoid(gate) * sum alpha K)
+//   EnsembleLayer:         (DGF + GAT) / 2, or one branch alone for ablations.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "autograd/ops.h"
+#include "autograd/optim.h"
+#include "kernels/rng.h"
+#include "models/collate.h"
+
+namespace nasflat::models {
+
+// Per-forward source of dropout seeds: every dropout site gets its own stream.
+class DropoutSeeds {
+public:
+    explicit DropoutSeeds(uint64_t seed) : seed_(seed) {}
+    uint64_t next() { return mix64(seed_ + 0x51ED27ULL * ++count_); }
+
+private:
+    uint64_t seed_;
+    uint64_t count_ = 0;
+};
+
+struct Linear {
+    Tensor w;  // (I, O)
+    Tensor b;  // (O) or undefined
+    // PyTorch's default: weight and bias U(-1/sqrt(I), 1/sqrt(I)) unless `bound` > 0 is given.
+    static Linear make(ParameterStore& params, Rng& rng, const std::string& name, int in, int out,
+                       bool bias = true, float bound = 0.0f);
+    Tensor operator()(const Tensor& x) const { return linear(x, w, b); }
+};
+
+// Linear -> ReLU -> (Dropout) -> ... -> Linear; `relu_last` adds ReLU(+Dropout) after the last.
+struct Mlp {
+    std::vector<Linear> layers;
+    float dropout = 0.0f;
+    bool relu_last = false;
+    static Mlp make(ParameterStore& params, Rng& rng, const std::string& name,
+                    const std::vector<int>& dims, float dropout, bool relu_last);
+    Tensor forward(const Tensor& x, bool training, DropoutSeeds& seeds) const;
+};
+
+struct GraphFlowLayer {
+    Tensor w, b;  // (I, O), (O): U(-1/sqrt(O), 1/sqrt(O))
+    Linear gate;  // C -> O
+    static GraphFlowLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
+                               int out, int gate_dim);
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+};
+
+struct AttentionLayer {
+    Linear wk;                 // I -> O, no bias
+    Tensor a;                  // (O): the score weights
+    Linear gate;               // C -> O
+    Tensor ln_gamma, ln_beta;  // (O)
+    float slope = 0.01f, eps = 1e-5f;
+    static AttentionLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
+                               int out, int gate_dim, float slope, float eps);
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+};
+
+struct EnsembleLayer {
+    LayerType type = LayerType::Ensemble;
+    GraphFlowLayer flow;
+    AttentionLayer attention;
+    static EnsembleLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
+                              int out, const ModelConfig& config);
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+};
+
+// A stack of ensemble layers with ReLU between them (none after the last).
+struct LayerStack {
+    std::vector<EnsembleLayer> layers;
+    static LayerStack make(ParameterStore& params, Rng& rng, const std::string& name, int in,
+                           const std::vector<int>& dims, const ModelConfig& config);
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+};
+
+// Fills a parameter with values from the RNG.
+void init_uniform(Tensor& t, Rng& rng, float bound);
+void init_normal(Tensor& t, Rng& rng, float stddev = 1.0f);
+
+}  // namespace nasflat::models

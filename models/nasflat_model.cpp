@@ -1,0 +1,105 @@
+// nasflat_model.cpp — construction (parameter order = registration order, which fixes the
+// checkpoint layout) and the forward pass listed in nasflat_model.h.
+#include "models/nasflat_model.h"
+
+#include "autograd/ops.h"
+#include "kernels/check.h"
+
+namespace nasflat::models {
+
+NasflatModel::NasflatModel(const ModelConfig& config, uint64_t seed, Device device)
+    : config_(config) {
+    NASFLAT_CHECK(config.op_dim() > 0 && config.hidden_dim > 0 && !config.main_dims.empty() &&
+                      !config.op_update_dims.empty(),
+                  "NasflatModel: invalid configuration ", config.describe());
+    Rng rng(seed);
+    const int C = config.gate_dim, D = config.op_dim();
+    op_emb_ = params_.add("op_emb", {config.op_vocab, D});
+    init_normal(op_emb_, rng);
+    hw_emb_ = params_.add("hw_emb", {config.device_vocab, config.hw_dim});
+    init_normal(hw_emb_, rng);
+    output_op_ = params_.add("output_op_emb", {1, D});
+    init_normal(output_op_, rng);
+    if (!config.hwemb_to_mlp) {
+        output_hw_ = params_.add("output_hw_emb", {1, config.hw_dim});
+        init_normal(output_hw_, rng);
+    }
+    input_node_ = params_.add("input_node_emb", {1, config.node_dim});
+    init_normal(input_node_, rng);
+    other_node_ = params_.add("other_node_emb", {1, config.node_dim});  // zeros, as the authors
+    x_hidden_ = Linear::make(params_, rng, "x_hidden", config.node_dim, config.hidden_dim);
+    op_update_ = LayerStack::make(params_, rng, "op_update", config.hidden_dim,
+                                  config.op_update_dims, config);
+    std::vector<int> out_dims = {config.op_update_dims.back()};
+    out_dims.insert(out_dims.end(), config.output_mlp_dims.begin(), config.output_mlp_dims.end());
+    output_mlp_ = Mlp::make(params_, rng, "output_mlp", out_dims, 0.0f, false);
+    update_mlp_ = Mlp::make(params_, rng, "update_mlp",
+                            {C + config.output_mlp_dims.back(), config.update_hidden, C}, 0.0f,
+                            false);
+    main_ = LayerStack::make(params_, rng, "main", config.hidden_dim, config.main_dims, config);
+    int head_in = config.readout_dim();
+    if (config.supp_dim > 0) {
+        std::vector<int> dims = {config.supp_dim};
+        dims.insert(dims.end(), config.supp_hidden.begin(), config.supp_hidden.end());
+        dims.push_back(config.supp_out);
+        supp_mlp_ = Mlp::make(params_, rng, "supp_mlp", dims, config.supp_dropout, false);
+        head_in += config.supp_out;
+    }
+    if (config.hwemb_to_mlp) {
+        hw_mlp_ = Mlp::make(params_, rng, "hw_mlp",
+                            {config.hw_dim, config.hw_mlp_dim, config.hw_mlp_dim}, 0.0f, false);
+        head_in += config.hw_mlp_dim;
+    }
+    std::vector<int> head_dims = {head_in};
+    head_dims.insert(head_dims.end(), config.head_dims.begin(), config.head_dims.end());
+    head_dims.push_back(1);
+    head_ = Mlp::make(params_, rng, "head", head_dims, config.head_dropout, false);
+    params_.pack(device);
+    zero_op_ = Tensor::zeros({1, D}, device);
+    zero_hw_ = Tensor::zeros({1, config.hw_dim}, device);
+}
+
+// e (N, C): op part from [op_emb; zero; output], device part from [hw_emb; zero; output].
+Tensor NasflatModel::gate_vectors(const ModelBatch& batch) const {
+    Tensor op_table = concat({op_emb_, zero_op_, output_op_}, 0);
+    Tensor op_part = embedding(op_table, batch.op_rows);
+    if (config_.hwemb_to_mlp) return op_part;
+    Tensor hw_table = concat({hw_emb_, zero_hw_, output_hw_}, 0);
+    return concat({op_part, embedding(hw_table, batch.hw_rows)}, 1);
+}
+
+Tensor NasflatModel::forward(const ModelBatch& batch, bool training, uint64_t dropout_seed) const {
+    NASFLAT_CHECK(batch.device == device(), "NasflatModel::forward: batch on ",
+                  device_name(batch.device), ", model on ", device_name(device()));
+    DropoutSeeds seeds(dropout_seed);
+    // 1-2. gate vectors and node states (x_hidden runs on the two distinct node embeddings).
+    Tensor e = gate_vectors(batch);
+    Tensor x = index_select(x_hidden_(concat({input_node_, other_node_}, 0)), batch.node_type);
+    // 3. op-update pass rewrites every node's gate vector from its graph's output node.
+    Tensor y = op_update_.forward(x, e, batch);
+    Tensor g = output_mlp_.forward(index_select(y, batch.output_nodes), training, seeds);
+    Tensor e2 = update_mlp_.forward(concat({e, index_select(g, batch.node_graph)}, 1), training,
+                                    seeds);
+    // 4-5. main pass and readout.
+    Tensor z = main_.forward(x, e2, batch);
+    Tensor r = segment_sum(z, batch.seg_ptr, batch.readout_weight);
+    // 6. optional supplementary encoding and device-embedding branch.
+    if (config_.supp_dim > 0) r = concat({r, supp_mlp_.forward(batch.supp, training, seeds)}, 1);
+    if (config_.hwemb_to_mlp) {
+        r = concat({r, hw_mlp_.forward(embedding(hw_emb_, batch.graph_device), training, seeds)}, 1);
+    }
+    // 7. head.
+    Tensor score = head_.forward(r, training, seeds);
+    return reshape(score, {batch.num_graphs});
+}
+
+void NasflatModel::copy_device_row(int dst, int src) {
+    NASFLAT_CHECK(dst >= 0 && src >= 0 && dst < config_.device_vocab && src < config_.device_vocab,
+                  "copy_device_row: rows ", dst, " and ", src, " must lie in [0, ",
+                  config_.device_vocab, ")");
+    const int64_t w = config_.hw_dim;
+    float* base = hw_emb_.data();
+    kernels::raw_copy(base + dst * w, device(), base + src * w, device(), w * sizeof(float));
+}
+
+}  // namespace nasflat::models

@@ -1,0 +1,54 @@
+// nasflat_model.h — the NASFLAT latency predictor (NASFLAT_SPEC.md 3.4), on any device.
+// forward, as a numbered list (Dims: G graphs, N nodes, C = 48 gate width):
+//   1. gate vectors e (N, C) = [op_emb[op] ; hw_emb[device]] (input node zeros, output node
+//      learned and device-agnostic; hwemb_to_mlp: e = op_emb[op] only)
+//   2. node states x (N, 96) = x_hidden(input or shared node embedding)
+//   3. op-update pass: y = stack(x; e) (96 -> 128 -> 128); g = MLP(y[output node]) (G, 128);
+//      e' = MLP([e ; g broadcast to the graph's nodes]) (N, C)   (e is replaced, no residual)
+//   4. main pass: z = stack(x; e') (96 -> 128 -> 128 -> 128)
+//   5. readout r (G, 128): weighted mean of z over the graph's nodes (ModelBatch weights)
+//   6. optional: r = [r ; supp_embedder(supp)], r = [r ; hw_mlp(hw_emb[device])]
+//   7. score (G) = head(r): 3 x (Linear -> ReLU -> Dropout) -> Linear
+#pragma once
+
+#include <memory>
+
+#include "autograd/optim.h"
+#include "models/collate.h"
+#include "models/config.h"
+#include "models/layers.h"
+
+namespace nasflat::models {
+
+class NasflatModel {
+public:
+    // Builds and initialises (seeded) the parameters on `device`.
+    NasflatModel(const ModelConfig& config, uint64_t seed, Device device = Device::CPU);
+    NasflatModel(const NasflatModel&) = delete;
+    NasflatModel& operator=(const NasflatModel&) = delete;
+
+    const ModelConfig& config() const { return config_; }
+    Device device() const { return params_.device(); }
+    ParameterStore& params() { return params_; }
+    const ParameterStore& params() const { return params_; }
+
+    // Scores (G): higher = slower. `training` turns dropout on; `dropout_seed` picks the masks.
+    Tensor forward(const ModelBatch& batch, bool training = false, uint64_t dropout_seed = 0) const;
+
+    // hw_emb[dst] := hw_emb[src] (the transfer's device-embedding initialisation).
+    void copy_device_row(int dst, int src);
+
+private:
+    Tensor gate_vectors(const ModelBatch& batch) const;
+
+    ModelConfig config_;
+    ParameterStore params_;
+    Tensor op_emb_, hw_emb_, output_op_, output_hw_;  // (V, op_dim) (Vd, hw) (1, op_dim) (1, hw)
+    Tensor input_node_, other_node_;                   // (1, node_dim) each
+    Tensor zero_op_, zero_hw_;                         // frozen zero rows of the input node
+    Linear x_hidden_;
+    LayerStack op_update_, main_;
+    Mlp output_mlp_, update_mlp_, supp_mlp_, hw_mlp_, head_;
+};
+
+}  // namespace nasflat::models
