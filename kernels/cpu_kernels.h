@@ -68,9 +68,24 @@ void mse_backward_cpu(float* dpred, const float* dloss, const float* pred, const
 void adamw_step_cpu(float* param, const float* grad, float* m, float* v, int64_t n, float lr,
                     float beta1, float beta2, float eps, float weight_decay, float c1, float c2);
 
-// Fast versions (gemm_fast.cpp, graph_fast.cpp).
+// Fast versions (gemm_fast.cpp, elementwise_fast.cpp).
 void gemm_cpu_fast(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
                    float alpha, const float* A, int64_t stride_a, const float* B,
                    int64_t stride_b, float beta, float* C, int64_t stride_c);
+
+void unary_forward_cpu_fast(UnaryOp op, float* out, const float* x, int64_t n, float alpha);
+void unary_backward_cpu_fast(UnaryOp op, float* dx, const float* dout, const float* x,
+                             const float* y, int64_t n, float alpha);
+void binary_forward_cpu_fast(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
+                             int64_t nb);
+void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* dout,
+                              const float* a, const float* b, int64_t n, int64_t nb);
+void sddmm_cpu_fast(float* out, CsrView A, const float* a, const float* b, int64_t F);
+void layer_norm_forward_cpu_fast(float* out, float* mean, float* rstd, const float* x,
+                                 const float* gamma, const float* beta, int64_t rows,
+                                 int64_t cols, float eps);
+void layer_norm_backward_cpu_fast(float* dx, float* dgamma, float* dbeta, const float* dout,
+                                  const float* x, const float* mean, const float* rstd,
+                                  const float* gamma, int64_t rows, int64_t cols);
 
 }  // namespace nasflat::kernels

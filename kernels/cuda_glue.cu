@@ -1,0 +1,72 @@
+// cuda_glue.cu — the CUDA runtime calls behind kernels/memory.cpp: device count, allocation,
+// copies, zeroing, synchronisation (declared in cuda_glue.h with plain C++ signatures).
+// CPU-only builds use cuda_glue_stub.cpp instead. Everything runs on the default stream.
+#include <cuda_runtime.h>
+
+#include "kernels/check.h"
+#include "kernels/cuda_check.cuh"
+#include "kernels/cuda_glue.h"
+
+namespace nasflat::kernels::cuda_glue {
+
+// CI machines have nvcc but no driver or GPU: cudaGetDeviceCount then fails (no device,
+// insufficient driver, ...). That is "0 GPUs", not an error, so clear it and never throw.
+// Counted once: the answer cannot change within a process.
+int device_count() {
+    static const int count = [] {
+        int n = 0;
+        cudaError_t err = cudaGetDeviceCount(&n);
+        if (err != cudaSuccess) {
+            (void)cudaGetLastError();  // forget the non-sticky error
+            return 0;
+        }
+        return n;
+    }();
+    return count;
+}
+
+void* alloc(size_t bytes) {
+    void* p = nullptr;
+    cudaError_t err = cudaMalloc(&p, bytes);
+    if (err != cudaSuccess) {
+        (void)cudaGetLastError();  // out-of-memory is not sticky; keep the context usable
+        size_t free_bytes = 0, total_bytes = 0;
+        (void)cudaMemGetInfo(&free_bytes, &total_bytes);
+        (void)cudaGetLastError();
+        fail("cuda alloc: cudaMalloc of ", bytes, " bytes failed (", cudaGetErrorString(err),
+             "); ", free_bytes, " of ", total_bytes,
+             " bytes free on the device; hint: use a smaller batch");
+    }
+    return p;
+}
+
+void free(void* p) {
+    if (p == nullptr) return;
+    cudaError_t err = cudaFree(p);
+    // At process exit the runtime may already be unloaded; the memory goes with the context.
+    if (err == cudaErrorCudartUnloading) {
+        (void)cudaGetLastError();
+        return;
+    }
+    CUDA_CHECK(err);
+}
+
+void copy(void* dst, bool dst_on_device, const void* src, bool src_on_device, size_t bytes) {
+    if (bytes == 0) return;
+    cudaMemcpyKind kind = dst_on_device ? (src_on_device ? cudaMemcpyDeviceToDevice
+                                                         : cudaMemcpyHostToDevice)
+                                        : (src_on_device ? cudaMemcpyDeviceToHost
+                                                         : cudaMemcpyHostToHost);
+    // Synchronous with respect to the default stream: host data is ready (or consumed) when
+    // this returns, which is what the host-side callers expect.
+    CUDA_CHECK(cudaMemcpy(dst, src, bytes, kind));
+}
+
+void zero(void* p, size_t bytes) {
+    if (bytes == 0) return;
+    CUDA_CHECK(cudaMemset(p, 0, bytes));
+}
+
+void synchronize() { CUDA_CHECK(cudaDeviceSynchronize()); }
+
+}  // namespace nasflat::kernels::cuda_glue

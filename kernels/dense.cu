@@ -1,0 +1,239 @@
+// dense.cu — CUDA kernels for memory, GEMM (cuBLAS) and elementwise ops, with broadcast.
+// Dims: M,N,K GEMM sizes (row-major, as in kernels.h), n elements, nb elements of a broadcast
+// operand: a is viewed as (n / nb, nb) and b as one (nb) row repeated.
+// Reference twins: dense.cpp (plain loops). Bench: bench/bench_kernels.cpp (gemm rows).
+// Each op: a static __global__ kernel with a grid-stride int64 loop, a launcher that returns
+// early on empty work and checks the launch. No atomics: the broadcast gradient db is a column
+// sum owned by one block per column tile (cuda_common.cuh).
+#include <atomic>
+#include <climits>
+
+#include "kernels/cuda_common.cuh"
+#include "kernels/cuda_kernels.cuh"
+
+namespace nasflat::kernels {
+
+using namespace cuda_detail;
+
+// --- memory ------------------------------------------------------------------------------------
+
+static __global__ void fill_kernel(float* __restrict__ out,  // (n)
+                                   int64_t n, float value) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) out[i] = value;
+}
+
+static __global__ void copy_kernel(float* __restrict__ out,      // (n)
+                                   const float* __restrict__ x,  // (n)
+                                   int64_t n) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) out[i] = x[i];
+}
+
+static __global__ void add_scaled_kernel(float* __restrict__ out,      // (n)
+                                         const float* __restrict__ x,  // (n)
+                                         int64_t n, float alpha) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) out[i] += alpha * x[i];
+}
+
+void fill_cuda(float* out, int64_t n, float value) {
+    if (n <= 0) return;
+    fill_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, n, value);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void copy_cuda(float* out, const float* x, int64_t n) {
+    if (n <= 0) return;
+    copy_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, n);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void add_scaled_cuda(float* out, const float* x, int64_t n, float alpha) {
+    if (n <= 0) return;
+    add_scaled_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, n, alpha);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// --- GEMM --------------------------------------------------------------------------------------
+
+namespace {
+std::atomic<bool> g_gemm_tf32{false};
+
+// One handle for the process, created on first use (cublasCreate touches the GPU, which CPU-only
+// runs must never do). Never destroyed: at exit the runtime may already be gone.
+cublasHandle_t cublas_handle() {
+    static cublasHandle_t handle = [] {
+        cublasHandle_t h = nullptr;
+        CUBLAS_CHECK(cublasCreate(&h));
+        CUBLAS_CHECK(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH));
+        return h;
+    }();
+    return handle;
+}
+}  // namespace
+
+void set_cuda_gemm_tf32(bool on) { g_gemm_tf32.store(on); }
+bool cuda_gemm_tf32() { return g_gemm_tf32.load(); }
+
+// K == 0: C_b = beta C_b (beta == 0 writes zeros, ignoring NaN in C, like BLAS).
+static __global__ void gemm_scale_kernel(float* __restrict__ C,  // batch x (M, N), stride_c apart
+                                         int64_t batch, int64_t MN, int64_t stride_c,
+                                         float beta) {
+    for (int64_t t = global_thread(); t < batch * MN; t += grid_threads()) {
+        float* c = C + (t / MN) * stride_c + t % MN;
+        *c = beta == 0.0f ? 0.0f : beta * *c;
+    }
+}
+
+// Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: hand cuBLAS B first, with
+// m = N, n = M. A row-major (R, S) array is a column-major (S, R) one with ld = S, so an
+// untransposed row-major operand is already the transposed column-major operand cuBLAS needs,
+// and a transposed one needs op = T:
+//   B' = B: op N, ld N (trans_b: op T, ld K);  A' = A: op N, ld K (trans_a: op T, ld M); ldc = N.
+void gemm_cuda(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
+               float alpha, const float* A, int64_t stride_a, const float* B, int64_t stride_b,
+               float beta, float* C, int64_t stride_c) {
+    if (batch <= 0 || M <= 0 || N <= 0) return;
+    if (K <= 0) {
+        gemm_scale_kernel<<<blocks_for(batch * M * N, kThreads), kThreads>>>(C, batch, M * N,
+                                                                             stride_c, beta);
+        CUDA_CHECK(cudaGetLastError());
+        return;
+    }
+    NASFLAT_CHECK(M <= INT_MAX && N <= INT_MAX && K <= INT_MAX && batch <= INT_MAX,
+                  "gemm_cuda: sizes M ", M, " N ", N, " K ", K, " batch ", batch,
+                  " exceed cuBLAS's 32-bit arguments; hint: split the batch");
+    cublasHandle_t h = cublas_handle();
+    CUBLAS_CHECK(cublasSetMathMode(h, g_gemm_tf32.load() ? CUBLAS_TF32_TENSOR_OP_MATH
+                                                         : CUBLAS_DEFAULT_MATH));
+    const cublasOperation_t op_b = trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
+    const cublasOperation_t op_a = trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
+    const int m = static_cast<int>(N), n = static_cast<int>(M), k = static_cast<int>(K);
+    const int ld_b = static_cast<int>(trans_b ? K : N);
+    const int ld_a = static_cast<int>(trans_a ? M : K);
+    const int ld_c = static_cast<int>(N);
+    if (batch == 1) {
+        CUBLAS_CHECK(cublasSgemm(h, op_b, op_a, m, n, k, &alpha, B, ld_b, A, ld_a, &beta, C, ld_c));
+    } else {
+        CUBLAS_CHECK(cublasSgemmStridedBatched(h, op_b, op_a, m, n, k, &alpha, B, ld_b, stride_b,
+                                               A, ld_a, stride_a, &beta, C, ld_c, stride_c,
+                                               static_cast<int>(batch)));
+    }
+}
+
+// --- elementwise -------------------------------------------------------------------------------
+
+// forward:  relu(x) = max(x, 0); leaky(x) = x > 0 ? x : alpha x; sigmoid(x) = 1 / (1 + e^-x)
+static __global__ void unary_forward_kernel(UnaryOp op,
+                                            float* __restrict__ out,      // (n)
+                                            const float* __restrict__ x,  // (n)
+                                            int64_t n, float alpha) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        float v = x[i];
+        switch (op) {
+            case UnaryOp::Relu: out[i] = v > 0.0f ? v : 0.0f; break;
+            case UnaryOp::LeakyRelu: out[i] = v > 0.0f ? v : alpha * v; break;
+            case UnaryOp::Sigmoid: out[i] = 1.0f / (1.0f + expf(-v)); break;
+        }
+    }
+}
+
+// backward: relu' = [x > 0]; leaky' = x > 0 ? 1 : alpha; sigmoid' = y (1 - y)
+static __global__ void unary_backward_kernel(UnaryOp op,
+                                             float* __restrict__ dx,          // (n)
+                                             const float* __restrict__ dout,  // (n)
+                                             const float* __restrict__ x,     // (n) ReLUs
+                                             const float* __restrict__ y,     // (n) sigmoid
+                                             int64_t n, float alpha) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        switch (op) {
+            case UnaryOp::Relu: dx[i] += x[i] > 0.0f ? dout[i] : 0.0f; break;
+            case UnaryOp::LeakyRelu: dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i]; break;
+            case UnaryOp::Sigmoid: dx[i] += dout[i] * y[i] * (1.0f - y[i]); break;
+        }
+    }
+}
+
+void unary_forward_cuda(UnaryOp op, float* out, const float* x, int64_t n, float alpha) {
+    if (n <= 0) return;
+    unary_forward_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, out, x, n, alpha);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void unary_backward_cuda(UnaryOp op, float* dx, const float* dout, const float* x,
+                         const float* y, int64_t n, float alpha) {
+    if (n <= 0) return;
+    unary_backward_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, dx, dout, x, y, n, alpha);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// forward: out_i = a_i (op) b_{i mod nb}
+static __global__ void binary_forward_kernel(BinaryOp op,
+                                             float* __restrict__ out,      // (n)
+                                             const float* __restrict__ a,  // (n)
+                                             const float* __restrict__ b,  // (nb)
+                                             int64_t n, int64_t nb) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        float bv = b[i % nb];
+        switch (op) {
+            case BinaryOp::Add: out[i] = a[i] + bv; break;
+            case BinaryOp::Sub: out[i] = a[i] - bv; break;
+            case BinaryOp::Mul: out[i] = a[i] * bv; break;
+        }
+    }
+}
+
+// backward, a side: add/sub: da += g; mul: da += g b
+static __global__ void binary_backward_da_kernel(BinaryOp op,
+                                                 float* __restrict__ da,          // (n)
+                                                 const float* __restrict__ dout,  // (n)
+                                                 const float* __restrict__ b,     // (nb)
+                                                 int64_t n, int64_t nb) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        da[i] += op == BinaryOp::Mul ? dout[i] * b[i % nb] : dout[i];
+    }
+}
+
+// backward, b side: db_j += sum over rows r of d/db at (r, j): add g, sub -g, mul g a.
+// One block owns a tile of columns j; its threads split the rows (cuda_common.cuh).
+static __global__ void __launch_bounds__(kColumnThreads)
+    binary_backward_db_kernel(BinaryOp op,
+                              float* __restrict__ db,          // (nb)
+                              const float* __restrict__ dout,  // (rows, nb)
+                              const float* __restrict__ a,     // (rows, nb), mul only
+                              int64_t rows, int64_t nb) {
+    __shared__ float smem[kColumnThreads];
+    for (int64_t tile = blockIdx.x; tile * blockDim.x < nb; tile += gridDim.x) {
+        const int64_t j = tile * blockDim.x + threadIdx.x;
+        float acc = 0.0f;
+        if (j < nb) {
+            for (int64_t r = threadIdx.y; r < rows; r += blockDim.y) {
+                const float g = dout[r * nb + j];
+                acc += op == BinaryOp::Mul ? g * a[r * nb + j] : (op == BinaryOp::Sub ? -g : g);
+            }
+        }
+        const float total = block_column_sum(acc, smem);
+        if (threadIdx.y == 0 && j < nb) db[j] += total;
+    }
+}
+
+void binary_forward_cuda(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
+                         int64_t nb) {
+    if (n <= 0) return;
+    binary_forward_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, out, a, b, n, nb);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, const float* a,
+                          const float* b, int64_t n, int64_t nb) {
+    if (n <= 0 || nb <= 0) return;
+    if (da != nullptr) {
+        binary_backward_da_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, da, dout, b, n, nb);
+        CUDA_CHECK(cudaGetLastError());
+    }
+    if (db != nullptr) {
+        const ColumnTiling tiling = column_tiling(nb);
+        binary_backward_db_kernel<<<tiling.grid, tiling.block>>>(op, db, dout, a, n / nb, nb);
+        CUDA_CHECK(cudaGetLastError());
+    }
+}
+
+}  // namespace nasflat::kernels

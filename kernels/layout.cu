@@ -1,0 +1,193 @@
+// layout.cu — CUDA kernels that move or reduce data: sums over a dim, block copies (concat,
+// slice) and row gathers (embedding lookup, index_select) with their backward.
+// Dims: a tensor viewed as (outer, len, inner), row-major; F features; n gathered rows.
+// Reference twins: layout.cpp. Bench: bench/bench_kernels.cpp (embedding rows).
+// No atomics: reduce_sum owns each output (a warp when inner == 1, else a column tile of one
+// block); gather backward walks the inverse index (kernels.h), one owner per row of dx.
+// Gather backward versions (cuda_options.h):
+//   kernel1: one thread per (source row v, feature f), entries summed in CSR order.
+//   kernel2: one block per source row, its threads split the entries, then a fixed tree. An
+//            embedding table of ~10 rows hit by 90K positions gives kernel1 only 10 x F threads
+//            with 9K serial loads each; kernel2 spreads each row over 1024 threads.
+//   The launcher picks 2 when the average in-degree E / rows >= 32 (not yet tuned on a GPU).
+#include "kernels/cuda_common.cuh"
+#include "kernels/cuda_kernels.cuh"
+
+namespace nasflat::kernels {
+
+using namespace cuda_detail;
+
+// --- reductions ------------------------------------------------------------------------------
+
+// forward: out[o, i] = sum_l x[o, l, i]. inner == 1: one warp per o, lanes stride over l.
+static __global__ void reduce_sum_rows_kernel(float* __restrict__ out,      // (outer)
+                                              const float* __restrict__ x,  // (outer, len)
+                                              int64_t outer, int64_t len) {
+    for (int64_t o = global_warp(); o < outer; o += grid_warps()) {
+        float acc = 0.0f;
+        for (int64_t l = lane_id(); l < len; l += kWarp) acc += x[o * len + l];
+        acc = warp_sum(acc);
+        if (lane_id() == 0) out[o] = acc;
+    }
+}
+
+// forward, inner > 1: column c = (o, i) of the (len, outer * inner) view; a block owns a tile
+// of adjacent columns (adjacent i: coalesced) and its threads split l.
+static __global__ void __launch_bounds__(kColumnThreads)
+    reduce_sum_columns_kernel(float* __restrict__ out,      // (outer, inner)
+                              const float* __restrict__ x,  // (outer, len, inner)
+                              int64_t outer, int64_t len, int64_t inner) {
+    __shared__ float smem[kColumnThreads];
+    const int64_t cols = outer * inner;
+    for (int64_t tile = blockIdx.x; tile * blockDim.x < cols; tile += gridDim.x) {
+        const int64_t c = tile * blockDim.x + threadIdx.x;
+        float acc = 0.0f;
+        if (c < cols) {
+            const float* xc = x + (c / inner) * len * inner + c % inner;
+            for (int64_t l = threadIdx.y; l < len; l += blockDim.y) acc += xc[l * inner];
+        }
+        const float total = block_column_sum(acc, smem);
+        if (threadIdx.y == 0 && c < cols) out[c] = total;
+    }
+}
+
+// backward of a (scaled) sum: dx[o, l, i] += scale * dout[o, i]
+static __global__ void broadcast_add_kernel(float* __restrict__ dx,          // (outer, len, inner)
+                                            const float* __restrict__ dout,  // (outer, inner)
+                                            int64_t n, int64_t len, int64_t inner, float scale) {
+    for (int64_t t = global_thread(); t < n; t += grid_threads()) {
+        const int64_t o = t / (len * inner), i = t % inner;
+        dx[t] += scale * dout[o * inner + i];
+    }
+}
+
+void reduce_sum_cuda(float* out, const float* x, int64_t outer, int64_t len, int64_t inner) {
+    if (outer <= 0 || inner <= 0) return;
+    if (inner == 1) {
+        reduce_sum_rows_kernel<<<warp_blocks_for(outer), kThreads>>>(out, x, outer, len);
+    } else {
+        const ColumnTiling tiling = column_tiling(outer * inner);
+        reduce_sum_columns_kernel<<<tiling.grid, tiling.block>>>(out, x, outer, len, inner);
+    }
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void broadcast_add_cuda(float* dx, const float* dout, int64_t outer, int64_t len, int64_t inner,
+                        float scale) {
+    const int64_t n = outer * len * inner;
+    if (n <= 0) return;
+    broadcast_add_kernel<<<blocks_for(n, kThreads), kThreads>>>(dx, dout, n, len, inner, scale);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// --- block copy ------------------------------------------------------------------------------
+
+// out[o, out_off + l, i] (= or +=) x[o, x_off + l, i]; t enumerates (o, l * inner + i)
+static __global__ void copy_block_kernel(float* __restrict__ out,      // (outer, out_len, inner)
+                                         const float* __restrict__ x,  // (outer, x_len, inner)
+                                         int64_t out_len, int64_t out_off, int64_t x_len,
+                                         int64_t x_off, int64_t len, int64_t outer,
+                                         int64_t inner, bool accumulate) {
+    const int64_t block = len * inner;
+    for (int64_t t = global_thread(); t < outer * block; t += grid_threads()) {
+        const int64_t o = t / block, k = t % block;
+        const float v = x[(o * x_len + x_off) * inner + k];
+        float* dst = out + (o * out_len + out_off) * inner + k;
+        *dst = accumulate ? *dst + v : v;
+    }
+}
+
+void copy_block_cuda(float* out, int64_t out_len, int64_t out_off, const float* x, int64_t x_len,
+                     int64_t x_off, int64_t len, int64_t outer, int64_t inner, bool accumulate) {
+    const int64_t n = outer * len * inner;
+    if (n <= 0) return;
+    copy_block_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, out_len, out_off, x_len,
+                                                             x_off, len, outer, inner, accumulate);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// --- row gathers -----------------------------------------------------------------------------
+
+// forward: out[r, f] = x[idx[r], f]; adjacent threads read adjacent f (coalesced)
+static __global__ void gather_rows_forward_kernel(float* __restrict__ out,        // (n, F)
+                                                  const float* __restrict__ x,    // (rows_x, F)
+                                                  const int32_t* __restrict__ idx,  // (n)
+                                                  int64_t n, int64_t F) {
+    for (int64_t t = global_thread(); t < n * F; t += grid_threads()) {
+        const int64_t r = t / F, f = t % F;
+        out[t] = x[static_cast<int64_t>(idx[r]) * F + f];
+    }
+}
+
+void gather_rows_forward_cuda(float* out, const float* x, const int32_t* idx, int64_t n,
+                              int64_t F) {
+    if (n <= 0 || F <= 0) return;
+    gather_rows_forward_kernel<<<blocks_for(n * F, kThreads), kThreads>>>(out, x, idx, n, F);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// backward v1: dx[v, f] += sum_{e in inverse row v} dout[col(e), f], one thread per (v, f),
+// entries in CSR order (the reference's order)
+static __global__ void gather_rows_backward_kernel1(float* __restrict__ dx,  // (rows, F)
+                                                    const float* __restrict__ dout,  // (n, F)
+                                                    const int32_t* __restrict__ row_ptr,  // (rows+1)
+                                                    const int32_t* __restrict__ col,  // (E)
+                                                    int64_t rows, int64_t F) {
+    for (int64_t t = global_thread(); t < rows * F; t += grid_threads()) {
+        const int64_t v = t / F, f = t % F;
+        float acc = 0.0f;
+        for (int32_t e = row_ptr[v]; e < row_ptr[v + 1]; ++e) {
+            acc += dout[static_cast<int64_t>(col[e]) * F + f];
+        }
+        dx[t] += acc;
+    }
+}
+
+// backward v2: block per (row v, tile of TX features); thread (x, y) sums entries y, y + TY, ...
+// of feature x, then the TY partial sums meet in a fixed tree (cuda_common.cuh).
+static __global__ void __launch_bounds__(kColumnThreads)
+    gather_rows_backward_kernel2(float* __restrict__ dx,               // (rows, F)
+                                 const float* __restrict__ dout,       // (n, F)
+                                 const int32_t* __restrict__ row_ptr,  // (rows + 1)
+                                 const int32_t* __restrict__ col,      // (E)
+                                 int64_t rows, int64_t F) {
+    __shared__ float smem[kColumnThreads];
+    const int64_t tiles_per_row = (F + blockDim.x - 1) / blockDim.x;
+    for (int64_t work = blockIdx.x; work < rows * tiles_per_row; work += gridDim.x) {
+        const int64_t v = work / tiles_per_row;
+        const int64_t f = (work % tiles_per_row) * blockDim.x + threadIdx.x;
+        float acc = 0.0f;
+        if (f < F) {
+            for (int32_t e = row_ptr[v] + static_cast<int32_t>(threadIdx.y); e < row_ptr[v + 1];
+                 e += blockDim.y) {
+                acc += dout[static_cast<int64_t>(col[e]) * F + f];
+            }
+        }
+        const float total = block_column_sum(acc, smem);
+        if (threadIdx.y == 0 && f < F) dx[v * F + f] += total;
+    }
+}
+
+void gather_rows_backward_cuda(float* dx, const float* dout, CsrView inverse, int64_t F,
+                               int version) {
+    const int64_t rows = inverse.num_rows;
+    if (rows <= 0 || F <= 0 || inverse.num_edges <= 0) return;  // nothing to add
+    if (version == kGatherBackwardAutoVersion) {
+        version = inverse.num_edges >= 32 * rows ? 2 : 1;
+    }
+    if (version == 1) {
+        gather_rows_backward_kernel1<<<blocks_for(rows * F, kThreads), kThreads>>>(
+            dx, dout, inverse.row_ptr, inverse.col, rows, F);
+    } else if (version == 2) {
+        // 32 features wide (one 128-byte line per entry), 32 entries deep.
+        const dim3 block(kWarp, kColumnThreads / kWarp);
+        const int64_t work = rows * ((F + kWarp - 1) / kWarp);
+        gather_rows_backward_kernel2<<<blocks_for(work, 1), block>>>(dx, dout, inverse.row_ptr,
+                                                                     inverse.col, rows, F);
+    } else {
+        fail("gather_rows_backward_cuda: unknown version ", version, "; hint: 0 (auto), 1 or 2");
+    }
+    CUDA_CHECK(cudaGetLastError());
+}
+
+}  // namespace nasflat::kernels
