@@ -1,0 +1,149 @@
+// training.cpp — pair sampling, the training loop and batched prediction.
+#include "models/training.h"
+
+#include <algorithm>
+
+#include "autograd/ops.h"
+#include "kernels/check.h"
+
+namespace nasflat::models {
+
+Pairs sample_pairs(const std::vector<float>& y, int max_pairs, Rng& rng) {
+    std::vector<std::pair<int32_t, int32_t>> all;
+    const int32_t n = static_cast<int32_t>(y.size());
+    for (int32_t a = 0; a < n; ++a) {
+        for (int32_t b = a + 1; b < n; ++b) {
+            if (y[a] != y[b]) all.push_back({a, b});
+        }
+    }
+    if (static_cast<int>(all.size()) > max_pairs) {
+        // Partial Fisher-Yates: a uniform subset of exactly max_pairs, in random order.
+        for (int k = 0; k < max_pairs; ++k) {
+            size_t r = k + static_cast<size_t>(rng.below(all.size() - k));
+            std::swap(all[k], all[r]);
+        }
+        all.resize(static_cast<size_t>(max_pairs));
+    }
+    Pairs p;
+    for (auto [a, b] : all) {
+        p.i.push_back(a);
+        p.j.push_back(b);
+        p.sign.push_back(y[a] > y[b] ? 1.0f : -1.0f);
+    }
+    return p;
+}
+
+ModelBatch collate_archs(const NasflatModel& model, const ArchTable& table,
+                         const std::vector<int32_t>& archs, const std::vector<int32_t>& devices) {
+    NASFLAT_CHECK(table.graphs != nullptr, "collate_archs: no graph table");
+    const auto& graphs = *table.graphs;
+    std::vector<const ArchGraph*> gs;
+    std::vector<float> supp;
+    gs.reserve(archs.size());
+    for (int32_t a : archs) {
+        NASFLAT_CHECK(a >= 0 && a < static_cast<int32_t>(graphs.size()), "collate_archs: arch ",
+                      a, " outside the table of ", graphs.size());
+        gs.push_back(&graphs[a]);
+        if (table.supp_dim > 0) {
+            const float* row = table.supp + static_cast<int64_t>(a) * table.supp_dim;
+            supp.insert(supp.end(), row, row + table.supp_dim);
+        }
+    }
+    return collate(gs, devices, supp.empty() ? nullptr : supp.data(), table.supp_dim,
+                   model.config(), model.device());
+}
+
+namespace {
+
+// Loss of one batch of samples (already chosen); records the graph for backward.
+Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
+                  const std::vector<Sample>& batch, const TrainOptions& options, Rng& rng) {
+    std::vector<float> y;
+    for (const Sample& s : batch) y.push_back(s.target);
+    Pairs pairs = sample_pairs(y, options.pairs_per_sample * static_cast<int>(batch.size()), rng);
+    if (pairs.i.empty()) return Tensor();
+    const int32_t P = static_cast<int32_t>(pairs.i.size());
+    if (options.scoring == PairScoring::ScoreOnce) {
+        std::vector<int32_t> archs, devs;
+        for (const Sample& s : batch) {
+            archs.push_back(s.arch);
+            devs.push_back(s.device);
+        }
+        ModelBatch mb = collate_archs(model, table, archs, devs);
+        Tensor scores = model.forward(mb, true, rng.next_u64());
+        PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign, static_cast<int32_t>(batch.size()),
+                                     model.device());
+        return pair_hinge_loss(scores, pl, options.margin);
+    }
+    // Two forwards, as the authors: the first members of every pair, then the second members,
+    // each with its own dropout mask; pair k compares score k with score P + k.
+    std::vector<int32_t> ai, di, aj, dj, pi(P), pj(P);
+    for (int32_t k = 0; k < P; ++k) {
+        ai.push_back(batch[pairs.i[k]].arch);
+        di.push_back(batch[pairs.i[k]].device);
+        aj.push_back(batch[pairs.j[k]].arch);
+        dj.push_back(batch[pairs.j[k]].device);
+        pi[k] = k;
+        pj[k] = P + k;
+    }
+    Tensor si = model.forward(collate_archs(model, table, ai, di), true, rng.next_u64());
+    Tensor sj = model.forward(collate_archs(model, table, aj, dj), true, rng.next_u64());
+    PairList pl = PairList::make(pi, pj, pairs.sign, 2 * P, model.device());
+    return pair_hinge_loss(concat({si, sj}, 0), pl, options.margin);
+}
+
+}  // namespace
+
+double train(NasflatModel& model, const ArchTable& table, const std::vector<Sample>& samples,
+             const TrainOptions& options, Rng& rng, const EpochCallback& on_epoch) {
+    NASFLAT_CHECK(options.batch_size >= 2, "train: batch size ", options.batch_size,
+                  " must be at least 2 (pairs need two samples)");
+    NASFLAT_CHECK(options.epochs >= 0, "train: negative epoch count");
+    AdamWOptions adam;
+    adam.lr = options.lr;
+    adam.weight_decay = options.weight_decay;
+    AdamW opt(model.params(), adam);
+    std::vector<size_t> order(samples.size());
+    double last_loss = 0.0;
+    for (int epoch = 0; epoch < options.epochs; ++epoch) {
+        opt.set_lr(cosine_lr(options.lr, options.eta_min, epoch, options.epochs));
+        for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+        rng.shuffle(order);
+        double loss_sum = 0.0;
+        int batches = 0;
+        for (size_t start = 0; start < order.size(); start += options.batch_size) {
+            size_t end = std::min(order.size(), start + static_cast<size_t>(options.batch_size));
+            if (end - start < 2) continue;
+            std::vector<Sample> batch;
+            for (size_t k = start; k < end; ++k) batch.push_back(samples[order[k]]);
+            model.params().zero_grad();
+            Tensor loss = batch_loss(model, table, batch, options, rng);
+            if (!loss.defined()) continue;  // every target tied: nothing to rank
+            loss.backward();
+            opt.step();
+            loss_sum += loss.item();
+            ++batches;
+        }
+        last_loss = batches ? loss_sum / batches : 0.0;
+        if (on_epoch) on_epoch(epoch, last_loss);
+    }
+    return last_loss;
+}
+
+std::vector<float> predict(const NasflatModel& model, const ArchTable& table,
+                           const std::vector<int32_t>& archs, int32_t device, int batch_size) {
+    NASFLAT_CHECK(batch_size >= 1, "predict: batch size must be positive");
+    NoGradGuard no_grad;
+    std::vector<float> out;
+    out.reserve(archs.size());
+    for (size_t start = 0; start < archs.size(); start += batch_size) {
+        size_t end = std::min(archs.size(), start + static_cast<size_t>(batch_size));
+        std::vector<int32_t> chunk(archs.begin() + start, archs.begin() + end);
+        std::vector<int32_t> devs(chunk.size(), device);
+        std::vector<float> s = model.forward(collate_archs(model, table, chunk, devs)).to_vector();
+        out.insert(out.end(), s.begin(), s.end());
+    }
+    return out;
+}
+
+}  // namespace nasflat::models

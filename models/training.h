@@ -1,0 +1,71 @@
+// training.h — fitting the predictor with the pairwise hinge ranking loss, and scoring.
+// A training set is a list of (architecture, device row, target latency) samples over a table
+// of architecture graphs; the same code serves pre-training (many source devices) and transfer
+// (one target device, few samples). Dims: n batch samples, P <= 4n pairs, D supp width.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "kernels/rng.h"
+#include "models/nasflat_model.h"
+
+namespace nasflat::models {
+
+struct Sample {
+    int32_t arch = 0;    // index into the graph table
+    int32_t device = 0;  // device-embedding row
+    float target = 0.0f; // latency (any monotone scale: only its order and ties matter)
+};
+
+// Architecture graphs and (optionally) a supplementary encoding, both indexed by arch.
+struct ArchTable {
+    const std::vector<ArchGraph>* graphs = nullptr;
+    const float* supp = nullptr;  // (num_archs, supp_dim) row-major, or null
+    int supp_dim = 0;
+};
+
+enum class PairScoring {
+    TwoForwards,  // the authors' way: score the "i" archs and the "j" archs in two forwards
+    ScoreOnce     // score the batch once and pair the scores (same loss, fewer FLOPs)
+};
+
+struct TrainOptions {
+    int epochs = 150;
+    int batch_size = 128;
+    float lr = 1e-3f;
+    float eta_min = 1e-6f;
+    float weight_decay = 1e-5f;
+    float margin = 0.1f;
+    int pairs_per_sample = 4;  // keep at most this many pairs per batch sample
+    PairScoring scoring = PairScoring::TwoForwards;
+};
+
+// Pairs of a batch (NASFLAT_SPEC.md 4.1): every (i < j) with y_i != y_j; when there are more
+// than max_pairs, a uniformly random subset of exactly max_pairs. sign = +1 when y_i > y_j.
+struct Pairs {
+    std::vector<int32_t> i, j;
+    std::vector<float> sign;
+};
+Pairs sample_pairs(const std::vector<float>& y, int max_pairs, Rng& rng);
+
+// Called after each epoch with (epoch index, mean batch loss).
+using EpochCallback = std::function<void(int epoch, double mean_loss)>;
+
+// Fits `model` on `samples` for options.epochs epochs: fresh AdamW, cosine LR per epoch,
+// shuffled batches (a batch of one sample has no pair and is skipped). Returns the last
+// epoch's mean loss.
+double train(NasflatModel& model, const ArchTable& table, const std::vector<Sample>& samples,
+             const TrainOptions& options, Rng& rng, const EpochCallback& on_epoch = nullptr);
+
+// Scores of the given archs on device row `device` (no grad, batches of `batch_size`).
+std::vector<float> predict(const NasflatModel& model, const ArchTable& table,
+                           const std::vector<int32_t>& archs, int32_t device,
+                           int batch_size = 1024);
+
+// Collates the given archs for one device row.
+ModelBatch collate_archs(const NasflatModel& model, const ArchTable& table,
+                         const std::vector<int32_t>& archs, const std::vector<int32_t>& devices);
+
+}  // namespace nasflat::models

@@ -1,0 +1,117 @@
+// test_training.cpp — pair sampling rules and that training lowers the loss and learns a
+// planted ranking, in both pair-scoring modes.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "models/training.h"
+#include "tests/models/model_fixtures.h"
+#include "tests/test_util.h"
+
+namespace nasflat::testing {
+namespace {
+
+using namespace models;
+
+TEST(PairSampling, AllUntiedPairsWhenFewAndExactlyMaxWhenMany) {
+    Rng rng(1);
+    // n = 5 distinct targets: all 10 pairs (max 20).
+    Pairs p = sample_pairs({1, 2, 3, 4, 5}, 20, rng);
+    EXPECT_EQ(p.i.size(), 10u);
+    // Ties are never paired.
+    p = sample_pairs({1, 1, 2}, 20, rng);
+    EXPECT_EQ(p.i.size(), 2u);
+    // n = 128 distinct: exactly 4n = 512 of the 8128 pairs, all distinct, i < j, sign right.
+    std::vector<float> y(128);
+    for (int k = 0; k < 128; ++k) y[k] = static_cast<float>((k * 37) % 128);
+    p = sample_pairs(y, 512, rng);
+    ASSERT_EQ(p.i.size(), 512u);
+    std::set<std::pair<int, int>> seen;
+    for (size_t k = 0; k < p.i.size(); ++k) {
+        EXPECT_LT(p.i[k], p.j[k]);
+        EXPECT_TRUE(seen.insert({p.i[k], p.j[k]}).second);
+        EXPECT_EQ(p.sign[k], y[p.i[k]] > y[p.j[k]] ? 1.0f : -1.0f);
+    }
+}
+
+// A planted ranking: latency = number of conv nodes (ops 3, 4) + 0.1 * edges.
+std::vector<ArchGraph> planted_graphs(int count, std::vector<float>& latency) {
+    Rng rng(5);
+    std::vector<ArchGraph> gs;
+    for (int k = 0; k < count; ++k) {
+        ArchGraph g = random_dag(rng, 8, 7);
+        float lat = 0.1f * static_cast<float>(g.edges.size());
+        for (int i = 1; i < 7; ++i) lat += (g.ops[i] == 3 || g.ops[i] == 4) ? 1.0f : 0.0f;
+        latency.push_back(lat);
+        gs.push_back(g);
+    }
+    return gs;
+}
+
+double spearman_simple(const std::vector<float>& a, const std::vector<float>& b) {
+    auto ranks = [](const std::vector<float>& v) {
+        std::vector<int> idx(v.size());
+        for (size_t i = 0; i < v.size(); ++i) idx[i] = static_cast<int>(i);
+        std::sort(idx.begin(), idx.end(), [&](int x, int y) { return v[x] < v[y]; });
+        std::vector<double> r(v.size());
+        for (size_t i = 0; i < idx.size();) {
+            size_t j = i;
+            while (j + 1 < idx.size() && v[idx[j + 1]] == v[idx[i]]) ++j;
+            for (size_t k = i; k <= j; ++k) r[idx[k]] = (i + j) / 2.0;
+            i = j + 1;
+        }
+        return r;
+    };
+    auto ra = ranks(a), rb = ranks(b);
+    double ma = 0, mb = 0;
+    for (size_t i = 0; i < ra.size(); ++i) ma += ra[i], mb += rb[i];
+    ma /= ra.size();
+    mb /= rb.size();
+    double sab = 0, saa = 0, sbb = 0;
+    for (size_t i = 0; i < ra.size(); ++i) {
+        sab += (ra[i] - ma) * (rb[i] - mb);
+        saa += (ra[i] - ma) * (ra[i] - ma);
+        sbb += (rb[i] - mb) * (rb[i] - mb);
+    }
+    return sab / std::sqrt(saa * sbb);
+}
+
+class Learning : public ::testing::TestWithParam<PairScoring> {};
+
+TEST_P(Learning, LossFallsAndRankingIsLearned) {
+    std::vector<float> latency;
+    std::vector<ArchGraph> graphs = planted_graphs(300, latency);
+    ArchTable table{&graphs, nullptr, 0};
+    ModelConfig config;
+    config.none_op = 5;
+    NasflatModel model(config, 3);
+    std::vector<Sample> samples;
+    for (int a = 0; a < 200; ++a) samples.push_back({a, 0, latency[a]});
+    TrainOptions opt;
+    opt.epochs = 15;
+    opt.batch_size = 32;
+    opt.scoring = GetParam();
+    Rng rng(7);
+    std::vector<double> losses;
+    train(model, table, samples, opt, rng, [&](int, double l) { losses.push_back(l); });
+    ASSERT_EQ(losses.size(), 15u);
+    EXPECT_LT(losses.back(), 0.5 * losses.front()) << "loss should fall on a learnable problem";
+    std::vector<int32_t> held_out;
+    std::vector<float> truth;
+    for (int a = 200; a < 300; ++a) {
+        held_out.push_back(a);
+        truth.push_back(latency[a]);
+    }
+    std::vector<float> pred = predict(model, table, held_out, 0, 64);
+    EXPECT_GT(spearman_simple(pred, truth), 0.8);
+}
+
+INSTANTIATE_TEST_SUITE_P(Scoring, Learning,
+                         ::testing::Values(PairScoring::TwoForwards, PairScoring::ScoreOnce),
+                         [](const auto& info) {
+                             return std::string(info.param == PairScoring::ScoreOnce
+                                                    ? "ScoreOnce" : "TwoForwards");
+                         });
+
+}  // namespace
+}  // namespace nasflat::testing
