@@ -39,11 +39,13 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
     const int64_t rows = batched ? a.dim(1) : shape_numel(Shape(a.shape().begin(), a.shape().end() - 1));
     Tensor out = Tensor::empty(out_shape, a.device());
     const auto& kt = kernels_for(a);
+    add_flops(2 * batch * rows * N * K);
     kt.gemm(batch, false, false, rows, N, K, 1.0f, a.data(), rows * K, b.data(), K * N, 0.0f,
             out.data(), rows * N);
     if (any_requires_grad({&a, &b})) {
         attach_node(out, "matmul", {&a, &b}, [a, b, batch, rows, N, K](TensorImpl& o) {
             const auto& kt = kernels_for(a);
+            add_flops(2 * batch * rows * N * K * ((a.requires_grad() ? 1 : 0) + (b.requires_grad() ? 1 : 0)));
             if (a.requires_grad()) {
                 kt.gemm(batch, false, true, rows, K, N, 1.0f, o.grad_ptr(), rows * N, b.data(),
                         K * N, 1.0f, a.impl()->ensure_grad(), rows * K);

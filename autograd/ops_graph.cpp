@@ -59,6 +59,7 @@ Tensor spmm(const Csr& a, const Tensor& val, const Tensor& x) {
     const int64_t F = x.dim(1);
     Tensor out = Tensor::empty({a.rows(), F}, x.device());
     const float* v = val.defined() ? val.data() : nullptr;
+    add_flops(2 * static_cast<int64_t>(a.num_edges()) * F);
     kernels_for(x).spmm(out.data(), a.forward(), v, x.data(), F, false);
     if (any_requires_grad({&x, &val})) {
         attach_node(out, "spmm", {&x, &val}, [a, val, x, F](TensorImpl& o) {
@@ -91,6 +92,7 @@ Tensor sddmm(const Csr& pattern, const Tensor& a, const Tensor& b) {
     NASFLAT_CHECK(pattern.device() == a.device(), "sddmm: pattern and tensors on different devices");
     const int64_t F = a.dim(1);
     Tensor out = Tensor::empty({pattern.num_edges()}, a.device());
+    add_flops(2 * static_cast<int64_t>(pattern.num_edges()) * F);
     kernels_for(a).sddmm(out.data(), pattern.forward(), a.data(), b.data(), F);
     if (any_requires_grad({&a, &b})) {
         attach_node(out, "sddmm", {&a, &b}, [pattern, a, b, F](TensorImpl& o) {

@@ -167,7 +167,12 @@ thread_local bool g_grad_enabled = true;
 kernels::Backend g_cpu_backend = kernels::Backend::CpuFast;
 }  // namespace
 
+int64_t g_flops = 0;
+
 bool grad_enabled() { return g_grad_enabled; }
+int64_t flop_count() { return g_flops; }
+void reset_flop_count() { g_flops = 0; }
+void add_flops(int64_t n) { g_flops += n; }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
 

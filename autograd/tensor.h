@@ -135,3 +135,11 @@ void attach_node(Tensor& out, const char* name, std::initializer_list<const Tens
                  std::function<void(TensorImpl& out)> backward);
 
 }  // namespace nasflat
+
+namespace nasflat {
+// Floating-point operations issued by matmul, spmm and sddmm (forward and backward) since the
+// last reset: 2 per multiply-add. Benchmarks use it to report FLOPs per architecture.
+int64_t flop_count();
+void reset_flop_count();
+void add_flops(int64_t n);
+}  // namespace nasflat

@@ -21,22 +21,22 @@
         }                                                                                    \
     } while (0)
 
-#define CUBLAS_CHECK(call)                                                                 \
-    do {                                                                                   \
-        const cublasStatus_t nasflat_cublas_st_ = (call);                                  \
-        if (nasflat_cublas_st_ != CUBLAS_STATUS_SUCCESS) {                                 \
-            ::nasflat::fail("cuBLAS error ", cublasGetStatusName(nasflat_cublas_st_), " (", \
-                            cublasGetStatusString(nasflat_cublas_st_), ") in '", #call,    \
-                            "' at ", __FILE__, ":", __LINE__);                             \
-        }                                                                                  \
+#define CUBLAS_CHECK(call)                                                                       \
+    do {                                                                                         \
+        const cublasStatus_t nasflat_cublas_st_ = (call);                                        \
+        if (nasflat_cublas_st_ != CUBLAS_STATUS_SUCCESS) {                                       \
+            ::nasflat::fail("cuBLAS error ", cublasGetStatusName(nasflat_cublas_st_), " (",      \
+                            cublasGetStatusString(nasflat_cublas_st_), ") in '", #call, "' at ", \
+                            __FILE__, ":", __LINE__);                                            \
+        }                                                                                        \
     } while (0)
 
-#define CUSPARSE_CHECK(call)                                                                 \
-    do {                                                                                     \
-        const cusparseStatus_t nasflat_cusparse_st_ = (call);                                \
-        if (nasflat_cusparse_st_ != CUSPARSE_STATUS_SUCCESS) {                               \
-            ::nasflat::fail("cuSPARSE error ", cusparseGetErrorName(nasflat_cusparse_st_),   \
-                            " (", cusparseGetErrorString(nasflat_cusparse_st_), ") in '",    \
-                            #call, "' at ", __FILE__, ":", __LINE__);                        \
-        }                                                                                    \
+#define CUSPARSE_CHECK(call)                                                                     \
+    do {                                                                                         \
+        const cusparseStatus_t nasflat_cusparse_st_ = (call);                                    \
+        if (nasflat_cusparse_st_ != CUSPARSE_STATUS_SUCCESS) {                                   \
+            ::nasflat::fail("cuSPARSE error ", cusparseGetErrorName(nasflat_cusparse_st_), " (", \
+                            cusparseGetErrorString(nasflat_cusparse_st_), ") in '", #call,       \
+                            "' at ", __FILE__, ":", __LINE__);                                   \
+        }                                                                                        \
     } while (0)

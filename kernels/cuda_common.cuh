@@ -12,11 +12,11 @@
 
 namespace nasflat::kernels::cuda_detail {
 
-constexpr int kThreads = 256;             // default block for elementwise kernels
+constexpr int kThreads = 256;  // default block for elementwise kernels
 constexpr int kWarp = 32;
 constexpr int kWarpsPerBlock = kThreads / kWarp;
-constexpr int64_t kMaxBlocks = 1 << 20;   // well under the 2^31 - 1 limit of gridDim.x
-constexpr int kColumnThreads = 1024;      // block of the column-sum kernels (tile x row split)
+constexpr int64_t kMaxBlocks = 1 << 20;  // well under the 2^31 - 1 limit of gridDim.x
+constexpr int kColumnThreads = 1024;     // block of the column-sum kernels (tile x row split)
 constexpr unsigned kFullMask = 0xffffffffu;
 
 // Blocks for `work` items at `per_block` items per block; work > 0 (callers return early).
@@ -26,7 +26,9 @@ inline unsigned int blocks_for(int64_t work, int64_t per_block) {
 }
 
 // One warp per row: blocks of kThreads threads (kWarpsPerBlock rows each, then grid-stride).
-inline unsigned int warp_blocks_for(int64_t rows) { return blocks_for(rows, kWarpsPerBlock); }
+inline unsigned int warp_blocks_for(int64_t rows) {
+    return blocks_for(rows, kWarpsPerBlock);
+}
 
 __device__ __forceinline__ int64_t global_thread() {
     return static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
@@ -34,9 +36,15 @@ __device__ __forceinline__ int64_t global_thread() {
 __device__ __forceinline__ int64_t grid_threads() {
     return static_cast<int64_t>(gridDim.x) * blockDim.x;
 }
-__device__ __forceinline__ int64_t global_warp() { return global_thread() / kWarp; }
-__device__ __forceinline__ int64_t grid_warps() { return grid_threads() / kWarp; }
-__device__ __forceinline__ int lane_id() { return static_cast<int>(threadIdx.x % kWarp); }
+__device__ __forceinline__ int64_t global_warp() {
+    return global_thread() / kWarp;
+}
+__device__ __forceinline__ int64_t grid_warps() {
+    return grid_threads() / kWarp;
+}
+__device__ __forceinline__ int lane_id() {
+    return static_cast<int>(threadIdx.x % kWarp);
+}
 
 // Xor butterfly: partners add the same two numbers (a + b == b + a exactly), so after the 5
 // steps every lane holds the same, run-to-run identical total. All 32 lanes must call it.
@@ -88,6 +96,8 @@ __device__ __forceinline__ float block_column_sum(float v, float* smem) {
 }
 
 // 16-byte vector loads need 16-byte aligned rows: F % 4 == 0 and aligned base pointers.
-inline bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
+inline bool aligned16(const void* p) {
+    return (reinterpret_cast<uintptr_t>(p) & 15u) == 0;
+}
 
 }  // namespace nasflat::kernels::cuda_detail

@@ -33,8 +33,8 @@ void* alloc(size_t bytes) {
         size_t free_bytes = 0, total_bytes = 0;
         (void)cudaMemGetInfo(&free_bytes, &total_bytes);
         (void)cudaGetLastError();
-        fail("cuda alloc: cudaMalloc of ", bytes, " bytes failed (", cudaGetErrorString(err),
-             "); ", free_bytes, " of ", total_bytes,
+        fail("cuda alloc: cudaMalloc of ", bytes, " bytes failed (", cudaGetErrorString(err), "); ",
+             free_bytes, " of ", total_bytes,
              " bytes free on the device; hint: use a smaller batch");
     }
     return p;
@@ -53,10 +53,9 @@ void free(void* p) {
 
 void copy(void* dst, bool dst_on_device, const void* src, bool src_on_device, size_t bytes) {
     if (bytes == 0) return;
-    cudaMemcpyKind kind = dst_on_device ? (src_on_device ? cudaMemcpyDeviceToDevice
-                                                         : cudaMemcpyHostToDevice)
-                                        : (src_on_device ? cudaMemcpyDeviceToHost
-                                                         : cudaMemcpyHostToHost);
+    cudaMemcpyKind kind = dst_on_device
+                              ? (src_on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice)
+                              : (src_on_device ? cudaMemcpyDeviceToHost : cudaMemcpyHostToHost);
     // Synchronous with respect to the default stream: host data is ready (or consumed) when
     // this returns, which is what the host-side callers expect.
     CUDA_CHECK(cudaMemcpy(dst, src, bytes, kind));
@@ -67,6 +66,8 @@ void zero(void* p, size_t bytes) {
     CUDA_CHECK(cudaMemset(p, 0, bytes));
 }
 
-void synchronize() { CUDA_CHECK(cudaDeviceSynchronize()); }
+void synchronize() {
+    CUDA_CHECK(cudaDeviceSynchronize());
+}
 
 }  // namespace nasflat::kernels::cuda_glue

@@ -18,8 +18,8 @@ void gemm_cuda(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, 
                float alpha, const float* A, int64_t stride_a, const float* B, int64_t stride_b,
                float beta, float* C, int64_t stride_c);
 void unary_forward_cuda(UnaryOp op, float* out, const float* x, int64_t n, float alpha);
-void unary_backward_cuda(UnaryOp op, float* dx, const float* dout, const float* x,
-                         const float* y, int64_t n, float alpha);
+void unary_backward_cuda(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
+                         int64_t n, float alpha);
 void binary_forward_cuda(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
                          int64_t nb);
 void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, const float* a,
@@ -31,13 +31,12 @@ void broadcast_add_cuda(float* dx, const float* dout, int64_t outer, int64_t len
                         float scale);
 void copy_block_cuda(float* out, int64_t out_len, int64_t out_off, const float* x, int64_t x_len,
                      int64_t x_off, int64_t len, int64_t outer, int64_t inner, bool accumulate);
-void gather_rows_forward_cuda(float* out, const float* x, const int32_t* idx, int64_t n,
-                              int64_t F);
+void gather_rows_forward_cuda(float* out, const float* x, const int32_t* idx, int64_t n, int64_t F);
 
 // norm.cu
 void softmax_forward_cuda(float* out, const float* x, int64_t outer, int64_t len, int64_t inner);
-void softmax_backward_cuda(float* dx, const float* dout, const float* y, int64_t outer,
-                           int64_t len, int64_t inner);
+void softmax_backward_cuda(float* dx, const float* dout, const float* y, int64_t outer, int64_t len,
+                           int64_t inner);
 void layer_norm_forward_cuda(float* out, float* mean, float* rstd, const float* x,
                              const float* gamma, const float* beta, int64_t rows, int64_t cols,
                              float eps);
@@ -48,8 +47,8 @@ void layer_norm_backward_cuda(float* dx, float* dgamma, float* dbeta, const floa
 // graph.cu
 void segment_sum_forward_cuda(float* out, const float* x, const int32_t* seg_ptr, const float* w,
                               int64_t G, int64_t F);
-void segment_sum_backward_cuda(float* dx, const float* dout, const int32_t* seg_ptr,
-                               const float* w, int64_t G, int64_t F);
+void segment_sum_backward_cuda(float* dx, const float* dout, const int32_t* seg_ptr, const float* w,
+                               int64_t G, int64_t F);
 
 // train.cu
 void dropout_forward_cuda(float* out, const float* x, int64_t n, float p, uint64_t seed);

@@ -40,13 +40,13 @@ void sddmm_cuda(float* out,      // (E)
 // Edge softmax (graph.cu). 1: thread per row; 2: warp per row.
 constexpr int kEdgeSoftmaxDefaultVersion = 2;
 constexpr int kEdgeSoftmaxNumVersions = 2;
-void edge_softmax_forward_cuda(float* out,     // (E)
-                               CsrView A,      // forward CSR
+void edge_softmax_forward_cuda(float* out,      // (E)
+                               CsrView A,       // forward CSR
                                const float* s,  // (E)
                                int version);
-void edge_softmax_backward_cuda(float* ds,       // (E), accumulates
-                                CsrView A,       // forward CSR
-                                const float* y,  // (E) forward output
+void edge_softmax_backward_cuda(float* ds,        // (E), accumulates
+                                CsrView A,        // forward CSR
+                                const float* y,   // (E) forward output
                                 const float* dy,  // (E)
                                 int version);
 

@@ -70,13 +70,16 @@ cublasHandle_t cublas_handle() {
 }
 }  // namespace
 
-void set_cuda_gemm_tf32(bool on) { g_gemm_tf32.store(on); }
-bool cuda_gemm_tf32() { return g_gemm_tf32.load(); }
+void set_cuda_gemm_tf32(bool on) {
+    g_gemm_tf32.store(on);
+}
+bool cuda_gemm_tf32() {
+    return g_gemm_tf32.load();
+}
 
 // K == 0: C_b = beta C_b (beta == 0 writes zeros, ignoring NaN in C, like BLAS).
 static __global__ void gemm_scale_kernel(float* __restrict__ C,  // batch x (M, N), stride_c apart
-                                         int64_t batch, int64_t MN, int64_t stride_c,
-                                         float beta) {
+                                         int64_t batch, int64_t MN, int64_t stride_c, float beta) {
     for (int64_t t = global_thread(); t < batch * MN; t += grid_threads()) {
         float* c = C + (t / MN) * stride_c + t % MN;
         *c = beta == 0.0f ? 0.0f : beta * *c;
@@ -102,8 +105,8 @@ void gemm_cuda(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, 
                   "gemm_cuda: sizes M ", M, " N ", N, " K ", K, " batch ", batch,
                   " exceed cuBLAS's 32-bit arguments; hint: split the batch");
     cublasHandle_t h = cublas_handle();
-    CUBLAS_CHECK(cublasSetMathMode(h, g_gemm_tf32.load() ? CUBLAS_TF32_TENSOR_OP_MATH
-                                                         : CUBLAS_DEFAULT_MATH));
+    CUBLAS_CHECK(cublasSetMathMode(
+        h, g_gemm_tf32.load() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
     const cublasOperation_t op_b = trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
     const cublasOperation_t op_a = trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
     const int m = static_cast<int>(N), n = static_cast<int>(M), k = static_cast<int>(K);
@@ -113,8 +116,8 @@ void gemm_cuda(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, 
     if (batch == 1) {
         CUBLAS_CHECK(cublasSgemm(h, op_b, op_a, m, n, k, &alpha, B, ld_b, A, ld_a, &beta, C, ld_c));
     } else {
-        CUBLAS_CHECK(cublasSgemmStridedBatched(h, op_b, op_a, m, n, k, &alpha, B, ld_b, stride_b,
-                                               A, ld_a, stride_a, &beta, C, ld_c, stride_c,
+        CUBLAS_CHECK(cublasSgemmStridedBatched(h, op_b, op_a, m, n, k, &alpha, B, ld_b, stride_b, A,
+                                               ld_a, stride_a, &beta, C, ld_c, stride_c,
                                                static_cast<int>(batch)));
     }
 }
@@ -129,9 +132,15 @@ static __global__ void unary_forward_kernel(UnaryOp op,
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
         float v = x[i];
         switch (op) {
-            case UnaryOp::Relu: out[i] = v > 0.0f ? v : 0.0f; break;
-            case UnaryOp::LeakyRelu: out[i] = v > 0.0f ? v : alpha * v; break;
-            case UnaryOp::Sigmoid: out[i] = 1.0f / (1.0f + expf(-v)); break;
+            case UnaryOp::Relu:
+                out[i] = v > 0.0f ? v : 0.0f;
+                break;
+            case UnaryOp::LeakyRelu:
+                out[i] = v > 0.0f ? v : alpha * v;
+                break;
+            case UnaryOp::Sigmoid:
+                out[i] = 1.0f / (1.0f + expf(-v));
+                break;
         }
     }
 }
@@ -145,9 +154,15 @@ static __global__ void unary_backward_kernel(UnaryOp op,
                                              int64_t n, float alpha) {
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
         switch (op) {
-            case UnaryOp::Relu: dx[i] += x[i] > 0.0f ? dout[i] : 0.0f; break;
-            case UnaryOp::LeakyRelu: dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i]; break;
-            case UnaryOp::Sigmoid: dx[i] += dout[i] * y[i] * (1.0f - y[i]); break;
+            case UnaryOp::Relu:
+                dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
+                break;
+            case UnaryOp::LeakyRelu:
+                dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i];
+                break;
+            case UnaryOp::Sigmoid:
+                dx[i] += dout[i] * y[i] * (1.0f - y[i]);
+                break;
         }
     }
 }
@@ -158,8 +173,8 @@ void unary_forward_cuda(UnaryOp op, float* out, const float* x, int64_t n, float
     CUDA_CHECK(cudaGetLastError());
 }
 
-void unary_backward_cuda(UnaryOp op, float* dx, const float* dout, const float* x,
-                         const float* y, int64_t n, float alpha) {
+void unary_backward_cuda(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
+                         int64_t n, float alpha) {
     if (n <= 0) return;
     unary_backward_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, dx, dout, x, y, n, alpha);
     CUDA_CHECK(cudaGetLastError());
@@ -174,9 +189,15 @@ static __global__ void binary_forward_kernel(BinaryOp op,
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
         float bv = b[i % nb];
         switch (op) {
-            case BinaryOp::Add: out[i] = a[i] + bv; break;
-            case BinaryOp::Sub: out[i] = a[i] - bv; break;
-            case BinaryOp::Mul: out[i] = a[i] * bv; break;
+            case BinaryOp::Add:
+                out[i] = a[i] + bv;
+                break;
+            case BinaryOp::Sub:
+                out[i] = a[i] - bv;
+                break;
+            case BinaryOp::Mul:
+                out[i] = a[i] * bv;
+                break;
         }
     }
 }

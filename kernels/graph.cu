@@ -7,8 +7,8 @@
 // in forward order: every output row has one owner, so there are no atomics anywhere.
 //
 // Numbered versions (the launchers take `int version`; defaults in cuda_options.h):
-//   spmm_kernel1: one thread per (row, feature). Simple; coalesced over f, but each thread
-//                 re-reads the row's col/val entries and F = 1 wastes nothing.
+//   spmm_kernel1: one thread per (row, feature). Simple and coalesced over f; every thread
+//                 re-reads its row's col/val entries, but no lane idles when F is small.
 //   spmm_kernel2: one warp per row, lanes over features (float4 when F % 4 == 0 and rows are
 //                 16-byte aligned): the row's col/val are broadcast loads shared by 32 lanes and
 //                 a 128-feature row of x is one 512-byte coalesced read. The default.
@@ -31,15 +31,15 @@ using namespace cuda_detail;
 
 // Value of edge slot e: val[edge_id[e]] when walking a reverse CSR, val[e] otherwise, 1 if null.
 static __device__ __forceinline__ float edge_value(const float* __restrict__ val,
-                                            const int32_t* __restrict__ edge_id, int32_t e) {
+                                                   const int32_t* __restrict__ edge_id, int32_t e) {
     return val == nullptr ? 1.0f : val[edge_id != nullptr ? edge_id[e] : e];
 }
 
 // --- segment readout ---------------------------------------------------------------------------
 
 // forward: out[g, f] = sum_{i in segment g} w_i x[i, f]; one thread per (g, f)
-static __global__ void segment_sum_forward_kernel(float* __restrict__ out,      // (G, F)
-                                                  const float* __restrict__ x,  // (N, F)
+static __global__ void segment_sum_forward_kernel(float* __restrict__ out,              // (G, F)
+                                                  const float* __restrict__ x,          // (N, F)
                                                   const int32_t* __restrict__ seg_ptr,  // (G + 1)
                                                   const float* __restrict__ w,  // (N) or null
                                                   int64_t G, int64_t F) {
@@ -55,8 +55,8 @@ static __global__ void segment_sum_forward_kernel(float* __restrict__ out,      
 
 // backward: dx[i, f] += w_i dout[g(i), f]; segments are disjoint, so the thread of (g, f) owns
 // column f of every node of segment g
-static __global__ void segment_sum_backward_kernel(float* __restrict__ dx,          // (N, F)
-                                                   const float* __restrict__ dout,  // (G, F)
+static __global__ void segment_sum_backward_kernel(float* __restrict__ dx,               // (N, F)
+                                                   const float* __restrict__ dout,       // (G, F)
                                                    const int32_t* __restrict__ seg_ptr,  // (G + 1)
                                                    const float* __restrict__ w,  // (N) or null
                                                    int64_t G, int64_t F) {
@@ -72,16 +72,15 @@ static __global__ void segment_sum_backward_kernel(float* __restrict__ dx,      
 void segment_sum_forward_cuda(float* out, const float* x, const int32_t* seg_ptr, const float* w,
                               int64_t G, int64_t F) {
     if (G <= 0 || F <= 0) return;
-    segment_sum_forward_kernel<<<blocks_for(G * F, kThreads), kThreads>>>(out, x, seg_ptr, w, G,
-                                                                          F);
+    segment_sum_forward_kernel<<<blocks_for(G * F, kThreads), kThreads>>>(out, x, seg_ptr, w, G, F);
     CUDA_CHECK(cudaGetLastError());
 }
 
-void segment_sum_backward_cuda(float* dx, const float* dout, const int32_t* seg_ptr,
-                               const float* w, int64_t G, int64_t F) {
+void segment_sum_backward_cuda(float* dx, const float* dout, const int32_t* seg_ptr, const float* w,
+                               int64_t G, int64_t F) {
     if (G <= 0 || F <= 0) return;
-    segment_sum_backward_kernel<<<blocks_for(G * F, kThreads), kThreads>>>(dx, dout, seg_ptr, w,
-                                                                           G, F);
+    segment_sum_backward_kernel<<<blocks_for(G * F, kThreads), kThreads>>>(dx, dout, seg_ptr, w, G,
+                                                                           F);
     CUDA_CHECK(cudaGetLastError());
 }
 
@@ -178,7 +177,8 @@ CusparseState& cusparse_state() {
 
 void spmm_cusparse(float* out, CsrView A, const float* val, const float* x, int64_t F,
                    bool accumulate) {
-    NASFLAT_CHECK(A.edge_id == nullptr, "spmm_cuda: the cuSPARSE version cannot follow edge_id "
+    NASFLAT_CHECK(A.edge_id == nullptr,
+                  "spmm_cuda: the cuSPARSE version cannot follow edge_id "
                   "(reverse CSR); hint: use version 1 or 2 for the backward product");
     if (A.num_edges == 0) {  // cuSPARSE and empty matrices: keep it out of the question
         if (!accumulate) fill_cuda(out, static_cast<int64_t>(A.num_rows) * F, 0.0f);
@@ -203,18 +203,18 @@ void spmm_cusparse(float* out, CsrView A, const float* val, const float* x, int6
     CUSPARSE_CHECK(cusparseCreateConstCsr(&mat_a, A.num_rows, A.num_cols, A.num_edges, A.row_ptr,
                                           A.col, val, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
                                           CUSPARSE_INDEX_BASE_ZERO, CUDA_R_32F));
-    CUSPARSE_CHECK(cusparseCreateConstDnMat(&mat_x, A.num_cols, F, F, x, CUDA_R_32F,
-                                            CUSPARSE_ORDER_ROW));
-    CUSPARSE_CHECK(cusparseCreateDnMat(&mat_out, A.num_rows, F, F, out, CUDA_R_32F,
-                                       CUSPARSE_ORDER_ROW));
+    CUSPARSE_CHECK(
+        cusparseCreateConstDnMat(&mat_x, A.num_cols, F, F, x, CUDA_R_32F, CUSPARSE_ORDER_ROW));
+    CUSPARSE_CHECK(
+        cusparseCreateDnMat(&mat_out, A.num_rows, F, F, out, CUDA_R_32F, CUSPARSE_ORDER_ROW));
     const float alpha = 1.0f, beta = accumulate ? 1.0f : 0.0f;
     const cusparseOperation_t op = CUSPARSE_OPERATION_NON_TRANSPOSE;
     // CSR_ALG2 is deterministic and meant for row-major dense operands; fall back to the
     // default algorithm if this cuSPARSE refuses it for the shape.
     cusparseSpMMAlg_t alg = CUSPARSE_SPMM_CSR_ALG2;
     size_t bytes = 0;
-    if (cusparseSpMM_bufferSize(st.handle, op, op, &alpha, mat_a, mat_x, &beta, mat_out,
-                                CUDA_R_32F, alg, &bytes) != CUSPARSE_STATUS_SUCCESS) {
+    if (cusparseSpMM_bufferSize(st.handle, op, op, &alpha, mat_a, mat_x, &beta, mat_out, CUDA_R_32F,
+                                alg, &bytes) != CUSPARSE_STATUS_SUCCESS) {
         alg = CUSPARSE_SPMM_ALG_DEFAULT;
         CUSPARSE_CHECK(cusparseSpMM_bufferSize(st.handle, op, op, &alpha, mat_a, mat_x, &beta,
                                                mat_out, CUDA_R_32F, alg, &bytes));
@@ -224,8 +224,8 @@ void spmm_cusparse(float* out, CsrView A, const float* val, const float* x, int6
         CUDA_CHECK(cudaMalloc(&st.workspace, bytes));
         st.workspace_bytes = bytes;
     }
-    CUSPARSE_CHECK(cusparseSpMM(st.handle, op, op, &alpha, mat_a, mat_x, &beta, mat_out,
-                                CUDA_R_32F, alg, st.workspace));
+    CUSPARSE_CHECK(cusparseSpMM(st.handle, op, op, &alpha, mat_a, mat_x, &beta, mat_out, CUDA_R_32F,
+                                alg, st.workspace));
     CUSPARSE_CHECK(cusparseDestroySpMat(mat_a));
     CUSPARSE_CHECK(cusparseDestroyDnMat(mat_x));
     CUSPARSE_CHECK(cusparseDestroyDnMat(mat_out));
@@ -233,8 +233,8 @@ void spmm_cusparse(float* out, CsrView A, const float* val, const float* x, int6
 
 }  // namespace
 
-void spmm_cuda(float* out, CsrView A, const float* val, const float* x, int64_t F,
-               bool accumulate, int version) {
+void spmm_cuda(float* out, CsrView A, const float* val, const float* x, int64_t F, bool accumulate,
+               int version) {
     const int64_t rows = A.num_rows;
     if (rows <= 0 || F <= 0) return;
     switch (version) {
@@ -248,13 +248,15 @@ void spmm_cuda(float* out, CsrView A, const float* val, const float* x, int64_t 
                     reinterpret_cast<float4*>(out), A.row_ptr, A.col, A.edge_id, val,
                     reinterpret_cast<const float4*>(x), rows, F / 4, accumulate);
             } else {
-                spmm_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, A.col,
-                                                                  A.edge_id, val, x, rows, F,
-                                                                  accumulate);
+                spmm_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, A.col, A.edge_id,
+                                                                  val, x, rows, F, accumulate);
             }
             break;
-        case kSpmmCusparseVersion: spmm_cusparse(out, A, val, x, F, accumulate); return;
-        default: fail("spmm_cuda: unknown version ", version, "; hint: 1 to ", kSpmmNumVersions);
+        case kSpmmCusparseVersion:
+            spmm_cusparse(out, A, val, x, F, accumulate);
+            return;
+        default:
+            fail("spmm_cuda: unknown version ", version, "; hint: 1 to ", kSpmmNumVersions);
     }
     CUDA_CHECK(cudaGetLastError());
 }
@@ -319,10 +321,11 @@ void sddmm_cuda(float* out, CsrView A, const float* a, const float* b, int64_t F
 // backward: ds_e += y_e (dy_e - sum_row y dy)
 
 // v1: one thread per row, the reference's loops
-static __global__ void edge_softmax_forward_kernel1(float* __restrict__ out,  // (E)
-                                                    const int32_t* __restrict__ row_ptr,  // (rows+1)
-                                                    const float* __restrict__ s,  // (E)
-                                                    int64_t rows) {
+static __global__ void edge_softmax_forward_kernel1(
+    float* __restrict__ out,              // (E)
+    const int32_t* __restrict__ row_ptr,  // (rows+1)
+    const float* __restrict__ s,          // (E)
+    int64_t rows) {
     for (int64_t i = global_thread(); i < rows; i += grid_threads()) {
         const int32_t lo = row_ptr[i], hi = row_ptr[i + 1];
         if (lo == hi) continue;
@@ -337,11 +340,12 @@ static __global__ void edge_softmax_forward_kernel1(float* __restrict__ out,  //
     }
 }
 
-static __global__ void edge_softmax_backward_kernel1(float* __restrict__ ds,  // (E)
-                                                     const int32_t* __restrict__ row_ptr,  // (rows+1)
-                                                     const float* __restrict__ y,   // (E)
-                                                     const float* __restrict__ dy,  // (E)
-                                                     int64_t rows) {
+static __global__ void edge_softmax_backward_kernel1(
+    float* __restrict__ ds,               // (E)
+    const int32_t* __restrict__ row_ptr,  // (rows+1)
+    const float* __restrict__ y,          // (E)
+    const float* __restrict__ dy,         // (E)
+    int64_t rows) {
     for (int64_t i = global_thread(); i < rows; i += grid_threads()) {
         const int32_t lo = row_ptr[i], hi = row_ptr[i + 1];
         float dot = 0.0f;
@@ -351,10 +355,11 @@ static __global__ void edge_softmax_backward_kernel1(float* __restrict__ ds,  //
 }
 
 // v2: one warp per row, lane l owns edge slots lo + l, lo + l + 32, ...; shuffle max and sum
-static __global__ void edge_softmax_forward_kernel2(float* __restrict__ out,  // (E)
-                                                    const int32_t* __restrict__ row_ptr,  // (rows+1)
-                                                    const float* __restrict__ s,  // (E)
-                                                    int64_t rows) {
+static __global__ void edge_softmax_forward_kernel2(
+    float* __restrict__ out,              // (E)
+    const int32_t* __restrict__ row_ptr,  // (rows+1)
+    const float* __restrict__ s,          // (E)
+    int64_t rows) {
     for (int64_t i = global_warp(); i < rows; i += grid_warps()) {
         const int32_t lo = row_ptr[i], hi = row_ptr[i + 1];
         if (lo == hi) continue;  // warp-uniform
@@ -372,11 +377,12 @@ static __global__ void edge_softmax_forward_kernel2(float* __restrict__ out,  //
     }
 }
 
-static __global__ void edge_softmax_backward_kernel2(float* __restrict__ ds,  // (E)
-                                                     const int32_t* __restrict__ row_ptr,  // (rows+1)
-                                                     const float* __restrict__ y,   // (E)
-                                                     const float* __restrict__ dy,  // (E)
-                                                     int64_t rows) {
+static __global__ void edge_softmax_backward_kernel2(
+    float* __restrict__ ds,               // (E)
+    const int32_t* __restrict__ row_ptr,  // (rows+1)
+    const float* __restrict__ y,          // (E)
+    const float* __restrict__ dy,         // (E)
+    int64_t rows) {
     for (int64_t i = global_warp(); i < rows; i += grid_warps()) {
         const int32_t lo = row_ptr[i], hi = row_ptr[i + 1];
         float dot = 0.0f;
@@ -393,8 +399,7 @@ void edge_softmax_forward_cuda(float* out, CsrView A, const float* s, int versio
         edge_softmax_forward_kernel1<<<blocks_for(rows, kThreads), kThreads>>>(out, A.row_ptr, s,
                                                                                rows);
     } else if (version == 2) {
-        edge_softmax_forward_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, s,
-                                                                          rows);
+        edge_softmax_forward_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, s, rows);
     } else {
         fail("edge_softmax_forward_cuda: unknown version ", version, "; hint: 1 to ",
              kEdgeSoftmaxNumVersions);

@@ -86,8 +86,8 @@ void broadcast_add_cuda(float* dx, const float* dout, int64_t outer, int64_t len
 static __global__ void copy_block_kernel(float* __restrict__ out,      // (outer, out_len, inner)
                                          const float* __restrict__ x,  // (outer, x_len, inner)
                                          int64_t out_len, int64_t out_off, int64_t x_len,
-                                         int64_t x_off, int64_t len, int64_t outer,
-                                         int64_t inner, bool accumulate) {
+                                         int64_t x_off, int64_t len, int64_t outer, int64_t inner,
+                                         bool accumulate) {
     const int64_t block = len * inner;
     for (int64_t t = global_thread(); t < outer * block; t += grid_threads()) {
         const int64_t o = t / block, k = t % block;
@@ -101,16 +101,16 @@ void copy_block_cuda(float* out, int64_t out_len, int64_t out_off, const float* 
                      int64_t x_off, int64_t len, int64_t outer, int64_t inner, bool accumulate) {
     const int64_t n = outer * len * inner;
     if (n <= 0) return;
-    copy_block_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, out_len, out_off, x_len,
-                                                             x_off, len, outer, inner, accumulate);
+    copy_block_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, out_len, out_off, x_len, x_off,
+                                                             len, outer, inner, accumulate);
     CUDA_CHECK(cudaGetLastError());
 }
 
 // --- row gathers -----------------------------------------------------------------------------
 
 // forward: out[r, f] = x[idx[r], f]; adjacent threads read adjacent f (coalesced)
-static __global__ void gather_rows_forward_kernel(float* __restrict__ out,        // (n, F)
-                                                  const float* __restrict__ x,    // (rows_x, F)
+static __global__ void gather_rows_forward_kernel(float* __restrict__ out,          // (n, F)
+                                                  const float* __restrict__ x,      // (rows_x, F)
                                                   const int32_t* __restrict__ idx,  // (n)
                                                   int64_t n, int64_t F) {
     for (int64_t t = global_thread(); t < n * F; t += grid_threads()) {
@@ -128,11 +128,12 @@ void gather_rows_forward_cuda(float* out, const float* x, const int32_t* idx, in
 
 // backward v1: dx[v, f] += sum_{e in inverse row v} dout[col(e), f], one thread per (v, f),
 // entries in CSR order (the reference's order)
-static __global__ void gather_rows_backward_kernel1(float* __restrict__ dx,  // (rows, F)
-                                                    const float* __restrict__ dout,  // (n, F)
-                                                    const int32_t* __restrict__ row_ptr,  // (rows+1)
-                                                    const int32_t* __restrict__ col,  // (E)
-                                                    int64_t rows, int64_t F) {
+static __global__ void gather_rows_backward_kernel1(
+    float* __restrict__ dx,               // (rows, F)
+    const float* __restrict__ dout,       // (n, F)
+    const int32_t* __restrict__ row_ptr,  // (rows+1)
+    const int32_t* __restrict__ col,      // (E)
+    int64_t rows, int64_t F) {
     for (int64_t t = global_thread(); t < rows * F; t += grid_threads()) {
         const int64_t v = t / F, f = t % F;
         float acc = 0.0f;

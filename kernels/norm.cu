@@ -39,10 +39,10 @@ static __global__ void softmax_forward_rows_kernel(float* __restrict__ out,     
 }
 
 // forward over an inner dim: one thread per column (o, i), l strided by inner
-static __global__ void softmax_forward_columns_kernel(float* __restrict__ out,  // (outer, len, inner)
-                                                      const float* __restrict__ x,  // same
-                                                      int64_t outer, int64_t len,
-                                                      int64_t inner) {
+static __global__ void softmax_forward_columns_kernel(
+    float* __restrict__ out,      // (outer, len, inner)
+    const float* __restrict__ x,  // same
+    int64_t outer, int64_t len, int64_t inner) {
     for (int64_t t = global_thread(); t < outer * inner; t += grid_threads()) {
         const int64_t base = (t / inner) * len * inner + t % inner;
         float mx = -INFINITY;
@@ -58,9 +58,9 @@ static __global__ void softmax_forward_columns_kernel(float* __restrict__ out,  
 }
 
 // backward: dx_l += y_l (dy_l - sum_k y_k dy_k), one warp per row of (outer, len)
-static __global__ void softmax_backward_rows_kernel(float* __restrict__ dx,  // (outer, len)
+static __global__ void softmax_backward_rows_kernel(float* __restrict__ dx,          // (outer, len)
                                                     const float* __restrict__ dout,  // (outer, len)
-                                                    const float* __restrict__ y,  // (outer, len)
+                                                    const float* __restrict__ y,     // (outer, len)
                                                     int64_t outer, int64_t len) {
     for (int64_t o = global_warp(); o < outer; o += grid_warps()) {
         const int64_t base = o * len;
@@ -74,11 +74,11 @@ static __global__ void softmax_backward_rows_kernel(float* __restrict__ dx,  // 
 }
 
 // backward over an inner dim: one thread per column (o, i)
-static __global__ void softmax_backward_columns_kernel(float* __restrict__ dx,  // (outer, len, inner)
-                                                       const float* __restrict__ dout,  // same
-                                                       const float* __restrict__ y,     // same
-                                                       int64_t outer, int64_t len,
-                                                       int64_t inner) {
+static __global__ void softmax_backward_columns_kernel(
+    float* __restrict__ dx,          // (outer, len, inner)
+    const float* __restrict__ dout,  // same
+    const float* __restrict__ y,     // same
+    int64_t outer, int64_t len, int64_t inner) {
     for (int64_t t = global_thread(); t < outer * inner; t += grid_threads()) {
         const int64_t base = (t / inner) * len * inner + t % inner;
         float dot = 0.0f;
@@ -100,12 +100,11 @@ void softmax_forward_cuda(float* out, const float* x, int64_t outer, int64_t len
     CUDA_CHECK(cudaGetLastError());
 }
 
-void softmax_backward_cuda(float* dx, const float* dout, const float* y, int64_t outer,
-                           int64_t len, int64_t inner) {
+void softmax_backward_cuda(float* dx, const float* dout, const float* y, int64_t outer, int64_t len,
+                           int64_t inner) {
     if (outer <= 0 || len <= 0 || inner <= 0) return;
     if (inner == 1) {
-        softmax_backward_rows_kernel<<<warp_blocks_for(outer), kThreads>>>(dx, dout, y, outer,
-                                                                           len);
+        softmax_backward_rows_kernel<<<warp_blocks_for(outer), kThreads>>>(dx, dout, y, outer, len);
     } else {
         softmax_backward_columns_kernel<<<blocks_for(outer * inner, kThreads), kThreads>>>(
             dx, dout, y, outer, len, inner);
@@ -145,13 +144,14 @@ static __global__ void layer_norm_forward_kernel(float* __restrict__ out,       
 
 // backward, dx: g_c = dout_c gamma_c; dx_c += rstd (g_c - mean(g) - xhat_c mean(g xhat)).
 // One warp per row.
-static __global__ void layer_norm_backward_dx_kernel(float* __restrict__ dx,  // (rows, cols)
-                                                     const float* __restrict__ dout,  // (rows, cols)
-                                                     const float* __restrict__ x,  // (rows, cols)
-                                                     const float* __restrict__ mean,   // (rows)
-                                                     const float* __restrict__ rstd,   // (rows)
-                                                     const float* __restrict__ gamma,  // (cols)
-                                                     int64_t rows, int64_t cols) {
+static __global__ void layer_norm_backward_dx_kernel(
+    float* __restrict__ dx,           // (rows, cols)
+    const float* __restrict__ dout,   // (rows, cols)
+    const float* __restrict__ x,      // (rows, cols)
+    const float* __restrict__ mean,   // (rows)
+    const float* __restrict__ rstd,   // (rows)
+    const float* __restrict__ gamma,  // (cols)
+    int64_t rows, int64_t cols) {
     for (int64_t r = global_warp(); r < rows; r += grid_warps()) {
         const int64_t base = r * cols;
         const float mu = mean[r], rs = rstd[r];
@@ -204,8 +204,8 @@ void layer_norm_forward_cuda(float* out, float* mean, float* rstd, const float* 
                              const float* gamma, const float* beta, int64_t rows, int64_t cols,
                              float eps) {
     if (rows <= 0 || cols <= 0) return;
-    layer_norm_forward_kernel<<<warp_blocks_for(rows), kThreads>>>(out, mean, rstd, x, gamma,
-                                                                   beta, rows, cols, eps);
+    layer_norm_forward_kernel<<<warp_blocks_for(rows), kThreads>>>(out, mean, rstd, x, gamma, beta,
+                                                                   rows, cols, eps);
     CUDA_CHECK(cudaGetLastError());
 }
 
@@ -214,8 +214,8 @@ void layer_norm_backward_cuda(float* dx, float* dgamma, float* dbeta, const floa
                               const float* gamma, int64_t rows, int64_t cols) {
     if (rows <= 0 || cols <= 0) return;
     if (dx != nullptr) {
-        layer_norm_backward_dx_kernel<<<warp_blocks_for(rows), kThreads>>>(dx, dout, x, mean,
-                                                                           rstd, gamma, rows, cols);
+        layer_norm_backward_dx_kernel<<<warp_blocks_for(rows), kThreads>>>(dx, dout, x, mean, rstd,
+                                                                           gamma, rows, cols);
         CUDA_CHECK(cudaGetLastError());
     }
     if (dgamma != nullptr || dbeta != nullptr) {

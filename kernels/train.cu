@@ -66,11 +66,11 @@ void dropout_backward_cuda(float* dx, const float* dout, int64_t n, float p, uin
 // forward: L = (1/P) sum_k max(0, margin - t_k (s_{pi_k} - s_{pj_k})); one block, double sums.
 // t_k = +-1 makes t_k * diff exact, so a fused multiply-add cannot change h.
 static __global__ void __launch_bounds__(kLossThreads)
-    pair_hinge_forward_kernel(float* __restrict__ loss,          // (1)
-                              const float* __restrict__ s,       // (S)
-                              const int32_t* __restrict__ pi,    // (P)
-                              const int32_t* __restrict__ pj,    // (P)
-                              const float* __restrict__ sign,    // (P)
+    pair_hinge_forward_kernel(float* __restrict__ loss,        // (1)
+                              const float* __restrict__ s,     // (S)
+                              const int32_t* __restrict__ pi,  // (P)
+                              const int32_t* __restrict__ pj,  // (P)
+                              const float* __restrict__ sign,  // (P)
                               int64_t P, float margin) {
     double acc = 0.0;
     for (int64_t k = threadIdx.x; k < P; k += blockDim.x) {
@@ -78,7 +78,8 @@ static __global__ void __launch_bounds__(kLossThreads)
         acc += h > 0.0f ? h : 0.0f;
     }
     const double total = block_sum_double(acc);
-    if (threadIdx.x == 0) loss[0] = P > 0 ? static_cast<float>(total / static_cast<double>(P)) : 0.0f;
+    if (threadIdx.x == 0)
+        loss[0] = P > 0 ? static_cast<float>(total / static_cast<double>(P)) : 0.0f;
 }
 
 // backward, step 1: per pair g_k = -t_k [h_k > 0] dL / P, written to work (no scatter)
@@ -124,8 +125,8 @@ void pair_hinge_backward_cuda(float* ds, const float* dloss, const float* s, con
                               const int32_t* pj, const float* sign, int64_t P, float margin,
                               CsrView by_score, float* work) {
     if (P <= 0 || by_score.num_rows <= 0) return;
-    pair_hinge_pair_grad_kernel<<<blocks_for(P, kThreads), kThreads>>>(work, dloss, s, pi, pj,
-                                                                       sign, P, margin);
+    pair_hinge_pair_grad_kernel<<<blocks_for(P, kThreads), kThreads>>>(work, dloss, s, pi, pj, sign,
+                                                                       P, margin);
     CUDA_CHECK(cudaGetLastError());
     pair_hinge_gather_kernel<<<blocks_for(by_score.num_rows, kThreads), kThreads>>>(
         ds, work, by_score.row_ptr, by_score.col, by_score.num_rows, P);
@@ -146,7 +147,8 @@ static __global__ void __launch_bounds__(kLossThreads)
         acc += d * d;
     }
     const double total = block_sum_double(acc);
-    if (threadIdx.x == 0) loss[0] = n > 0 ? static_cast<float>(total / static_cast<double>(n)) : 0.0f;
+    if (threadIdx.x == 0)
+        loss[0] = n > 0 ? static_cast<float>(total / static_cast<double>(n)) : 0.0f;
 }
 
 // backward: dpred_i += 2 (pred_i - target_i) dL / n
@@ -197,8 +199,8 @@ static __global__ void adamw_step_kernel(float* __restrict__ param,       // (n)
 void adamw_step_cuda(float* param, const float* grad, float* m, float* v, int64_t n, float lr,
                      float beta1, float beta2, float eps, float weight_decay, float c1, float c2) {
     if (n <= 0) return;
-    adamw_step_kernel<<<blocks_for(n, kThreads), kThreads>>>(param, grad, m, v, n, lr, beta1,
-                                                             beta2, eps, weight_decay, c1, c2);
+    adamw_step_kernel<<<blocks_for(n, kThreads), kThreads>>>(param, grad, m, v, n, lr, beta1, beta2,
+                                                             eps, weight_decay, c1, c2);
     CUDA_CHECK(cudaGetLastError());
 }
 

@@ -1,0 +1,236 @@
+// bench_model.cpp — end-to-end predictor throughput: inference and training archs/s for NB201
+// (8-node graphs) and FBNet (22-node graphs), both model flavors, on the CPU and (when present)
+// the GPU, with FLOPs per architecture and the reached GFLOP/s.
+// It first checks that every device it times computes the CPU reference's scores, and exits
+// non-zero on a mismatch. Graphs are random DAGs shaped like the spaces' graphs (the timing
+// does not depend on which architectures are scored).
+// Usage: bench_model [--quick] [--device cpu|cuda|all] [--space nb201|fbnet|all]
+//                    [--batches 256,1024,...] [--train-batches 128,...]
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "autograd/ops.h"
+#include "kernels/memory.h"
+#include "models/training.h"
+
+using namespace nasflat;
+using namespace nasflat::models;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+    bool quick = false;
+    std::string device = "all", space = "all";
+    std::vector<int> batches, train_batches;
+};
+
+std::vector<int> parse_list(const char* s) {
+    std::vector<int> v;
+    for (const char* p = s; *p;) {
+        v.push_back(std::atoi(p));
+        while (*p && *p != ',') ++p;
+        if (*p == ',') ++p;
+    }
+    return v;
+}
+
+// NB201-like (8 nodes, DAG) or FBNet-like (22-node identity / 24-node chain) graphs.
+std::vector<ArchGraph> make_graphs(bool fbnet, Flavor flavor, int count, Rng& rng) {
+    std::vector<ArchGraph> gs;
+    for (int k = 0; k < count; ++k) {
+        ArchGraph g;
+        if (!fbnet) {
+            g.num_nodes = 8;
+            g.ops = {1, 0, 0, 0, 0, 0, 0, 0};
+            for (int i = 1; i < 7; ++i) g.ops[i] = 2 + static_cast<int>(rng.below(5));
+            const int base[10][2] = {{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5},
+                                     {2, 6}, {3, 6}, {4, 7}, {5, 7}, {6, 7}};
+            for (auto& e : base) {
+                if (rng.uniform() < 0.8) g.edges.push_back({e[0], e[1]});
+            }
+        } else if (flavor == Flavor::Reference) {
+            g.num_nodes = 22;
+            for (int i = 0; i < 22; ++i) {
+                g.ops.push_back(static_cast<int>(rng.below(9)));
+                g.edges.push_back({i, i});
+            }
+        } else {
+            g.num_nodes = 24;
+            g.ops.push_back(9);
+            for (int i = 0; i < 22; ++i) g.ops.push_back(static_cast<int>(rng.below(9)));
+            g.ops.push_back(10);
+            for (int i = 0; i + 1 < 24; ++i) g.edges.push_back({i, i + 1});
+        }
+        gs.push_back(g);
+    }
+    return gs;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// Median seconds of `reps` calls of f (after one warm-up call), synchronising the device.
+template <typename F>
+double time_it(Device d, int reps, F&& f) {
+    f();
+    kernels::synchronize(d);
+    std::vector<double> t;
+    for (int r = 0; r < reps; ++r) {
+        auto t0 = Clock::now();
+        f();
+        kernels::synchronize(d);
+        t.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    return median(t);
+}
+
+bool validate(bool fbnet, Flavor flavor, Device d) {
+    Rng rng(3);
+    std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, 64, rng);
+    ModelConfig c;
+    c.flavor = flavor;
+    c.none_op = fbnet ? -1 : 5;
+    NasflatModel ref_model(c, 1, Device::CPU), model(c, 1, d);
+    ArchTable table{&gs, nullptr, 0};
+    std::vector<int32_t> archs(gs.size());
+    for (size_t i = 0; i < gs.size(); ++i) archs[i] = static_cast<int32_t>(i);
+    std::vector<float> want, got;
+    {
+        CpuBackendGuard reference(kernels::Backend::CpuReference);
+        want = predict(ref_model, table, archs, 3);
+    }
+    got = predict(model, table, archs, 3);
+    double worst = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+        worst = std::max(worst, std::fabs(double(got[i]) - want[i]) / (1e-3 + std::fabs(want[i])));
+    }
+    std::printf("validate %-6s %-9s on %-4s: max relative error %.2e %s\n",
+                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), worst,
+                worst < 1e-3 ? "ok" : "MISMATCH");
+    return worst < 1e-3;
+}
+
+void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
+    ModelConfig c;
+    c.flavor = flavor;
+    c.none_op = fbnet ? -1 : 5;
+    NasflatModel model(c, 1, d);
+    Rng rng(5);
+    const int reps = args.quick ? 3 : 7;
+    for (int B : args.batches) {
+        std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, B, rng);
+        ArchTable table{&gs, nullptr, 0};
+        std::vector<int32_t> archs(B), devs(B, 0);
+        for (int i = 0; i < B; ++i) archs[i] = i;
+        ModelBatch batch = collate_archs(model, table, archs, devs);
+        NoGradGuard no_grad;
+        reset_flop_count();
+        model.forward(batch);
+        const double flops = static_cast<double>(flop_count()) / B;
+        double s = time_it(d, reps, [&] { model.forward(batch); });
+        std::printf(
+            "%-6s %-9s %-4s infer  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  %7.1f "
+            "GFLOP/s\n",
+            fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
+            flops / 1e6, flops * B / s / 1e9);
+        std::fflush(stdout);
+    }
+    AdamW opt(model.params(), AdamWOptions{});
+    for (int B : args.train_batches) {
+        std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, B, rng);
+        ArchTable table{&gs, nullptr, 0};
+        std::vector<int32_t> archs(B), devs(B, 0);
+        std::vector<float> y(B);
+        for (int i = 0; i < B; ++i) {
+            archs[i] = i;
+            y[i] = static_cast<float>(rng.uniform());
+        }
+        ModelBatch batch = collate_archs(model, table, archs, devs);
+        Pairs p = sample_pairs(y, 4 * B, rng);
+        PairList pairs = PairList::make(p.i, p.j, p.sign, B, d);
+        reset_flop_count();
+        auto step = [&] {
+            model.params().zero_grad();
+            Tensor loss = pair_hinge_loss(model.forward(batch, true, 7), pairs, 0.1f);
+            loss.backward();
+            opt.step();
+        };
+        step();
+        const double flops = static_cast<double>(flop_count()) / B;
+        const int64_t allocs_before = kernels::raw_alloc_count(d);
+        double s = time_it(d, reps, step);
+        const int64_t allocs = kernels::raw_alloc_count(d) - allocs_before;
+        std::printf(
+            "%-6s %-9s %-4s train  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  %7.1f "
+            "GFLOP/s  allocs/step %lld\n",
+            fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
+            flops / 1e6, flops * B / s / 1e9, static_cast<long long>(allocs / (reps + 1)));
+        std::fflush(stdout);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--quick")
+            args.quick = true;
+        else if (a == "--device" && i + 1 < argc)
+            args.device = argv[++i];
+        else if (a == "--space" && i + 1 < argc)
+            args.space = argv[++i];
+        else if (a == "--batches" && i + 1 < argc)
+            args.batches = parse_list(argv[++i]);
+        else if (a == "--train-batches" && i + 1 < argc)
+            args.train_batches = parse_list(argv[++i]);
+        else {
+            std::fprintf(stderr, "bench_model: unknown argument '%s'\n", a.c_str());
+            return 2;
+        }
+    }
+    std::vector<Device> devices;
+    if (args.device != "cuda") devices.push_back(Device::CPU);
+    if (args.device != "cpu" && kernels::cuda_available()) devices.push_back(Device::CUDA);
+    if (args.device == "cuda" && !kernels::cuda_available()) {
+        std::fprintf(stderr, "bench_model: no CUDA GPU\n");
+        return 2;
+    }
+    bool ok = true;
+    for (Device d : devices) {
+        for (bool fbnet : {false, true}) {
+            for (Flavor f : {Flavor::Reference, Flavor::Fixed}) ok = validate(fbnet, f, d) && ok;
+        }
+    }
+    if (!ok) {
+        std::fprintf(stderr, "bench_model: validation failed, not timing\n");
+        return 1;
+    }
+    for (Device d : devices) {
+        Args a = args;
+        if (a.batches.empty()) {
+            a.batches = d == Device::CPU ? std::vector<int>{256, 1024}
+                                         : std::vector<int>{256, 4096, 32768, 262144, 1048576};
+            if (args.quick) a.batches.resize(d == Device::CPU ? 1 : 3);
+        }
+        if (a.train_batches.empty()) {
+            a.train_batches =
+                d == Device::CPU ? std::vector<int>{128} : std::vector<int>{128, 4096};
+        }
+        for (bool fbnet : {false, true}) {
+            if (args.space != "all" && (args.space == "fbnet") != fbnet) continue;
+            for (Flavor f : {Flavor::Reference, Flavor::Fixed}) bench(fbnet, f, d, a);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,39 @@
+// common.h — what every `nasflat` verb shares: the --data and --seed options, exit codes, and
+// run(), which turns every failure into one line on stderr and an exit code:
+//   0 ok; 1 a check the verb ran found problems (it printed a report); 2 bad input or usage
+//   (nasflat::Error -> "nasflat: error: <message>", CLI11 parse errors with CLI11's message);
+//   3 an internal error (any other exception: a bug, please report).
+// To add a verb: see verbs.h.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace nasflat::cli {
+
+constexpr int kExitOk = 0;
+constexpr int kExitCheckFailed = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitInternal = 3;
+
+// Thrown by a verb's callback to end with a given exit code after printing its own report.
+struct ExitStatus {
+    int code = kExitOk;
+};
+
+// --data DIR: the data folder (else $NASFLAT_DATA, ../shared/data, ./data; nas/space.h).
+CLI::Option* add_data_option(CLI::App& verb, std::string& data_flag);
+// --seed N: the one seed all randomness of the verb flows from (default 0).
+CLI::Option* add_seed_option(CLI::App& verb, uint64_t& seed);
+// --space nb201|fbnet (empty = both when `optional`).
+CLI::Option* add_space_option(CLI::App& verb, std::string& space, bool optional);
+
+// Parses argv (running the chosen verb's callback) and maps every outcome to an exit code.
+int run(CLI::App& app, int argc, char** argv);
+
+// "nasflat: error: <message>" on stderr, newlines in `message` flattened to keep one line.
+void print_error(const std::string& message);
+
+}  // namespace nasflat::cli

@@ -1,0 +1,26 @@
+// verbs.h — the registry of `nasflat` verbs, in the order `nasflat --help` lists them.
+// To add a verb <name>:
+//   1. write nas/cli/verb_<name>.cpp defining `void register_<name>(CLI::App& app)` that adds
+//      a subcommand with its options (use common.h's add_data_option / add_seed_option) and a
+//      callback; errors are nasflat::Error (exit 2) or ExitStatus{code};
+//   2. declare it below and add it to kVerbs (the table is the only list of verbs).
+// nas/cli/CMakeLists.txt picks up verb_*.cpp by itself.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace nasflat::cli {
+
+using RegisterVerb = void (*)(CLI::App& app);
+
+void register_data(CLI::App& app);   // verb_data.cpp
+void register_tasks(CLI::App& app);  // verb_tasks.cpp
+void register_experiment(CLI::App& app);  // verb_experiment.cpp
+
+inline const RegisterVerb kVerbs[] = {
+    register_data,   // nasflat data   — list and validate the data folder
+    register_tasks,  // nasflat tasks  — the 12 tasks with every device resolved
+    register_experiment,  // nasflat experiment — pre-train, transfer, score a task
+};
+
+}  // namespace nasflat::cli

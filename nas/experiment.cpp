@@ -1,0 +1,288 @@
+// experiment.cpp — the pre-train -> transfer -> score loop of experiment.h.
+// Randomness: trial t draws everything from seeds derived from (seed, t) and, per target, from
+// (seed, t, target, T): results of one target do not depend on which other targets ran
+// (except under the aliasing protocol, which carries weights over on purpose).
+#include "nas/experiment.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+
+#include "kernels/check.h"
+#include "nas/metrics.h"
+#include "samplers/samplers.h"
+
+namespace nasflat::nas {
+
+Protocol parse_protocol(const std::string& s) {
+    if (s == "full") return Protocol::Full;
+    if (s == "first128") return Protocol::First128;
+    if (s == "aliasing") return Protocol::Aliasing;
+    fail("unknown protocol '", s, "'; hint: use full, first128 or aliasing");
+}
+
+const char* protocol_name(Protocol p) {
+    switch (p) {
+        case Protocol::Full: return "full";
+        case Protocol::First128: return "first128";
+        case Protocol::Aliasing: return "aliasing";
+    }
+    return "?";
+}
+
+ScoreMode parse_score_mode(const std::string& s) {
+    if (s == "last4") return ScoreMode::LastFour;
+    if (s == "final") return ScoreMode::Final;
+    fail("unknown score mode '", s, "'; hint: use last4 or final");
+}
+
+void ExperimentOptions::resolve() {
+    const bool nb = space == Space::NB201;
+    if (source_samples < 0) source_samples = nb ? 900 : 800;
+    if (transfer_epochs < 0) transfer_epochs = nb ? 40 : 30;
+    if (transfer_lr < 0.0f) transfer_lr = nb ? 3e-3f : 1e-3f;
+    NASFLAT_CHECK(!samples.empty(), "experiment: --samples needs at least one value");
+    for (int t : samples) {
+        NASFLAT_CHECK(t >= 2, "experiment: --samples ", t, " is too small; hint: the ranking "
+                      "loss needs at least 2 target samples");
+    }
+    NASFLAT_CHECK(trials >= 1, "experiment: --trials must be at least 1, got ", trials);
+    NASFLAT_CHECK(epochs >= 0 && transfer_epochs >= 1, "experiment: epochs must be >= 0 and "
+                  "transfer epochs >= 1");
+    NASFLAT_CHECK(batch_size >= 2 && transfer_batch_size >= 2,
+                  "experiment: batch sizes must be at least 2");
+    NASFLAT_CHECK(lr > 0.0f && transfer_lr > 0.0f, "experiment: learning rates must be positive");
+    NASFLAT_CHECK(eval_batch >= 1, "experiment: --eval-batch must be positive");
+    samplers::parse_method(sampler);  // validates the name
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+uint64_t derive(uint64_t a, uint64_t b) { return mix64(a ^ mix64(b)); }
+
+// Archs measured on every one of `devices`.
+std::vector<int32_t> common_archs(SpaceContext& ctx, const std::vector<std::string>& devices) {
+    std::vector<int32_t> archs;
+    for (int a = 0; a < ctx.space().size(); ++a) {
+        bool all = true;
+        for (const auto& d : devices) all = all && ctx.device(d).covers(a);
+        if (all) archs.push_back(a);
+    }
+    return archs;
+}
+
+// Min-max normalised latencies of `archs` (the authors' targets; only ties matter to the
+// ranking loss, so any monotone scale would do).
+std::vector<float> normalised(const DeviceData& d, const std::vector<int32_t>& archs) {
+    auto [lo, hi] = std::minmax_element(d.values.begin(), d.values.end());
+    const double span = *hi - *lo;
+    std::vector<float> y;
+    for (int32_t a : archs) y.push_back(static_cast<float>(span > 0 ? (d.value(a) - *lo) / span : 0.0));
+    return y;
+}
+
+struct Supp {
+    const float* values = nullptr;
+    int dim = 0;
+};
+
+std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
+                                             const DeviceData& target, int count, Rng& rng) {
+    samplers::Method method = samplers::parse_method(o.sampler);
+    samplers::SamplerInput in;
+    in.candidates = target.arch_index;
+    in.space_size = ctx.space().size();
+    std::vector<double> scalar;
+    if (samplers::needs_features(method)) {
+        const Encoding& e = ctx.encoding(o.sampler_encoding);
+        in.features = e.values.data();
+        in.dim = e.dim;
+    }
+    if (method == samplers::Method::Latency) scalar = target.dense(ctx.space().size());
+    if (method == samplers::Method::Params) {
+        for (int a = 0; a < ctx.space().size(); ++a) scalar.push_back(ctx.space().params(a));
+    }
+    if (samplers::needs_scalar(method)) in.scalar = &scalar;
+    return samplers::sample(method, count, in, rng);
+}
+
+// The source whose latencies on the transfer samples correlate best with the target's.
+int best_source_row(SpaceContext& ctx, const std::vector<std::string>& sources,
+                    const DeviceData& target, const std::vector<int32_t>& tf) {
+    int best = -1;
+    double best_rho = -2.0;
+    for (const auto& s : sources) {
+        const DeviceData& d = ctx.device(s);
+        std::vector<double> a, b;
+        for (int32_t arch : tf) {
+            if (!d.covers(arch)) continue;
+            a.push_back(d.value(arch));
+            b.push_back(target.value(arch));
+        }
+        if (a.size() < 2) continue;
+        double rho = spearman(a, b);
+        if (std::isfinite(rho) && rho > best_rho) {
+            best_rho = rho;
+            best = ctx.device_row(s);
+        }
+    }
+    return best;
+}
+
+struct Score {
+    double spearman = 0, kendall = 0;
+};
+
+Score evaluate(const models::NasflatModel& model, const models::ArchTable& table,
+               const DeviceData& target, const std::vector<int32_t>& archs, int row,
+               int eval_batch) {
+    std::vector<float> pred = models::predict(model, table, archs, row, eval_batch);
+    std::vector<double> p(pred.begin(), pred.end()), truth;
+    for (int32_t a : archs) truth.push_back(target.value(a));
+    return {spearman(p, truth), kendall_tau_b(p, truth)};
+}
+
+std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
+                                const std::vector<int32_t>& tf) {
+    std::vector<int32_t> out;
+    for (int32_t a : target.arch_index) {
+        if (protocol == Protocol::Full) {
+            if (std::find(tf.begin(), tf.end(), a) == tf.end()) out.push_back(a);
+        } else if (a < 128) {
+            out.push_back(a);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
+                                std::ostream& progress) {
+    ExperimentOptions o = options_in;
+    o.resolve();
+    NASFLAT_CHECK(ctx.space().space() == o.space, "run_experiment: context holds ",
+                  space_name(ctx.space().space()), " but the experiment is on ",
+                  space_name(o.space));
+    ExperimentResult result;
+    result.options = o;
+    result.task = get_task(o.space, o.task);
+    const Task& task = result.task;
+    const auto t_start = Clock::now();
+
+    models::ModelConfig config = model_config_for(o.space, o.flavor);
+    config.layer_type = o.layer_type;
+    config.hwemb_to_mlp = o.hwemb_to_mlp;
+    Supp supp;
+    if (o.supp != "none") {
+        const Encoding& e = ctx.encoding(o.supp);
+        supp = {e.values.data(), e.dim};
+        config.supp_dim = e.dim;
+    }
+    models::ArchTable table{&ctx.graphs(), supp.values, supp.dim};
+    const std::vector<int32_t> source_pool = common_archs(ctx, task.sources);
+    NASFLAT_CHECK(static_cast<int>(source_pool.size()) >= o.source_samples, "experiment: only ",
+                  source_pool.size(), " archs are measured on every source device of ", task.name,
+                  "; hint: lower --source-samples");
+    for (int t : o.samples) result.per_samples.push_back({t, {}});
+    for (auto& r : result.per_samples) {
+        for (const auto& d : task.targets) r.per_device.push_back({d, {}, {}});
+    }
+
+    for (int trial = 0; trial < o.trials; ++trial) {
+        const uint64_t trial_seed = derive(o.seed, static_cast<uint64_t>(trial));
+        models::NasflatModel model(config, derive(trial_seed, 1), o.device);
+        // 1. pre-train on S archs per source device (the same archs on every source).
+        const auto t_pre = Clock::now();
+        if (o.source_samples > 0 && o.epochs > 0) {
+            Rng pick(derive(trial_seed, 2));
+            std::vector<int32_t> chosen;
+            for (int k : pick.sample_without_replacement(static_cast<int>(source_pool.size()),
+                                                         o.source_samples)) {
+                chosen.push_back(source_pool[k]);
+            }
+            std::vector<models::Sample> samples;
+            for (const auto& s : task.sources) {
+                const DeviceData& d = ctx.device(s);
+                const int row = ctx.device_row(s);
+                const std::vector<float> y = normalised(d, chosen);
+                for (size_t k = 0; k < chosen.size(); ++k) samples.push_back({chosen[k], row, y[k]});
+            }
+            models::TrainOptions topt;
+            topt.epochs = o.epochs;
+            topt.batch_size = o.batch_size;
+            topt.lr = o.lr;
+            topt.eta_min = o.eta_min;
+            topt.weight_decay = o.weight_decay;
+            topt.scoring = o.scoring;
+            Rng train_rng(derive(trial_seed, 3));
+            double loss = models::train(model, table, samples, topt, train_rng);
+            progress << "[pretrain] " << task.name << " trial " << trial + 1 << "/" << o.trials
+                     << ": " << samples.size() << " samples x " << o.epochs << " epochs, loss "
+                     << loss << ", " << std::fixed << std::setprecision(1) << seconds_since(t_pre)
+                     << " s" << std::defaultfloat << std::endl;
+        }
+        result.pretrain_seconds += seconds_since(t_pre);
+        const std::vector<float> pretrained = model.params().values_to_host();
+
+        // 2. transfer to every target, for every T.
+        for (size_t di = 0; di < task.targets.size(); ++di) {
+            const DeviceData& target = ctx.device(task.targets[di]);
+            const int row = ctx.device_row(task.targets[di]);
+            for (size_t ti = 0; ti < o.samples.size(); ++ti) {
+                const auto t_tf = Clock::now();
+                const int T = o.samples[ti];
+                Rng rng(derive(trial_seed, 1000 + 97 * di + ti));
+                if (o.protocol != Protocol::Aliasing) model.params().values_from_host(pretrained);
+                std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
+                if (o.transfer_hwemb) {
+                    int src = best_source_row(ctx, task.sources, target, tf);
+                    if (src >= 0) model.copy_device_row(row, src);
+                }
+                std::vector<models::Sample> samples;
+                const std::vector<float> y = normalised(target, tf);
+                for (size_t k = 0; k < tf.size(); ++k) samples.push_back({tf[k], row, y[k]});
+                const std::vector<int32_t> eval = eval_archs(o.protocol, target, tf);
+                models::TrainOptions topt;
+                topt.epochs = o.transfer_epochs;
+                topt.batch_size = o.transfer_batch_size;
+                topt.lr = o.transfer_lr;
+                topt.eta_min = o.eta_min;
+                topt.weight_decay = o.weight_decay;
+                topt.scoring = o.scoring;
+                std::vector<Score> scores;
+                const int first_scored =
+                    o.score == ScoreMode::LastFour ? std::max(0, o.transfer_epochs - 4)
+                                                   : o.transfer_epochs - 1;
+                models::train(model, table, samples, topt, rng, [&](int epoch, double) {
+                    if (epoch >= first_scored) {
+                        scores.push_back(evaluate(model, table, target, eval, row, o.eval_batch));
+                    }
+                });
+                Score mean;
+                for (const Score& s : scores) {
+                    mean.spearman += s.spearman / scores.size();
+                    mean.kendall += s.kendall / scores.size();
+                }
+                DeviceScores& ds = result.per_samples[ti].per_device[di];
+                ds.spearman.push_back(mean.spearman);
+                ds.kendall.push_back(mean.kendall);
+                progress << "[transfer] " << task.name << " trial " << trial + 1 << " "
+                         << target.name << " T=" << T << ": spearman " << std::fixed
+                         << std::setprecision(3) << mean.spearman << " kendall " << mean.kendall
+                         << " on " << eval.size() << " archs, " << std::setprecision(1)
+                         << seconds_since(t_tf) << " s" << std::defaultfloat << std::endl;
+            }
+        }
+    }
+    result.seconds = seconds_since(t_start);
+    return result;
+}
+
+}  // namespace nasflat::nas

@@ -1,0 +1,88 @@
+// experiment.h — the NASFLAT task-suite experiment: pre-train on a task's source devices,
+// transfer to each target device from T samples, score on the target.
+// Protocols (DESIGN.md section 3):
+//   full      fresh copy of the pre-trained weights for every (trial, target, T); Spearman and
+//             Kendall over every measured arch of the target except the T transfer samples.
+//   first128  reference-compatible: fresh copies, but scored on archs 0..127 only, transfer
+//             samples included (the authors' evaluation set).
+//   aliasing  reference-compatible: first128 scoring AND fine-tuning that carries over from one
+//             (target, T) to the next within a trial (the authors' state-dict aliasing).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "kernels/memory.h"
+#include "models/config.h"
+#include "models/training.h"
+#include "nas/space_context.h"
+#include "nas/tasks.h"
+
+namespace nasflat::nas {
+
+enum class Protocol { Full, First128, Aliasing };
+Protocol parse_protocol(const std::string& s);
+const char* protocol_name(Protocol p);
+
+// last4: mean of the scores after each of the last 4 transfer epochs (the authors');
+// final: the score after the last epoch.
+enum class ScoreMode { LastFour, Final };
+ScoreMode parse_score_mode(const std::string& s);
+
+struct ExperimentOptions {
+    Space space = Space::NB201;
+    int task = 0;
+    std::vector<int> samples = {20};   // T values, in order
+    int trials = 3;
+    int source_samples = -1;           // S per source device; -1: NB201 900, FBNet 800; 0: none
+    int epochs = 150;
+    int transfer_epochs = -1;          // -1: NB201 40, FBNet 30
+    float lr = 1e-3f;
+    float transfer_lr = -1.0f;         // -1: NB201 3e-3, FBNet 1e-3
+    int batch_size = 128;
+    int transfer_batch_size = 16;
+    float weight_decay = 1e-5f;
+    float eta_min = 1e-6f;
+    models::Flavor flavor = models::Flavor::Reference;
+    models::LayerType layer_type = models::LayerType::Ensemble;
+    bool hwemb_to_mlp = false;
+    bool transfer_hwemb = true;        // initialise the target row from the best source
+    models::PairScoring scoring = models::PairScoring::TwoForwards;
+    Protocol protocol = Protocol::Full;
+    ScoreMode score = ScoreMode::LastFour;
+    std::string sampler = "random";
+    std::string sampler_encoding = "zcp";  // for feature-based samplers
+    std::string supp = "none";             // supplementary encoding for the head
+    uint64_t seed = 42;
+    Device device = Device::CPU;
+    int eval_batch = 1024;
+
+    // Fills the -1 defaults of the space and checks every value; bad values -> one-line error.
+    void resolve();
+};
+
+struct DeviceScores {
+    std::string device;
+    std::vector<double> spearman, kendall;  // one per trial
+};
+
+struct SampleResult {
+    int samples = 0;
+    std::vector<DeviceScores> per_device;
+};
+
+struct ExperimentResult {
+    ExperimentOptions options;
+    Task task;
+    std::vector<SampleResult> per_samples;  // one per T
+    double seconds = 0.0;
+    double pretrain_seconds = 0.0;
+};
+
+// Runs the experiment; one progress line per phase goes to `progress`.
+ExperimentResult run_experiment(const ExperimentOptions& options, SpaceContext& ctx,
+                                std::ostream& progress);
+
+}  // namespace nasflat::nas

@@ -1,0 +1,138 @@
+// experiment_report.cpp — see experiment_report.h.
+#include "nas/experiment_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "kernels/check.h"
+
+namespace nasflat::nas {
+namespace {
+
+void mean_std(const std::vector<double>& v, double& mean, double& std) {
+    mean = 0;
+    for (double x : v) mean += x / v.size();
+    double var = 0;
+    for (double x : v) var += (x - mean) * (x - mean) / v.size();
+    std = std::sqrt(var);
+}
+
+std::string fmt(double v, int digits = 3) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+    return buf;
+}
+
+}  // namespace
+
+Summary summarise(const DeviceScores& d) {
+    Summary s;
+    mean_std(d.spearman, s.spearman_mean, s.spearman_std);
+    mean_std(d.kendall, s.kendall_mean, s.kendall_std);
+    return s;
+}
+
+Summary summarise(const SampleResult& r) {
+    Summary s;
+    for (const auto& d : r.per_device) {
+        Summary x = summarise(d);
+        const double n = static_cast<double>(r.per_device.size());
+        s.spearman_mean += x.spearman_mean / n;
+        s.spearman_std += x.spearman_std / n;
+        s.kendall_mean += x.kendall_mean / n;
+        s.kendall_std += x.kendall_std / n;
+    }
+    return s;
+}
+
+double paper_spearman(Space space, int task) {
+    // Index = task 0..5 (N0..N5 / F0..F5); PAPER_RESULTS.md section 1, NASFLAT column.
+    static const double nb201[6] = {0.959, 0.967, 0.857, 0.962, 0.959, 0.893};
+    static const double fbnet[6] = {0.961, 0.809, 0.871, 0.814, 0.734, 0.577};
+    if (task < 0 || task > 5) return std::numeric_limits<double>::quiet_NaN();
+    return space == Space::NB201 ? nb201[task] : fbnet[task];
+}
+
+void print_experiment(const ExperimentResult& r, std::ostream& out) {
+    const ExperimentOptions& o = r.options;
+    out << "\n" << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
+        << "), protocol " << protocol_name(o.protocol) << ", config "
+        << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", " << o.trials
+        << " trial(s), S=" << o.source_samples << ", seed " << o.seed << "\n";
+    for (const SampleResult& sr : r.per_samples) {
+        out << "  T=" << sr.samples << "\n";
+        out << "    device                                     spearman        kendall\n";
+        for (const auto& d : sr.per_device) {
+            Summary s = summarise(d);
+            char line[160];
+            std::snprintf(line, sizeof(line), "    %-40s %.3f +- %.3f   %.3f +- %.3f\n",
+                          d.device.c_str(), s.spearman_mean, s.spearman_std, s.kendall_mean,
+                          s.kendall_std);
+            out << line;
+        }
+        Summary s = summarise(sr);
+        char line[200];
+        std::snprintf(line, sizeof(line),
+                      "    %-40s %.3f +- %.3f   %.3f +- %.3f   (authors' NASFLAT, T=20, "
+                      "their protocol: %.3f)\n",
+                      ("task mean " + r.task.name).c_str(), s.spearman_mean, s.spearman_std,
+                      s.kendall_mean, s.kendall_std, paper_spearman(o.space, o.task));
+        out << line;
+    }
+    out << "  wall time " << fmt(r.seconds, 1) << " s (pre-training " << fmt(r.pretrain_seconds, 1)
+        << " s)\n";
+}
+
+std::string experiment_json(const ExperimentResult& r) {
+    using nlohmann::json;
+    const ExperimentOptions& o = r.options;
+    json all = json::array();
+    for (const SampleResult& sr : r.per_samples) {
+        json per_device = json::array();
+        for (const auto& d : sr.per_device) {
+            Summary s = summarise(d);
+            per_device.push_back({{"device", d.device},
+                                  {"spearman_mean", s.spearman_mean},
+                                  {"spearman_std", s.spearman_std},
+                                  {"kendall_mean", s.kendall_mean},
+                                  {"kendall_std", s.kendall_std},
+                                  {"spearman_trials", d.spearman},
+                                  {"kendall_trials", d.kendall}});
+        }
+        Summary s = summarise(sr);
+        all.push_back({{"space", space_name(o.space)},
+                       {"task", r.task.name},
+                       {"paper_label", r.task.paper_label},
+                       {"protocol", protocol_name(o.protocol)},
+                       {"config", models::flavor_name(o.flavor)},
+                       {"sampler", o.sampler},
+                       {"source_samples", o.source_samples},
+                       {"seed", o.seed},
+                       {"samples", sr.samples},
+                       {"trials", o.trials},
+                       {"per_device", per_device},
+                       {"spearman_mean", s.spearman_mean},
+                       {"spearman_std", s.spearman_std},
+                       {"kendall_mean", s.kendall_mean},
+                       {"kendall_std", s.kendall_std},
+                       {"seconds", r.seconds}});
+    }
+    return (all.size() == 1 ? all[0] : all).dump(2);
+}
+
+void write_experiment_json(const ExperimentResult& r, const std::string& path) {
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream f(tmp);
+        NASFLAT_CHECK(f.good(), "cannot write '", path, "'; hint: check the folder exists");
+        f << experiment_json(r) << "\n";
+        NASFLAT_CHECK(f.good(), "writing '", path, "' failed");
+    }
+    NASFLAT_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, "cannot move '", tmp, "' to '",
+                  path, "'");
+}
+
+}  // namespace nasflat::nas

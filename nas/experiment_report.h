@@ -1,0 +1,28 @@
+// experiment_report.h — what an experiment prints and writes: the per-device / per-task table
+// beside the authors' number for the task, and the JSON result file.
+// Aggregation (the authors' convention, NASFLAT_SPEC.md 6.4): per device, mean and population
+// std over trials; per task, the mean over devices of those means and of those stds.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "nas/experiment.h"
+
+namespace nasflat::nas {
+
+struct Summary {
+    double spearman_mean = 0, spearman_std = 0, kendall_mean = 0, kendall_std = 0;
+};
+Summary summarise(const DeviceScores& d);
+Summary summarise(const SampleResult& r);
+
+// The authors' recorded NASFLAT Spearman for a task (PAPER_RESULTS.md section 1), NaN if none.
+double paper_spearman(Space space, int task);
+
+void print_experiment(const ExperimentResult& result, std::ostream& out);
+// One JSON object per T (an array when several T), the layout of issue 4 item 4.
+void write_experiment_json(const ExperimentResult& result, const std::string& path);
+std::string experiment_json(const ExperimentResult& result);
+
+}  // namespace nasflat::nas

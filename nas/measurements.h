@@ -1,0 +1,39 @@
+// measurements.h — a user's own latency measurements (the input of `nasflat transfer`), in the
+// device-file layout of the data folder, so a data-folder device file is also a valid input:
+//   {"space": "nb201", "unit": "ms",
+//    "arch_index": [12, 873, 4090],                      // and/or
+//    "archs": ["|nor_conv_3x3~0|+|...|", 873, "4,2,1,2,1,1"],
+//    "latency": [10.71, 12.9, 8.05]}
+// archs entries: NB201 arch strings, 6-op lists (array or "a,b,c,d,e,f"), or indices; FBNet
+// lists of 22 layer ops (array or "7,8,1,..."), or indices. With both keys they must agree.
+// Optional keys: metric ("latency"), count (= length), device, hardware, device_type,
+// batch_size, value_type, note, comment, source, format_version; anything else is an error.
+// Values are finite and > 0; each architecture appears once (average repeats before writing).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nas/search_space.h"
+
+namespace nasflat::nas {
+
+struct Measurements {
+    Space space = Space::NB201;
+    std::string unit, file;            // unit: "ms", "us" or "s"
+    std::vector<int32_t> arch_index;   // (M) file order, distinct
+    std::vector<double> latency;       // (M) finite, > 0
+};
+
+// Reads and validates a measurement file against `ss` (its space and architectures).
+// Every problem -> one-line error naming the file, the entry and the fix.
+Measurements load_measurements(const std::string& path, const SearchSpace& ss);
+
+// Writes `m` in the layout above (one key per line; with `ss`, also "archs" as arch strings /
+// op lists for people to read). Invalid content (lengths, values, duplicates) is an error and
+// nothing is written.
+void save_measurements(const std::string& path, const Measurements& m,
+                       const SearchSpace* ss = nullptr);
+
+}  // namespace nasflat::nas

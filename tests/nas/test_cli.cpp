@@ -1,0 +1,157 @@
+// test_cli.cpp — runs the built `nasflat` binary (NASFLAT_BIN, set by tests/CMakeLists.txt) on
+// good and bad inputs: exit codes (0 ok, 1 check failed, 2 usage/input error), one-line
+// "nasflat: error: ..." messages, and the content of `nasflat data` and `nasflat tasks`.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/nas/nas_test_util.h"
+
+namespace nasflat::nas {
+namespace {
+
+using testing::TempDir;
+
+struct CliResult {
+    int code = -1;
+    std::string out, err;
+};
+
+// Runs `<prefix> nasflat <args>` through the shell; stdout and stderr are captured apart.
+CliResult run_cli(const std::string& args, const std::string& prefix = "") {
+    TempDir tmp;
+    const std::string err_file = tmp.path() + "/stderr";
+    const std::string cmd = prefix + " '" + std::string(NASFLAT_BIN) + "' " + args + " 2>'" + err_file + "'";
+    CliResult r;
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (pipe == nullptr) return r;
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof buf, pipe)) > 0;) r.out.append(buf, n);
+    int status = pclose(pipe);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream in(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(in), {});
+    return r;
+}
+
+// stderr is exactly one "nasflat: error: ..." line containing every part.
+void expect_one_error_line(const CliResult& r, const std::vector<std::string>& parts) {
+    EXPECT_EQ(r.err.rfind("nasflat: error: ", 0), 0u) << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    for (const auto& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << "lacks '" << p << "': " << r.err;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+TEST(Cli, HelpVersionAndUsageErrors) {
+    CliResult help = run_cli("--help");
+    EXPECT_EQ(help.code, 0);
+    EXPECT_TRUE(has(help.out, "data") && has(help.out, "tasks")) << help.out;
+    CliResult verb_help = run_cli("data --help");
+    EXPECT_EQ(verb_help.code, 0);
+    EXPECT_TRUE(has(verb_help.out, "--data") && has(verb_help.out, "--space")) << verb_help.out;
+    EXPECT_EQ(run_cli("--version").code, 0);
+
+    CliResult none = run_cli("");
+    EXPECT_EQ(none.code, 2);
+    expect_one_error_line(none, {"subcommand", "nasflat --help"});
+    CliResult unknown_verb = run_cli("trian");
+    EXPECT_EQ(unknown_verb.code, 2);
+    expect_one_error_line(unknown_verb, {"trian"});
+    CliResult bad_flag = run_cli("data --bogus");
+    EXPECT_EQ(bad_flag.code, 2);
+    expect_one_error_line(bad_flag, {"--bogus"});
+    CliResult bad_space = run_cli("data --space nb202");
+    EXPECT_EQ(bad_space.code, 2);
+    expect_one_error_line(bad_space, {"nb202"});
+}
+
+TEST(Cli, DataFolderNotFound) {
+    CliResult r = run_cli("data --data /no/such/folder");
+    EXPECT_EQ(r.code, 2);
+    expect_one_error_line(r, {"--data '/no/such/folder' does not exist"});
+    TempDir empty;
+    CliResult none = run_cli("data", "cd '" + empty.path() + "' && env -u NASFLAT_DATA");
+    EXPECT_EQ(none.code, 2);
+    expect_one_error_line(none, {"no data folder found", "--data", "$NASFLAT_DATA", "../shared/data", "./data"});
+}
+
+using CliRealData = testing::RealData;
+
+TEST_F(CliRealData, DataListsAndValidatesEverything) {
+    CliResult r = run_cli("data --data '" + data_ + "'");
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    for (const char* part : {"nb201", "fbnet", "pixel2", "edgetpu", "10926", "titanxp_64", "energy",
+                             "accuracy", "zcp", "78 files checked: all valid"}) {
+        EXPECT_TRUE(has(r.out, part)) << "lacks " << part << ":\n" << r.out;
+    }
+    // $NASFLAT_DATA is used when --data is absent; --quiet prints only the summary.
+    CliResult quiet = run_cli("data --quiet --space fbnet", "NASFLAT_DATA='" + data_ + "'");
+    EXPECT_EQ(quiet.code, 0) << quiet.err;
+    EXPECT_TRUE(has(quiet.out, "30 files checked: all valid")) << quiet.out;
+    EXPECT_FALSE(has(quiet.out, "pixel2")) << quiet.out;
+}
+
+TEST_F(CliRealData, DataReportsBadFilesAndExitsNonZero) {
+    TempDir dir;
+    testing::mirror_data_folder(data_, dir.path());
+    dir.write("nb201/latency/pixel2.json", "{\"device\": \"pixel2\", \"latency\": [1, 2");
+    CliResult r = run_cli("data --space nb201 --data '" + dir.path() + "'");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(has(r.out, "BAD")) << r.out;
+    EXPECT_TRUE(has(r.out, "pixel2.json: not valid JSON")) << r.out;
+    EXPECT_TRUE(has(r.out, "49 files checked: 1 bad")) << r.out;
+    expect_one_error_line(r, {"1 of 49 data files are bad"});
+}
+
+TEST_F(CliRealData, TasksShowsAllTwelveResolved) {
+    CliResult r = run_cli("tasks --data '" + data_ + "'");
+    EXPECT_EQ(r.code, 0) << r.err;
+    for (const char* part : {"N0 (ND)", "N5 (NA)", "F0 (FD)", "F5 (FA)", "N3 (N3)", "9 sources -> 6 targets",
+                             "nb201/latency/titan_rtx_256.json", "fbnet/latency/titanxp_64.json",
+                             "embedded_tpu_edge_tpu_int8"}) {
+        EXPECT_TRUE(has(r.out, part)) << "lacks " << part;
+    }
+    EXPECT_FALSE(has(r.out, "MISSING"));
+
+    CliResult js = run_cli("tasks --json --data '" + data_ + "'");
+    ASSERT_EQ(js.code, 0) << js.err;
+    nlohmann::json tasks = nlohmann::json::parse(js.out);
+    ASSERT_EQ(tasks.size(), 12u);
+    EXPECT_EQ(tasks[5]["paper_label"], "NA");
+    EXPECT_EQ(tasks[6]["targets"][0]["file"], "fbnet/latency/fpga.json");
+
+    CliResult one = run_cli("tasks --task fa --data '" + data_ + "'");
+    EXPECT_EQ(one.code, 0);
+    EXPECT_TRUE(has(one.out, "F5 (FA)") && !has(one.out, "N0 (ND)")) << one.out;
+    CliResult bad = run_cli("tasks --task N7 --data '" + data_ + "'");
+    EXPECT_EQ(bad.code, 2);
+    expect_one_error_line(bad, {"unknown task 'N7'"});
+}
+
+TEST_F(CliRealData, TasksExitNonZeroForUnresolvedDevice) {
+    TempDir dir;
+    testing::mirror_data_folder(data_, dir.path());
+    std::ifstream in(data_ + "/manifest.json");
+    nlohmann::json manifest = nlohmann::json::parse(in);
+    auto& devices = manifest["spaces"]["nb201"]["devices"];
+    for (size_t i = 0; i < devices.size(); ++i) {
+        if (devices[i]["device"] == "raspi4") devices.erase(i);  // a target of N0
+    }
+    dir.write("manifest.json", manifest.dump(1));
+    std::filesystem::remove(dir.path() + "/fbnet/latency/eyeriss.json");  // a target of F0
+    CliResult r = run_cli("tasks --data '" + dir.path() + "'");
+    EXPECT_EQ(r.code, 1);
+    EXPECT_TRUE(has(r.out, "MISSING: device 'raspi4'")) << r.out;
+    EXPECT_TRUE(has(r.out, "has no nb201 latency entry for it")) << r.out;
+    EXPECT_TRUE(has(r.out, "fbnet/latency/eyeriss.json is missing")) << r.out;
+    expect_one_error_line(r, {"do not resolve"});
+}
+
+}  // namespace
+}  // namespace nasflat::nas
