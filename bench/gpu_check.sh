@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# gpu_check.sh — everything that needs a GPU, in one run (< 8 minutes on an H100/H200):
+#   1. build with CUDA (or use prebuilt binaries: --bin DIR holding test_* and bench_*);
+#   2. the GPU tests (every CUDA kernel vs its CPU twin; the whole model GPU vs CPU);
+#   3. compute-sanitizer memcheck and racecheck on a small case;
+#   4. bench_kernels and bench_model on the GPU (each validates against the CPU first);
+#   5. a summary file: OUT/gpu_summary.txt (OUT = $OUT, else ./gpu_out).
+# Usage: bench/gpu_check.sh [--bin DIR] [--quick]
+# Every step has its own time limit and the script goes on after a failure, so one bad step
+# never hides the others; the summary lists each step's status and time.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+bin=""
+quick=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --bin) bin="$2"; shift 2 ;;
+        --quick) quick="--quick"; shift ;;
+        *) echo "gpu_check: unknown argument $1" >&2; exit 2 ;;
+    esac
+done
+out="${OUT:-$PWD/gpu_out}"
+mkdir -p "$out"
+summary="$out/gpu_summary.txt"
+: > "$summary"
+# Where CUDA libraries may live on a machine with only a driver plus Python wheels.
+for d in /usr/local/cuda/lib64 /usr/local/cuda/lib $(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/*/lib 2>/dev/null); do
+    [ -d "$d" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$d"
+done
+
+step() {  # step NAME LIMIT_S COMMAND...
+    local name="$1" limit="$2"; shift 2
+    local t0=$(date +%s%N)
+    echo "== $name ==" | tee -a "$out/gpu_log.txt"
+    timeout "$limit" "$@" > "$out/$name.log" 2>&1
+    local rc=$?
+    local ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+    tail -n 40 "$out/$name.log" >> "$out/gpu_log.txt"
+    printf "%-28s rc=%-3s %6d.%01d s\n" "$name" "$rc" $((ms / 1000)) $(((ms % 1000) / 100)) | tee -a "$summary"
+    return 0
+}
+
+{
+    echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+    nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv,noheader
+    nvcc --version 2>/dev/null | tail -1
+} >> "$summary" 2>&1
+
+if [ -z "$bin" ]; then
+    step build 420 bash -c "cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build-gpu -j\$(nproc) --target test_kernels test_models bench_kernels bench_model nasflat"
+    mkdir -p build-gpu/bin
+    for f in tests/test_kernels tests/test_models bench/bench_kernels bench/bench_model nas/cli/nasflat; do
+        cp -f "build-gpu/$f" build-gpu/bin/ 2>/dev/null
+    done
+    bin=build-gpu/bin
+fi
+
+step gpu_tests_kernels 120 "$bin/test_kernels" --gtest_filter='*Cuda*'
+step gpu_tests_model 180 "$bin/test_models" --gtest_filter='*Gpu*'
+if command -v compute-sanitizer >/dev/null; then
+    step memcheck 150 compute-sanitizer --tool memcheck --error-exitcode 9 "$bin/test_kernels" \
+        --gtest_filter='*GraphKernels*Cuda*:*TrainKernels*Cuda*:*Gather*Cuda*'
+    step racecheck 150 compute-sanitizer --tool racecheck --error-exitcode 9 "$bin/test_kernels" \
+        --gtest_filter='*LayerNorm/Cuda:*Softmax*/Cuda:*Reduce*/Cuda:*PairHinge*/Cuda:*SegmentSum/Cuda'
+else
+    echo "compute-sanitizer not found: skipped" >> "$summary"
+fi
+step bench_kernels 150 "$bin/bench_kernels" --device all $quick
+step bench_model 240 "$bin/bench_model" --device cuda $quick
+{
+    echo
+    echo "--- bench_kernels (tail) ---"
+    tail -n 45 "$out/bench_kernels.log"
+    echo "--- bench_model ---"
+    cat "$out/bench_model.log"
+} >> "$summary"
+echo "summary: $summary"
