@@ -15,7 +15,8 @@ std::vector<double> unit_rows(const float* points, int64_t n, int d) {
     std::vector<double> unit(static_cast<size_t>(n) * d);
     for (int64_t i = 0; i < n; ++i) {
         double norm2 = 0.0;
-        for (int j = 0; j < d; ++j) norm2 += static_cast<double>(points[i * d + j]) * points[i * d + j];
+        for (int j = 0; j < d; ++j)
+            norm2 += static_cast<double>(points[i * d + j]) * points[i * d + j];
         const double inv = norm2 > 0.0 ? 1.0 / std::sqrt(norm2) : 0.0;
         for (int j = 0; j < d; ++j) unit[i * d + j] = points[i * d + j] * inv;
     }
@@ -68,8 +69,8 @@ std::vector<double> mean_cosine_scores_reference(const float* points, int64_t n,
 std::vector<int64_t> cosine_greedy_positions(const float* points, int64_t n, int d, int count,
                                              Rng& rng) {
     check_points("cosine_greedy_positions", n, d);
-    NASFLAT_CHECK(count >= 1 && count <= n, "cosine_greedy_positions: count ", count, " for N ",
-                  n, "; hint: need 1 <= count <= N");
+    NASFLAT_CHECK(count >= 1 && count <= n, "cosine_greedy_positions: count ", count, " for N ", n,
+                  "; hint: need 1 <= count <= N");
     const std::vector<double> unit = unit_rows(points, n, d);
     std::vector<char> taken(n, 0);
     std::vector<int64_t> chosen;

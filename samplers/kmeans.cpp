@@ -1,4 +1,4 @@
-// kmeans.cpp — k-means++ seeding, the two Lloyd versions and the n_init driver; see kmeans.h.
+// kmeans.cpp — sklearn's tolerance, greedy k-means++ seeding and the n_init driver; see kmeans.h.
 // Dims: N points, D point dim, K clusters, T k-means++ candidates per step.
 #include "samplers/kmeans.h"
 
@@ -37,7 +37,9 @@ std::vector<float> detail::kmeans_plusplus_on(const PointTable& pts, int k, Rng&
                   "; hint: need 1 <= K <= N and D >= 1");
     const int num_trials = 2 + static_cast<int>(std::log(static_cast<double>(k)));
     std::vector<float> centres(static_cast<size_t>(k) * d);
-    auto copy_row = [&](int64_t i, float* dst) { std::copy(pts.rows + i * d, pts.rows + (i + 1) * d, dst); };
+    auto copy_row = [&](int64_t i, float* dst) {
+        std::copy(pts.rows + i * d, pts.rows + (i + 1) * d, dst);
+    };
     const int64_t first = static_cast<int64_t>(rng.below(static_cast<uint64_t>(n)));
     copy_row(first, centres.data());
     // closest[i] = squared distance of point i to its nearest centre so far ("potential" terms).
@@ -68,7 +70,8 @@ std::vector<float> detail::kmeans_plusplus_on(const PointTable& pts, int k, Rng&
         double best_pot = std::numeric_limits<double>::infinity();
         for (int t = 0; t < num_trials; ++t) {
             double pot = 0.0;
-            for (int64_t i = 0; i < n; ++i) pot += std::min(closest[i], static_cast<double>(dist[t * stride + i]));
+            for (int64_t i = 0; i < n; ++i)
+                pot += std::min(closest[i], static_cast<double>(dist[t * stride + i]));
             if (pot < best_pot) {
                 best_pot = pot;
                 best = t;

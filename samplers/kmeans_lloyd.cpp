@@ -24,8 +24,8 @@ using EStep = std::function<int64_t(const std::vector<float>& centres,  // (K, D
 void check_lloyd_args(int64_t n, int d, const std::vector<float>& init, int k, int max_iter) {
     NASFLAT_CHECK(n >= 1 && d >= 1 && k >= 1 && k <= n && max_iter >= 1, "kmeans_lloyd: N ", n,
                   ", D ", d, ", K ", k, ", max_iter ", max_iter);
-    NASFLAT_CHECK(init.size() == static_cast<size_t>(k) * d, "kmeans_lloyd: init has ",
-                  init.size(), " floats, expected K x D = ", k, " x ", d);
+    NASFLAT_CHECK(init.size() == static_cast<size_t>(k) * d, "kmeans_lloyd: init has ", init.size(),
+                  " floats, expected K x D = ", k, " x ", d);
 }
 
 // Summed squared shift between two (K, D) centre sets.

@@ -32,7 +32,9 @@ inline FVec load_vec(const float* p) {
     std::memcpy(&v, p, sizeof v);  // unaligned load
     return v;
 }
-inline void store_vec(float* p, const FVec& v) { std::memcpy(p, &v, sizeof v); }
+inline void store_vec(float* p, const FVec& v) {
+    std::memcpy(p, &v, sizeof v);
+}
 
 }  // namespace
 
@@ -119,8 +121,9 @@ void update_centres(const float* points, int64_t n, int d, const std::vector<int
     new_centres.resize(static_cast<size_t>(k) * d);
     for (int c = 0; c < k; ++c)
         for (int j = 0; j < d; ++j)
-            new_centres[c * d + j] = counts[c] == 0 ? old_centres[c * d + j]
-                                                    : static_cast<float>(sums[c * d + j] / counts[c]);
+            new_centres[c * d + j] = counts[c] == 0
+                                         ? old_centres[c * d + j]
+                                         : static_cast<float>(sums[c * d + j] / counts[c]);
 }
 
 }  // namespace nasflat::samplers::detail

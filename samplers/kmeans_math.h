@@ -3,10 +3,12 @@
 // Dims: N points, D dim, K centres, T queries (centres or k-means++ candidates); row-major.
 //
 // Rounding contract: sq_dist and sq_dists_bulk both sum (x_j - q_j)^2 over j = 0..D-1 in order
-// in float, one lane per (point, query) pair, so they return bit-identical values. Hence the
-// reference and the fast Lloyd see the same distances and must produce the same labels.
+// in float, one lane per (point, query) pair, with the same fusing (add_square), so they return
+// bit-identical values. Hence the reference and the fast Lloyd see the same distances and must
+// produce the same labels.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -14,13 +16,22 @@
 
 namespace nasflat::samplers::detail {
 
-// The definition: a sequential float sum, no tricks.
+// One term s + t^2, rounded exactly as the SIMD kernel's `a += u * u`: with FMA hardware that
+// line is fused (samplers/ builds with -ffp-contract=fast), so this fuses explicitly; without
+// FMA neither can fuse. Left to the compiler, a scalar loop may or may not be fused (GCC turns
+// some into vmulps + vaddss), and the bit-for-bit tests would catch it.
+inline float add_square(float s, float t) {
+#if defined(__FMA__)
+    return std::fma(t, t, s);
+#else
+    return s + t * t;
+#endif
+}
+
+// The definition: a sequential float sum over j, no tricks.
 inline float sq_dist(const float* a, const float* b, int d) {
     float s = 0.0f;
-    for (int j = 0; j < d; ++j) {
-        const float t = a[j] - b[j];
-        s += t * t;
-    }
+    for (int j = 0; j < d; ++j) s = add_square(s, a[j] - b[j]);
     return s;
 }
 
@@ -51,15 +62,15 @@ PointTable make_point_table(const float* rows, int64_t n, int d);
 void sq_dists_bulk(const PointTable& pts,
                    const float* queries,  // (T, D)
                    int t,
-                   float* out);           // (T, N_pad)
+                   float* out);  // (T, N_pad)
 
 // M-step: new_centres = mean of each cluster's members (sums in double). Empty clusters are
 // re-seeded from the points farthest from their assigned old centre, as in kmeans.h. Shared by
 // both Lloyd versions on purpose: they differ only in how labels are found, which is what the
 // reference-vs-fast test checks.
-void update_centres(const float* points,                    // (N, D)
+void update_centres(const float* points,  // (N, D)
                     int64_t n, int d,
-                    const std::vector<int32_t>& labels,     // (N)
+                    const std::vector<int32_t>& labels,  // (N)
                     int k,
                     const std::vector<float>& old_centres,  // (K, D) used to find `labels`
                     std::vector<float>& new_centres);       // (K, D) out

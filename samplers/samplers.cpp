@@ -20,9 +20,12 @@ struct MethodInfo {
     const char* name;
 };
 constexpr MethodInfo kMethods[] = {
-    {Method::Random, "random"},   {Method::Params, "params"},
-    {Method::Latency, "latency"}, {Method::KMeans, "kmeans"},
-    {Method::Cosine, "cosine"},   {Method::CosineGreedy, "cosine_greedy"},
+    {Method::Random, "random"},
+    {Method::Params, "params"},
+    {Method::Latency, "latency"},
+    {Method::KMeans, "kmeans"},
+    {Method::Cosine, "cosine"},
+    {Method::CosineGreedy, "cosine_greedy"},
     {Method::KMeansCosine, "kmeancosine"},
 };
 
@@ -47,7 +50,8 @@ std::vector<int32_t> validated_candidates(Method method, int count, const Sample
              in.space_size, ")");
     if (needs_features(method)) {
         if (in.features == nullptr || in.dim <= 0 || in.space_size <= 0)
-            fail("sampler '", name, "' needs an encoding: set SamplerInput.features to a (space_size",
+            fail("sampler '", name,
+                 "' needs an encoding: set SamplerInput.features to a (space_size",
                  " x dim) row-major matrix indexed by arch index, with dim > 0 and space_size > 0",
                  " (got dim ", in.dim, ", space_size ", in.space_size, ")");
         for (int32_t arch : sorted)
@@ -65,9 +69,9 @@ std::vector<int32_t> validated_candidates(Method method, int count, const Sample
                  " values but candidate arch index ", sorted.back(), " needs more");
         for (int32_t arch : sorted)
             if (!std::isfinite((*in.scalar)[arch]))
-                fail("sampler '", name, "': ", what, " of arch ", arch, " is ",
-                     (*in.scalar)[arch], " (NaN = unknown); hint: pass only candidates whose ",
-                     what, " is known");
+                fail("sampler '", name, "': ", what, " of arch ", arch, " is ", (*in.scalar)[arch],
+                     " (NaN = unknown, and only finite values can be ranked); hint: pass only",
+                     " candidates whose ", what, " is known");
     }
     return sorted;
 }
@@ -106,8 +110,10 @@ std::vector<int32_t> sample_kmeans(const std::vector<int32_t>& cand, const std::
     std::vector<int32_t> picks;
     for (const auto& m : members)
         if (!m.empty()) picks.push_back(m[rng.below(m.size())]);
-    // Empty clusters only survive when the rows hold fewer than `count` distinct values (see
-    // kmeans.h); fill the shortfall uniformly from the archs not yet chosen.
+    // An empty cluster is rare: the M-step re-seeds them, so one survives only when the rows
+    // hold fewer than `count` distinct values (see kmeans.h) or when the final assignment after
+    // the last M-step leaves a centre without members. Fill the shortfall uniformly from the
+    // archs not yet chosen, so the count is always met without duplicates.
     if (static_cast<int>(picks.size()) < count) {
         std::vector<int32_t> taken = picks, rest;
         std::sort(taken.begin(), taken.end());
@@ -157,11 +163,13 @@ std::vector<Method> all_methods() {
 }
 
 bool needs_features(Method method) {
-    return method == Method::KMeans || method == Method::Cosine ||
-           method == Method::CosineGreedy || method == Method::KMeansCosine;
+    return method == Method::KMeans || method == Method::Cosine || method == Method::CosineGreedy ||
+           method == Method::KMeansCosine;
 }
 
-bool needs_scalar(Method method) { return method == Method::Params || method == Method::Latency; }
+bool needs_scalar(Method method) {
+    return method == Method::Params || method == Method::Latency;
+}
 
 std::vector<int32_t> sample(Method method, int count, const SamplerInput& input, Rng& rng) {
     const std::vector<int32_t> cand = validated_candidates(method, count, input);

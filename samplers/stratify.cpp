@@ -31,15 +31,15 @@ std::vector<int32_t> sort_by_key(const std::vector<int32_t>& items,
     return sorted;
 }
 
-std::vector<int32_t> pick_one_per_bucket(const std::vector<int32_t>& sorted, int count,
-                                         Rng& rng) {
+std::vector<int32_t> pick_one_per_bucket(const std::vector<int32_t>& sorted, int count, Rng& rng) {
     const std::vector<int64_t> offsets =
         array_split_offsets(static_cast<int64_t>(sorted.size()), count);
     std::vector<int32_t> picks;
     picks.reserve(static_cast<size_t>(count));
     for (int b = 0; b < count; ++b) {
         const int64_t size = offsets[b + 1] - offsets[b];
-        const int64_t at = offsets[b] + static_cast<int64_t>(rng.below(static_cast<uint64_t>(size)));
+        const int64_t at =
+            offsets[b] + static_cast<int64_t>(rng.below(static_cast<uint64_t>(size)));
         picks.push_back(sorted[static_cast<size_t>(at)]);
     }
     return picks;

@@ -18,7 +18,7 @@ std::vector<int64_t> array_split_offsets(int64_t n, int count);
 // Returns `items` reordered by key ascending. Ties keep the input order (stable), so callers that
 // pass items sorted by arch index get ties broken by arch index.
 std::vector<int32_t> sort_by_key(const std::vector<int32_t>& items,  // (N)
-                                 const std::vector<double>& keys);    // (N), keys[i] for items[i]
+                                 const std::vector<double>& keys);   // (N), keys[i] for items[i]
 
 // One uniformly random element of each array_split bucket of `sorted`, in bucket order (one Rng
 // draw per bucket). 1 <= count <= sorted.size().
