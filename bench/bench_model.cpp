@@ -4,7 +4,7 @@
 // It first checks that every device it times computes the CPU reference's scores, and exits
 // non-zero on a mismatch. Graphs are random DAGs shaped like the spaces' graphs (the timing
 // does not depend on which architectures are scored).
-// Usage: bench_model [--quick] [--device cpu|cuda|all] [--space nb201|fbnet|all]
+// Usage: bench_model [--quick] [--profile] [--device cpu|cuda|all] [--space nb201|fbnet|all]
 //                    [--batches 256,1024,...] [--train-batches 128,...]
 #include <algorithm>
 #include <chrono>
@@ -16,6 +16,7 @@
 
 #include "autograd/ops.h"
 #include "kernels/memory.h"
+#include "kernels/profiler.h"
 #include "models/training.h"
 
 using namespace nasflat;
@@ -27,6 +28,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Args {
     bool quick = false;
+    bool profile = false;
     std::string device = "all", space = "all";
     std::vector<int> batches, train_batches;
 };
@@ -169,6 +171,15 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
         const int64_t allocs_before = kernels::raw_alloc_count(d);
         double s = time_it(d, reps, step);
         const int64_t allocs = kernels::raw_alloc_count(d) - allocs_before;
+        if (args.profile) {
+            const auto backend = d == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();
+            kernels::enable_kernel_profiling(backend, true);
+            step();
+            std::printf("profile of one training step (%s %s, batch %d, synchronised per kernel):\n",
+                        fbnet ? "fbnet" : "nb201", flavor_name(flavor), B);
+            kernels::print_kernel_profile(stdout);
+            kernels::enable_kernel_profiling(backend, false);
+        }
         std::printf(
             "%-6s %-9s %-4s train  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  %7.1f "
             "GFLOP/s  allocs/step %lld\n",
@@ -186,6 +197,8 @@ int main(int argc, char** argv) {
         std::string a = argv[i];
         if (a == "--quick")
             args.quick = true;
+        else if (a == "--profile")
+            args.profile = true;
         else if (a == "--device" && i + 1 < argc)
             args.device = argv[++i];
         else if (a == "--space" && i + 1 < argc)

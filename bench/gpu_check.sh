@@ -67,12 +67,15 @@ else
     echo "compute-sanitizer not found: skipped" >> "$summary"
 fi
 step bench_kernels 150 "$bin/bench_kernels" --device all $quick
-step bench_model 240 "$bin/bench_model" --device cuda $quick
+step bench_model_nb201 150 "$bin/bench_model" --device cuda --space nb201 $quick --profile \
+    --batches 256,4096,32768,262144,1048576 --train-batches 128,4096
+step bench_model_fbnet 120 "$bin/bench_model" --device cuda --space fbnet $quick \
+    --batches 256,4096,32768,131072 --train-batches 128,4096
 {
     echo
     echo "--- bench_kernels (tail) ---"
     tail -n 45 "$out/bench_kernels.log"
     echo "--- bench_model ---"
-    cat "$out/bench_model.log"
+    cat "$out/bench_model_nb201.log" "$out/bench_model_fbnet.log"
 } >> "$summary"
 echo "summary: $summary"

@@ -6,6 +6,7 @@
 #include "kernels/check.h"
 #include "kernels/cuda_check.cuh"
 #include "kernels/cuda_glue.h"
+#include "kernels/memory.h"
 
 namespace nasflat::kernels::cuda_glue {
 
@@ -71,3 +72,20 @@ void synchronize() {
 }
 
 }  // namespace nasflat::kernels::cuda_glue
+
+namespace nasflat::kernels::cuda_detail {
+
+// Grow-only scratch for multi-pass kernels (cuda_columns.cuh). Freeing the old block with
+// cudaFree synchronises the device, so no kernel still reads it.
+float* cuda_workspace(int64_t floats) {
+    static void* block = nullptr;
+    static int64_t capacity = 0;
+    if (floats > capacity) {
+        if (block != nullptr) raw_free(Device::CUDA, block);
+        capacity = floats < (1 << 20) ? (1 << 20) : floats;
+        block = raw_alloc(Device::CUDA, static_cast<size_t>(capacity) * sizeof(float));
+    }
+    return static_cast<float*>(block);
+}
+
+}  // namespace nasflat::kernels::cuda_detail

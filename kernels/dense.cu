@@ -8,6 +8,7 @@
 #include <atomic>
 #include <climits>
 
+#include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
 
@@ -180,13 +181,16 @@ void unary_backward_cuda(UnaryOp op, float* dx, const float* dout, const float* 
     CUDA_CHECK(cudaGetLastError());
 }
 
-// forward: out_i = a_i (op) b_{i mod nb}
+// forward: out_i = a_i (op) b_{i mod nb}. Index is uint32_t whenever n < 2^31: a 64-bit
+// modulo costs several times the 32-bit one and these are the most frequent kernels.
+template <typename Index>
 static __global__ void binary_forward_kernel(BinaryOp op,
                                              float* __restrict__ out,      // (n)
                                              const float* __restrict__ a,  // (n)
                                              const float* __restrict__ b,  // (nb)
-                                             int64_t n, int64_t nb) {
-    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+                                             Index n, Index nb) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
         float bv = b[i % nb];
         switch (op) {
             case BinaryOp::Add:
@@ -203,43 +207,52 @@ static __global__ void binary_forward_kernel(BinaryOp op,
 }
 
 // backward, a side: add/sub: da += g; mul: da += g b
+template <typename Index>
 static __global__ void binary_backward_da_kernel(BinaryOp op,
                                                  float* __restrict__ da,          // (n)
                                                  const float* __restrict__ dout,  // (n)
                                                  const float* __restrict__ b,     // (nb)
-                                                 int64_t n, int64_t nb) {
-    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+                                                 Index n, Index nb) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
         da[i] += op == BinaryOp::Mul ? dout[i] * b[i % nb] : dout[i];
     }
 }
 
-// backward, b side: db_j += sum over rows r of d/db at (r, j): add g, sub -g, mul g a.
-// One block owns a tile of columns j; its threads split the rows (cuda_common.cuh).
-static __global__ void __launch_bounds__(kColumnThreads)
-    binary_backward_db_kernel(BinaryOp op,
-                              float* __restrict__ db,          // (nb)
-                              const float* __restrict__ dout,  // (rows, nb)
-                              const float* __restrict__ a,     // (rows, nb), mul only
-                              int64_t rows, int64_t nb) {
-    __shared__ float smem[kColumnThreads];
-    for (int64_t tile = blockIdx.x; tile * blockDim.x < nb; tile += gridDim.x) {
-        const int64_t j = tile * blockDim.x + threadIdx.x;
-        float acc = 0.0f;
-        if (j < nb) {
-            for (int64_t r = threadIdx.y; r < rows; r += blockDim.y) {
-                const float g = dout[r * nb + j];
-                acc += op == BinaryOp::Mul ? g * a[r * nb + j] : (op == BinaryOp::Sub ? -g : g);
-            }
-        }
-        const float total = block_column_sum(acc, smem);
-        if (threadIdx.y == 0 && j < nb) db[j] += total;
+// backward, b side, no broadcast (nb == n): db_i += d/db_i elementwise.
+static __global__ void binary_backward_db_same_kernel(BinaryOp op,
+                                                      float* __restrict__ db,          // (n)
+                                                      const float* __restrict__ dout,  // (n)
+                                                      const float* __restrict__ a,     // (n)
+                                                      int64_t n) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        const float g = dout[i];
+        db[i] += op == BinaryOp::Mul ? g * a[i] : (op == BinaryOp::Sub ? -g : g);
     }
 }
+
+// backward, b side, broadcast: db_j += sum over rows r of d/db at (r, j) (add g, sub -g,
+// mul g a): the two-pass column sums of cuda_columns.cuh.
+struct BinaryDbValue {
+    BinaryOp op;
+    const float* dout;  // (rows, nb)
+    const float* a;     // (rows, nb)
+    int64_t nb;
+    __device__ void operator()(int64_t r, int64_t c, float (&v)[1]) const {
+        const float g = dout[r * nb + c];
+        v[0] = op == BinaryOp::Mul ? g * a[r * nb + c] : (op == BinaryOp::Sub ? -g : g);
+    }
+};
 
 void binary_forward_cuda(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
                          int64_t nb) {
     if (n <= 0) return;
-    binary_forward_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, out, a, b, n, nb);
+    if (n < (int64_t{1} << 31)) {
+        binary_forward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+            op, out, a, b, static_cast<uint32_t>(n), static_cast<uint32_t>(nb));
+    } else {
+        binary_forward_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(op, out, a, b, n, nb);
+    }
     CUDA_CHECK(cudaGetLastError());
 }
 
@@ -247,13 +260,23 @@ void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, 
                           const float* b, int64_t n, int64_t nb) {
     if (n <= 0 || nb <= 0) return;
     if (da != nullptr) {
-        binary_backward_da_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, da, dout, b, n, nb);
+        if (n < (int64_t{1} << 31)) {
+            binary_backward_da_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+                op, da, dout, b, static_cast<uint32_t>(n), static_cast<uint32_t>(nb));
+        } else {
+            binary_backward_da_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(op, da, dout,
+                                                                                    b, n, nb);
+        }
         CUDA_CHECK(cudaGetLastError());
     }
     if (db != nullptr) {
-        const ColumnTiling tiling = column_tiling(nb);
-        binary_backward_db_kernel<<<tiling.grid, tiling.block>>>(op, db, dout, a, n / nb, nb);
-        CUDA_CHECK(cudaGetLastError());
+        if (nb == n) {
+            binary_backward_db_same_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, db, dout, a,
+                                                                                 n);
+            CUDA_CHECK(cudaGetLastError());
+        } else {
+            column_sums<1>(db, nullptr, BinaryDbValue{op, dout, a, nb}, n / nb, nb, true);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 #include "kernels/check.h"
 #include "kernels/cpu_kernels.h"
 #include "kernels/kernels.h"
+#include "kernels/profiler.h"
 
 namespace nasflat::kernels {
 
@@ -59,6 +60,7 @@ KernelTable make_cpu_table(Backend backend) {
 }  // namespace
 
 const KernelTable& kernel_table(Backend b) {
+    if (const KernelTable* profiled = profiling_table(b)) return *profiled;
     static const KernelTable reference = make_cpu_table(Backend::CpuReference);
     static const KernelTable fast = make_cpu_table(Backend::CpuFast);
     switch (b) {

@@ -10,6 +10,7 @@
 //            embedding table of ~10 rows hit by 90K positions gives kernel1 only 10 x F threads
 //            with 9K serial loads each; kernel2 spreads each row over 1024 threads.
 //   The launcher picks 2 when the average in-degree E / rows >= 32 (not yet tuned on a GPU).
+#include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
 
@@ -31,25 +32,15 @@ static __global__ void reduce_sum_rows_kernel(float* __restrict__ out,      // (
     }
 }
 
-// forward, inner > 1: column c = (o, i) of the (len, outer * inner) view; a block owns a tile
-// of adjacent columns (adjacent i: coalesced) and its threads split l.
-static __global__ void __launch_bounds__(kColumnThreads)
-    reduce_sum_columns_kernel(float* __restrict__ out,      // (outer, inner)
-                              const float* __restrict__ x,  // (outer, len, inner)
-                              int64_t outer, int64_t len, int64_t inner) {
-    __shared__ float smem[kColumnThreads];
-    const int64_t cols = outer * inner;
-    for (int64_t tile = blockIdx.x; tile * blockDim.x < cols; tile += gridDim.x) {
-        const int64_t c = tile * blockDim.x + threadIdx.x;
-        float acc = 0.0f;
-        if (c < cols) {
-            const float* xc = x + (c / inner) * len * inner + c % inner;
-            for (int64_t l = threadIdx.y; l < len; l += blockDim.y) acc += xc[l * inner];
-        }
-        const float total = block_column_sum(acc, smem);
-        if (threadIdx.y == 0 && c < cols) out[c] = total;
+// forward, inner > 1: column c = (o, i) of the (len, outer * inner) view, summed over l by the
+// two-pass column sums of cuda_columns.cuh.
+struct ReduceSumValue {
+    const float* x;  // (outer, len, inner)
+    int64_t len, inner;
+    __device__ void operator()(int64_t l, int64_t c, float (&v)[1]) const {
+        v[0] = x[((c / inner) * len + l) * inner + c % inner];
     }
-}
+};
 
 // backward of a (scaled) sum: dx[o, l, i] += scale * dout[o, i]
 static __global__ void broadcast_add_kernel(float* __restrict__ dx,          // (outer, len, inner)
@@ -66,8 +57,12 @@ void reduce_sum_cuda(float* out, const float* x, int64_t outer, int64_t len, int
     if (inner == 1) {
         reduce_sum_rows_kernel<<<warp_blocks_for(outer), kThreads>>>(out, x, outer, len);
     } else {
-        const ColumnTiling tiling = column_tiling(outer * inner);
-        reduce_sum_columns_kernel<<<tiling.grid, tiling.block>>>(out, x, outer, len, inner);
+        if (len <= 0) {
+            fill_cuda(out, outer * inner, 0.0f);
+            return;
+        }
+        column_sums<1>(out, nullptr, ReduceSumValue{x, len, inner}, len, outer * inner, false);
+        return;
     }
     CUDA_CHECK(cudaGetLastError());
 }

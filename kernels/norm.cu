@@ -7,6 +7,7 @@
 // are column sums owned by one block per column tile: no atomics, deterministic.
 #include <cmath>
 
+#include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
 
@@ -170,35 +171,20 @@ static __global__ void layer_norm_backward_dx_kernel(
     }
 }
 
-// backward, parameters: dgamma_c += sum_r dout_rc xhat_rc; dbeta_c += sum_r dout_rc.
-// A block owns a tile of columns, its threads split the rows (cuda_common.cuh).
-static __global__ void __launch_bounds__(kColumnThreads)
-    layer_norm_backward_params_kernel(float* __restrict__ dgamma,      // (cols) or null
-                                      float* __restrict__ dbeta,       // (cols) or null
-                                      const float* __restrict__ dout,  // (rows, cols)
-                                      const float* __restrict__ x,     // (rows, cols)
-                                      const float* __restrict__ mean,  // (rows)
-                                      const float* __restrict__ rstd,  // (rows)
-                                      int64_t rows, int64_t cols) {
-    __shared__ float smem[kColumnThreads];
-    for (int64_t tile = blockIdx.x; tile * blockDim.x < cols; tile += gridDim.x) {
-        const int64_t c = tile * blockDim.x + threadIdx.x;
-        float sg = 0.0f, sb = 0.0f;
-        if (c < cols) {
-            for (int64_t r = threadIdx.y; r < rows; r += blockDim.y) {
-                const float g = dout[r * cols + c];
-                sg += g * ((x[r * cols + c] - mean[r]) * rstd[r]);
-                sb += g;
-            }
-        }
-        const float total_g = block_column_sum(sg, smem);
-        const float total_b = block_column_sum(sb, smem);
-        if (threadIdx.y == 0 && c < cols) {
-            if (dgamma != nullptr) dgamma[c] += total_g;
-            if (dbeta != nullptr) dbeta[c] += total_b;
-        }
+// backward, parameters: dgamma_c += sum_r dout_rc xhat_rc; dbeta_c += sum_r dout_rc, both as
+// the two-pass column sums of cuda_columns.cuh.
+struct LayerNormParamValue {
+    const float* dout;  // (rows, cols)
+    const float* x;     // (rows, cols)
+    const float* mean;  // (rows)
+    const float* rstd;  // (rows)
+    int64_t cols;
+    __device__ void operator()(int64_t r, int64_t c, float (&v)[2]) const {
+        const float g = dout[r * cols + c];
+        v[0] = g * ((x[r * cols + c] - mean[r]) * rstd[r]);
+        v[1] = g;
     }
-}
+};
 
 void layer_norm_forward_cuda(float* out, float* mean, float* rstd, const float* x,
                              const float* gamma, const float* beta, int64_t rows, int64_t cols,
@@ -219,10 +205,8 @@ void layer_norm_backward_cuda(float* dx, float* dgamma, float* dbeta, const floa
         CUDA_CHECK(cudaGetLastError());
     }
     if (dgamma != nullptr || dbeta != nullptr) {
-        const ColumnTiling tiling = column_tiling(cols);
-        layer_norm_backward_params_kernel<<<tiling.grid, tiling.block>>>(dgamma, dbeta, dout, x,
-                                                                         mean, rstd, rows, cols);
-        CUDA_CHECK(cudaGetLastError());
+        column_sums<2>(dgamma, dbeta, LayerNormParamValue{dout, x, mean, rstd, cols}, rows, cols,
+                       true);
     }
 }
 

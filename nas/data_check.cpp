@@ -164,7 +164,8 @@ void check_space(const Manifest& m, Space s, std::vector<FileReport>& out) {
             AccuracyTable t = load_accuracy(m.data_dir);
             r.count = static_cast<int>(t.values.front().size());
             r.unit = "%";
-            r.detail = std::to_string(t.columns.size()) + " columns, recommended " + t.recommended;
+            r.detail = std::to_string(r.count) + " cells, " + std::to_string(t.columns.size()) +
+                       " columns, recommended " + t.recommended;
         });
         out.push_back(r);
     }
@@ -178,7 +179,8 @@ void check_space(const Manifest& m, Space s, std::vector<FileReport>& out) {
         }
         if (have_space) check_zcp_costs(t, ss);
         z.count = static_cast<int>(t.arch_index.size());
-        z.detail = std::to_string(t.proxies.size()) + " proxies, " + std::to_string(nulls) +
+        z.detail = std::to_string(z.count) + " of " + std::to_string(ms.num_archs) + " architectures, " +
+                   std::to_string(t.proxies.size()) + " proxies, " + std::to_string(nulls) +
                    " nulls" + (s == Space::NB201 ? ", flops/params for all cells" : "");
     });
     out.push_back(z);

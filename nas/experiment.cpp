@@ -164,7 +164,7 @@ std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
-                                std::ostream& progress) {
+                                std::ostream& progress, const TrialCallback& on_trial) {
     ExperimentOptions o = options_in;
     o.resolve();
     NASFLAT_CHECK(ctx.space().space() == o.space, "run_experiment: context holds ",
@@ -280,6 +280,9 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                          << seconds_since(t_tf) << " s" << std::defaultfloat << std::endl;
             }
         }
+        result.completed_trials = trial + 1;
+        result.seconds = seconds_since(t_start);
+        if (on_trial) on_trial(result);
     }
     result.seconds = seconds_since(t_start);
     return result;

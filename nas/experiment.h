@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -76,13 +77,18 @@ struct SampleResult {
 struct ExperimentResult {
     ExperimentOptions options;
     Task task;
+    int completed_trials = 0;
     std::vector<SampleResult> per_samples;  // one per T
     double seconds = 0.0;
     double pretrain_seconds = 0.0;
 };
 
+// Called after every finished trial with the results so far (e.g. to save them, so that a run
+// stopped early still leaves every finished trial on disk).
+using TrialCallback = std::function<void(const ExperimentResult& so_far)>;
+
 // Runs the experiment; one progress line per phase goes to `progress`.
 ExperimentResult run_experiment(const ExperimentOptions& options, SpaceContext& ctx,
-                                std::ostream& progress);
+                                std::ostream& progress, const TrialCallback& on_trial = nullptr);
 
 }  // namespace nasflat::nas

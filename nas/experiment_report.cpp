@@ -60,7 +60,7 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
     const ExperimentOptions& o = r.options;
     out << "\n" << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
         << "), protocol " << protocol_name(o.protocol) << ", config "
-        << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", " << o.trials
+ << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", " << r.completed_trials
         << " trial(s), S=" << o.source_samples << ", seed " << o.seed << "\n";
     for (const SampleResult& sr : r.per_samples) {
         out << "  T=" << sr.samples << "\n";
@@ -112,7 +112,8 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"source_samples", o.source_samples},
                        {"seed", o.seed},
                        {"samples", sr.samples},
-                       {"trials", o.trials},
+                       {"trials", r.completed_trials},
+                       {"trials_requested", o.trials},
                        {"per_device", per_device},
                        {"spearman_mean", s.spearman_mean},
                        {"spearman_std", s.spearman_std},

@@ -3,6 +3,7 @@
 #include "nas/json_io.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -245,7 +246,16 @@ std::vector<double> get_number_array(const Json& obj, const std::string& key,
 }
 
 std::string closest_name(const std::string& name, const std::vector<std::string>& names) {
-    // Levenshtein distance; a suggestion is made only within a third of the name's length.
+    // Compare without case, '_' and '-', so "conv1x1" finds "nor_conv_1x1". First choice: a name
+    // containing the query (or contained in it), the shortest; else the smallest Levenshtein
+    // distance, suggested only within a third of the query's length (at least 2).
+    auto squash = [](const std::string& s) {
+        std::string out;
+        for (char c : s) {
+            if (c != '_' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+        return out;
+    };
     auto distance = [](const std::string& a, const std::string& b) {
         std::vector<size_t> row(b.size() + 1);
         for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -260,16 +270,25 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
         }
         return row[b.size()];
     };
+    const std::string query = squash(name);
+    if (query.empty()) return "";
     std::string best;
+    for (const auto& n : names) {
+        const std::string candidate = squash(n);
+        bool contains = candidate.find(query) != std::string::npos ||
+                        (candidate.size() >= 3 && query.find(candidate) != std::string::npos);
+        if (contains && (best.empty() || n.size() < best.size())) best = n;
+    }
+    if (!best.empty()) return best;
     size_t best_d = SIZE_MAX;
     for (const auto& n : names) {
-        size_t d = distance(name, n);
+        size_t d = distance(query, squash(n));
         if (d < best_d) {
             best_d = d;
             best = n;
         }
     }
-    return best_d <= std::max<size_t>(2, name.size() / 3) ? best : "";
+    return best_d <= std::max<size_t>(2, query.size() / 3) ? best : "";
 }
 
 std::string join_names(const std::vector<std::string>& names, size_t max_items) {

@@ -79,6 +79,43 @@ void check_content(const Measurements& m, const std::string& file) {
     }
 }
 
+// The measured architectures from "arch_index" and/or "archs" (which must then agree).
+std::vector<int32_t> read_arch_indices(const Json& root, const SearchSpace& ss,
+                                       const std::string& path) {
+    const bool has_index = root.contains("arch_index"), has_archs = root.contains("archs");
+    if (!has_index && !has_archs) {
+        file_error(path, "top level", "missing \"arch_index\" or \"archs\"",
+                   "name the measured architectures by index or by arch string / op list");
+    }
+    std::vector<int32_t> index;
+    if (has_index) index = get_index_array(root, "arch_index", path, ss.size(), false);
+    if (has_archs) {
+        const Json& archs = as_array(root["archs"], path, "archs");
+        std::vector<int32_t> from_archs;
+        for (size_t k = 0; k < archs.size(); ++k) {
+            from_archs.push_back(arch_entry(archs[k], ss, path, entry_at("archs", k)));
+        }
+        if (has_index) {
+            if (from_archs.size() != index.size()) {
+                file_error(path, "archs", "has " + std::to_string(from_archs.size()) +
+                                              " entries but arch_index " +
+                                              std::to_string(index.size()),
+                           "give the same architectures in both, or only one of the keys");
+            }
+            for (size_t k = 0; k < from_archs.size(); ++k) {
+                if (from_archs[k] != index[k]) {
+                    file_error(path, entry_at("archs", k),
+                               "is architecture " + std::to_string(from_archs[k]) +
+                                   " but arch_index says " + std::to_string(index[k]),
+                               "make them agree or keep only one of the keys");
+                }
+            }
+        }
+        index = from_archs;
+    }
+    return index;
+}
+
 }  // namespace
 
 Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
@@ -112,36 +149,7 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
     if (root.contains("metric") && get_string(root, "metric", path) != "latency") {
         file_error(path, "metric", "must be \"latency\"", "store latencies under \"latency\"");
     }
-    const bool has_index = root.contains("arch_index"), has_archs = root.contains("archs");
-    if (!has_index && !has_archs) {
-        file_error(path, "top level", "missing \"arch_index\" or \"archs\"",
-                   "name the measured architectures by index or by arch string / op list");
-    }
-    if (has_index) m.arch_index = get_index_array(root, "arch_index", path, ss.size(), false);
-    if (has_archs) {
-        const Json& archs = as_array(root["archs"], path, "archs");
-        std::vector<int32_t> from_archs;
-        for (size_t k = 0; k < archs.size(); ++k) {
-            from_archs.push_back(arch_entry(archs[k], ss, path, entry_at("archs", k)));
-        }
-        if (has_index) {
-            if (from_archs.size() != m.arch_index.size()) {
-                file_error(path, "archs", "has " + std::to_string(from_archs.size()) +
-                                              " entries but arch_index " +
-                                              std::to_string(m.arch_index.size()),
-                           "give the same architectures in both, or only one of the keys");
-            }
-            for (size_t k = 0; k < from_archs.size(); ++k) {
-                if (from_archs[k] != m.arch_index[k]) {
-                    file_error(path, entry_at("archs", k),
-                               "is architecture " + std::to_string(from_archs[k]) +
-                                   " but arch_index says " + std::to_string(m.arch_index[k]),
-                               "make them agree or keep only one of the keys");
-                }
-            }
-        }
-        m.arch_index = from_archs;
-    }
+    m.arch_index = read_arch_indices(root, ss, path);
     m.latency = get_number_array(root, "latency", path, NullPolicy::Reject, SignPolicy::NonNegative,
                                  "latency");
     if (root.contains("count") && get_int(root, "count", path) != int64_t(m.latency.size())) {

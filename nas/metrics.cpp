@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <utility>
 
 #include "kernels/check.h"
 
@@ -108,17 +109,14 @@ double spearman(const std::vector<double>& a, const std::vector<double>& b) {
 double kendall_tau_b(const std::vector<double>& a, const std::vector<double>& b) {
     check_pair(a, b, "kendall_tau_b");
     const size_t n = a.size();
-    std::vector<int64_t> idx(n);
-    std::iota(idx.begin(), idx.end(), 0);
-    std::sort(idx.begin(), idx.end(), [&](int64_t i, int64_t j) {
-        return a[i] < a[j] || (a[i] == a[j] && b[i] < b[j]);
-    });
-    const int64_t n1 = tied_pairs(n, [&](size_t i, size_t j) { return a[idx[i]] == a[idx[j]]; });
-    const int64_t n3 = tied_pairs(n, [&](size_t i, size_t j) {
-        return a[idx[i]] == a[idx[j]] && b[idx[i]] == b[idx[j]];
-    });
+    // Sorting (a, b) pairs directly (lexicographic) keeps the data contiguous.
+    std::vector<std::pair<double, double>> ab(n);
+    for (size_t i = 0; i < n; ++i) ab[i] = {a[i], b[i]};
+    std::sort(ab.begin(), ab.end());
+    const int64_t n1 = tied_pairs(n, [&](size_t i, size_t j) { return ab[i].first == ab[j].first; });
+    const int64_t n3 = tied_pairs(n, [&](size_t i, size_t j) { return ab[i] == ab[j]; });
     std::vector<double> bs(n);
-    for (size_t i = 0; i < n; ++i) bs[i] = b[idx[i]];
+    for (size_t i = 0; i < n; ++i) bs[i] = ab[i].second;
     const int64_t swaps = count_inversions(bs);  // bs is sorted afterwards
     const int64_t n2 = tied_pairs(n, [&](size_t i, size_t j) { return bs[i] == bs[j]; });
     const int64_t n0 = static_cast<int64_t>(n) * static_cast<int64_t>(n - 1) / 2;

@@ -72,26 +72,23 @@ std::string nb201_arch_string(const std::array<int, 6>& edge_ops) {
     return s;
 }
 
-SearchSpace SearchSpace::load(const std::string& data_dir, Space space) {
-    SearchSpace ss;
-    ss.space_ = space;
-    ss.file_ = data_dir + "/" + space_name(space) + "/archs.json";
-    const std::string& file = ss.file_;
-    Json root = read_json_file(file);
+namespace {
+
+// The header of archs.json: the space, the op vocabulary the graph encoding depends on, and
+// the NB201 edge order / FBNet layer count.
+void check_header(const Json& root, const std::string& file, Space space,
+                  const std::vector<std::string>& vocab) {
     std::string declared = get_string(root, "space", file);
     if (declared != space_name(space)) {
         file_error(file, "space", "says '" + declared + "', expected '" + space_name(space) + "'",
                    "use the archs.json of the right space");
     }
-    const bool nb201 = space == Space::NB201;
-    const std::vector<std::string>& vocab = nb201 ? kNb201Vocab : kFbnetVocab;
     const Json& vocab_json = require_key(root, "op_vocab", file);
     if (vocab_json != Json(vocab)) {
         file_error(file, "op_vocab", "is " + vocab_json.dump() + ", expected " + Json(vocab).dump(),
                    "the graph encoding depends on this exact order");
     }
-    ss.op_vocab_ = vocab;
-    if (nb201) {
+    if (space == Space::NB201) {
         Json expected_edges = Json::parse("[[0,1],[0,2],[1,2],[0,3],[1,3],[2,3]]");
         if (require_key(root, "edge_order", file) != expected_edges) {
             file_error(file, "edge_order", "differs from " + expected_edges.dump(), "");
@@ -99,6 +96,19 @@ SearchSpace SearchSpace::load(const std::string& data_dir, Space space) {
     } else if (get_int(root, "num_layers", file) != kFbnetNumLayers) {
         file_error(file, "num_layers", "expected 22", "");
     }
+}
+
+}  // namespace
+
+SearchSpace SearchSpace::load(const std::string& data_dir, Space space) {
+    SearchSpace ss;
+    ss.space_ = space;
+    ss.file_ = data_dir + "/" + space_name(space) + "/archs.json";
+    const std::string& file = ss.file_;
+    Json root = read_json_file(file);
+    const bool nb201 = space == Space::NB201;
+    ss.op_vocab_ = nb201 ? kNb201Vocab : kFbnetVocab;
+    check_header(root, file, space, ss.op_vocab_);
     FbnetMacro macro;
     if (!nb201) macro = parse_fbnet_macro(root, file);
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "kernels/check.h"
+#include "nas/json_io.h"
 
 namespace nasflat::cli {
 
@@ -25,7 +26,6 @@ CLI::Option* add_space_option(CLI::App& verb, std::string& space, bool optional)
     CLI::Option* opt = verb.add_option("--space", space,
                                        optional ? "only this search space (default: both)"
                                                 : "search space")
-                           ->type_name("nb201|fbnet")
                            ->check(CLI::IsMember({"nb201", "fbnet"}));
     if (!optional) opt->required();
     return opt;
@@ -37,8 +37,26 @@ void print_error(const std::string& message) {
     std::cerr << "nasflat: error: " << line << std::endl;
 }
 
+namespace {
+
+// CLI11 reports an unknown verb as a missing subcommand; say what was typed and what exists.
+void check_verb(CLI::App& app, int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-') return;
+    std::vector<std::string> verbs;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        if (sub->get_name() == argv[1]) return;
+        verbs.push_back(sub->get_name());
+    }
+    std::string hint = nas::closest_name(argv[1], verbs);
+    fail("unknown verb '", argv[1], "'", hint.empty() ? "" : " (did you mean '" + hint + "'?)",
+         "; fix: use one of ", nas::join_names(verbs), " (nasflat --help)");
+}
+
+}  // namespace
+
 int run(CLI::App& app, int argc, char** argv) {
     try {
+        check_verb(app, argc, argv);
         app.parse(argc, argv);
         return kExitOk;
     } catch (const CLI::ParseError& e) {

@@ -2,12 +2,17 @@
 // spaces, their devices (count, unit, min/median/max) and the other data files, validating
 // every one (data_check.h). Exit 0 when every file is valid, 1 when any is bad (each bad file
 // gets its one-line reason), 2 when no data folder is found.
+// `nasflat data --check FILE` validates a user measurement file (measurements.h) instead and
+// lists what it holds; a bad file is a one-line error and exit 2.
 #include <cstdio>
 #include <iostream>
 #include <memory>
 
 #include "nas/cli/common.h"
 #include "nas/data_check.h"
+#include "nas/json_io.h"
+#include "nas/measurements.h"
+#include "nas/search_space.h"
 #include "nas/space.h"
 
 namespace nasflat::cli {
@@ -15,38 +20,74 @@ namespace nasflat::cli {
 namespace {
 
 struct DataOptions {
-    std::string data, space;
+    std::string data, space, check;
     bool quiet = false;
 };
 
+bool is_device(const nas::FileReport& f) { return f.kind == "latency" || f.kind == "energy"; }
+
+// Device files: one table row with the value statistics. Other files: kind, file, summary.
 void print_row(const nas::FileReport& f) {
-    char stats[96] = "";
-    if (f.kind == "latency" || f.kind == "energy") {
-        if (f.ok) std::snprintf(stats, sizeof stats, "%10.6g %10.6g %10.6g", f.min, f.median, f.max);
+    const char* status = f.ok ? "ok" : "BAD";
+    if (is_device(f)) {
+        if (f.ok) {
+            std::printf("  %-8s %-44s %6d %-3s %10.6g %10.6g %10.6g  %s\n", f.kind.c_str(),
+                        f.name.c_str(), f.count, f.unit.c_str(), f.min, f.median, f.max, status);
+        } else {
+            std::printf("  %-8s %-44s %6s %-3s %10s %10s %10s  %s\n", f.kind.c_str(),
+                        f.name.c_str(), "-", "-", "-", "-", "-", status);
+        }
+    } else {
+        std::printf("  %-8s %s: %s  %s\n", f.kind.c_str(), f.file.c_str(),
+                    f.ok ? f.detail.c_str() : "", status);
     }
-    std::printf("  %-8s %-44s %6d %-3s %-32s %s\n", f.kind.c_str(), f.name.c_str(), f.count,
-                f.unit.c_str(), f.ok && stats[0] == '\0' ? f.detail.c_str() : stats,
-                f.ok ? "ok" : "BAD");
     if (!f.ok) std::printf("           %s\n", f.error.c_str());
+}
+
+// --check FILE: the space comes from --space, else from the file's own "space" key.
+void run_check(const std::string& dir, const DataOptions& opt) {
+    const std::string& file = opt.check;
+    const std::string space = opt.space.empty()
+                                  ? nas::get_string(nas::read_json_file(file), "space", file)
+                                  : opt.space;
+    const nas::SearchSpace ss = nas::SearchSpace::load(dir, nas::parse_space(space));
+    const nas::Measurements m = nas::load_measurements(file, ss);
+    std::printf("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.latency.size(),
+                space.c_str(), m.unit.c_str());
+    std::printf("  %6s %10s  %s\n", "arch", "latency", "architecture");
+    for (size_t k = 0; k < m.latency.size(); ++k) {
+        if (k == 10 && m.latency.size() > 12) {
+            std::printf("  ... %zu more\n", m.latency.size() - k);
+            break;
+        }
+        std::printf("  %6d %10.6g  %s\n", m.arch_index[k], m.latency[k],
+                    ss.arch_string(m.arch_index[k]).c_str());
+    }
 }
 
 void run_data(const DataOptions& opt) {
     const std::string dir = nas::resolve_data_dir(opt.data);
+    if (!opt.check.empty()) return run_check(dir, opt);
     std::vector<nas::Space> spaces;
     if (!opt.space.empty()) spaces.push_back(nas::parse_space(opt.space));
     nas::DataReport report = nas::check_data_folder(dir, spaces);
 
     std::printf("data folder: %s\n", dir.c_str());
-    std::string current = "-";
+    std::string current = "-";  // the space whose heading was printed last
+    bool in_table = false;
     for (const nas::FileReport& f : report.files) {
-        if (f.space != current && !f.space.empty()) {
+        if (opt.quiet && f.ok) continue;
+        if (f.space != current) {
             current = f.space;
-            if (!opt.quiet) {
-                std::printf("\n%s\n  %-8s %-44s %6s %-3s %10s %10s %10s  status\n", f.space.c_str(),
-                            "kind", "name", "count", "unit", "min", "median", "max");
-            }
+            in_table = false;
+            if (!f.space.empty()) std::printf("\n%s\n", f.space.c_str());
         }
-        if (!opt.quiet || !f.ok) print_row(f);
+        if (is_device(f) && !in_table) {
+            std::printf("  %-8s %-44s %6s %-3s %10s %10s %10s  status\n", "metric", "device",
+                        "count", "unit", "min", "median", "max");
+            in_table = true;
+        }
+        print_row(f);
     }
     const int bad = report.num_bad();
     std::printf("\n%zu files checked: %s\n", report.files.size(),
@@ -68,6 +109,9 @@ void register_data(CLI::App& app) {
     add_data_option(*cmd, opt->data);
     add_space_option(*cmd, opt->space, true);
     cmd->add_flag("--quiet,-q", opt->quiet, "print only bad files and the summary");
+    cmd->add_option("--check", opt->check,
+                    "validate a measurement file (the input of transfer) instead of the folder")
+        ->type_name("FILE");
     cmd->callback([opt] { run_data(*opt); });
 }
 

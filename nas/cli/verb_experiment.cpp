@@ -5,9 +5,12 @@
 //   nasflat experiment --space fbnet --task 2 --samples 20 --trials 1 --source-samples 100
 //       --epochs 20 --config fixed --score-once
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "kernels/check.h"
+#include "kernels/profiler.h"
 
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
@@ -45,7 +48,18 @@ void run_experiment_verb(Flags& f) {
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
     auto ctx = nas::SpaceContext::load(data_dir, o.space, nas::graph_mode_for(o.flavor));
-    nas::ExperimentResult r = nas::run_experiment(o, *ctx, std::cerr);
+    // NASFLAT_KERNEL_PROFILE=1: time every kernel (synchronised) and print the totals at the end.
+    const bool profile = std::getenv("NASFLAT_KERNEL_PROFILE") != nullptr;
+    const auto backend = o.device == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();
+    if (profile) kernels::enable_kernel_profiling(backend, true);
+    nas::ExperimentResult r = nas::run_experiment(o, *ctx, std::cerr, [&](const auto& so_far) {
+        if (!f.json.empty()) nas::write_experiment_json(so_far, f.json);
+    });
+    if (profile) {
+        std::fprintf(stderr, "kernel profile (wall time %.1f s):\n", r.seconds);
+        kernels::print_kernel_profile(stderr);
+        kernels::enable_kernel_profiling(backend, false);
+    }
     nas::print_experiment(r, std::cout);
     if (!f.json.empty()) {
         nas::write_experiment_json(r, f.json);

@@ -88,7 +88,7 @@ TEST_P(ModelOnGpu, ShortTrainingGivesTheSameSpearman) {
     Rng g(8);
     std::vector<ArchGraph> gs;
     std::vector<float> lat;
-    for (int k = 0; k < 240; ++k) {
+    for (int k = 0; k < 560; ++k) {
         gs.push_back(random_dag(g, 8, 7));
         float l = 0.1f * static_cast<float>(gs.back().edges.size());
         for (int i = 1; i < 7; ++i) l += gs.back().ops[i] >= 3 ? 1.0f : 0.0f;
@@ -99,12 +99,13 @@ TEST_P(ModelOnGpu, ShortTrainingGivesTheSameSpearman) {
     for (int a = 0; a < 160; ++a) samples.push_back({a, 0, lat[a]});
     std::vector<int32_t> held;
     std::vector<float> truth;
-    for (int a = 160; a < 240; ++a) {
+    for (int a = 160; a < 560; ++a) {
         held.push_back(a);
         truth.push_back(lat[a]);
     }
     TrainOptions opt;
-    opt.epochs = 6;
+    // Few epochs: float differences between the devices grow with every step of training.
+    opt.epochs = 3;
     opt.batch_size = 32;
     opt.scoring = PairScoring::ScoreOnce;
     double rho[2];

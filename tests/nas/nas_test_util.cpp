@@ -34,6 +34,7 @@ std::string TempDir::write(const std::string& name, const std::string& text) con
 
 void mirror_data_folder(const std::string& real, const std::string& into) {
     for (const char* sub : {"nb201", "fbnet"}) {
+        fs::create_directories(fs::path(into) / sub);
         for (const auto& entry : fs::recursive_directory_iterator(fs::path(real) / sub)) {
             fs::path rel = fs::relative(entry.path(), real);
             if (entry.is_directory()) {

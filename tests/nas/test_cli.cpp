@@ -61,7 +61,9 @@ TEST(Cli, HelpVersionAndUsageErrors) {
     expect_one_error_line(none, {"subcommand", "nasflat --help"});
     CliResult unknown_verb = run_cli("trian");
     EXPECT_EQ(unknown_verb.code, 2);
-    expect_one_error_line(unknown_verb, {"trian"});
+    expect_one_error_line(unknown_verb, {"unknown verb 'trian'", "data, tasks"});
+    CliResult near_verb = run_cli("dat");
+    expect_one_error_line(near_verb, {"did you mean 'data'"});
     CliResult bad_flag = run_cli("data --bogus");
     EXPECT_EQ(bad_flag.code, 2);
     expect_one_error_line(bad_flag, {"--bogus"});
@@ -107,6 +109,24 @@ TEST_F(CliRealData, DataReportsBadFilesAndExitsNonZero) {
     EXPECT_TRUE(has(r.out, "pixel2.json: not valid JSON")) << r.out;
     EXPECT_TRUE(has(r.out, "49 files checked: 1 bad")) << r.out;
     expect_one_error_line(r, {"1 of 49 data files are bad"});
+}
+
+TEST_F(CliRealData, DataCheckValidatesMeasurementFiles) {
+    CliResult good = run_cli("data --check '" + testing::fixture("meas_nb201_good.json") + "' --data '" + data_ + "'");
+    EXPECT_EQ(good.code, 0) << good.err;
+    EXPECT_TRUE(has(good.out, "3 nb201 latency measurements in ms, valid")) << good.out;
+    EXPECT_TRUE(has(good.out, "873")) << good.out;
+    CliResult fb = run_cli("data --check '" + testing::fixture("meas_fbnet_good.json") + "' --data '" + data_ + "'");
+    EXPECT_EQ(fb.code, 0) << fb.err;
+    EXPECT_TRUE(has(fb.out, "7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5")) << fb.out;
+    CliResult bad = run_cli("data --check '" + testing::fixture("meas_bad_disagree.json") + "' --data '" + data_ + "'");
+    EXPECT_EQ(bad.code, 2);
+    expect_one_error_line(bad, {"meas_bad_disagree.json: archs[1]: is architecture 1 but arch_index says 2"});
+    // --space overrides the file's own space, so a mismatch is reported.
+    CliResult wrong = run_cli("data --space fbnet --check '" + testing::fixture("meas_nb201_index.json") +
+                              "' --data '" + data_ + "'");
+    EXPECT_EQ(wrong.code, 2);
+    expect_one_error_line(wrong, {"space: is 'nb201' but the architectures are fbnet"});
 }
 
 TEST_F(CliRealData, TasksShowsAllTwelveResolved) {

@@ -62,7 +62,9 @@ TEST_F(EncodingTest, Nb201ZcpWithFallback) {
     double sum = 0, sq = 0;
     for (int32_t i : z.arch_index) {
         for (int c = 0; c < 13; ++c) {
-            if (c != 4) ASSERT_TRUE(e.row(i)[c] >= 0.0f && e.row(i)[c] <= 1.0f) << c;
+            if (c != 4) {
+                ASSERT_TRUE(e.row(i)[c] >= 0.0f && e.row(i)[c] <= 1.0f) << c;
+            }
         }
         sum += e.row(i)[4];
         sq += double(e.row(i)[4]) * e.row(i)[4];
@@ -121,8 +123,11 @@ TEST_F(EncodingTest, OnehotParamsFlops) {
                 double raw_i = name == std::string("params") ? ss->params(i) : ss->flops(i);
                 double raw_0 = name == std::string("params") ? ss->params(0) : ss->flops(0);
                 // Monotone in the count (float rounding may merge near-equal counts).
-                if (raw_i < raw_0) ASSERT_LE(e.values[i], e.values[0]);
-                if (raw_i > raw_0) ASSERT_GE(e.values[i], e.values[0]);
+                if (raw_i < raw_0) {
+                    ASSERT_LE(e.values[i], e.values[0]);
+                } else if (raw_i > raw_0) {
+                    ASSERT_GE(e.values[i], e.values[0]);
+                }
                 ASSERT_TRUE(e.values[i] >= 0.0f && e.values[i] <= 1.0f);
             }
         }

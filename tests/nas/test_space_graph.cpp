@@ -157,7 +157,9 @@ TEST(Nb201Graph, PropertiesOverAllCells) {
         for (int v : to) EXPECT_TRUE(v == 7 || from.count(v)) << code;   // reaches output
         // A node with a conv/pool op that survives pruning must be live in the cell.
         for (int v = 1; v <= 6; ++v) {
-            if (from.count(v) && ops[v - 1] >= 2) EXPECT_EQ(live[v - 1], ops[v - 1]) << code;
+            if (from.count(v) && ops[v - 1] >= 2) {
+                EXPECT_EQ(live[v - 1], ops[v - 1]) << code;
+            }
         }
     }
     EXPECT_EQ(cut_off, 341);  // data/README.md: 341 cut-off cells
