@@ -48,9 +48,9 @@ if [ -n "$suite_bin" ]; then
     mkdir -p "$out/suite"
     # Priority order: fixed (score-once) full, then reference full, then FBNet first128.
     timeout "$left" bash -c "
-        scripts/run_suite.sh --bin $suite_bin --out $out/suite --jobs $jobs --trials 3 --device cuda \
+        scripts/run_suite.sh --bin $suite_bin/nasflat --out $out/suite --jobs $jobs --trials 3 --device cuda \
             --configs 'fixed reference' --protocols full;
-        scripts/run_suite.sh --bin $suite_bin --out $out/suite --jobs $jobs --trials 3 --device cuda \
+        scripts/run_suite.sh --bin $suite_bin/nasflat --out $out/suite --jobs $jobs --trials 3 --device cuda \
             --spaces fbnet --configs 'fixed reference' --protocols first128" \
         > "$out/suite_progress.log" 2>&1
     echo "suite stopped after $(( $(date +%s) - start )) s (rc $?)" | tee -a "$out/gpu_summary.txt"

@@ -1,0 +1,104 @@
+// test_checkpoint.cpp — checkpoints round-trip bit for bit and refuse corrupt, truncated,
+// foreign or mismatched files with clear errors.
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "kernels/check.h"
+#include "models/checkpoint.h"
+#include "models/training.h"
+#include "tests/models/model_fixtures.h"
+#include "tests/test_util.h"
+
+namespace nasflat::testing {
+namespace {
+
+using namespace models;
+
+std::string temp_path(const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("nasflat_ckpt_" + name)).string();
+}
+
+std::string read_all(const std::string& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+void write_all(const std::string& p, const std::string& bytes) {
+    std::ofstream f(p, std::ios::binary);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+void expect_load_error(const std::string& path, const std::string& part) {
+    try {
+        load_checkpoint(path);
+        ADD_FAILURE() << "no error for " << path;
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+}
+
+class Checkpoints : public ::testing::Test {
+protected:
+    void SetUp() override {
+        config_.none_op = 5;
+        config_.supp_dim = 3;
+        model_ = std::make_unique<NasflatModel>(config_, 17);
+        path_ = temp_path("good.ckpt");
+        save_checkpoint(path_, *model_, {{"space", "nb201"}, {"note", "test"}});
+    }
+    void TearDown() override { std::filesystem::remove(path_); }
+    ModelConfig config_;
+    std::unique_ptr<NasflatModel> model_;
+    std::string path_;
+};
+
+TEST_F(Checkpoints, RoundTripKeepsEveryBitAndTheMetadata) {
+    Checkpoint c = load_checkpoint(path_);
+    EXPECT_EQ(c.metadata.at("space"), "nb201");
+    EXPECT_EQ(config_to_json(c.config), config_to_json(config_));
+    auto loaded = c.build(Device::CPU);
+    std::vector<float> a = model_->params().values_to_host(), b = loaded->params().values_to_host();
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
+    std::vector<ArchGraph> gs = {nb201_idx0(), nb201_idx1()};
+    std::vector<float> supp(6, 0.5f);
+    ArchTable table{&gs, supp.data(), 3};
+    EXPECT_EQ(predict(*model_, table, {0, 1}, 2), predict(*loaded, table, {0, 1}, 2));
+    EXPECT_FALSE(std::filesystem::exists(path_ + ".tmp"));
+}
+
+TEST_F(Checkpoints, RefusesDamagedFiles) {
+    std::string bytes = read_all(path_);
+    const std::string bad = temp_path("bad.ckpt");
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] ^= 0x40;
+    write_all(bad, flipped);
+    expect_load_error(bad, "checksum");
+    write_all(bad, bytes.substr(0, bytes.size() / 3));
+    expect_load_error(bad, "");
+    write_all(bad, bytes.substr(0, 10));
+    expect_load_error(bad, "truncated");
+    write_all(bad, "{\"not\": \"a checkpoint\"}");
+    expect_load_error(bad, "not a nasflat checkpoint");
+    std::string version = bytes;
+    version[8] = 99;
+    write_all(bad, version);
+    expect_load_error(bad, "version");
+    expect_load_error(temp_path("missing.ckpt"), "cannot open");
+    std::filesystem::remove(bad);
+}
+
+TEST(CheckpointWrites, UnwritableFolderIsAClearError) {
+    ModelConfig c;
+    NasflatModel m(c, 1);
+    EXPECT_THROW(save_checkpoint("/nonexistent-folder/x.ckpt", m, {}), Error);
+}
+
+}  // namespace
+}  // namespace nasflat::testing
