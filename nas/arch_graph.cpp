@@ -58,8 +58,16 @@ ArchGraph nb201_graph(const std::array<int, 6>& edge_ops) {
     g.ops.push_back(0);  // output
 
     Adjacency a{};
-    for (auto [i, j] : {std::pair{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5}, {2, 6}, {3, 6}, {4, 7},
-                        {5, 7}, {6, 7}}) {
+    for (auto [i, j] : {std::pair{0, 1},
+                        {0, 2},
+                        {0, 4},
+                        {1, 3},
+                        {1, 5},
+                        {2, 6},
+                        {3, 6},
+                        {4, 7},
+                        {5, 7},
+                        {6, 7}}) {
         a[i][j] = true;
     }
     for (int v = 1; v <= kNb201NumEdges; ++v) {
@@ -95,8 +103,9 @@ ArchGraph nb201_graph(const std::array<int, 6>& edge_ops) {
 }
 
 ArchGraph fbnet_graph(const std::vector<int>& layer_ops, GraphMode mode) {
-    NASFLAT_CHECK(layer_ops.size() == static_cast<size_t>(kFbnetNumLayers), "FBNet architecture has ",
-                  layer_ops.size(), " layer ops; fix: give exactly 22 values in 0..8");
+    NASFLAT_CHECK(layer_ops.size() == static_cast<size_t>(kFbnetNumLayers),
+                  "FBNet architecture has ", layer_ops.size(),
+                  " layer ops; fix: give exactly 22 values in 0..8");
     for (size_t i = 0; i < layer_ops.size(); ++i) {
         NASFLAT_CHECK(layer_ops[i] >= 0 && layer_ops[i] < kFbnetNumOps, "FBNet layer ", i,
                       " has op ", layer_ops[i], "; fix: layer ops are 0..8 (k3_e1 .. skip)");

@@ -102,14 +102,15 @@ Cost fbnet_cost(const std::vector<int>& layer_ops, const FbnetMacro& macro) {
     NASFLAT_CHECK(layer_ops.size() == macro.layers.size(), "FBNet arch has ", layer_ops.size(),
                   " layers, the macro ", macro.layers.size());
     double hw = macro.input_hw;
-    double params = double(macro.stem_c_in) * macro.stem_c_out * macro.stem_kernel *
-                        macro.stem_kernel + 2.0 * macro.stem_c_out;
-    double macs = hw * hw * macro.stem_c_in * macro.stem_c_out * macro.stem_kernel *
-                  macro.stem_kernel;
+    double params =
+        double(macro.stem_c_in) * macro.stem_c_out * macro.stem_kernel * macro.stem_kernel +
+        2.0 * macro.stem_c_out;
+    double macs =
+        hw * hw * macro.stem_c_in * macro.stem_c_out * macro.stem_kernel * macro.stem_kernel;
     for (size_t l = 0; l < layer_ops.size(); ++l) {
         const FbnetLayerSpec& L = macro.layers[l];
-        NASFLAT_CHECK(layer_ops[l] >= 0 && layer_ops[l] < int(macro.blocks.size()),
-                      "FBNet op ", layer_ops[l], " out of range");
+        NASFLAT_CHECK(layer_ops[l] >= 0 && layer_ops[l] < int(macro.blocks.size()), "FBNet op ",
+                      layer_ops[l], " out of range");
         const FbnetBlockSpec& b = macro.blocks[layer_ops[l]];
         double cin = L.c_in, cout = L.c_out, h = L.input_hw;
         double ho = L.input_hw / L.stride;

@@ -19,8 +19,8 @@
 namespace nasflat::nas {
 
 int DataReport::num_bad() const {
-    return static_cast<int>(std::count_if(files.begin(), files.end(),
-                                          [](const FileReport& f) { return !f.ok; }));
+    return static_cast<int>(
+        std::count_if(files.begin(), files.end(), [](const FileReport& f) { return !f.ok; }));
 }
 
 double median_of(std::vector<double> v) {
@@ -58,7 +58,8 @@ void expect_stat(const std::string& file, const char* what, double got, double l
     if (std::fabs(got - listed) > 1e-5 * std::fabs(listed) + 1e-12) {
         std::ostringstream os;
         os << what << " is " << got << " but manifest.json says " << listed;
-        file_error(file, "", os.str(), "rebuild the data folder (make_data.py) or fix the manifest");
+        file_error(file, "", os.str(),
+                   "rebuild the data folder (make_data.py) or fix the manifest");
     }
 }
 
@@ -69,13 +70,14 @@ FileReport check_device(const Manifest& m, Space s, const ManifestDevice& entry)
         const std::string path = m.path(entry.file);
         DeviceData d = load_device_file(path, s, m.space(s).num_archs, entry.metric);
         if (d.name != entry.device) {
-            file_error(path, "device", "is '" + d.name + "', manifest.json says '" + entry.device + "'",
+            file_error(path, "device",
+                       "is '" + d.name + "', manifest.json says '" + entry.device + "'",
                        "make them agree");
         }
         if (d.count() != entry.count) {
-            file_error(path, "count", "has " + std::to_string(d.count()) +
-                                          " values but manifest.json says " +
-                                          std::to_string(entry.count),
+            file_error(path, "count",
+                       "has " + std::to_string(d.count()) + " values but manifest.json says " +
+                           std::to_string(entry.count),
                        "rebuild the data folder or fix the manifest");
         }
         r.count = d.count();
@@ -107,7 +109,7 @@ void check_unlisted(const Manifest& m, Space s, const std::string& metric,
     std::sort(stray.begin(), stray.end());
     for (const std::string& name : stray) {
         FileReport r = make_report(space_name(s), metric, fs::path(name).stem().string(),
-                     std::string(space_name(s)) + "/" + metric + "/" + name);
+                                   std::string(space_name(s)) + "/" + metric + "/" + name);
         r.error = m.path(r.file) + ": not listed in manifest.json; fix: add an entry to spaces." +
                   space_name(s) + (metric == "energy" ? ".energy_devices" : ".devices") +
                   " or move the file out of the data folder";
@@ -145,9 +147,9 @@ void check_space(const Manifest& m, Space s, std::vector<FileReport>& out) {
         ss = SearchSpace::load(m.data_dir, s);
         have_space = true;
         if (ss.size() != ms.num_archs) {
-            file_error(ss.file(), "count", "is " + std::to_string(ss.size()) +
-                                               " but manifest.json says " +
-                                               std::to_string(ms.num_archs),
+            file_error(ss.file(), "count",
+                       "is " + std::to_string(ss.size()) + " but manifest.json says " +
+                           std::to_string(ms.num_archs),
                        "");
         }
         archs.count = ss.size();
@@ -174,14 +176,15 @@ void check_space(const Manifest& m, Space s, std::vector<FileReport>& out) {
         ZcpTable t = load_zcp(m.data_dir, s, ms.num_archs);
         int nulls = 0;
         for (const auto& col : t.values) {
-            nulls += static_cast<int>(std::count_if(col.begin(), col.end(),
-                                                    [](double x) { return std::isnan(x); }));
+            nulls += static_cast<int>(
+                std::count_if(col.begin(), col.end(), [](double x) { return std::isnan(x); }));
         }
         if (have_space) check_zcp_costs(t, ss);
         z.count = static_cast<int>(t.arch_index.size());
-        z.detail = std::to_string(z.count) + " of " + std::to_string(ms.num_archs) + " architectures, " +
-                   std::to_string(t.proxies.size()) + " proxies, " + std::to_string(nulls) +
-                   " nulls" + (s == Space::NB201 ? ", flops/params for all cells" : "");
+        z.detail = std::to_string(z.count) + " of " + std::to_string(ms.num_archs) +
+                   " architectures, " + std::to_string(t.proxies.size()) + " proxies, " +
+                   std::to_string(nulls) + " nulls" +
+                   (s == Space::NB201 ? ", flops/params for all cells" : "");
     });
     out.push_back(z);
 }

@@ -99,13 +99,14 @@ DeviceData load_named(const std::string& data_dir, Space space, const std::strin
     const ManifestDevice& entry = m.device(space, device, metric);
     DeviceData d = load_device_file(m.path(entry.file), space, m.space(space).num_archs, metric);
     if (d.name != entry.device) {
-        file_error(d.file, "device", "is '" + d.name + "' but manifest.json lists the file as '" +
-                                         entry.device + "'",
+        file_error(d.file, "device",
+                   "is '" + d.name + "' but manifest.json lists the file as '" + entry.device + "'",
                    "make the names agree");
     }
     if (d.count() != entry.count) {
-        file_error(d.file, "count", "has " + std::to_string(d.count()) + " values but " + m.file +
-                                        " says " + std::to_string(entry.count),
+        file_error(d.file, "count",
+                   "has " + std::to_string(d.count()) + " values but " + m.file + " says " +
+                       std::to_string(entry.count),
                    "rebuild the data folder (make_data.py) or fix the manifest");
     }
     return d;

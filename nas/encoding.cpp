@@ -9,7 +9,9 @@
 
 namespace nasflat::nas {
 
-std::vector<std::string> list_encodings(Space) { return {"zcp", "onehot", "params", "flops"}; }
+std::vector<std::string> list_encodings(Space) {
+    return {"zcp", "onehot", "params", "flops"};
+}
 
 ProxyNorm proxy_normalisation(const std::string& proxy) {
     for (const char* p : {"fisher", "flops", "grad_norm", "params", "snip", "synflow"}) {
@@ -62,8 +64,8 @@ namespace {
 // Column order of spec 2.5.
 std::vector<std::string> zcp_columns(Space space) {
     if (space == Space::NB201) return zcp_proxy_names();
-    return {"synflow", "zen",  "epe_nas", "fisher", "flops", "grad_norm", "grasp",
-            "jacov",   "l2_norm", "nwot", "params", "plain", "snip"};
+    return {"synflow", "zen",     "epe_nas", "fisher", "flops", "grad_norm", "grasp",
+            "jacov",   "l2_norm", "nwot",    "params", "plain", "snip"};
 }
 
 Encoding zcp_encoding(const std::string& data_dir, const SearchSpace& ss) {
@@ -79,14 +81,17 @@ Encoding zcp_encoding(const std::string& data_dir, const SearchSpace& ss) {
         source[i] = i;
         if (row_of[i] >= 0) continue;
         if (ss.space() != Space::NB201) {
-            fail(table.file, ": architecture ", i, " has no proxies; fix: FBNet proxies must "
-                 "cover all ", n, " architectures");
+            fail(table.file, ": architecture ", i,
+                 " has no proxies; fix: FBNet proxies must "
+                 "cover all ",
+                 n, " architectures");
         }
         const std::vector<int>& o = ss.ops(i);
         std::array<int, 6> live = nb201_live_ops({o[0], o[1], o[2], o[3], o[4], o[5]});
         source[i] = ss.find(std::vector<int>(live.begin(), live.end()));
-        NASFLAT_CHECK(source[i] >= 0 && row_of[source[i]] >= 0, table.file, ": cell ", i,
-                      " and its live equivalent both lack proxies; fix: use the project's zcp.json");
+        NASFLAT_CHECK(
+            source[i] >= 0 && row_of[source[i]] >= 0, table.file, ": cell ", i,
+            " and its live equivalent both lack proxies; fix: use the project's zcp.json");
         ++num_fallback;
     }
     Encoding e;
@@ -129,8 +134,9 @@ Encoding onehot_encoding(const SearchSpace& ss) {
     e.dim = positions * num_ops;
     for (int p = 0; p < positions; ++p) {
         for (int o = 0; o < num_ops; ++o) {
-            e.columns.push_back((nb201 ? std::string("edge") + kEdgeNames[p]
-                                       : "layer" + std::to_string(p)) + ":" + ss.op_vocab()[o]);
+            e.columns.push_back(
+                (nb201 ? std::string("edge") + kEdgeNames[p] : "layer" + std::to_string(p)) + ":" +
+                ss.op_vocab()[o]);
         }
     }
     e.values.assign(static_cast<size_t>(ss.size()) * e.dim, 0.0f);
@@ -159,7 +165,8 @@ Encoding cost_encoding(const SearchSpace& ss, const std::string& name) {
 
 }  // namespace
 
-Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss, const std::string& name) {
+Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss,
+                       const std::string& name) {
     if (name == "zcp") return zcp_encoding(data_dir, ss);
     if (name == "onehot") return onehot_encoding(ss);
     if (name == "params" || name == "flops") return cost_encoding(ss, name);

@@ -252,7 +252,8 @@ std::string closest_name(const std::string& name, const std::vector<std::string>
     auto squash = [](const std::string& s) {
         std::string out;
         for (char c : s) {
-            if (c != '_' && c != '-') out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (c != '_' && c != '-')
+                out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         }
         return out;
     };

@@ -23,7 +23,8 @@ ManifestDevice read_device(const Json& j, const std::string& file, const std::st
     d.collection = get_string(j, "collection", file, at);
     d.count = static_cast<int>(get_int(j, "count", file, at));
     const Json& batch = require_key(j, "batch_size", file, at);
-    d.batch_size = batch.is_null() ? -1 : static_cast<int>(as_int(batch, file, entry_key(at, "batch_size")));
+    d.batch_size =
+        batch.is_null() ? -1 : static_cast<int>(as_int(batch, file, entry_key(at, "batch_size")));
     d.min = as_number(require_key(j, "min", file, at), file, entry_key(at, "min"));
     d.median = as_number(require_key(j, "median", file, at), file, entry_key(at, "median"));
     d.max = as_number(require_key(j, "max", file, at), file, entry_key(at, "max"));
@@ -93,7 +94,8 @@ const ManifestDevice& Manifest::device(Space s, const std::string& name,
         if (d.device == name) return d;
         names.push_back(d.device);
     }
-    const std::string guess = path(std::string(space_name(s)) + "/" + metric + "/" + name + ".json");
+    const std::string guess =
+        path(std::string(space_name(s)) + "/" + metric + "/" + name + ".json");
     std::error_code ec;
     if (std::filesystem::exists(guess, ec)) {
         fail("device '", name, "': ", guess, " exists but ", file, " has no ", space_name(s), " ",

@@ -14,8 +14,9 @@ namespace nasflat::nas {
 namespace {
 
 const std::vector<std::string> kAllowedKeys = {
-    "space", "unit", "metric", "count", "arch_index", "archs", "latency", "device", "hardware",
-    "device_type", "batch_size", "value_type", "note", "comment", "source", "format_version"};
+    "space",   "unit",    "metric",   "count",         "arch_index", "archs",
+    "latency", "device",  "hardware", "device_type",   "batch_size", "value_type",
+    "note",    "comment", "source",   "format_version"};
 const std::vector<std::string> kUnits = {"ms", "us", "s"};
 
 // One entry of "archs" -> architecture index of `ss`.
@@ -37,10 +38,10 @@ int arch_entry(const Json& j, const SearchSpace& ss, const std::string& file,
             text += (i ? "," : "") + std::to_string(as_int(j[i], file, entry_at(at, i)));
         }
     } else {
-        file_error(file, at,
-                   std::string("expected an arch string, an op list or an index, got ") +
-                       j.type_name(),
-                   "");
+        file_error(
+            file, at,
+            std::string("expected an arch string, an op list or an index, got ") + j.type_name(),
+            "");
     }
     try {
         return ss.parse_arch(text);
@@ -54,7 +55,8 @@ bool is_latency_unit(const std::string& unit) {
 }
 
 void check_content(const Measurements& m, const std::string& file) {
-    if (m.latency.empty()) file_error(file, "latency", "no measurements", "measure at least one architecture");
+    if (m.latency.empty())
+        file_error(file, "latency", "no measurements", "measure at least one architecture");
     if (m.latency.size() != m.arch_index.size()) {
         file_error(file, "latency",
                    std::to_string(m.latency.size()) + " values for " +
@@ -97,9 +99,9 @@ std::vector<int32_t> read_arch_indices(const Json& root, const SearchSpace& ss,
         }
         if (has_index) {
             if (from_archs.size() != index.size()) {
-                file_error(path, "archs", "has " + std::to_string(from_archs.size()) +
-                                              " entries but arch_index " +
-                                              std::to_string(index.size()),
+                file_error(path, "archs",
+                           "has " + std::to_string(from_archs.size()) + " entries but arch_index " +
+                               std::to_string(index.size()),
                            "give the same architectures in both, or only one of the keys");
             }
             for (size_t k = 0; k < from_archs.size(); ++k) {
@@ -136,8 +138,8 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
     m.file = path;
     std::string space = get_string(root, "space", path);
     if (space != space_name(ss.space())) {
-        file_error(path, "space", "is '" + space + "' but the architectures are " +
-                                      space_name(ss.space()),
+        file_error(path, "space",
+                   "is '" + space + "' but the architectures are " + space_name(ss.space()),
                    std::string("write \"space\": \"") + space_name(ss.space()) +
                        "\" or use the other space");
     }
@@ -153,8 +155,7 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
     m.latency = get_number_array(root, "latency", path, NullPolicy::Reject, SignPolicy::NonNegative,
                                  "latency");
     if (root.contains("count") && get_int(root, "count", path) != int64_t(m.latency.size())) {
-        file_error(path, "count", "differs from the number of latencies",
-                   "fix count or drop it");
+        file_error(path, "count", "differs from the number of latencies", "fix count or drop it");
     }
     check_content(m, path);
     return m;

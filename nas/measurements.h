@@ -21,9 +21,9 @@ namespace nasflat::nas {
 
 struct Measurements {
     Space space = Space::NB201;
-    std::string unit, file;            // unit: "ms", "us" or "s"
-    std::vector<int32_t> arch_index;   // (M) file order, distinct
-    std::vector<double> latency;       // (M) finite, > 0
+    std::string unit, file;           // unit: "ms", "us" or "s"
+    std::vector<int32_t> arch_index;  // (M) file order, distinct
+    std::vector<double> latency;      // (M) finite, > 0
 };
 
 // Reads and validates a measurement file against `ss` (its space and architectures).

@@ -61,7 +61,8 @@ int64_t count_inversions(std::vector<double>& v) {
             size_t i = lo, j = mid, k = lo;
             while (i < mid && j < hi) {
                 if (v[j] < v[i]) {
-                    swaps += static_cast<int64_t>(mid - i);  // v[j] jumps every remaining left value
+                    swaps +=
+                        static_cast<int64_t>(mid - i);  // v[j] jumps every remaining left value
                     tmp[k++] = v[j++];
                 } else {
                     tmp[k++] = v[i++];
@@ -113,7 +114,8 @@ double kendall_tau_b(const std::vector<double>& a, const std::vector<double>& b)
     std::vector<std::pair<double, double>> ab(n);
     for (size_t i = 0; i < n; ++i) ab[i] = {a[i], b[i]};
     std::sort(ab.begin(), ab.end());
-    const int64_t n1 = tied_pairs(n, [&](size_t i, size_t j) { return ab[i].first == ab[j].first; });
+    const int64_t n1 =
+        tied_pairs(n, [&](size_t i, size_t j) { return ab[i].first == ab[j].first; });
     const int64_t n3 = tied_pairs(n, [&](size_t i, size_t j) { return ab[i] == ab[j]; });
     std::vector<double> bs(n);
     for (size_t i = 0; i < n; ++i) bs[i] = ab[i].second;

@@ -12,8 +12,8 @@ namespace {
 
 const std::vector<std::string> kNb201Vocab = {"none", "skip_connect", "nor_conv_1x1",
                                               "nor_conv_3x3", "avg_pool_3x3"};
-const std::vector<std::string> kFbnetVocab = {"k3_e1", "k3_e1_g2", "k3_e3", "k3_e6", "k5_e1",
-                                              "k5_e1_g2", "k5_e3", "k5_e6", "skip"};
+const std::vector<std::string> kFbnetVocab = {"k3_e1",    "k3_e1_g2", "k3_e3", "k3_e6", "k5_e1",
+                                              "k5_e1_g2", "k5_e3",    "k5_e6", "skip"};
 constexpr int kNb201EdgeFrom[6] = {0, 0, 1, 0, 1, 2};
 
 std::string trim(const std::string& s) {
@@ -115,8 +115,9 @@ SearchSpace SearchSpace::load(const std::string& data_dir, Space space) {
     const Json& archs = as_array(require_key(root, "archs", file), file, "archs");
     int64_t count = get_int(root, "count", file);
     if (count != static_cast<int64_t>(archs.size())) {
-        file_error(file, "count", "says " + std::to_string(count) + " but archs has " +
-                                      std::to_string(archs.size()) + " entries",
+        file_error(file, "count",
+                   "says " + std::to_string(count) + " but archs has " +
+                       std::to_string(archs.size()) + " entries",
                    "make them agree");
     }
     for (size_t k = 0; k < archs.size(); ++k) {
@@ -150,8 +151,8 @@ SearchSpace SearchSpace::load(const std::string& data_dir, Space space) {
 
 void SearchSpace::check_index(int index, const std::string& what) const {
     if (index < 0 || index >= size()) {
-        fail(what, " ", index, " is out of range for ", space_name(space_), "; fix: indices run from 0 to ",
-             size() - 1);
+        fail(what, " ", index, " is out of range for ", space_name(space_),
+             "; fix: indices run from 0 to ", size() - 1);
     }
 }
 
@@ -189,8 +190,8 @@ int SearchSpace::find(const std::vector<int>& ops) const {
 }
 
 std::vector<int> SearchSpace::parse_nb201_string(const std::string& text) const {
-    const std::string usage = "write |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops " +
-                              join_names(kNb201Vocab);
+    const std::string usage =
+        "write |op~0|+|op~0|op~1|+|op~0|op~1|op~2| with ops " + join_names(kNb201Vocab);
     std::vector<std::string> groups;
     size_t start = 0;
     for (size_t plus; (plus = text.find('+', start)) != std::string::npos; start = plus + 1) {
@@ -276,8 +277,9 @@ std::vector<int> SearchSpace::parse_op_list(const std::string& text) const {
     }
     for (size_t i = 0; i < ops.size(); ++i) {
         if (ops[i] >= num_ops) {
-            fail("arch '", text, "': op ", ops[i], " at position ", i, " is out of range; fix: ops are 0..",
-                 num_ops - 1, " (", join_names(op_vocab_), ")");
+            fail("arch '", text, "': op ", ops[i], " at position ", i,
+                 " is out of range; fix: ops are 0..", num_ops - 1, " (", join_names(op_vocab_),
+                 ")");
         }
     }
     return ops;
@@ -287,15 +289,17 @@ std::vector<int> SearchSpace::parse_ops(const std::string& raw) const {
     const std::string text = trim(raw);
     if (text.empty()) fail("empty architecture; fix: give an arch string, an op list or an index");
     if (all_digits(text)) {
-        if (text.size() > 9) fail("arch index ", text, " is out of range for ", space_name(space_),
-                                  "; fix: indices run from 0 to ", size() - 1);
+        if (text.size() > 9)
+            fail("arch index ", text, " is out of range for ", space_name(space_),
+                 "; fix: indices run from 0 to ", size() - 1);
         int index = std::stoi(text);
         check_index(index, "arch index");
         return ops_[index];
     }
     if (text.front() == '|') {
         if (space_ != Space::NB201) {
-            fail("arch '", text, "' is an NB201 arch string but the space is fbnet; fix: give "
+            fail("arch '", text,
+                 "' is an NB201 arch string but the space is fbnet; fix: give "
                  "22 layer ops like 7,8,1,... or an index");
         }
         return parse_nb201_string(text);
@@ -309,7 +313,8 @@ int SearchSpace::parse_arch(const std::string& text) const {
     if (index < 0) {
         // Only possible for FBNet: NB201's archs.json holds every cell.
         fail("arch '", trim(text), "' is a valid FBNet network but not one of the ", size(),
-             " measured architectures of ", file_, "; fix: pick one of those (nasflat can index only them)");
+             " measured architectures of ", file_,
+             "; fix: pick one of those (nasflat can index only them)");
     }
     return index;
 }

@@ -19,7 +19,7 @@
 namespace nasflat::nas {
 
 class SearchSpace {
-public:
+  public:
     // Reads and validates archs.json (count, index order, op ranges, arch strings agree with
     // ops, no duplicate architecture, NB201 covers all 5^6 cells). Errors name file and entry.
     static SearchSpace load(const std::string& data_dir, Space space);
@@ -50,7 +50,7 @@ public:
     // Throws unless 0 <= index < size(); `what` names the caller for the message.
     void check_index(int index, const std::string& what = "architecture index") const;
 
-private:
+  private:
     std::vector<int> parse_nb201_string(const std::string& text) const;
     std::vector<int> parse_op_list(const std::string& text) const;
 

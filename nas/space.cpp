@@ -17,9 +17,13 @@ Space parse_space(const std::string& text) {
          "; fix: use nb201 (NAS-Bench-201) or fbnet (FBNet)");
 }
 
-const char* space_name(Space space) { return space == Space::NB201 ? "nb201" : "fbnet"; }
+const char* space_name(Space space) {
+    return space == Space::NB201 ? "nb201" : "fbnet";
+}
 
-std::vector<Space> all_spaces() { return {Space::NB201, Space::FBNet}; }
+std::vector<Space> all_spaces() {
+    return {Space::NB201, Space::FBNet};
+}
 
 namespace {
 
@@ -54,9 +58,10 @@ std::string resolve_data_dir(const std::string& flag) {
     for (const char* candidate : {"../shared/data", "./data"}) {
         if (holds_manifest(candidate)) return candidate;
     }
-    fail("no data folder found: --data not given, $NASFLAT_DATA not set, and neither "
-         "../shared/data nor ./data holds manifest.json; fix: pass --data DIR or set "
-         "NASFLAT_DATA to the folder holding manifest.json");
+    fail(
+        "no data folder found: --data not given, $NASFLAT_DATA not set, and neither "
+        "../shared/data nor ./data holds manifest.json; fix: pass --data DIR or set "
+        "NASFLAT_DATA to the folder holding manifest.json");
 }
 
 }  // namespace nasflat::nas

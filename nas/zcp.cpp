@@ -11,7 +11,7 @@ namespace nasflat::nas {
 
 const std::vector<std::string>& zcp_proxy_names() {
     static const std::vector<std::string> kNames = {
-        "epe_nas", "fisher", "flops", "grad_norm", "grasp", "jacov", "l2_norm",
+        "epe_nas", "fisher", "flops", "grad_norm", "grasp",   "jacov", "l2_norm",
         "nwot",    "params", "plain", "snip",      "synflow", "zen"};
     return kNames;
 }
@@ -62,8 +62,8 @@ ZcpTable load_zcp(const std::string& data_dir, Space space, int space_size) {
     }
     if (space == Space::NB201) {
         const Json& all = require_key(root, "all_cells", file);
-        std::vector<int32_t> idx = get_index_array(all, "arch_index", file, space_size, true,
-                                                   "all_cells");
+        std::vector<int32_t> idx =
+            get_index_array(all, "arch_index", file, space_size, true, "all_cells");
         if (idx.size() != static_cast<size_t>(space_size)) {
             file_error(file, "all_cells.arch_index", "must list every cell", "");
         }

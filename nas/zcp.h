@@ -17,9 +17,9 @@ namespace nasflat::nas {
 struct ZcpTable {
     Space space = Space::NB201;
     std::string file;
-    std::vector<std::string> proxies;         // (P = 13) file order
-    std::vector<int32_t> arch_index;          // (C) strictly increasing
-    std::vector<std::vector<double>> values;  // (P)(C), NaN where the proxy failed (NB201)
+    std::vector<std::string> proxies;           // (P = 13) file order
+    std::vector<int32_t> arch_index;            // (C) strictly increasing
+    std::vector<std::vector<double>> values;    // (P)(C), NaN where the proxy failed (NB201)
     std::vector<double> all_flops, all_params;  // NB201 only: (15625) in millions
 
     // Values of one proxy (aligned with arch_index); unknown name -> error listing them.

@@ -10,9 +10,10 @@
 namespace nasflat::cli {
 
 CLI::Option* add_data_option(CLI::App& verb, std::string& data_flag) {
-    return verb.add_option("--data", data_flag,
-                           "data folder holding manifest.json (default: $NASFLAT_DATA, then "
-                           "../shared/data, then ./data)")
+    return verb
+        .add_option("--data", data_flag,
+                    "data folder holding manifest.json (default: $NASFLAT_DATA, then "
+                    "../shared/data, then ./data)")
         ->type_name("DIR");
 }
 
@@ -23,10 +24,10 @@ CLI::Option* add_seed_option(CLI::App& verb, uint64_t& seed) {
 }
 
 CLI::Option* add_space_option(CLI::App& verb, std::string& space, bool optional) {
-    CLI::Option* opt = verb.add_option("--space", space,
-                                       optional ? "only this search space (default: both)"
-                                                : "search space")
-                           ->check(CLI::IsMember({"nb201", "fbnet"}));
+    CLI::Option* opt =
+        verb.add_option("--space", space,
+                        optional ? "only this search space (default: both)" : "search space")
+            ->check(CLI::IsMember({"nb201", "fbnet"}));
     if (!optional) opt->required();
     return opt;
 }

@@ -6,10 +6,9 @@
 // To add a verb: see verbs.h.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 namespace nasflat::cli {
 

@@ -24,7 +24,9 @@ struct DataOptions {
     bool quiet = false;
 };
 
-bool is_device(const nas::FileReport& f) { return f.kind == "latency" || f.kind == "energy"; }
+bool is_device(const nas::FileReport& f) {
+    return f.kind == "latency" || f.kind == "energy";
+}
 
 // Device files: one table row with the value statistics. Other files: kind, file, summary.
 void print_row(const nas::FileReport& f) {
@@ -47,9 +49,8 @@ void print_row(const nas::FileReport& f) {
 // --check FILE: the space comes from --space, else from the file's own "space" key.
 void run_check(const std::string& dir, const DataOptions& opt) {
     const std::string& file = opt.check;
-    const std::string space = opt.space.empty()
-                                  ? nas::get_string(nas::read_json_file(file), "space", file)
-                                  : opt.space;
+    const std::string space =
+        opt.space.empty() ? nas::get_string(nas::read_json_file(file), "space", file) : opt.space;
     const nas::SearchSpace ss = nas::SearchSpace::load(dir, nas::parse_space(space));
     const nas::Measurements m = nas::load_measurements(file, ss);
     std::printf("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.latency.size(),

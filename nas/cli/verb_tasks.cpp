@@ -54,26 +54,38 @@ void run_tasks(const TasksOptions& opt) {
         if (!opt.space.empty() && t.space != nas::parse_space(opt.space)) continue;
         tasks.push_back(t);
     }
-    if (!opt.task.empty()) tasks = {nas::parse_task(opt.task)};
+    if (!opt.task.empty()) {
+        nas::Task t = nas::parse_task(opt.task);
+        if (!opt.space.empty() && t.space != nas::parse_space(opt.space)) {
+            fail("--task ", opt.task, " is an ", nas::space_name(t.space), " task but --space is ",
+                 opt.space, "; fix: drop --space or pick a ", opt.space, " task");
+        }
+        tasks = {t};
+    }
 
     int missing = 0;
     nas::Json out = nas::Json::array();
     if (!opt.json) std::printf("data folder: %s\n", m.data_dir.c_str());
     for (const nas::Task& t : tasks) {
         std::vector<Resolved> devices = resolve(m, t);
-        nas::Json jt = {{"name", t.name}, {"paper_label", t.paper_label},
-                        {"space", nas::space_name(t.space)}, {"index", t.index},
-                        {"sources", nas::Json::array()}, {"targets", nas::Json::array()}};
+        nas::Json jt = {{"name", t.name},
+                        {"paper_label", t.paper_label},
+                        {"space", nas::space_name(t.space)},
+                        {"index", t.index},
+                        {"sources", nas::Json::array()},
+                        {"targets", nas::Json::array()}};
         if (!opt.json) {
             std::printf("\n%s (%s)  %s task %d: %zu sources -> %zu targets\n", t.name.c_str(),
-                        t.paper_label.c_str(), nas::space_name(t.space), t.index,
-                        t.sources.size(), t.targets.size());
+                        t.paper_label.c_str(), nas::space_name(t.space), t.index, t.sources.size(),
+                        t.targets.size());
         }
         for (const Resolved& r : devices) {
             missing += !r.error.empty();
             jt[r.role == std::string("source") ? "sources" : "targets"].push_back(
-                {{"device", r.device}, {"file", r.error.empty() ? r.entry.file : ""},
-                 {"count", r.entry.count}, {"error", r.error}});
+                {{"device", r.device},
+                 {"file", r.error.empty() ? r.entry.file : ""},
+                 {"count", r.entry.count},
+                 {"error", r.error}});
             if (opt.json) continue;
             if (r.error.empty()) {
                 std::printf("  %-6s %-44s %-60s %6d %s\n", r.role.c_str(), r.device.c_str(),
@@ -99,7 +111,8 @@ void run_tasks(const TasksOptions& opt) {
 void register_tasks(CLI::App& app) {
     auto opt = std::make_shared<TasksOptions>();
     CLI::App* cmd = app.add_subcommand(
-        "tasks", "Show the 12 NASFLAT tasks (N0..N5, F0..F5) with every device resolved to its file");
+        "tasks",
+        "Show the 12 NASFLAT tasks (N0..N5, F0..F5) with every device resolved to its file");
     add_data_option(*cmd, opt->data);
     add_space_option(*cmd, opt->space, true);
     cmd->add_option("--task", opt->task, "only this task: N0..N5, F0..F5 or ND, NA, FD, FA")

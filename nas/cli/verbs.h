@@ -13,13 +13,13 @@ namespace nasflat::cli {
 
 using RegisterVerb = void (*)(CLI::App& app);
 
-void register_data(CLI::App& app);   // verb_data.cpp
-void register_tasks(CLI::App& app);  // verb_tasks.cpp
+void register_data(CLI::App& app);        // verb_data.cpp
+void register_tasks(CLI::App& app);       // verb_tasks.cpp
 void register_experiment(CLI::App& app);  // verb_experiment.cpp
 
 inline const RegisterVerb kVerbs[] = {
-    register_data,   // nasflat data   — list and validate the data folder
-    register_tasks,  // nasflat tasks  — the 12 tasks with every device resolved
+    register_data,        // nasflat data   — list and validate the data folder
+    register_tasks,       // nasflat tasks  — the 12 tasks with every device resolved
     register_experiment,  // nasflat experiment — pre-train, transfer, score a task
 };
 

@@ -23,7 +23,7 @@ inline std::string fixture(const std::string& name) {
 
 // A fresh folder under the system temp dir, removed with everything in it at scope exit.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
@@ -32,7 +32,7 @@ public:
     // Writes `text` to path()/name (creating sub-folders) and returns the full path.
     std::string write(const std::string& name, const std::string& text) const;
 
-private:
+  private:
     std::string path_;
 };
 
@@ -44,14 +44,16 @@ void mirror_data_folder(const std::string& real, const std::string& into);
 void expect_error(const std::function<void()>& call, const std::vector<std::string>& parts);
 
 // The real data folder, or "" (tests then GTEST_SKIP).
-inline std::string real_data() { return nasflat::testing::data_dir(); }
+inline std::string real_data() {
+    return nasflat::testing::data_dir();
+}
 // Search spaces loaded once per process from the real data folder.
 const SearchSpace& nb201_space();
 const SearchSpace& fbnet_space();
 
 // Base fixture for tests that need the real data folder.
 class RealData : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         data_ = real_data();
         if (data_.empty()) GTEST_SKIP() << "data folder not found (set NASFLAT_DATA)";

@@ -52,22 +52,28 @@ TEST_P(BadDeviceFile, RejectedWithOneLineNamingFileAndEntry) {
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, BadDeviceFile,
     ::testing::Values(
-        BadCase{"bad_truncated.json", {"not valid JSON (truncated or malformed)", "column", "expected ']'"}},
+        BadCase{"bad_truncated.json",
+                {"not valid JSON (truncated or malformed)", "column", "expected ']'"}},
         BadCase{"bad_empty_file.json", {"the file is empty"}},
         BadCase{"bad_not_object.json", {"top level", "expected an object, got an array"}},
         BadCase{"bad_latency_not_array.json", {"latency: expected an array, got string \"fast\""}},
-        BadCase{"bad_latency_string_value.json", {"latency[1]", "expected a latency (number), got string"}},
+        BadCase{"bad_latency_string_value.json",
+                {"latency[1]", "expected a latency (number), got string"}},
         BadCase{"bad_latency_null.json", {"latency[1]", "got null", "fix:"}},
         BadCase{"bad_latency_nan.json", {"not valid JSON", "NaN and Infinity are not JSON"}},
         BadCase{"bad_latency_overflow.json", {"number overflow", "fix:"}},
         BadCase{"bad_latency_negative.json", {"latency[1]", "latency -2 is negative", "fix:"}},
         BadCase{"bad_duplicate_index.json", {"arch_index[2]", "index 5 appears twice", "fix:"}},
-        BadCase{"bad_unsorted_index.json", {"arch_index[2]", "index 5 comes after 9", "strictly increasing"}},
-        BadCase{"bad_index_out_of_range.json", {"arch_index[2]", "15625 is out of range", "0 to 15624"}},
+        BadCase{"bad_unsorted_index.json",
+                {"arch_index[2]", "index 5 comes after 9", "strictly increasing"}},
+        BadCase{"bad_index_out_of_range.json",
+                {"arch_index[2]", "15625 is out of range", "0 to 15624"}},
         BadCase{"bad_index_negative.json", {"arch_index[0]", "-1 is out of range"}},
-        BadCase{"bad_index_float.json", {"arch_index[1]", "expected an integer architecture index, got number 5.5"}},
+        BadCase{"bad_index_float.json",
+                {"arch_index[1]", "expected an integer architecture index, got number 5.5"}},
         BadCase{"bad_empty_arrays.json", {"arch_index", "the array is empty"}},
-        BadCase{"bad_mismatched_lengths.json", {"count 3, arch_index has 3 entries, latency has 2", "fix:"}},
+        BadCase{"bad_mismatched_lengths.json",
+                {"count 3, arch_index has 3 entries, latency has 2", "fix:"}},
         BadCase{"bad_count.json", {"count 4, arch_index has 3 entries"}},
         BadCase{"bad_wrong_space.json", {"space: is 'fbnet', expected 'nb201'"}},
         BadCase{"bad_wrong_unit.json", {"unit: is 's'", "latency files are in ms"}},
@@ -82,13 +88,14 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(DeviceFile, MissingFileAndFolder) {
-    expect_error([] { load_fixture("no_such_file.json"); }, {"no_such_file.json", "file not found"});
+    expect_error([] { load_fixture("no_such_file.json"); },
+                 {"no_such_file.json", "file not found"});
     expect_error([] { load_device_file(fixture(""), Space::NB201, 15625); }, {"is a folder"});
 }
 
 // Folder-level defects in a mirror of the real data folder (symlinks, so this is cheap).
 class BadDataFolder : public testing::RealData {
-protected:
+  protected:
     void SetUp() override {
         testing::RealData::SetUp();
         if (!data_.empty()) testing::mirror_data_folder(data_, dir_.path());
@@ -102,12 +109,14 @@ protected:
 
 TEST_F(BadDataFolder, ManifestErrors) {
     dir_.write("manifest.json", "{\"format_version\": 1, \"spaces\": {}}");
-    expect_error([&] { load_manifest(dir_.path()); }, {"manifest.json: format_version: is 1, expected 2"});
+    expect_error([&] { load_manifest(dir_.path()); },
+                 {"manifest.json: format_version: is 1, expected 2"});
     expect_error([&] { list_devices(dir_.path(), Space::NB201); }, {"format_version"});
     std::string text = read(data_ + "/manifest.json");
     text.replace(text.find("\"count\": 15625"), 14, "\"count\": -3");
     dir_.write("manifest.json", text);
-    expect_error([&] { load_manifest(dir_.path()); }, {"spaces.nb201.devices[0].count", "must be positive"});
+    expect_error([&] { load_manifest(dir_.path()); },
+                 {"spaces.nb201.devices[0].count", "must be positive"});
     DataReport r = check_data_folder(dir_.path());
     ASSERT_EQ(r.files.size(), 1u);
     EXPECT_FALSE(r.files[0].ok);
@@ -125,7 +134,9 @@ TEST_F(BadDataFolder, DeviceListedButFileDiffers) {
     for (const FileReport& f : r.files) {
         if (!f.ok) {
             EXPECT_EQ(f.name, "1080ti_1");
-            EXPECT_NE(f.error.find("median is 9.52532 but manifest.json says 9.62532"), std::string::npos) << f.error;
+            EXPECT_NE(f.error.find("median is 9.52532 but manifest.json says 9.62532"),
+                      std::string::npos)
+                << f.error;
         }
     }
 }
@@ -138,7 +149,8 @@ TEST_F(BadDataFolder, MissingAndStrayFiles) {
     std::string errors;
     for (const FileReport& f : r.files) errors += f.ok ? "" : f.error + "\n";
     EXPECT_NE(errors.find("pixel2.json: file not found"), std::string::npos) << errors;
-    EXPECT_NE(errors.find("my_board.json: not listed in manifest.json"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("my_board.json: not listed in manifest.json"), std::string::npos)
+        << errors;
     expect_error([&] { load_device(dir_.path(), Space::FBNet, "my_board"); },
                  {"my_board.json exists but", "has no fbnet latency entry"});
 }
@@ -149,7 +161,8 @@ TEST_F(BadDataFolder, ArchsFileErrors) {
     size_t a1 = text.find("{\"index\":1,\"ops\":[");
     ASSERT_NE(a1, std::string::npos);
     size_t end = text.find(']', a1);
-    text.replace(a1, end - a1 + 1, "{\"index\":1,\"ops\":[7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5]");
+    text.replace(a1, end - a1 + 1,
+                 "{\"index\":1,\"ops\":[7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5]");
     dir_.write("fbnet/archs.json", text);
     expect_error([&] { SearchSpace::load(dir_.path(), Space::FBNet); },
                  {"fbnet/archs.json: archs[1]: same ops as archs[0]"});

@@ -6,7 +6,6 @@
 
 #include <cstdio>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "tests/nas/nas_test_util.h"
@@ -25,7 +24,8 @@ struct CliResult {
 CliResult run_cli(const std::string& args, const std::string& prefix = "") {
     TempDir tmp;
     const std::string err_file = tmp.path() + "/stderr";
-    const std::string cmd = prefix + " '" + std::string(NASFLAT_BIN) + "' " + args + " 2>'" + err_file + "'";
+    const std::string cmd =
+        prefix + " '" + std::string(NASFLAT_BIN) + "' " + args + " 2>'" + err_file + "'";
     CliResult r;
     FILE* pipe = popen(cmd.c_str(), "r");
     if (pipe == nullptr) return r;
@@ -42,10 +42,13 @@ CliResult run_cli(const std::string& args, const std::string& prefix = "") {
 void expect_one_error_line(const CliResult& r, const std::vector<std::string>& parts) {
     EXPECT_EQ(r.err.rfind("nasflat: error: ", 0), 0u) << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    for (const auto& p : parts) EXPECT_NE(r.err.find(p), std::string::npos) << "lacks '" << p << "': " << r.err;
+    for (const auto& p : parts)
+        EXPECT_NE(r.err.find(p), std::string::npos) << "lacks '" << p << "': " << r.err;
 }
 
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 TEST(Cli, HelpVersionAndUsageErrors) {
     CliResult help = run_cli("--help");
@@ -79,7 +82,8 @@ TEST(Cli, DataFolderNotFound) {
     TempDir empty;
     CliResult none = run_cli("data", "cd '" + empty.path() + "' && env -u NASFLAT_DATA");
     EXPECT_EQ(none.code, 2);
-    expect_one_error_line(none, {"no data folder found", "--data", "$NASFLAT_DATA", "../shared/data", "./data"});
+    expect_one_error_line(
+        none, {"no data folder found", "--data", "$NASFLAT_DATA", "../shared/data", "./data"});
 }
 
 using CliRealData = testing::RealData;
@@ -112,19 +116,24 @@ TEST_F(CliRealData, DataReportsBadFilesAndExitsNonZero) {
 }
 
 TEST_F(CliRealData, DataCheckValidatesMeasurementFiles) {
-    CliResult good = run_cli("data --check '" + testing::fixture("meas_nb201_good.json") + "' --data '" + data_ + "'");
+    CliResult good = run_cli("data --check '" + testing::fixture("meas_nb201_good.json") +
+                             "' --data '" + data_ + "'");
     EXPECT_EQ(good.code, 0) << good.err;
     EXPECT_TRUE(has(good.out, "3 nb201 latency measurements in ms, valid")) << good.out;
     EXPECT_TRUE(has(good.out, "873")) << good.out;
-    CliResult fb = run_cli("data --check '" + testing::fixture("meas_fbnet_good.json") + "' --data '" + data_ + "'");
+    CliResult fb = run_cli("data --check '" + testing::fixture("meas_fbnet_good.json") +
+                           "' --data '" + data_ + "'");
     EXPECT_EQ(fb.code, 0) << fb.err;
     EXPECT_TRUE(has(fb.out, "7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5")) << fb.out;
-    CliResult bad = run_cli("data --check '" + testing::fixture("meas_bad_disagree.json") + "' --data '" + data_ + "'");
+    CliResult bad = run_cli("data --check '" + testing::fixture("meas_bad_disagree.json") +
+                            "' --data '" + data_ + "'");
     EXPECT_EQ(bad.code, 2);
-    expect_one_error_line(bad, {"meas_bad_disagree.json: archs[1]: is architecture 1 but arch_index says 2"});
+    expect_one_error_line(
+        bad, {"meas_bad_disagree.json: archs[1]: is architecture 1 but arch_index says 2"});
     // --space overrides the file's own space, so a mismatch is reported.
-    CliResult wrong = run_cli("data --space fbnet --check '" + testing::fixture("meas_nb201_index.json") +
-                              "' --data '" + data_ + "'");
+    CliResult wrong =
+        run_cli("data --space fbnet --check '" + testing::fixture("meas_nb201_index.json") +
+                "' --data '" + data_ + "'");
     EXPECT_EQ(wrong.code, 2);
     expect_one_error_line(wrong, {"space: is 'nb201' but the architectures are fbnet"});
 }
@@ -132,9 +141,9 @@ TEST_F(CliRealData, DataCheckValidatesMeasurementFiles) {
 TEST_F(CliRealData, TasksShowsAllTwelveResolved) {
     CliResult r = run_cli("tasks --data '" + data_ + "'");
     EXPECT_EQ(r.code, 0) << r.err;
-    for (const char* part : {"N0 (ND)", "N5 (NA)", "F0 (FD)", "F5 (FA)", "N3 (N3)", "9 sources -> 6 targets",
-                             "nb201/latency/titan_rtx_256.json", "fbnet/latency/titanxp_64.json",
-                             "embedded_tpu_edge_tpu_int8"}) {
+    for (const char* part : {"N0 (ND)", "N5 (NA)", "F0 (FD)", "F5 (FA)", "N3 (N3)",
+                             "9 sources -> 6 targets", "nb201/latency/titan_rtx_256.json",
+                             "fbnet/latency/titanxp_64.json", "embedded_tpu_edge_tpu_int8"}) {
         EXPECT_TRUE(has(r.out, part)) << "lacks " << part;
     }
     EXPECT_FALSE(has(r.out, "MISSING"));
@@ -152,6 +161,9 @@ TEST_F(CliRealData, TasksShowsAllTwelveResolved) {
     CliResult bad = run_cli("tasks --task N7 --data '" + data_ + "'");
     EXPECT_EQ(bad.code, 2);
     expect_one_error_line(bad, {"unknown task 'N7'"});
+    CliResult clash = run_cli("tasks --task N0 --space fbnet --data '" + data_ + "'");
+    EXPECT_EQ(clash.code, 2);
+    expect_one_error_line(clash, {"--task N0 is an nb201 task but --space is fbnet"});
 }
 
 TEST_F(CliRealData, TasksExitNonZeroForUnresolvedDevice) {

@@ -65,9 +65,9 @@ TEST_F(DeviceDataTest, PartialCoverage) {
     EXPECT_FALSE(a53.covers(1651));  // the all-none cell is cut off: LatBench did not measure it
     EXPECT_TRUE(a53.covers(0));
     EXPECT_EQ(a53.value(0), a53.values[0]);
-    expect_error([&] { a53.value(1651); },
-                 {"device 'mobile_cpu_snapdragon_450_cortex_a53_int8'", "no latency for architecture 1651",
-                  "mobile_cpu_snapdragon_450_cortex_a53_int8.json"});
+    expect_error([&] { a53.value(1651); }, {"device 'mobile_cpu_snapdragon_450_cortex_a53_int8'",
+                                            "no latency for architecture 1651",
+                                            "mobile_cpu_snapdragon_450_cortex_a53_int8.json"});
     DeviceData pixel2 = load_device(data_, Space::NB201, "pixel2");
     EXPECT_EQ(pixel2.value_type, "integer");
     EXPECT_EQ(pixel2.count(), 15625);
@@ -81,7 +81,8 @@ TEST_F(DeviceDataTest, UnknownDeviceNamesFileAndSuggestion) {
     // A device that exists only in the other space.
     expect_error([&] { load_device(data_, Space::FBNet, "edgetpu"); },
                  {"unknown fbnet latency device 'edgetpu'", "fbnet/latency/edgetpu.json"});
-    expect_error([&] { load_energy(data_, Space::NB201, "pixel2"); }, {"unknown nb201 energy device"});
+    expect_error([&] { load_energy(data_, Space::NB201, "pixel2"); },
+                 {"unknown nb201 energy device"});
 }
 
 TEST_F(DeviceDataTest, AccuracyTable) {

@@ -53,7 +53,8 @@ TEST_F(EncodingTest, Nb201ZcpWithFallback) {
     ASSERT_EQ(e.dim, 13);
     ASSERT_EQ(e.size(), 15625);
     EXPECT_EQ(e.columns, zcp_proxy_names());  // spec 2.5: NB201 alphabetical
-    EXPECT_NE(e.note.find("9445 rows measured, 6180 from their live-equivalent cell"), std::string::npos)
+    EXPECT_NE(e.note.find("9445 rows measured, 6180 from their live-equivalent cell"),
+              std::string::npos)
         << e.note;
     for (float x : e.values) ASSERT_TRUE(std::isfinite(x));
     // Min-max columns lie in [0, 1]; grasp (z-score, column 4) has mean 0 / std 1 over the
@@ -132,7 +133,8 @@ TEST_F(EncodingTest, OnehotParamsFlops) {
             }
         }
     }
-    EXPECT_EQ(list_encodings(Space::FBNet), (std::vector<std::string>{"zcp", "onehot", "params", "flops"}));
+    EXPECT_EQ(list_encodings(Space::FBNet),
+              (std::vector<std::string>{"zcp", "onehot", "params", "flops"}));
     expect_error([&] { load_encoding(data_, nb201_space(), "zcps"); },
                  {"unknown encoding 'zcps'", "did you mean 'zcp'", "onehot"});
 }

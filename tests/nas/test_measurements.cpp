@@ -49,7 +49,8 @@ TEST_F(MeasurementsTest, SaveLoadRoundTrip) {
         m.arch_index = {17, 3, 999};
         m.latency = {1.25, 0.1 + 0.2, 1e-3};  // 0.1 + 0.2 checks full double precision
         for (const SearchSpace* with : {ss, static_cast<const SearchSpace*>(nullptr)}) {
-            std::string path = dir.path() + "/m_" + space_name(ss->space()) + (with ? "_archs" : "") + ".json";
+            std::string path =
+                dir.path() + "/m_" + space_name(ss->space()) + (with ? "_archs" : "") + ".json";
             save_measurements(path, m, with);
             Measurements back = load_measurements(path, *ss);
             EXPECT_EQ(back.arch_index, m.arch_index);
@@ -63,14 +64,20 @@ TEST_F(MeasurementsTest, SaveLoadRoundTrip) {
     bad.latency = {1, 2};
     expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"appears twice"});
     bad.arch_index = {1};
-    expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"2 values for 1 architectures"});
+    expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); },
+                 {"2 values for 1 architectures"});
     bad.latency = {-1};
-    expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"not a positive finite number"});
+    expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); },
+                 {"not a positive finite number"});
     bad.latency = {1};
     bad.unit = "hours";
     expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"not a latency unit"});
-    expect_error([&] { save_measurements("/no/such/folder/m.json", Measurements{Space::NB201, "ms", "", {1}, {1.0}}); },
-                 {"cannot be opened for writing"});
+    expect_error(
+        [&] {
+            save_measurements("/no/such/folder/m.json",
+                              Measurements{Space::NB201, "ms", "", {1}, {1.0}});
+        },
+        {"cannot be opened for writing"});
 }
 
 struct BadMeasurement {
@@ -86,21 +93,32 @@ TEST_P(BadMeasurementFile, RejectedWithOneLine) {
     const BadMeasurement& c = GetParam();
     std::vector<std::string> parts = c.parts;
     parts.push_back(c.file);
-    expect_error([&] { load_measurements(fixture(c.file), c.fbnet ? fbnet_space() : nb201_space()); },
-                 parts);
+    expect_error(
+        [&] { load_measurements(fixture(c.file), c.fbnet ? fbnet_space() : nb201_space()); },
+        parts);
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Fixtures, BadMeasurementFile,
     ::testing::Values(
-        BadMeasurement{"meas_bad_arch_string.json", false, {"archs[1]", "unknown op 'conv1x1'", "did you mean"}},
-        BadMeasurement{"meas_bad_space.json", false, {"space: is 'fbnet' but the architectures are nb201"}},
-        BadMeasurement{"meas_bad_duplicate_arch.json", false, {"archs[2]", "architecture 1 appears twice (also entry 0)", "average"}},
-        BadMeasurement{"meas_bad_zero_latency.json", false, {"latency[1]", "not a positive finite number"}},
-        BadMeasurement{"meas_bad_unknown_key.json", false, {"key \"latencies\"", "did you mean \"latency\""}},
-        BadMeasurement{"meas_bad_disagree.json", false, {"archs[1]", "is architecture 1 but arch_index says 2"}},
+        BadMeasurement{"meas_bad_arch_string.json",
+                       false,
+                       {"archs[1]", "unknown op 'conv1x1'", "did you mean"}},
+        BadMeasurement{
+            "meas_bad_space.json", false, {"space: is 'fbnet' but the architectures are nb201"}},
+        BadMeasurement{"meas_bad_duplicate_arch.json",
+                       false,
+                       {"archs[2]", "architecture 1 appears twice (also entry 0)", "average"}},
+        BadMeasurement{
+            "meas_bad_zero_latency.json", false, {"latency[1]", "not a positive finite number"}},
+        BadMeasurement{
+            "meas_bad_unknown_key.json", false, {"key \"latencies\"", "did you mean \"latency\""}},
+        BadMeasurement{"meas_bad_disagree.json",
+                       false,
+                       {"archs[1]", "is architecture 1 but arch_index says 2"}},
         BadMeasurement{"meas_bad_fbnet_short.json", true, {"archs[0]", "21 ops, expected 22"}},
-        BadMeasurement{"meas_bad_unit.json", false, {"unit: 'minutes' is not a latency unit", "ms, us or s"}},
+        BadMeasurement{
+            "meas_bad_unit.json", false, {"unit: 'minutes' is not a latency unit", "ms, us or s"}},
         BadMeasurement{"meas_bad_no_archs.json", false, {"missing \"arch_index\" or \"archs\""}},
         BadMeasurement{"meas_bad_arch_type.json", false, {"archs[0]", "got boolean"}},
         BadMeasurement{"meas_bad_lengths.json", false, {"2 values for 3 architectures"}},

@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "kernels/rng.h"
@@ -118,7 +117,9 @@ TEST(Metrics, KendallIsFastOnWholeSpace) {
     for (int rep = 0; rep < 5; ++rep) {
         auto t0 = std::chrono::steady_clock::now();
         tau = kendall_tau_b(a, b);
-        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        ms.push_back(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count());
     }
     std::sort(ms.begin(), ms.end());
     EXPECT_GT(tau, 0.9);

@@ -18,9 +18,11 @@ using testing::nb201_space;
 using SearchSpaceTest = testing::RealData;
 
 const char* kNb201Arch0 =
-    "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|";
+    "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~"
+    "2|";
 const char* kNb201Arch1 =
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|";
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~"
+    "2|";
 
 TEST_F(SearchSpaceTest, Nb201IndexOpsTextRoundTrip) {
     const SearchSpace& ss = nb201_space();
@@ -54,8 +56,10 @@ TEST_F(SearchSpaceTest, Nb201ParseErrors) {
                  {"token 'nor_conv_1x1~1' must read <op>~0"});
     expect_error(parse("|avg_pool_3x3~0|+|nor_conv_1x1~0|+|none~0|none~1|none~2|"),
                  {"node group 2 has 1 inputs, expected 2"});
-    expect_error(parse("avg_pool_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"), {"not an op index"});
-    expect_error(parse("|avg_pool_3x3~0+|none~0|none~1|+|none~0|none~1|none~2|"), {"must start and end with '|'"});
+    expect_error(parse("avg_pool_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+                 {"not an op index"});
+    expect_error(parse("|avg_pool_3x3~0+|none~0|none~1|+|none~0|none~1|none~2|"),
+                 {"must start and end with '|'"});
     expect_error(parse("15625"), {"15625 is out of range", "0 to 15624"});
     expect_error(parse("99999999999"), {"out of range"});
     expect_error(parse("4,2,1,2,1"), {"5 ops, expected 6"});
@@ -73,7 +77,8 @@ TEST_F(SearchSpaceTest, FbnetIndexOpsText) {
     EXPECT_EQ(ss.arch_string(0), arch0);
     EXPECT_EQ(ss.parse_arch(arch0), 0);
     EXPECT_EQ(ss.parse_arch("7_8_1_8_4_8_8_8_7_4_1_4_7_3_2_7_3_2_4_2_4_5"), 0);  // HELP's key
-    EXPECT_EQ(ss.parse_arch("[7, 8, 1, 8, 4, 8, 8, 8, 7, 4, 1, 4, 7, 3, 2, 7, 3, 2, 4, 2, 4, 5]"), 0);
+    EXPECT_EQ(ss.parse_arch("[7, 8, 1, 8, 4, 8, 8, 8, 7, 4, 1, 4, 7, 3, 2, 7, 3, 2, 4, 2, 4, 5]"),
+              0);
     for (int i = 0; i < ss.size(); ++i) ASSERT_EQ(ss.parse_arch(ss.arch_string(i)), i);
     EXPECT_EQ(ss.graph(0, GraphMode::Reference).num_nodes, 22);
     EXPECT_EQ(ss.graph(0, GraphMode::Fixed).num_nodes, 24);
@@ -81,7 +86,8 @@ TEST_F(SearchSpaceTest, FbnetIndexOpsText) {
 
     auto parse = [&](const std::string& text) { return [&ss, text] { ss.parse_arch(text); }; };
     expect_error(parse("7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4"), {"21 ops, expected 22"});
-    expect_error(parse("7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,9"), {"op 9 at position 21", "k3_e1"});
+    expect_error(parse("7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,9"),
+                 {"op 9 at position 21", "k3_e1"});
     expect_error(parse(kNb201Arch0), {"NB201 arch string but the space is fbnet"});
     expect_error(parse("5000"), {"5000 is out of range", "0 to 4999"});
     // A valid network that HELP did not sample: all k3_e1.

@@ -23,7 +23,8 @@ TEST(Space, ParseAndName) {
     EXPECT_EQ(parse_space("fbnet"), Space::FBNet);
     EXPECT_STREQ(space_name(Space::NB201), "nb201");
     EXPECT_STREQ(space_name(Space::FBNet), "fbnet");
-    expect_error([] { parse_space("nb210"); }, {"unknown search space 'nb210'", "did you mean 'nb201'"});
+    expect_error([] { parse_space("nb210"); },
+                 {"unknown search space 'nb210'", "did you mean 'nb201'"});
     expect_error([] { parse_space(""); }, {"unknown search space", "fix: use nb201"});
     EXPECT_EQ(parse_graph_mode("reference"), GraphMode::Reference);
     EXPECT_EQ(parse_graph_mode("fixed"), GraphMode::Fixed);
@@ -32,14 +33,14 @@ TEST(Space, ParseAndName) {
 
 // Sets or unsets an environment variable for one scope, restoring the old value.
 class EnvGuard {
-public:
+  public:
     EnvGuard(const char* name, const char* value) : name_(name) {
         if (const char* old = std::getenv(name)) old_ = old, had_ = true;
         value ? setenv(name, value, 1) : unsetenv(name);
     }
     ~EnvGuard() { had_ ? setenv(name_, old_.c_str(), 1) : unsetenv(name_); }
 
-private:
+  private:
     const char* name_;
     std::string old_;
     bool had_ = false;
@@ -47,13 +48,13 @@ private:
 
 // Runs with a different working directory for one scope.
 class CwdGuard {
-public:
+  public:
     explicit CwdGuard(const std::string& dir) : old_(std::filesystem::current_path()) {
         std::filesystem::current_path(dir);
     }
     ~CwdGuard() { std::filesystem::current_path(old_); }
 
-private:
+  private:
     std::filesystem::path old_;
 };
 
@@ -62,7 +63,8 @@ TEST(ResolveDataDir, OrderAndErrors) {
     good.write("manifest.json", "{}");
     EnvGuard no_env("NASFLAT_DATA", nullptr);
     EXPECT_EQ(resolve_data_dir(good.path()), good.path());
-    expect_error([&] { resolve_data_dir(empty.path()); }, {"--data '" + empty.path() + "'", "no manifest.json"});
+    expect_error([&] { resolve_data_dir(empty.path()); },
+                 {"--data '" + empty.path() + "'", "no manifest.json"});
     expect_error([] { resolve_data_dir("/no/such/folder"); }, {"does not exist"});
     {
         EnvGuard env("NASFLAT_DATA", good.path().c_str());
@@ -88,8 +90,8 @@ TEST(ResolveDataDir, OrderAndErrors) {
     }
     {
         CwdGuard cwd(empty.path());
-        expect_error([] { resolve_data_dir(""); },
-                     {"no data folder found", "--data", "$NASFLAT_DATA", "../shared/data", "./data"});
+        expect_error([] { resolve_data_dir(""); }, {"no data folder found", "--data",
+                                                    "$NASFLAT_DATA", "../shared/data", "./data"});
     }
 }
 
@@ -101,11 +103,15 @@ TEST(Nb201Graph, GoldenExamples) {
         Edges edges;
     };
     const Golden cases[] = {
-        // idx 0 |avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|
-        {{4, 2, 1, 2, 1, 1}, {1, 2, 3, 6, 3, 6, 6, 0}, {{0, 1}, {0, 2}, {0, 4}, {1, 7}, {2, 7}, {4, 7}}},
+        // idx 0
+        // |avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|
+        {{4, 2, 1, 2, 1, 1},
+         {1, 2, 3, 6, 3, 6, 6, 0},
+         {{0, 1}, {0, 2}, {0, 4}, {1, 7}, {2, 7}, {4, 7}}},
         // idx 3 |avg_pool_3x3~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|
         {{4, 1, 0, 0, 0, 1}, {1, 2, 6, 5, 5, 5, 6, 0}, {{0, 7}}},
-        // idx 1 |nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|
+        // idx 1
+        // |nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|
         {{3, 3, 4, 1, 3, 1},
          {1, 4, 4, 2, 6, 4, 6, 0},
          {{0, 1}, {0, 2}, {0, 7}, {1, 3}, {1, 5}, {2, 7}, {3, 7}, {5, 7}}},
@@ -124,7 +130,9 @@ TEST(Nb201Graph, EdgeCases) {
     EXPECT_EQ(none.ops, (std::vector<int32_t>{1, 5, 5, 5, 5, 5, 5, 0}));
     // All convs: the base DAG survives untouched.
     ArchGraph convs = nb201_graph({3, 3, 3, 3, 3, 3});
-    EXPECT_EQ(convs.edges, (Edges{{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5}, {2, 6}, {3, 6}, {4, 7}, {5, 7}, {6, 7}}));
+    EXPECT_EQ(
+        convs.edges,
+        (Edges{{0, 1}, {0, 2}, {0, 4}, {1, 3}, {1, 5}, {2, 6}, {3, 6}, {4, 7}, {5, 7}, {6, 7}}));
     // All skips: every path collapses onto input -> output.
     EXPECT_EQ(nb201_graph({1, 1, 1, 1, 1, 1}).edges, (Edges{{0, 7}}));
     // Only edge 0->3 is alive: the other nodes are pruned.
@@ -154,7 +162,7 @@ TEST(Nb201Graph, PropertiesOverAllCells) {
             to.insert(j);
         }
         for (int v : from) EXPECT_TRUE(v == 0 || to.count(v)) << code;  // reached from input
-        for (int v : to) EXPECT_TRUE(v == 7 || from.count(v)) << code;   // reaches output
+        for (int v : to) EXPECT_TRUE(v == 7 || from.count(v)) << code;  // reaches output
         // A node with a conv/pool op that survives pruning must be live in the cell.
         for (int v = 1; v <= 6; ++v) {
             if (from.count(v) && ops[v - 1] >= 2) {

@@ -33,23 +33,28 @@ TEST(Tasks, NamesLabelsAndSizes) {
         std::set<std::string> tgt(tasks[i].targets.begin(), tasks[i].targets.end());
         EXPECT_EQ(src.size(), tasks[i].sources.size()) << names[i] << ": a source listed twice";
         EXPECT_EQ(tgt.size(), tasks[i].targets.size()) << names[i] << ": a target listed twice";
-        for (const auto& t : tgt) EXPECT_EQ(src.count(t), 0u) << names[i] << ": " << t << " on both sides";
+        for (const auto& t : tgt)
+            EXPECT_EQ(src.count(t), 0u) << names[i] << ": " << t << " on both sides";
     }
 }
 
 TEST(Tasks, ExactListsSpotChecks) {
     EXPECT_EQ(get_task(Space::NB201, 0).targets,
-              (std::vector<std::string>{"titan_rtx_256", "gold_6226", "fpga", "pixel2", "raspi4", "eyeriss"}));
+              (std::vector<std::string>{"titan_rtx_256", "gold_6226", "fpga", "pixel2", "raspi4",
+                                        "eyeriss"}));
     EXPECT_EQ(get_task(Space::NB201, 5).targets,
-              (std::vector<std::string>{"eyeriss", "desktop_gpu_gtx_1080ti_fp32", "embedded_tpu_edge_tpu_int8"}));
+              (std::vector<std::string>{"eyeriss", "desktop_gpu_gtx_1080ti_fp32",
+                                        "embedded_tpu_edge_tpu_int8"}));
     EXPECT_EQ(get_task(Space::NB201, 4).sources.front(), "desktop_cpu_core_i7_7820x_fp32");
     EXPECT_EQ(get_task(Space::NB201, 4).sources.back(), "pixel2");
     // FBNet task 0 after 2023-10-23 (spec 7).
-    EXPECT_EQ(get_task(Space::FBNet, 0).targets, (std::vector<std::string>{"fpga", "raspi4", "eyeriss"}));
+    EXPECT_EQ(get_task(Space::FBNet, 0).targets,
+              (std::vector<std::string>{"fpga", "raspi4", "eyeriss"}));
     EXPECT_EQ(get_task(Space::FBNet, 5).targets,
               (std::vector<std::string>{"gold_6226", "essential_ph_1", "samsung_s7", "pixel2"}));
-    EXPECT_EQ(get_task(Space::FBNet, 2).sources,
-              (std::vector<std::string>{"essential_ph_1", "gold_6226", "gold_6240", "pixel3", "raspi4"}));
+    EXPECT_EQ(
+        get_task(Space::FBNet, 2).sources,
+        (std::vector<std::string>{"essential_ph_1", "gold_6226", "gold_6240", "pixel3", "raspi4"}));
 }
 
 TEST(Tasks, ParseAndErrors) {
@@ -71,9 +76,11 @@ TEST_F(TasksRealData, EveryDeviceResolvesToItsFile) {
         std::vector<ManifestDevice> devices = resolve_task_devices(m, t);
         ASSERT_EQ(devices.size(), t.sources.size() + t.targets.size());
         for (size_t i = 0; i < devices.size(); ++i) {
-            const std::string& name = i < t.sources.size() ? t.sources[i] : t.targets[i - t.sources.size()];
+            const std::string& name =
+                i < t.sources.size() ? t.sources[i] : t.targets[i - t.sources.size()];
             EXPECT_EQ(devices[i].device, name);
-            EXPECT_EQ(devices[i].file, std::string(space_name(t.space)) + "/latency/" + name + ".json");
+            EXPECT_EQ(devices[i].file,
+                      std::string(space_name(t.space)) + "/latency/" + name + ".json");
         }
     }
 }
