@@ -42,6 +42,7 @@ T get(const std::string& in, size_t& pos, const std::string& path) {
 nlohmann::json config_to_json(const ModelConfig& c) {
     return {{"flavor", flavor_name(c.flavor)},
             {"layer_type", layer_type_name(c.layer_type)},
+            {"fuse", fuse_name(c.fuse)},
             {"hwemb_to_mlp", c.hwemb_to_mlp},
             {"op_vocab", c.op_vocab},
             {"device_vocab", c.device_vocab},
@@ -70,6 +71,7 @@ ModelConfig config_from_json(const nlohmann::json& j, const std::string& file) {
         ModelConfig c;
         c.flavor = parse_flavor(j.at("flavor").get<std::string>());
         c.layer_type = parse_layer_type(j.at("layer_type").get<std::string>());
+        c.fuse = parse_fuse(j.at("fuse").get<std::string>());
         c.hwemb_to_mlp = j.at("hwemb_to_mlp").get<bool>();
         c.op_vocab = j.at("op_vocab").get<int>();
         c.device_vocab = j.at("device_vocab").get<int>();

@@ -20,6 +20,14 @@ LayerType parse_layer_type(const std::string& s) {
     fail("unknown layer type '", s, "'; hint: use ensemble, dense (graph-flow only) or gat");
 }
 
+Fuse parse_fuse(const std::string& s) {
+    if (s == "add") return Fuse::Add;
+    if (s == "mlp") return Fuse::Mlp;
+    fail("unknown fuse method '", s, "'; hint: use add or mlp");
+}
+
+const char* fuse_name(Fuse f) { return f == Fuse::Add ? "add" : "mlp"; }
+
 const char* flavor_name(Flavor f) { return f == Flavor::Reference ? "reference" : "fixed"; }
 
 const char* layer_type_name(LayerType t) {
@@ -34,7 +42,7 @@ const char* layer_type_name(LayerType t) {
 std::string ModelConfig::describe() const {
     std::ostringstream os;
     os << flavor_name(flavor) << "/" << layer_type_name(layer_type)
-       << (hwemb_to_mlp ? "/hwemb_to_mlp" : "") << (supp_dim > 0 ? "/supp" : "");
+       << (fuse == Fuse::Mlp ? "/fuse-mlp" : "") << (hwemb_to_mlp ? "/hwemb_to_mlp" : "") << (supp_dim > 0 ? "/supp" : "");
     if (supp_dim > 0) os << supp_dim;
     return os.str();
 }

@@ -15,15 +15,21 @@ namespace nasflat::models {
 enum class Flavor { Reference, Fixed };
 // ensemble = (graph-flow + attention) / 2; the others are single-branch ablations.
 enum class LayerType { Ensemble, GraphFlow, Attention };
+// How an ensemble layer joins its two branches: add = their average (the authors' default and
+// every paper run); mlp = Linear(2O -> O) -> ReLU -> Linear(O -> O) on their concatenation.
+enum class Fuse { Add, Mlp };
 
 Flavor parse_flavor(const std::string& s);        // "reference" | "fixed"
 LayerType parse_layer_type(const std::string& s);  // "ensemble" | "dense" | "gat"
+Fuse parse_fuse(const std::string& s);              // "add" | "mlp"
+const char* fuse_name(Fuse f);
 const char* flavor_name(Flavor f);
 const char* layer_type_name(LayerType t);
 
 struct ModelConfig {
     Flavor flavor = Flavor::Reference;
     LayerType layer_type = LayerType::Ensemble;
+    Fuse fuse = Fuse::Add;
     bool hwemb_to_mlp = false;  // device embedding goes to the head instead of the node gates
 
     int op_vocab = 128;        // rows of the op table (any op index below this is valid)

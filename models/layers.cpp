@@ -113,6 +113,10 @@ EnsembleLayer EnsembleLayer::make(ParameterStore& params, Rng& rng, const std::s
         l.attention = AttentionLayer::make(params, rng, name + ".gat", in, out, config.gate_dim,
                                            config.leaky_slope, config.ln_eps);
     }
+    l.fuse = config.fuse;
+    if (l.type == LayerType::Ensemble && l.fuse == Fuse::Mlp) {
+        l.fuse_mlp = Mlp::make(params, rng, name + ".fuse", {2 * out, out, out}, 0.0f, false);
+    }
     return l;
 }
 
@@ -120,8 +124,12 @@ Tensor EnsembleLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch
     switch (type) {
         case LayerType::GraphFlow: return flow.forward(h, e, batch);
         case LayerType::Attention: return attention.forward(h, e, batch);
-        case LayerType::Ensemble:
-            return scale(add(flow.forward(h, e, batch), attention.forward(h, e, batch)), 0.5f);
+        case LayerType::Ensemble: {
+            Tensor a = flow.forward(h, e, batch), g = attention.forward(h, e, batch);
+            if (fuse == Fuse::Add) return scale(add(a, g), 0.5f);
+            DropoutSeeds none(0);  // the fuse MLP has no dropout
+            return fuse_mlp.forward(concat({a, g}, 1), false, none);
+        }
     }
     return Tensor();
 }

@@ -3,7 +3,7 @@
 //   GraphFlowLayer (DGF):  S = H W;  out_i = sigmoid(W_g e_i + b_g) * sum_{j in pred(i)} S_j + S_i + b
 //   AttentionLayer (GAT):  K = H W_k; s_il = leaky(sum_m a_m K_im K_lm / sqrt(O)) [* mask_il];
 //                          alpha = softmax over i's attention row; out_i = LN(sigmoid(gate) * sum alpha K)
-//   EnsembleLayer:         (DGF + GAT) / 2, or one branch alone for ablations.
+//   EnsembleLayer:         (DGF + GAT) / 2 (or an MLP on [DGF ; GAT]), or one branch alone.
 #pragma once
 
 #include <string>
@@ -67,8 +67,10 @@ struct AttentionLayer {
 
 struct EnsembleLayer {
     LayerType type = LayerType::Ensemble;
+    Fuse fuse = Fuse::Add;
     GraphFlowLayer flow;
     AttentionLayer attention;
+    Mlp fuse_mlp;  // Fuse::Mlp only: [dgf ; gat] (2O) -> O -> O
     static EnsembleLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                               int out, const ModelConfig& config);
     Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;

@@ -127,6 +127,19 @@ TEST(Model, SupplementaryEncodingAndHwembToMlp) {
     EXPECT_THROW(models::collate(pointers(gs), {0, 1}, nullptr, 0, c, Device::CPU), Error);
 }
 
+TEST(Model, MlpFuseBuildsLearnsAndRoundTrips) {
+    ModelConfig c = config_for(Flavor::Reference);
+    c.fuse = models::Fuse::Mlp;
+    NasflatModel m(c, 8);
+    // Five ensemble layers, each with Linear(256 -> 128) and Linear(128 -> 128) for the fuse.
+    NasflatModel plain(config_for(Flavor::Reference), 8);
+    EXPECT_EQ(m.params().numel() - plain.params().numel(),
+              5 * (256 * 128 + 128 + 128 * 128 + 128));
+    std::vector<float> s = score(m, {nb201_idx0(), nb201_idx1()}, {0, 0});
+    EXPECT_TRUE(std::isfinite(s[0]) && std::isfinite(s[1]));
+    EXPECT_NE(s[0], s[1]);
+}
+
 TEST(Model, SingleBranchAblationsRun) {
     for (auto type : {models::LayerType::GraphFlow, models::LayerType::Attention}) {
         NasflatModel m(config_for(Flavor::Fixed, type), 6);
