@@ -54,7 +54,8 @@ void ExperimentOptions::resolve() {
                   "experiment: batch sizes must be at least 2");
     NASFLAT_CHECK(lr > 0.0f && transfer_lr > 0.0f, "experiment: learning rates must be positive");
     NASFLAT_CHECK(eval_batch >= 1, "experiment: --eval-batch must be positive");
-    samplers::parse_method(sampler);  // validates the name
+    samplers::parse_method(sampler);  // validates the names
+    samplers::parse_method(source_sampler);
 }
 
 namespace {
@@ -105,6 +106,43 @@ std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceCo
         in.dim = e.dim;
     }
     if (method == samplers::Method::Latency) scalar = target.dense(ctx.space().size());
+    if (method == samplers::Method::Params) {
+        for (int a = 0; a < ctx.space().size(); ++a) scalar.push_back(ctx.space().params(a));
+    }
+    if (samplers::needs_scalar(method)) in.scalar = &scalar;
+    return samplers::sample(method, count, in, rng);
+}
+
+// The S pre-training archs: a uniform draw from the archs every source measured, or the
+// chosen sampler over that pool (latency: the authors' metric device).
+std::vector<int32_t> choose_source_samples(const ExperimentOptions& o, SpaceContext& ctx,
+                                           const std::vector<int32_t>& pool, int count,
+                                           Rng& rng) {
+    if (o.source_sampler == "random") {
+        std::vector<int32_t> chosen;
+        for (int k : rng.sample_without_replacement(static_cast<int>(pool.size()), count)) {
+            chosen.push_back(pool[k]);
+        }
+        return chosen;
+    }
+    const samplers::Method method = samplers::parse_method(o.source_sampler);
+    samplers::SamplerInput in;
+    in.candidates = pool;
+    in.space_size = ctx.space().size();
+    std::vector<double> scalar;
+    if (samplers::needs_features(method)) {
+        const Encoding& e = ctx.encoding(o.sampler_encoding);
+        in.features = e.values.data();
+        in.dim = e.dim;
+    }
+    if (method == samplers::Method::Latency) {
+        const char* metric_device = o.space == Space::NB201 ? "1080ti_32" : "gold_6240";
+        scalar = ctx.device(metric_device).dense(ctx.space().size());
+        for (int32_t a : pool) {
+            NASFLAT_CHECK(!std::isnan(scalar[a]), "--source-sampler latency: the metric device ",
+                          metric_device, " has no measurement of arch ", a);
+        }
+    }
     if (method == samplers::Method::Params) {
         for (int a = 0; a < ctx.space().size(); ++a) scalar.push_back(ctx.space().params(a));
     }
@@ -179,6 +217,7 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
     models::ModelConfig config = model_config_for(o.space, o.flavor);
     config.layer_type = o.layer_type;
     config.hwemb_to_mlp = o.hwemb_to_mlp;
+    config.fuse = o.fuse;
     Supp supp;
     if (o.supp != "none") {
         const Encoding& e = ctx.encoding(o.supp);
@@ -202,11 +241,8 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
         const auto t_pre = Clock::now();
         if (o.source_samples > 0 && o.epochs > 0) {
             Rng pick(derive(trial_seed, 2));
-            std::vector<int32_t> chosen;
-            for (int k : pick.sample_without_replacement(static_cast<int>(source_pool.size()),
-                                                         o.source_samples)) {
-                chosen.push_back(source_pool[k]);
-            }
+            const std::vector<int32_t> chosen =
+                choose_source_samples(o, ctx, source_pool, o.source_samples, pick);
             std::vector<models::Sample> samples;
             for (const auto& s : task.sources) {
                 const DeviceData& d = ctx.device(s);

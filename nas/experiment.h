@@ -48,12 +48,17 @@ struct ExperimentOptions {
     float eta_min = 1e-6f;
     models::Flavor flavor = models::Flavor::Reference;
     models::LayerType layer_type = models::LayerType::Ensemble;
+    models::Fuse fuse = models::Fuse::Add;
     bool hwemb_to_mlp = false;
     bool transfer_hwemb = true;        // initialise the target row from the best source
     models::PairScoring scoring = models::PairScoring::TwoForwards;
     Protocol protocol = Protocol::Full;
     ScoreMode score = ScoreMode::LastFour;
     std::string sampler = "random";
+    // How the S pre-training archs are chosen (the authors' --source_sampon): random, or any
+    // sampler; `latency` stratifies by the authors' metric device (NB201 1080ti_32, FBNet
+    // gold_6240).
+    std::string source_sampler = "random";
     std::string sampler_encoding = "zcp";  // for feature-based samplers
     std::string supp = "none";             // supplementary encoding for the head
     uint64_t seed = 42;

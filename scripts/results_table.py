@@ -30,7 +30,7 @@ def load(directory, protocol, samples):
 def cell(r, key="spearman"):
     if r is None:
         return "not run"
-    return f"{r[key + '_mean']:.3f} ± {r[key + '_std']:.3f}"
+    return f"{r[key + '_mean']:.3f} ± {r[key + '_std']:.3f} ({r['trials']})"
 
 
 def main():
@@ -40,19 +40,18 @@ def main():
     ap.add_argument("--samples", type=int, default=20)
     a = ap.parse_args()
     rows = load(a.dir, a.protocol, a.samples)
-    print(f"| task | paper label | reference: Spearman | fixed: Spearman | reference: Kendall "
-          f"| fixed: Kendall | authors (their protocol) | trials | S | wall s (ref / fixed) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| task | paper label | reference: Spearman (trials) | fixed: Spearman (trials) | "
+          "reference: Kendall | fixed: Kendall | authors' NASFLAT (their protocol) | S | "
+          "wall s (ref / fixed) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for task in ["N0", "N1", "N2", "N3", "N4", "N5", "F0", "F1", "F2", "F3", "F4", "F5"]:
         r = rows.get(task, {})
         ref, fix = r.get("reference"), r.get("fixed")
         any_r = ref or fix
-        trials = any_r["trials"] if any_r else "-"
         s = any_r["source_samples"] if any_r else "-"
         wall = " / ".join(f"{x['seconds']:.0f}" if x else "-" for x in (ref, fix))
         print(f"| {task} | {LABEL.get(task, task)} | {cell(ref)} | {cell(fix)} | "
-              f"{cell(ref, 'kendall')} | {cell(fix, 'kendall')} | {PAPER[task]:.3f} | {trials} | "
-              f"{s} | {wall} |")
+              f"{cell(ref, 'kendall')} | {cell(fix, 'kendall')} | {PAPER[task]:.3f} | {s} | {wall} |")
 
 
 if __name__ == "__main__":

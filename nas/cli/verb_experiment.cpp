@@ -22,7 +22,7 @@ namespace {
 
 struct Flags {
     std::string data, space = "nb201", task = "0", config = "reference", protocol = "full";
-    std::string gnn_type = "ensemble", score = "last4", device, json;
+    std::string gnn_type = "ensemble", fuse = "add", score = "last4", device, json;
     bool no_transfer_hwemb = false, score_once = false;
     nas::ExperimentOptions o;
 };
@@ -38,6 +38,7 @@ void run_experiment_verb(Flags& f) {
     o.task = task.index;
     o.flavor = models::parse_flavor(f.config);
     o.layer_type = models::parse_layer_type(f.gnn_type);
+    o.fuse = models::parse_fuse(f.fuse);
     o.protocol = nas::parse_protocol(f.protocol);
     o.score = nas::parse_score_mode(f.score);
     o.transfer_hwemb = !f.no_transfer_hwemb;
@@ -96,6 +97,14 @@ void register_experiment(CLI::App& app) {
     v->add_option("--config", f.config, "reference (the authors' model semantics) or fixed")
         ->capture_default_str();
     v->add_option("--gnn-type", f.gnn_type, "ensemble, dense (graph-flow only) or gat")
+        ->capture_default_str();
+    v->add_option("--fuse", f.fuse, "how an ensemble layer joins its branches: add or mlp")
+        ->capture_default_str();
+    v->add_option("--weight-decay", f.o.weight_decay, "AdamW decoupled weight decay")
+        ->capture_default_str();
+    v->add_option("--eta-min", f.o.eta_min, "cosine schedule floor")->capture_default_str();
+    v->add_option("--source-sampler", f.o.source_sampler,
+                  "how the pre-training archs are chosen (the authors' --source_sampon)")
         ->capture_default_str();
     v->add_flag("--hwemb-to-mlp", f.o.hwemb_to_mlp,
                 "device embedding to the head instead of the node gates");
