@@ -147,7 +147,8 @@ Checkpoint load_checkpoint(const std::string& path) {
                   version, ", this nasflat reads version ", kCheckpointVersion);
     NASFLAT_CHECK(bytes.size() >= pos + sizeof(uint64_t) + sizeof(uint64_t),
                   "checkpoint '", path, "' is truncated");
-    const uint64_t stored = *reinterpret_cast<const uint64_t*>(bytes.data() + bytes.size() - 8);
+    uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + bytes.size() - 8, sizeof(stored));
     NASFLAT_CHECK(fnv1a(bytes.substr(0, bytes.size() - 8)) == stored, "checkpoint '", path,
                   "' is corrupt (checksum mismatch); hint: the file was damaged or truncated");
     const uint64_t header_len = get<uint64_t>(bytes, pos, path);
