@@ -5,11 +5,13 @@
 // Pass 1 validates every variant against the CPU reference (max |got - ref| / max |ref|) and
 // exits 1 on any mismatch before timing anything. Pass 2 times: CPU with std::chrono (warm
 // caches), CUDA with events after a warm-up and an L2 flush before every rep; median of reps.
-// Run:  build-cuda/bench/bench_kernels [--quick] [--device cpu|cuda|all] [--graphs G] [--reps R]
+// Run:  build/bench/bench_kernels [--quick] [--device cpu|cuda|all] [--graphs G[,G2,...]] [--reps R]
+// GPU sweep for the performance table: bench_kernels --device cuda --graphs 1024,16384,131072,1048576
 // GB/s counts the compulsory bytes of each op (each input read once, each output written once;
 // see the napkin math at every op), so it is an effective bandwidth; "%copy" relates it to a
 // device-to-device copy measured in the same run (CPU rows run with warm caches, so small
 // shapes can exceed 100% of a DRAM copy).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -17,6 +19,7 @@
 
 #include "autograd/index.h"
 #include "bench/bench_common.h"
+#include "bench/bench_ops.h"
 #include "kernels/check.h"
 
 #ifdef NASFLAT_WITH_CUDA
@@ -345,6 +348,7 @@ void run_all(Runner& r, int64_t G) {
         bench_spmm(r, full, "complete", true);
         bench_attention(r, full, "complete");
         bench_embedding(r, G, n, nb ? 7 : 11);
+        bench_other_ops(r, G, n);
     }
 }
 
@@ -353,7 +357,8 @@ int usage(const char* prog) {
                  "usage: %s [--quick] [--device cpu|cuda|all] [--graphs G] [--reps R]\n"
                  "  --quick    fewer reps (and G = 512 when only the CPU is timed)\n"
                  "  --device   which backends to validate and time (default all)\n"
-                 "  --graphs   graphs per batch (default 4096)\n"
+                 "  --graphs   graphs per batch, or a list to sweep (e.g. 1024,65536,1048576:\n"
+                 "             validated at the smallest, timed at each; default 4096)\n"
                  "  --reps     timed repetitions per row (median reported)\n",
                  prog);
     return 2;
@@ -361,6 +366,7 @@ int usage(const char* prog) {
 
 int run(int argc, char** argv) {
     Options opt;
+    std::vector<int64_t> sizes;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         if (a == "--quick") {
@@ -372,8 +378,15 @@ int run(int argc, char** argv) {
             opt.want_cuda = d != "cpu";
             opt.cuda_explicit = d == "cuda";
         } else if (a == "--graphs" && i + 1 < argc) {
-            opt.graphs = std::atoll(argv[++i]);
-            if (opt.graphs <= 0) return usage(argv[0]);
+            // One size or a comma list (a sweep: validated at the smallest, timed at each).
+            for (const char* p = argv[++i]; *p;) {
+                const long long g = std::atoll(p);
+                if (g <= 0) return usage(argv[0]);
+                sizes.push_back(g);
+                while (*p && *p != ',') ++p;
+                if (*p == ',') ++p;
+            }
+            opt.graphs = sizes.empty() ? 0 : *std::min_element(sizes.begin(), sizes.end());
         } else if (a == "--reps" && i + 1 < argc) {
             opt.reps = std::atoi(argv[++i]);
             if (opt.reps <= 0) return usage(argv[0]);
@@ -413,7 +426,8 @@ int run(int argc, char** argv) {
     if (cpu_gbs > 0) std::printf("  measured copy bandwidth, cpu (1 core): %.1f GB/s\n", cpu_gbs);
     if (cuda_gbs > 0) std::printf("  measured copy bandwidth, cuda (d2d):   %.1f GB/s\n", cuda_gbs);
     r.pass = Pass::Time;
-    run_all(r, G);
+    if (sizes.empty()) sizes.push_back(G);
+    for (int64_t g : sizes) run_all(r, g);
     print_table(r.rows, cpu_gbs, cuda_gbs);
     std::printf(
         "\n* = default version in the CUDA KernelTable. cuSPARSE has no backward row: it "

@@ -71,6 +71,9 @@ step bench_model_nb201 150 "$bin/bench_model" --device cuda --space nb201 $quick
     --batches 256,4096,32768,262144,1048576 --train-batches 128,4096
 step bench_model_fbnet 120 "$bin/bench_model" --device cuda --space fbnet $quick \
     --batches 256,4096,32768,131072 --train-batches 128,4096
+# The kernel table across batch sizes (validated at the smallest size first).
+step bench_kernels_sweep 240 "$bin/bench_kernels" --device cuda --reps 5 \
+    --graphs 1024,16384,131072,1048576
 {
     echo
     echo "--- bench_kernels (tail) ---"
