@@ -1,6 +1,6 @@
 // cuda_glue.cu — the CUDA runtime calls behind kernels/memory.cpp: device count, allocation,
 // copies, zeroing, synchronisation (declared in cuda_glue.h with plain C++ signatures).
-// CPU-only builds use cuda_glue_stub.cpp instead. Everything runs on the default stream.
+// CPU-only builds use cuda_glue_cpu_only.cpp instead. Everything runs on the default stream.
 #include <cuda_runtime.h>
 
 #include "kernels/check.h"

@@ -1,6 +1,6 @@
 // cuda_glue.h — the few CUDA runtime calls the host code needs, behind plain C++ signatures so
 // that .cpp files never include CUDA headers. Defined in cuda_glue.cu when built with CUDA;
-// cuda_glue_stub.cpp otherwise (device_count() == 0, everything else throws).
+// cuda_glue_cpu_only.cpp otherwise (device_count() == 0, everything else throws).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// memory.cpp — host memory and dispatch to the CUDA runtime (cuda_runtime_glue.cu) when built.
+// memory.cpp — host memory and dispatch to the CUDA runtime (cuda_glue.cu) when built.
 #include "kernels/memory.h"
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// cuda_glue_stub.cpp — the CUDA glue of a CPU-only build: no GPU, and a clear error if asked.
+// cuda_glue_cpu_only.cpp — the CUDA glue of a CPU-only build: no GPU, and a clear error if asked.
 #include "kernels/check.h"
 #include "kernels/cuda_glue.h"
 
