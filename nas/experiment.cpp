@@ -10,7 +10,9 @@
 #include <iomanip>
 
 #include "kernels/check.h"
+#include "nas/calibration.h"
 #include "nas/metrics.h"
+#include "nas/predictor.h"
 #include "samplers/samplers.h"
 
 namespace nasflat::nas {
@@ -65,34 +67,6 @@ double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-uint64_t derive(uint64_t a, uint64_t b) { return mix64(a ^ mix64(b)); }
-
-// Archs measured on every one of `devices`.
-std::vector<int32_t> common_archs(SpaceContext& ctx, const std::vector<std::string>& devices) {
-    std::vector<int32_t> archs;
-    for (int a = 0; a < ctx.space().size(); ++a) {
-        bool all = true;
-        for (const auto& d : devices) all = all && ctx.device(d).covers(a);
-        if (all) archs.push_back(a);
-    }
-    return archs;
-}
-
-// Min-max normalised latencies of `archs` (the authors' targets; only ties matter to the
-// ranking loss, so any monotone scale would do).
-std::vector<float> normalised(const DeviceData& d, const std::vector<int32_t>& archs) {
-    auto [lo, hi] = std::minmax_element(d.values.begin(), d.values.end());
-    const double span = *hi - *lo;
-    std::vector<float> y;
-    for (int32_t a : archs) y.push_back(static_cast<float>(span > 0 ? (d.value(a) - *lo) / span : 0.0));
-    return y;
-}
-
-struct Supp {
-    const float* values = nullptr;
-    int dim = 0;
-};
-
 std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
                                              const DeviceData& target, int count, Rng& rng) {
     samplers::Method method = samplers::parse_method(o.sampler);
@@ -111,66 +85,6 @@ std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceCo
     }
     if (samplers::needs_scalar(method)) in.scalar = &scalar;
     return samplers::sample(method, count, in, rng);
-}
-
-// The S pre-training archs: a uniform draw from the archs every source measured, or the
-// chosen sampler over that pool (latency: the authors' metric device).
-std::vector<int32_t> choose_source_samples(const ExperimentOptions& o, SpaceContext& ctx,
-                                           const std::vector<int32_t>& pool, int count,
-                                           Rng& rng) {
-    if (o.source_sampler == "random") {
-        std::vector<int32_t> chosen;
-        for (int k : rng.sample_without_replacement(static_cast<int>(pool.size()), count)) {
-            chosen.push_back(pool[k]);
-        }
-        return chosen;
-    }
-    const samplers::Method method = samplers::parse_method(o.source_sampler);
-    samplers::SamplerInput in;
-    in.candidates = pool;
-    in.space_size = ctx.space().size();
-    std::vector<double> scalar;
-    if (samplers::needs_features(method)) {
-        const Encoding& e = ctx.encoding(o.sampler_encoding);
-        in.features = e.values.data();
-        in.dim = e.dim;
-    }
-    if (method == samplers::Method::Latency) {
-        const char* metric_device = o.space == Space::NB201 ? "1080ti_32" : "gold_6240";
-        scalar = ctx.device(metric_device).dense(ctx.space().size());
-        for (int32_t a : pool) {
-            NASFLAT_CHECK(!std::isnan(scalar[a]), "--source-sampler latency: the metric device ",
-                          metric_device, " has no measurement of arch ", a);
-        }
-    }
-    if (method == samplers::Method::Params) {
-        for (int a = 0; a < ctx.space().size(); ++a) scalar.push_back(ctx.space().params(a));
-    }
-    if (samplers::needs_scalar(method)) in.scalar = &scalar;
-    return samplers::sample(method, count, in, rng);
-}
-
-// The source whose latencies on the transfer samples correlate best with the target's.
-int best_source_row(SpaceContext& ctx, const std::vector<std::string>& sources,
-                    const DeviceData& target, const std::vector<int32_t>& tf) {
-    int best = -1;
-    double best_rho = -2.0;
-    for (const auto& s : sources) {
-        const DeviceData& d = ctx.device(s);
-        std::vector<double> a, b;
-        for (int32_t arch : tf) {
-            if (!d.covers(arch)) continue;
-            a.push_back(d.value(arch));
-            b.push_back(target.value(arch));
-        }
-        if (a.size() < 2) continue;
-        double rho = spearman(a, b);
-        if (std::isfinite(rho) && rho > best_rho) {
-            best_rho = rho;
-            best = ctx.device_row(s);
-        }
-    }
-    return best;
 }
 
 struct Score {
@@ -199,6 +113,22 @@ std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
     return out;
 }
 
+// The final model's predictions of `eval`, in ms by an isotonic calibration fitted on the
+// transfer samples (what a user of this predictor would see), beside the measured values.
+void keep_predictions(const models::NasflatModel& model, const models::ArchTable& table,
+                      const DeviceData& target, const std::vector<int32_t>& tf,
+                      const std::vector<double>& tf_latency, const std::vector<int32_t>& eval,
+                      int row, int eval_batch, ExperimentResult& result) {
+    const std::vector<float> s_tf = models::predict(model, table, tf, row, eval_batch);
+    const Calibration cal =
+        fit_calibration(std::vector<double>(s_tf.begin(), s_tf.end()), tf_latency, "isotonic");
+    DevicePredictions dp;
+    dp.device = target.name;
+    for (float s : models::predict(model, table, eval, row, eval_batch)) dp.predicted_ms.push_back(cal(s));
+    for (int32_t a : eval) dp.measured_ms.push_back(target.value(a));
+    result.predictions.push_back(std::move(dp));
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
@@ -214,56 +144,21 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
     const Task& task = result.task;
     const auto t_start = Clock::now();
 
-    models::ModelConfig config = model_config_for(o.space, o.flavor);
-    config.layer_type = o.layer_type;
-    config.hwemb_to_mlp = o.hwemb_to_mlp;
-    config.fuse = o.fuse;
-    Supp supp;
-    if (o.supp != "none") {
-        const Encoding& e = ctx.encoding(o.supp);
-        supp = {e.values.data(), e.dim};
-        config.supp_dim = e.dim;
-    }
-    models::ArchTable table{&ctx.graphs(), supp.values, supp.dim};
-    const std::vector<int32_t> source_pool = common_archs(ctx, task.sources);
-    NASFLAT_CHECK(static_cast<int>(source_pool.size()) >= o.source_samples, "experiment: only ",
-                  source_pool.size(), " archs are measured on every source device of ", task.name,
-                  "; hint: lower --source-samples");
+    const models::ModelConfig config = experiment_model_config(o, ctx);
+    const models::ArchTable table = arch_table(ctx, o.supp);
     for (int t : o.samples) result.per_samples.push_back({t, {}});
     for (auto& r : result.per_samples) {
         for (const auto& d : task.targets) r.per_device.push_back({d, {}, {}});
     }
 
     for (int trial = 0; trial < o.trials; ++trial) {
-        const uint64_t trial_seed = derive(o.seed, static_cast<uint64_t>(trial));
-        models::NasflatModel model(config, derive(trial_seed, 1), o.device);
+        const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
+        models::NasflatModel model(config, derive_seed(trial_seed, 1), o.device);
         // 1. pre-train on S archs per source device (the same archs on every source).
         const auto t_pre = Clock::now();
-        if (o.source_samples > 0 && o.epochs > 0) {
-            Rng pick(derive(trial_seed, 2));
-            const std::vector<int32_t> chosen =
-                choose_source_samples(o, ctx, source_pool, o.source_samples, pick);
-            std::vector<models::Sample> samples;
-            for (const auto& s : task.sources) {
-                const DeviceData& d = ctx.device(s);
-                const int row = ctx.device_row(s);
-                const std::vector<float> y = normalised(d, chosen);
-                for (size_t k = 0; k < chosen.size(); ++k) samples.push_back({chosen[k], row, y[k]});
-            }
-            models::TrainOptions topt;
-            topt.epochs = o.epochs;
-            topt.batch_size = o.batch_size;
-            topt.lr = o.lr;
-            topt.eta_min = o.eta_min;
-            topt.weight_decay = o.weight_decay;
-            topt.scoring = o.scoring;
-            Rng train_rng(derive(trial_seed, 3));
-            double loss = models::train(model, table, samples, topt, train_rng);
-            progress << "[pretrain] " << task.name << " trial " << trial + 1 << "/" << o.trials
-                     << ": " << samples.size() << " samples x " << o.epochs << " epochs, loss "
-                     << loss << ", " << std::fixed << std::setprecision(1) << seconds_since(t_pre)
-                     << " s" << std::defaultfloat << std::endl;
-        }
+        pretrain_on_sources(model, o, ctx, task.sources, trial_seed, progress,
+                            task.name + " trial " + std::to_string(trial + 1) + "/" +
+                                std::to_string(o.trials));
         result.pretrain_seconds += seconds_since(t_pre);
         const std::vector<float> pretrained = model.params().values_to_host();
 
@@ -274,24 +169,18 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
             for (size_t ti = 0; ti < o.samples.size(); ++ti) {
                 const auto t_tf = Clock::now();
                 const int T = o.samples[ti];
-                Rng rng(derive(trial_seed, 1000 + 97 * di + ti));
+                Rng rng(derive_seed(trial_seed, 1000 + 97 * di + ti));
                 if (o.protocol != Protocol::Aliasing) model.params().values_from_host(pretrained);
                 std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
+                std::vector<double> tf_latency;
+                for (int32_t a : tf) tf_latency.push_back(target.value(a));
                 if (o.transfer_hwemb) {
-                    int src = best_source_row(ctx, task.sources, target, tf);
+                    int src = best_source_row(ctx, task.sources, tf, tf_latency);
                     if (src >= 0) model.copy_device_row(row, src);
                 }
-                std::vector<models::Sample> samples;
-                const std::vector<float> y = normalised(target, tf);
-                for (size_t k = 0; k < tf.size(); ++k) samples.push_back({tf[k], row, y[k]});
+                const std::vector<models::Sample> samples = device_samples(tf, tf_latency, row);
                 const std::vector<int32_t> eval = eval_archs(o.protocol, target, tf);
-                models::TrainOptions topt;
-                topt.epochs = o.transfer_epochs;
-                topt.batch_size = o.transfer_batch_size;
-                topt.lr = o.transfer_lr;
-                topt.eta_min = o.eta_min;
-                topt.weight_decay = o.weight_decay;
-                topt.scoring = o.scoring;
+                const models::TrainOptions topt = transfer_train_options(o);
                 std::vector<Score> scores;
                 const int first_scored =
                     o.score == ScoreMode::LastFour ? std::max(0, o.transfer_epochs - 4)
@@ -305,6 +194,10 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                 for (const Score& s : scores) {
                     mean.spearman += s.spearman / scores.size();
                     mean.kendall += s.kendall / scores.size();
+                }
+                if (o.keep_predictions && trial + 1 == o.trials && ti + 1 == o.samples.size()) {
+                    keep_predictions(model, table, target, tf, tf_latency, eval, row, o.eval_batch,
+                                     result);
                 }
                 DeviceScores& ds = result.per_samples[ti].per_device[di];
                 ds.spearman.push_back(mean.spearman);

@@ -64,6 +64,8 @@ struct ExperimentOptions {
     uint64_t seed = 42;
     Device device = Device::CPU;
     int eval_batch = 1024;
+    // Keep the last trial's predictions at the last T (for plots; see ExperimentResult).
+    bool keep_predictions = false;
 
     // Fills the -1 defaults of the space and checks every value; bad values -> one-line error.
     void resolve();
@@ -79,11 +81,19 @@ struct SampleResult {
     std::vector<DeviceScores> per_device;
 };
 
+// Predicted (calibrated to ms on the transfer samples) and measured latency of the scored
+// archs of one target.
+struct DevicePredictions {
+    std::string device;
+    std::vector<double> predicted_ms, measured_ms;
+};
+
 struct ExperimentResult {
     ExperimentOptions options;
     Task task;
     int completed_trials = 0;
     std::vector<SampleResult> per_samples;  // one per T
+    std::vector<DevicePredictions> predictions;  // with options.keep_predictions
     double seconds = 0.0;
     double pretrain_seconds = 0.0;
 };

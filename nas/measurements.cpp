@@ -81,7 +81,8 @@ void check_content(const Measurements& m, const std::string& file) {
     }
 }
 
-// The measured architectures from "arch_index" and/or "archs" (which must then agree).
+}  // namespace
+
 std::vector<int32_t> read_arch_indices(const Json& root, const SearchSpace& ss,
                                        const std::string& path) {
     const bool has_index = root.contains("arch_index"), has_archs = root.contains("archs");
@@ -118,7 +119,6 @@ std::vector<int32_t> read_arch_indices(const Json& root, const SearchSpace& ss,
     return index;
 }
 
-}  // namespace
 
 Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
     Json root = read_json_file(path);

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "nas/search_space.h"
 
 namespace nasflat::nas {
@@ -29,6 +31,11 @@ struct Measurements {
 // Reads and validates a measurement file against `ss` (its space and architectures).
 // Every problem -> one-line error naming the file, the entry and the fix.
 Measurements load_measurements(const std::string& path, const SearchSpace& ss);
+
+// The architectures a JSON file names by "arch_index" and/or "archs" (entries as above; with
+// both keys they must agree), in file order; duplicates are an error.
+std::vector<int32_t> read_arch_indices(const nlohmann::json& root, const SearchSpace& ss,
+                                       const std::string& file);
 
 // Writes `m` in the layout above (one key per line; with `ss`, also "archs" as arch strings /
 // op lists for people to read). Invalid content (lengths, values, duplicates) is an error and

@@ -109,8 +109,8 @@ SearchSpace SearchSpace::load(const std::string& data_dir, Space space) {
     const bool nb201 = space == Space::NB201;
     ss.op_vocab_ = nb201 ? kNb201Vocab : kFbnetVocab;
     check_header(root, file, space, ss.op_vocab_);
-    FbnetMacro macro;
-    if (!nb201) macro = parse_fbnet_macro(root, file);
+    if (!nb201) ss.macro_ = parse_fbnet_macro(root, file);
+    const FbnetMacro& macro = ss.macro_;
 
     const Json& archs = as_array(require_key(root, "archs", file), file, "archs");
     int64_t count = get_int(root, "count", file);
@@ -172,16 +172,42 @@ double SearchSpace::flops(int index) const {
 }
 
 ArchGraph SearchSpace::graph(int index, GraphMode mode) const {
-    const std::vector<int>& o = ops(index);
+    return graph_of_ops(ops(index), mode);
+}
+
+void SearchSpace::check_ops(const std::vector<int>& o) const {
+    const bool nb = space_ == Space::NB201;
+    const size_t n = nb ? 6 : kFbnetNumLayers;
+    const int vocab = nb ? kNb201NumOps : kFbnetNumOps;
+    if (o.size() != n) fail(space_name(space_), " architectures have ", n, " ops, got ", o.size());
+    for (int op : o) {
+        if (op < 0 || op >= vocab) {
+            fail(space_name(space_), " op ", op, " is out of range; fix: ops run from 0 to ",
+                 vocab - 1);
+        }
+    }
+}
+
+ArchGraph SearchSpace::graph_of_ops(const std::vector<int>& o, GraphMode mode) const {
+    check_ops(o);
     return space_ == Space::NB201 ? nb201_graph(as_edge_ops(o)) : fbnet_graph(o, mode);
 }
 
-std::string SearchSpace::arch_string(int index) const {
-    const std::vector<int>& o = ops(index);
+Cost SearchSpace::cost_of_ops(const std::vector<int>& o) const {
+    check_ops(o);
+    return space_ == Space::NB201 ? nb201_cost(as_edge_ops(o)) : fbnet_cost(o, macro_);
+}
+
+std::string SearchSpace::text_of_ops(const std::vector<int>& o) const {
+    check_ops(o);
     if (space_ == Space::NB201) return nb201_arch_string(as_edge_ops(o));
     std::string s;
     for (size_t i = 0; i < o.size(); ++i) s += (i ? "," : "") + std::to_string(o[i]);
     return s;
+}
+
+std::string SearchSpace::arch_string(int index) const {
+    return text_of_ops(ops(index));
 }
 
 int SearchSpace::find(const std::vector<int>& ops) const {

@@ -31,6 +31,11 @@ class SearchSpace {
     const std::vector<std::string>& op_vocab() const { return op_vocab_; }
 
     ArchGraph graph(int index, GraphMode mode) const;
+    // Graph, cost and text of any op list of the space (indexed or not; e.g. an FBNet network
+    // outside the 5000, made by a search). Ops are checked, else an error.
+    ArchGraph graph_of_ops(const std::vector<int>& ops, GraphMode mode) const;
+    Cost cost_of_ops(const std::vector<int>& ops) const;
+    std::string text_of_ops(const std::vector<int>& ops) const;
     std::string arch_string(int index) const;
     // 6 edge ops (NB201) or 22 layer ops (FBNet).
     const std::vector<int>& ops(int index) const;
@@ -51,11 +56,13 @@ class SearchSpace {
     void check_index(int index, const std::string& what = "architecture index") const;
 
   private:
+    void check_ops(const std::vector<int>& ops) const;
     std::vector<int> parse_nb201_string(const std::string& text) const;
     std::vector<int> parse_op_list(const std::string& text) const;
 
     Space space_ = Space::NB201;
     std::string file_;
+    FbnetMacro macro_;  // FBNet only
     std::vector<std::string> op_vocab_;
     std::vector<std::vector<int>> ops_;
     std::vector<Cost> costs_;
