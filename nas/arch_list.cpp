@@ -84,4 +84,24 @@ std::vector<int32_t> load_arch_list(const std::string& path, const SearchSpace& 
     return archs;
 }
 
+void save_arch_list(const std::string& path, const SearchSpace& ss,
+                    const std::vector<int32_t>& archs, const std::vector<double>* latency_ms,
+                    const nlohmann::json& extra) {
+    NASFLAT_CHECK(latency_ms == nullptr || latency_ms->size() == archs.size(), "save_arch_list: ",
+                  archs.size(), " archs but ", latency_ms ? latency_ms->size() : 0, " latencies");
+    Json names = Json::array(), lat = Json::array();
+    for (int32_t a : archs) names.push_back(ss.arch_string(a));
+    std::ostringstream os;
+    os << "{\n  \"space\": \"" << space_name(ss.space()) << "\",\n  \"count\": " << archs.size()
+       << ",\n  \"arch_index\": " << Json(archs).dump() << ",\n  \"archs\": " << names.dump();
+    if (latency_ms) {
+        os << ",\n  \"unit\": \"ms\",\n  \"latency\": " << Json(*latency_ms).dump();
+    }
+    for (auto it = extra.begin(); it != extra.end(); ++it) {
+        os << ",\n  " << Json(it.key()).dump() << ": " << it.value().dump();
+    }
+    os << "\n}\n";
+    write_text_file(path, os.str());
+}
+
 }  // namespace nasflat::nas

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "nas/search_space.h"
 
 namespace nasflat::nas {
@@ -27,5 +29,12 @@ int parse_arch_line(const std::string& line, const SearchSpace& ss, const std::s
 // `line_no` counts the lines read so far, for messages. Returns fewer than `max` at the end.
 std::vector<int32_t> read_arch_lines(std::istream& in, const SearchSpace& ss, size_t max,
                                      const std::string& name, int64_t& line_no);
+
+// Writes `archs` in the JSON layout above: "space", "count", "arch_index", "archs" (arch
+// strings / op lists), then "unit": "ms" and "latency" when `latency_ms` is given (a valid
+// measurement file), then the keys of `extra` (e.g. "note"); one key per line. Atomic write.
+void save_arch_list(const std::string& path, const SearchSpace& ss,
+                    const std::vector<int32_t>& archs, const std::vector<double>* latency_ms,
+                    const nlohmann::json& extra);
 
 }  // namespace nasflat::nas

@@ -136,4 +136,35 @@ void write_experiment_json(const ExperimentResult& r, const std::string& path) {
                   path, "'");
 }
 
+std::vector<Panel> experiment_plot(const ExperimentResult& r) {
+    const std::string task = r.task.name;
+    Panel rho{task + ": Spearman vs target samples T", "T (target samples)", "Spearman", false,
+              false, false, {}, {}};
+    Series mean{"task mean", {}, {}, true, true};
+    for (size_t di = 0; di < r.task.targets.size(); ++di) {
+        Series s{r.task.targets[di], {}, {}, true, true};
+        for (const SampleResult& sr : r.per_samples) {
+            if (sr.per_device[di].spearman.empty()) continue;
+            s.x.push_back(sr.samples);
+            s.y.push_back(summarise(sr.per_device[di]).spearman_mean);
+        }
+        rho.series.push_back(s);
+    }
+    for (const SampleResult& sr : r.per_samples) {
+        if (sr.per_device.empty() || sr.per_device[0].spearman.empty()) continue;
+        mean.x.push_back(sr.samples);
+        mean.y.push_back(summarise(sr).spearman_mean);
+    }
+    rho.series.insert(rho.series.begin(), mean);
+    Panel scatter{task + ": predicted vs measured (last trial, T=" +
+                      std::to_string(r.options.samples.back()) + ")",
+                  "measured latency (ms)", "predicted latency (ms, isotonic on the T samples)",
+                  true, true, true, {}, {}};
+    for (const DevicePredictions& d : r.predictions) {
+        scatter.series.push_back({d.device, d.measured_ms, d.predicted_ms, false, true});
+    }
+    if (r.predictions.empty()) scatter.notes.push_back("no predictions kept");
+    return {rho, scatter};
+}
+
 }  // namespace nasflat::nas

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "nas/experiment.h"
+#include "nas/plot.h"
 
 namespace nasflat::nas {
 
@@ -24,5 +25,8 @@ void print_experiment(const ExperimentResult& result, std::ostream& out);
 // One JSON object per T (an array when several T), the layout of issue 4 item 4.
 void write_experiment_json(const ExperimentResult& result, const std::string& path);
 std::string experiment_json(const ExperimentResult& result);
+// Two panels: Spearman vs T (per target and the task mean), and predicted (calibrated) vs
+// measured latency of the last trial at the last T (needs options.keep_predictions).
+std::vector<Panel> experiment_plot(const ExperimentResult& result);
 
 }  // namespace nasflat::nas

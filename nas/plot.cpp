@@ -14,6 +14,7 @@ namespace nasflat::nas {
 
 namespace {
 
+constexpr size_t kMaxPoints = 1500;
 constexpr double kW = 520, kH = 400, kLeft = 70, kRight = 500, kTop = 40, kBottom = 340;
 const char* const kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -70,14 +71,19 @@ Axis make_axis(const Panel& p, bool is_x, double p0, double p1) {
 
 std::vector<double> axis_ticks(const Axis& a) {
     if (!a.log) return nice_ticks(a.lo, a.hi);
-    std::vector<double> t;
-    for (int k = static_cast<int>(std::floor(a.lo)); k <= static_cast<int>(std::ceil(a.hi)); ++k) {
-        for (double m : {1.0, 2.0, 5.0}) {
-            const double v = m * std::pow(10.0, k);
-            if (std::log10(v) >= a.lo && std::log10(v) <= a.hi) t.push_back(v);
+    // 1-2-5 per decade; within less than a decade, every integer mantissa.
+    for (const std::vector<double>& mantissas :
+         {std::vector<double>{1, 2, 5}, std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
+        std::vector<double> t;
+        for (int k = static_cast<int>(std::floor(a.lo)); k <= static_cast<int>(std::ceil(a.hi)); ++k) {
+            for (double m : mantissas) {
+                const double v = m * std::pow(10.0, k);
+                if (std::log10(v) >= a.lo && std::log10(v) <= a.hi) t.push_back(v);
+            }
         }
+        if (t.size() >= 3 || mantissas.size() > 3) return t;
     }
-    return t;
+    return {};
 }
 
 void render_panel(std::ostringstream& os, const Panel& p, double dx) {
@@ -118,13 +124,23 @@ void render_panel(std::ostringstream& os, const Panel& p, double dx) {
                << "\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n";
         }
     }
+    int named = 0;
+    for (const Series& s : p.series) named += !s.name.empty();
+    if (named > 0) {
+        os << "<rect x=\"" << dx + kRight - 156 << "\" y=\"" << kTop + 4 << "\" width=\"152\" "
+           << "height=\"" << 16 * named + 6 << "\" fill=\"white\" fill-opacity=\"0.85\" "
+           << "stroke=\"#ccc\"/>\n";
+    }
     int legend = 0;
     for (size_t si = 0; si < p.series.size(); ++si) {
         const Series& s = p.series[si];
         const char* colour = kColours[si % 10];
         std::ostringstream pts;
         int n = 0;
-        for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+        // Scatter series are thinned to at most kMaxPoints evenly spaced points (file size).
+        const size_t count = std::min(s.x.size(), s.y.size());
+        const size_t stride = s.line ? 1 : std::max<size_t>(1, (count + kMaxPoints - 1) / kMaxPoints);
+        for (size_t i = 0; i < count; i += stride) {
             if (!usable(s.x[i], p.log_x) || !usable(s.y[i], p.log_y)) continue;
             const double x = ax.px(s.x[i]), y = ay.px(s.y[i]);
             pts << (n++ ? " " : "") << num(x) << "," << num(y);

@@ -452,6 +452,7 @@ TransferReport transfer_predictor(Predictor& p, SpaceContext& ctx, const Measure
                        {"row", row},
                        {"measurements", m.file},
                        {"samples", n},
+                       {"archs", archs},
                        {"epochs", o.epochs},
                        {"lr", o.lr},
                        {"batch_size", o.batch_size},

@@ -2,6 +2,7 @@
 #include "nas/cli/common.h"
 
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 
 #include "kernels/check.h"
@@ -30,6 +31,44 @@ CLI::Option* add_space_option(CLI::App& verb, std::string& space, bool optional)
             ->check(CLI::IsMember({"nb201", "fbnet"}));
     if (!optional) opt->required();
     return opt;
+}
+
+nas::Task resolve_task(const std::string& flag, nas::Space space) {
+    const bool digit = flag.size() == 1 && std::isdigit(static_cast<unsigned char>(flag[0]));
+    nas::Task task = nas::parse_task(
+        digit ? std::string(space == nas::Space::NB201 ? "N" : "F") + flag : flag);
+    NASFLAT_CHECK(task.space == space, "--task ", flag, " is a ", nas::space_name(task.space),
+                  " task but --space is ", nas::space_name(space));
+    return task;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : text + ",") {
+        if (c == ',') {
+            if (!item.empty()) out.push_back(item);
+            item.clear();
+        } else if (c != ' ') {
+            item += c;
+        }
+    }
+    return out;
+}
+
+std::string format_of(const std::string& path, const std::vector<std::string>& allowed) {
+    const size_t dot = path.rfind('.');
+    std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);
+    std::string fmt = ext == "json" && std::find(allowed.begin(), allowed.end(), "json") ==
+                                           allowed.end()
+                          ? "jsonl"
+                          : ext;
+    if (std::find(allowed.begin(), allowed.end(), fmt) == allowed.end()) {
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "." : ", .") + a;
+        fail("cannot tell the format of '", path, "' from its extension; fix: name it ", list);
+    }
+    return fmt;
 }
 
 void print_error(const std::string& message) {

@@ -9,6 +9,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "nas/tasks.h"
 
 namespace nasflat::cli {
 
@@ -28,6 +31,14 @@ CLI::Option* add_data_option(CLI::App& verb, std::string& data_flag);
 CLI::Option* add_seed_option(CLI::App& verb, uint64_t& seed);
 // --space nb201|fbnet (empty = both when `optional`).
 CLI::Option* add_space_option(CLI::App& verb, std::string& space, bool optional);
+
+// --task: 0..5 (of `space`), or a label (N0..N5, F0..F5, ND, NA, FD, FA) that must be of `space`.
+nas::Task resolve_task(const std::string& flag, nas::Space space);
+// "a,b,c" -> {a, b, c} (empty items dropped).
+std::vector<std::string> split_list(const std::string& text);
+// The output format of a file by its extension: "csv", "jsonl" (.jsonl / .json), "json",
+// "txt", "svg"; one of `allowed`, else an error naming the file and the allowed extensions.
+std::string format_of(const std::string& path, const std::vector<std::string>& allowed);
 
 // Parses argv (running the chosen verb's callback) and maps every outcome to an exit code.
 int run(CLI::App& app, int argc, char** argv);

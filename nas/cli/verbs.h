@@ -16,11 +16,21 @@ using RegisterVerb = void (*)(CLI::App& app);
 void register_data(CLI::App& app);        // verb_data.cpp
 void register_tasks(CLI::App& app);       // verb_tasks.cpp
 void register_experiment(CLI::App& app);  // verb_experiment.cpp
+void register_pretrain(CLI::App& app);    // verb_pretrain.cpp
+void register_sample(CLI::App& app);      // verb_sample.cpp
+void register_transfer(CLI::App& app);    // verb_transfer.cpp
+void register_predict(CLI::App& app);     // verb_predict.cpp
+void register_search(CLI::App& app);      // verb_search.cpp
 
 inline const RegisterVerb kVerbs[] = {
     register_data,        // nasflat data   — list and validate the data folder
     register_tasks,       // nasflat tasks  — the 12 tasks with every device resolved
     register_experiment,  // nasflat experiment — pre-train, transfer, score a task
+    register_pretrain,    // nasflat pretrain — train on source devices, save a checkpoint
+    register_sample,      // nasflat sample   — which architectures to measure on a new device
+    register_transfer,    // nasflat transfer — fit a checkpoint to a device's measurements
+    register_predict,     // nasflat predict  — latency of architectures (files or stdin)
+    register_search,      // nasflat search   — latency-constrained NAS
 };
 
 }  // namespace nasflat::cli

@@ -1,0 +1,262 @@
+// verb_search.cpp — `nasflat search`: latency-constrained NAS with a transferred predictor.
+//   enumerate (default): score every architecture of the space, keep those whose predicted
+//     latency is within --latency-max, take the best objective;
+//   evolution: regularised evolution over op lists (nas/search.h), for spaces too large to
+//     enumerate (e.g. the full 9^22 FBNet space with --objective params or flops).
+// Objective: accuracy[:COLUMN] (NB201, <data>/nb201/accuracy.json, default column
+// cifar10_valid_200ep), params, flops, or a JSON file {"space", "arch_index"|"archs",
+// "values"} (higher is better). With measured latencies (--truth DEVICE|FILE; default the
+// checkpoint's device when the data folder has it) each choice is reported with its true
+// latency and the regret against the true optimum under the same limit.
+// Example:
+//   nasflat search --checkpoint pixel2.ckpt --latency-max 14 18 22
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "kernels/check.h"
+#include "nas/accuracy.h"
+#include "nas/cli/common.h"
+#include "nas/cli/device_option.h"
+#include "nas/cli/verbs.h"
+#include "nas/json_io.h"
+#include "nas/predictor.h"
+#include "nas/search.h"
+
+namespace nasflat::cli {
+namespace {
+
+struct Flags {
+    std::string data, checkpoint, mode = "enumerate", objective = "accuracy", truth, json, device;
+    std::vector<double> limits;
+    nas::EvolutionOptions evo;
+};
+
+// Objective by arch index (NaN = unknown), or empty for params/flops (computed from ops).
+struct ObjectiveTable {
+    std::string name;
+    std::vector<double> by_index;  // empty: params / flops from the ops
+    bool params = false;
+};
+
+ObjectiveTable load_objective(const std::string& spec, const std::string& data_dir,
+                              const nas::SearchSpace& ss) {
+    ObjectiveTable t;
+    t.name = spec;
+    if (spec == "params" || spec == "flops") {
+        t.params = spec == "params";
+        return t;
+    }
+    if (spec.rfind("accuracy", 0) == 0 && !std::filesystem::exists(spec)) {
+        NASFLAT_CHECK(ss.space() == nas::Space::NB201, "--objective accuracy: the data folder "
+                      "has accuracies for NB201 only; fix: use params, flops or a JSON file");
+        const nas::AccuracyTable acc = nas::load_accuracy(data_dir);
+        const std::string column = spec.size() > 9 && spec[8] == ':' ? spec.substr(9) : acc.recommended;
+        NASFLAT_CHECK(spec == "accuracy" || spec.size() > 9, "--objective ", spec,
+                      ": write accuracy or accuracy:COLUMN");
+        t.name = "accuracy:" + column;
+        t.by_index = acc.column(column);
+        return t;
+    }
+    // A user's file: {"space", "arch_index" | "archs", "values"}.
+    const nas::Json root = nas::read_json_file(spec);
+    nas::as_object(root, spec, "top level");
+    const std::vector<int32_t> archs = nas::read_arch_indices(root, ss, spec);
+    const std::vector<double> values = nas::get_number_array(
+        root, "values", spec, nas::NullPolicy::AsNaN, nas::SignPolicy::AnySign, "objective value");
+    if (values.size() != archs.size()) {
+        nas::file_error(spec, "values", std::to_string(values.size()) + " values for " +
+                                            std::to_string(archs.size()) + " architectures",
+                        "give one value per architecture");
+    }
+    t.by_index.assign(ss.size(), std::nan(""));
+    for (size_t k = 0; k < archs.size(); ++k) t.by_index[archs[k]] = values[k];
+    return t;
+}
+
+double objective_of(const ObjectiveTable& t, const nas::SearchSpace& ss, const std::vector<int>& ops) {
+    if (t.by_index.empty()) {
+        const nas::Cost c = ss.cost_of_ops(ops);
+        return t.params ? c.params : c.flops;
+    }
+    const int index = ss.find(ops);
+    return index < 0 ? std::nan("") : t.by_index[index];
+}
+
+std::vector<double> load_truth_ms(const std::string& what, const std::string& data_dir,
+                                  const nas::SearchSpace& ss) {
+    std::vector<double> dense(ss.size(), std::nan(""));
+    if (std::filesystem::is_regular_file(what)) {
+        const nas::Measurements m = nas::load_measurements(what, ss);
+        const double to_ms = m.unit == "us" ? 1e-3 : m.unit == "s" ? 1e3 : 1.0;
+        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = m.latency[k] * to_ms;
+        return dense;
+    }
+    return nas::load_device(data_dir, ss.space(), what).dense(ss.size());
+}
+
+struct Choice {
+    double limit = 0;
+    int arch = -1;             // index, -1 when not indexed / none found
+    std::string text;          // arch string / op list ("" = none)
+    double predicted_ms = NAN, true_ms = NAN, objective = NAN;
+    int optimum = -1;
+    double optimum_objective = NAN, optimum_ms = NAN, regret = NAN;
+    int64_t evaluated = 0;
+};
+
+nlohmann::json to_json(const Choice& c) {
+    auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; };
+    return {{"latency_max_ms", c.limit},   {"arch_index", c.arch >= 0 ? nlohmann::json(c.arch) : nullptr},
+            {"arch", c.text},             {"predicted_ms", num(c.predicted_ms)},
+            {"true_ms", num(c.true_ms)},   {"objective", num(c.objective)},
+            {"optimum_arch_index", c.optimum >= 0 ? nlohmann::json(c.optimum) : nullptr},
+            {"optimum_objective", num(c.optimum_objective)},
+            {"optimum_ms", num(c.optimum_ms)}, {"regret", num(c.regret)},
+            {"evaluated", c.evaluated}};
+}
+
+void run_search(Flags& f) {
+    NASFLAT_CHECK(!f.limits.empty(), "search: pass --latency-max MS (one or more)");
+    for (double l : f.limits) NASFLAT_CHECK(l > 0 && std::isfinite(l), "--latency-max ", l, " is not a positive number of ms");
+    NASFLAT_CHECK(f.mode == "enumerate" || f.mode == "evolution", "--mode must be enumerate or "
+                  "evolution, got '", f.mode, "'");
+    const Device device = resolve_device(f.device);
+    nas::Predictor p = nas::load_predictor(f.checkpoint, device);
+    NASFLAT_CHECK(!p.info.target.empty() && p.info.calibration.fitted(), f.checkpoint,
+                  " has no calibrated target device; fix: run `nasflat transfer` first");
+    const int row = p.info.row_of(p.info.target);
+    const std::string data_dir = nas::resolve_data_dir(f.data);
+    auto ctx = nas::load_predictor_context(data_dir, p);
+    const nas::SearchSpace& ss = ctx->space();
+    const ObjectiveTable objective = load_objective(f.objective, data_dir, ss);
+
+    // True latencies: --truth, else the target's data-folder file when there is one.
+    std::string truth = f.truth;
+    if (truth.empty()) {
+        for (const auto& d : ctx->device_names()) {
+            if (d == p.info.target) truth = d;
+        }
+    }
+    std::vector<double> true_ms;
+    if (!truth.empty()) true_ms = load_truth_ms(truth, data_dir, ss);
+    auto truth_of = [&](int arch) { return arch >= 0 && !true_ms.empty() ? true_ms[arch] : NAN; };
+
+    std::vector<double> pred_ms, obj;
+    if (f.mode == "enumerate") {
+        std::vector<int32_t> all(ss.size());
+        for (int a = 0; a < ss.size(); ++a) all[a] = a;
+        const std::vector<float> scores = nas::predictor_scores(p, *ctx, all, row, 4096);
+        for (int a = 0; a < ss.size(); ++a) {
+            pred_ms.push_back(p.info.calibration(scores[a]));
+            obj.push_back(objective_of(objective, ss, ss.ops(a)));
+        }
+    } else {
+        NASFLAT_CHECK(p.info.supp == "none", "--mode evolution scores architectures outside the "
+                      "data folder, which have no '", p.info.supp, "' encoding; fix: use a "
+                      "predictor pre-trained with --supp none");
+    }
+    std::vector<double> true_obj;  // objective of measured archs, for the true optimum
+    if (!true_ms.empty()) {
+        for (int a = 0; a < ss.size(); ++a) true_obj.push_back(objective_of(objective, ss, ss.ops(a)));
+    }
+
+    std::vector<Choice> choices;
+    for (double limit : f.limits) {
+        Choice c;
+        c.limit = limit;
+        if (f.mode == "enumerate") {
+            c.arch = nas::best_under(pred_ms, obj, limit);
+            c.evaluated = ss.size();
+            if (c.arch >= 0) {
+                c.text = ss.arch_string(c.arch);
+                c.predicted_ms = pred_ms[c.arch];
+                c.objective = obj[c.arch];
+            }
+        } else {
+            const bool nb = ss.space() == nas::Space::NB201;
+            const nas::BatchLatency latency = [&](const std::vector<std::vector<int>>& batch) {
+                std::vector<models::ArchGraph> graphs;
+                for (const auto& ops : batch) graphs.push_back(nas::to_model_graph(ss.graph_of_ops(ops, ctx->graph_mode())));
+                std::vector<int32_t> idx(graphs.size());
+                for (size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int32_t>(i);
+                const std::vector<float> s = models::predict(*p.model, {&graphs, nullptr, 0}, idx, row, 4096);
+                std::vector<double> ms;
+                for (float v : s) ms.push_back(p.info.calibration(v));
+                return ms;
+            };
+            nas::EvolutionOptions eo = f.evo;
+            const nas::EvolutionResult r = nas::evolve(
+                nb ? 6 : nas::kFbnetNumLayers, nb ? nas::kNb201NumOps : nas::kFbnetNumOps, limit,
+                latency, [&](const std::vector<int>& ops) { return objective_of(objective, ss, ops); }, eo);
+            c.evaluated = r.evaluated;
+            if (!r.best_ops.empty()) {
+                c.arch = ss.find(r.best_ops);
+                c.text = ss.text_of_ops(r.best_ops);
+                c.predicted_ms = r.best_latency_ms;
+                c.objective = r.best_objective;
+            }
+        }
+        c.true_ms = truth_of(c.arch);
+        if (!true_ms.empty()) {
+            c.optimum = nas::best_under(true_ms, true_obj, limit);
+            if (c.optimum >= 0) {
+                c.optimum_objective = true_obj[c.optimum];
+                c.optimum_ms = true_ms[c.optimum];
+                if (std::isfinite(c.objective)) c.regret = c.optimum_objective - c.objective;
+            }
+        }
+        choices.push_back(c);
+    }
+
+    std::cout << "search (" << f.mode << ") on " << p.info.target << ", objective "
+              << objective.name << (truth.empty() ? "" : ", true latency from " + truth) << "\n";
+    std::cout << "  limit_ms  predicted_ms   true_ms  objective  optimum  regret  arch\n";
+    for (const Choice& c : choices) {
+        std::cout << std::fixed << std::setprecision(2) << std::setw(10) << c.limit << std::setw(14)
+                  << c.predicted_ms << std::setw(10) << c.true_ms << std::setw(11)
+                  << std::setprecision(3) << c.objective << std::setw(9) << c.optimum_objective
+                  << std::setw(8) << c.regret << "  "
+                  << (c.text.empty() ? "(nothing predicted under the limit)" : c.text)
+                  << (std::isfinite(c.true_ms) && c.true_ms > c.limit ? "  [over the limit in truth]" : "")
+                  << "\n";
+    }
+    if (!f.json.empty()) {
+        nlohmann::json j = {{"checkpoint", f.checkpoint}, {"device", p.info.target},
+                            {"mode", f.mode},             {"objective", objective.name},
+                            {"truth", truth},             {"choices", nlohmann::json::array()}};
+        for (const Choice& c : choices) j["choices"].push_back(to_json(c));
+        nas::write_text_file(f.json, j.dump(2) + "\n");
+        std::cout << "  wrote " << f.json << "\n";
+    }
+}
+
+}  // namespace
+
+void register_search(CLI::App& app) {
+    auto flags = std::make_shared<Flags>();
+    Flags& f = *flags;
+    CLI::App* v = app.add_subcommand("search", "latency-constrained NAS with a transferred "
+                                               "predictor");
+    add_data_option(*v, f.data);
+    v->add_option("--checkpoint", f.checkpoint, "transferred predictor (.ckpt)")->required();
+    v->add_option("--latency-max", f.limits, "latency limits in ms (one search each)")->required();
+    v->add_option("--mode", f.mode, "enumerate or evolution")->capture_default_str();
+    v->add_option("--objective", f.objective, "accuracy[:COLUMN] (NB201), params, flops, or a "
+                                              "JSON file of values (higher is better)")
+        ->capture_default_str();
+    v->add_option("--truth", f.truth, "measured latencies: a data-folder device or a "
+                                      "measurement file (default: the checkpoint's device, when "
+                                      "the data folder has it)");
+    v->add_option("--population", f.evo.population, "evolution: population")->capture_default_str();
+    v->add_option("--tournament", f.evo.tournament, "evolution: tournament size")->capture_default_str();
+    v->add_option("--children", f.evo.children, "evolution: children per generation")->capture_default_str();
+    v->add_option("--generations", f.evo.generations, "evolution: generations")->capture_default_str();
+    v->add_option("--json", f.json, "write the choices as JSON");
+    add_seed_option(*v, f.evo.seed);
+    add_device_option(*v, f.device);
+    v->callback([flags] { run_search(*flags); });
+}
+
+}  // namespace nasflat::cli
