@@ -5,12 +5,15 @@
 // Example:
 //   nasflat pretrain --space nb201 --task 0 --out nb201_nd.ckpt
 //   nasflat pretrain --space fbnet --devices 1080ti_1,pixel3 --epochs 50 --out f.ckpt
+#include <algorithm>
 #include <iostream>
 
 #include "kernels/check.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
+#include "nas/device_data.h"
+#include "nas/json_io.h"
 #include "nas/predictor.h"
 
 namespace nasflat::cli {
@@ -40,6 +43,14 @@ void run_pretrain(Flags& f) {
     format_of(f.out, {"ckpt"});
     o.resolve();
     const std::string data_dir = nas::resolve_data_dir(f.data);
+    const std::vector<std::string> known = nas::list_devices(data_dir, o.space);
+    for (const auto& s : sources) {
+        NASFLAT_CHECK(std::find(known.begin(), known.end(), s) != known.end(), "--devices: '", s,
+                      "' is not a ", nas::space_name(o.space), " device of ", data_dir,
+                      "; fix: see `nasflat data --space ", nas::space_name(o.space), "`",
+                      nas::closest_name(s, known).empty() ? std::string()
+                                                          : " (did you mean '" + nas::closest_name(s, known) + "'?)");
+    }
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
     auto ctx = nas::SpaceContext::load(data_dir, o.space, nas::graph_mode_for(o.flavor));

@@ -7,7 +7,8 @@
 // cifar10_valid_200ep), params, flops, or a JSON file {"space", "arch_index"|"archs",
 // "values"} (higher is better). With measured latencies (--truth DEVICE|FILE; default the
 // checkpoint's device when the data folder has it) each choice is reported with its true
-// latency and the regret against the true optimum under the same limit.
+// latency and the regret against the true optimum under the same limit (optimum objective
+// minus the choice's; negative only when the choice breaks the limit in truth).
 // Example:
 //   nasflat search --checkpoint pixel2.ckpt --latency-max 14 18 22
 #include <cmath>
@@ -114,6 +115,8 @@ nlohmann::json to_json(const Choice& c) {
             {"optimum_arch_index", c.optimum >= 0 ? nlohmann::json(c.optimum) : nullptr},
             {"optimum_objective", num(c.optimum_objective)},
             {"optimum_ms", num(c.optimum_ms)}, {"regret", num(c.regret)},
+            {"within_limit_in_truth",
+             std::isfinite(c.true_ms) ? nlohmann::json(c.true_ms <= c.limit) : nullptr},
             {"evaluated", c.evaluated}};
 }
 
