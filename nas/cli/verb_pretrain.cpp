@@ -57,11 +57,17 @@ void run_pretrain(Flags& f) {
     nas::Predictor p = nas::pretrain_predictor(o, *ctx, sources, std::cerr);
     if (!task_name.empty()) p.info.pretrain["task"] = task_name;
     nas::save_predictor(f.out, p);
-    std::cout << "pre-trained a " << nas::space_name(o.space) << " predictor ("
-              << models::flavor_name(o.flavor) << ", " << p.model->params().numel()
-              << " parameters) on " << sources.size() << " devices (" << origin << "), "
-              << o.source_samples << " archs each, " << o.epochs << " epochs\n"
-              << "  wrote " << f.out << "\n";
+    if (o.source_samples == 0 || o.epochs == 0) {
+        std::cout << "initialised a " << nas::space_name(o.space) << " predictor ("
+                  << models::flavor_name(o.flavor) << ", " << p.model->params().numel()
+                  << " parameters) without pre-training (--source-samples 0 or --epochs 0)\n";
+    } else {
+        std::cout << "pre-trained a " << nas::space_name(o.space) << " predictor ("
+                  << models::flavor_name(o.flavor) << ", " << p.model->params().numel()
+                  << " parameters) on " << sources.size() << " devices (" << origin << "), "
+                  << o.source_samples << " archs each, " << o.epochs << " epochs\n";
+    }
+    std::cout << "  wrote " << f.out << "\n";
 }
 
 }  // namespace
