@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 #include <unordered_map>
 
 #include "kernels/check.h"
+#include "nas/device_data.h"
 #include "nas/json_io.h"
 
 namespace nasflat::nas {
@@ -189,6 +191,18 @@ void save_measurements(const std::string& path, const Measurements& m, const Sea
     }
     out << "  \"latency\": " << Json(m.latency).dump() << "\n}\n";
     write_text_file(path, out.str());
+}
+
+std::vector<double> latency_ms_by_arch(const std::string& what, const std::string& data_dir,
+                                       const SearchSpace& ss) {
+    if (std::filesystem::is_regular_file(what)) {
+        const Measurements m = load_measurements(what, ss);
+        const double to_ms = m.unit == "us" ? 1e-3 : m.unit == "s" ? 1e3 : 1.0;
+        std::vector<double> dense(static_cast<size_t>(ss.size()), std::nan(""));
+        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = m.latency[k] * to_ms;
+        return dense;
+    }
+    return load_device(data_dir, ss.space(), what).dense(ss.size());
 }
 
 }  // namespace nasflat::nas

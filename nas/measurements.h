@@ -37,6 +37,11 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss);
 std::vector<int32_t> read_arch_indices(const nlohmann::json& root, const SearchSpace& ss,
                                        const std::string& file);
 
+// Latency in ms by arch index (NaN where not measured) from `what`: a measurement file when
+// such a file exists, else the name of a latency device of the data folder `data_dir`.
+std::vector<double> latency_ms_by_arch(const std::string& what, const std::string& data_dir,
+                                       const SearchSpace& ss);
+
 // Writes `m` in the layout above (one key per line; with `ss`, also "archs" as arch strings /
 // op lists for people to read). Invalid content (lengths, values, duplicates) is an error and
 // nothing is written.

@@ -12,7 +12,6 @@
 //       | nasflat predict --checkpoint pixel2.ckpt
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -66,23 +65,10 @@ private:
     std::string format_;
 };
 
-// Measured latency (ms) by arch index from a data-folder device name or a measurement file.
-std::vector<double> load_truth(const std::string& what, const std::string& data_dir,
-                               const nas::SearchSpace& ss) {
-    std::vector<double> dense(ss.size(), std::nan(""));
-    if (std::filesystem::is_regular_file(what)) {
-        const nas::Measurements m = nas::load_measurements(what, ss);
-        const double to_ms = m.unit == "us" ? 1e-3 : m.unit == "s" ? 1e3 : 1.0;
-        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = m.latency[k] * to_ms;
-        return dense;
-    }
-    return nas::load_device(data_dir, ss.space(), what).dense(ss.size());
-}
-
 void report_truth(const Flags& f, const nas::Predictor& p, const std::vector<int32_t>& archs,
                   const std::vector<double>& pred_ms, const std::vector<float>& scores,
                   const std::string& data_dir, const nas::SearchSpace& ss) {
-    const std::vector<double> truth = load_truth(f.truth, data_dir, ss);
+    const std::vector<double> truth = nas::latency_ms_by_arch(f.truth, data_dir, ss);
     std::unordered_set<int32_t> fitted;
     if (p.info.transfer.contains("archs")) {
         for (int32_t a : p.info.transfer["archs"].get<std::vector<int32_t>>()) fitted.insert(a);

@@ -85,18 +85,6 @@ double objective_of(const ObjectiveTable& t, const nas::SearchSpace& ss, const s
     return index < 0 ? std::nan("") : t.by_index[index];
 }
 
-std::vector<double> load_truth_ms(const std::string& what, const std::string& data_dir,
-                                  const nas::SearchSpace& ss) {
-    std::vector<double> dense(ss.size(), std::nan(""));
-    if (std::filesystem::is_regular_file(what)) {
-        const nas::Measurements m = nas::load_measurements(what, ss);
-        const double to_ms = m.unit == "us" ? 1e-3 : m.unit == "s" ? 1e3 : 1.0;
-        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = m.latency[k] * to_ms;
-        return dense;
-    }
-    return nas::load_device(data_dir, ss.space(), what).dense(ss.size());
-}
-
 struct Choice {
     double limit = 0;
     int arch = -1;             // index, -1 when not indexed / none found
@@ -143,7 +131,7 @@ void run_search(Flags& f) {
         }
     }
     std::vector<double> true_ms;
-    if (!truth.empty()) true_ms = load_truth_ms(truth, data_dir, ss);
+    if (!truth.empty()) true_ms = nas::latency_ms_by_arch(truth, data_dir, ss);
     auto truth_of = [&](int arch) { return arch >= 0 && !true_ms.empty() ? true_ms[arch] : NAN; };
 
     std::vector<double> pred_ms, obj;
