@@ -25,8 +25,8 @@ ProxyNorm proxy_normalisation(const std::string& proxy) {
          join_names(zcp_proxy_names()));
 }
 
-void normalise(std::vector<double>& v, ProxyNorm norm, const std::vector<bool>& measured,
-               const std::string& what) {
+ColumnNorm normalise(std::vector<double>& v, ProxyNorm norm, const std::vector<bool>& measured,
+                     const std::string& what) {
     auto counts = [&](size_t i) { return !std::isnan(v[i]) && (measured.empty() || measured[i]); };
     if (norm == ProxyNorm::Log1pMinMax) {
         for (size_t i = 0; i < v.size(); ++i) {
@@ -57,6 +57,10 @@ void normalise(std::vector<double>& v, ProxyNorm norm, const std::vector<bool>& 
     for (double& x : v) {
         if (!std::isnan(x)) x = scale > 0 ? (x - shift) / scale : 0.0;
     }
+    const char* kind = norm == ProxyNorm::MinMax         ? "minmax"
+                       : norm == ProxyNorm::Log1pMinMax ? "log1p_minmax"
+                                                        : "zscore";
+    return {kind, shift, scale};
 }
 
 namespace {
@@ -111,7 +115,8 @@ Encoding zcp_encoding(const std::string& data_dir, const SearchSpace& ss) {
                            : raw[row_of[source[i]]];
             measured[i] = exact || source[i] == i;
         }
-        normalise(col, proxy_normalisation(name), measured, table.file + " " + name);
+        e.norms.push_back(
+            normalise(col, proxy_normalisation(name), measured, table.file + " " + name));
         for (int i = 0; i < n; ++i) {
             if (std::isnan(col[i])) ++num_failed;
             e.values[static_cast<size_t>(i) * e.dim + c] =
@@ -139,6 +144,7 @@ Encoding onehot_encoding(const SearchSpace& ss) {
                 ss.op_vocab()[o]);
         }
     }
+    e.norms.assign(static_cast<size_t>(e.dim), ColumnNorm{"none", 0, 1});
     e.values.assign(static_cast<size_t>(ss.size()) * e.dim, 0.0f);
     for (int i = 0; i < ss.size(); ++i) {
         const std::vector<int>& o = ss.ops(i);
@@ -153,8 +159,8 @@ Encoding onehot_encoding(const SearchSpace& ss) {
 Encoding cost_encoding(const SearchSpace& ss, const std::string& name) {
     std::vector<double> col(ss.size());
     for (int i = 0; i < ss.size(); ++i) col[i] = name == "params" ? ss.params(i) : ss.flops(i);
-    normalise(col, ProxyNorm::Log1pMinMax, {}, name);
     Encoding e;
+    e.norms = {normalise(col, ProxyNorm::Log1pMinMax, {}, name)};
     e.name = name;
     e.dim = 1;
     e.columns = {name};

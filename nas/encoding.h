@@ -24,11 +24,19 @@
 
 namespace nasflat::nas {
 
+// How one column was normalised: x' = (f(x) - shift) / scale, f = log1p for Log1pMinMax
+// (scale 0: a constant column, all 0). Recorded so a checkpoint can store them.
+struct ColumnNorm {
+    std::string kind;  // "minmax", "log1p_minmax", "zscore", or "none" (one-hot)
+    double shift = 0, scale = 1;
+};
+
 struct Encoding {
     std::string name;
     int dim = 0;
     std::vector<float> values;         // (size, dim) row-major
     std::vector<std::string> columns;  // (dim)
+    std::vector<ColumnNorm> norms;     // (dim)
     std::string note;                  // how it was built, e.g. how many rows fell back
 
     int size() const { return dim == 0 ? 0 : static_cast<int>(values.size()) / dim; }
@@ -44,10 +52,10 @@ Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss, const
 // How spec 2.5 normalises each proxy.
 enum class ProxyNorm { MinMax, Log1pMinMax, ZScore };
 ProxyNorm proxy_normalisation(const std::string& proxy);
-// Normalises v in place. Statistics come from the entries with measured[i] true (all when
+// Normalises v in place and returns the constants used. Statistics come from the entries with measured[i] true (all when
 // `measured` is empty); NaN entries stay NaN. A constant column becomes 0. log1p needs x > -1,
 // else an error naming `what` (the proxy) and the offending index.
-void normalise(std::vector<double>& v, ProxyNorm norm, const std::vector<bool>& measured,
-               const std::string& what);
+ColumnNorm normalise(std::vector<double>& v, ProxyNorm norm, const std::vector<bool>& measured,
+                     const std::string& what);
 
 }  // namespace nasflat::nas

@@ -91,7 +91,7 @@ nlohmann::json PredictorInfo::to_json() const {
             {"devices", devices},
             {"sources", sources},
             {"supp", supp},
-            {"supp_stats", supp_stats},
+            {"supp_normalisation", supp_normalisation},
             {"target", target},
             {"calibration", calibration.to_json()},
             {"pretrain", pretrain},
@@ -109,7 +109,7 @@ PredictorInfo PredictorInfo::from_json(const nlohmann::json& j, const std::strin
         p.devices = j.at("devices").get<std::vector<std::string>>();
         p.sources = j.at("sources").get<std::vector<std::string>>();
         p.supp = j.at("supp").get<std::string>();
-        p.supp_stats = j.at("supp_stats").get<std::vector<double>>();
+        p.supp_normalisation = j.at("supp_normalisation");
         p.target = j.at("target").get<std::string>();
         p.calibration = Calibration::from_json(j.at("calibration"), file);
         p.pretrain = j.value("pretrain", nlohmann::json::object());
@@ -151,18 +151,15 @@ void save_predictor(const std::string& path, const Predictor& p) {
     models::save_checkpoint(path, *p.model, p.info.to_json());
 }
 
-std::vector<double> encoding_stats(const Encoding& e) {
-    std::vector<double> stats;
-    const int n = e.size();
+nlohmann::json encoding_normalisation(const Encoding& e) {
+    nlohmann::json cols = nlohmann::json::array();
     for (int c = 0; c < e.dim; ++c) {
-        double sum = 0, sq = 0;
-        for (int a = 0; a < n; ++a) sum += e.row(a)[c];
-        const double mean = n ? sum / n : 0.0;
-        for (int a = 0; a < n; ++a) sq += (e.row(a)[c] - mean) * (e.row(a)[c] - mean);
-        stats.push_back(mean);
-        stats.push_back(n ? std::sqrt(sq / n) : 0.0);
+        cols.push_back({{"column", e.columns[c]},
+                        {"kind", e.norms[c].kind},
+                        {"shift", e.norms[c].shift},
+                        {"scale", e.norms[c].scale}});
     }
-    return stats;
+    return cols;
 }
 
 std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir,
@@ -176,14 +173,20 @@ std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir
                       "'; fix: use the data folder the predictor was trained with");
     }
     if (p.info.supp != "none") {
-        const std::vector<double> now = encoding_stats(ctx->encoding(p.info.supp));
-        bool same = now.size() == p.info.supp_stats.size();
+        const nlohmann::json now = encoding_normalisation(ctx->encoding(p.info.supp));
+        const nlohmann::json& then = p.info.supp_normalisation;
+        bool same = now.size() == then.size();
         for (size_t i = 0; same && i < now.size(); ++i) {
-            same = std::fabs(now[i] - p.info.supp_stats[i]) <= 1e-5 * (1 + std::fabs(now[i]));
+            for (const char* k : {"shift", "scale"}) {
+                const double a = now[i][k].get<double>(), b = then[i].value(k, std::nan(""));
+                same = same && std::fabs(a - b) <= 1e-9 * (1 + std::fabs(a));
+            }
+            same = same && now[i]["column"] == then[i].value("column", "") &&
+                   now[i]["kind"] == then[i].value("kind", "");
         }
         NASFLAT_CHECK(same, "the '", p.info.supp, "' encoding of the data folder ", data_dir,
-                      " differs from the one the checkpoint was trained with; fix: use the "
-                      "same data folder, or pre-train again");
+                      " is normalised with other constants than the checkpoint's; fix: use "
+                      "the data folder it was trained with, or pre-train again");
     }
     return ctx;
 }
@@ -317,7 +320,7 @@ Predictor pretrain_predictor(const ExperimentOptions& options, SpaceContext& ctx
     p.info.devices = ctx.device_names();
     p.info.sources = sources;
     p.info.supp = o.supp;
-    if (o.supp != "none") p.info.supp_stats = encoding_stats(ctx.encoding(o.supp));
+    if (o.supp != "none") p.info.supp_normalisation = encoding_normalisation(ctx.encoding(o.supp));
     p.info.pretrain = {{"source_samples", o.source_samples},
                        {"epochs", o.epochs},
                        {"lr", o.lr},

@@ -27,7 +27,8 @@ struct PredictorInfo {
     std::vector<std::string> devices;  // embedding row -> device name (manifest, then new ones)
     std::vector<std::string> sources;  // the devices it was pre-trained on
     std::string supp = "none";         // supplementary encoding of the head
-    std::vector<double> supp_stats;    // per column: mean, std of the normalised encoding
+    // Per column of the supplementary encoding: name, normalisation and its constants.
+    nlohmann::json supp_normalisation = nlohmann::json::array();
     std::string target;                // the device fitted by `transfer` ("" before)
     Calibration calibration;           // score -> ms on the target
     nlohmann::json pretrain, transfer; // settings and reports, for people
@@ -45,15 +46,16 @@ struct Predictor {
 
 // Builds the graph/supp table of `ctx` for a predictor whose supplementary encoding is `supp`.
 models::ArchTable arch_table(SpaceContext& ctx, const std::string& supp);
-// Per-column mean and std of an encoding (the fingerprint a checkpoint stores).
-std::vector<double> encoding_stats(const Encoding& e);
+// An encoding's columns with their normalisation constants (what a checkpoint stores).
+nlohmann::json encoding_normalisation(const Encoding& e);
 
 // Loads a predictor from `path` and checks it against the data folder of `ctx`-to-be: the
 // caller passes the context of info.space / info.graph_mode (see load_predictor_context).
 Predictor load_predictor(const std::string& path, Device device);
 void save_predictor(const std::string& path, const Predictor& p);
 // The space context a predictor needs (its space and graph mode), with the supplementary
-// encoding checked against the checkpoint's fingerprint.
+// encoding's normalisation constants, as the data folder gives them now, checked against the
+// checkpoint's (a changed proxy file would feed the model differently scaled inputs).
 std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir,
                                                      const Predictor& p);
 

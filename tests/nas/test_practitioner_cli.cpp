@@ -309,5 +309,29 @@ TEST(Predictor, DeterministicSaveLoadAndNewDeviceRow) {
     }
 }
 
+TEST(Predictor, StoresAndChecksTheSupplementaryEncodingsNormalisation) {
+    const std::string data = testing::real_data();
+    if (data.empty()) GTEST_SKIP() << "data folder not found";
+    auto ctx = SpaceContext::load(data, Space::NB201, GraphMode::Reference);
+    ExperimentOptions o;
+    o.source_samples = 0;  // weights do not matter here
+    o.supp = "params";
+    std::ostringstream log;
+    Predictor p = pretrain_predictor(o, *ctx, {"pixel3"}, log);
+    ASSERT_EQ(p.info.supp_normalisation.size(), 1u);
+    EXPECT_EQ(p.info.supp_normalisation[0]["kind"], "log1p_minmax");
+    EXPECT_GT(p.info.supp_normalisation[0]["scale"].get<double>(), 0.0);
+    TempDir d;
+    save_predictor(d.path() + "/ok.ckpt", p);
+    const Predictor ok = load_predictor(d.path() + "/ok.ckpt", Device::CPU);
+    EXPECT_NO_THROW(load_predictor_context(data, ok));
+    // Constants that no longer match the data folder are refused.
+    p.info.supp_normalisation[0]["scale"] = 2 * p.info.supp_normalisation[0]["scale"].get<double>();
+    save_predictor(d.path() + "/bad.ckpt", p);
+    const Predictor bad = load_predictor(d.path() + "/bad.ckpt", Device::CPU);
+    testing::expect_error([&] { load_predictor_context(data, bad); },
+                          {"'params' encoding", "other constants"});
+}
+
 }  // namespace
 }  // namespace nasflat::nas
