@@ -34,22 +34,31 @@ def load(out, kind, device):
     return runs
 
 
-def cell(runs, i):
-    """mean true ms / mean acc, broke-limit count, mean regret for limit i over the runs."""
+TOTALS = {}
+
+
+def cell(runs, i, kind):
+    """'mean true ms / mean acc (k/n over)' and the mean regret of the choices that keep the
+    limit in truth, for limit i over the runs; totals per predictor go to TOTALS."""
     picks = [r[i] for r in runs if r[i]["arch_index"] is not None]
     if not picks:
         return "none", "-"
     ms = statistics.mean(p["true_ms"] for p in picks)
     acc = statistics.mean(p["objective"] for p in picks)
-    broke = sum(1 for p in picks if not p["within_limit_in_truth"])
-    regret = statistics.mean(p["regret"] for p in picks)
-    return f"{ms:.1f} / {acc:.2f} ({broke}/{len(picks)} over)", f"{regret:+.2f}"
+    kept = [p for p in picks if p["within_limit_in_truth"]]
+    broke = len(picks) - len(kept)
+    t = TOTALS.setdefault(kind, {"choices": 0, "over": 0, "regret": []})
+    t["choices"] += len(picks)
+    t["over"] += broke
+    t["regret"] += [p["regret"] for p in kept]
+    regret = f"{statistics.mean(p['regret'] for p in kept):.2f}" if kept else "-"
+    return f"{ms:.1f} / {acc:.2f} ({broke}/{len(picks)} over)", regret
 
 
 def main():
     out = sys.argv[1]
-    print("| device | limit ms | true optimum ms / acc | pretrained: ms / acc (over) | regret "
-          "| scratch: ms / acc (over) | regret | HELP ms / acc | BRP-NAS ms / acc |")
+    print("| device | limit ms | true optimum ms / acc | pretrained: ms / acc (over) | regret* "
+          "| scratch: ms / acc (over) | regret* | HELP ms / acc | BRP-NAS ms / acc |")
     print("|---|---|---|---|---|---|---|---|---|")
     for device in DEVICES:
         pre, scr = load(out, "pretrained", device), load(out, "scratch", device)
@@ -57,11 +66,15 @@ def main():
             continue
         for i, choice in enumerate(pre[0]):
             opt = f"{choice['optimum_ms']:.1f} / {choice['optimum_objective']:.2f}"
-            p_cell, p_reg = cell(pre, i)
-            s_cell, s_reg = cell(scr, i) if scr else ("-", "-")
+            p_cell, p_reg = cell(pre, i, "pretrained")
+            s_cell, s_reg = cell(scr, i, "scratch") if scr else ("-", "-")
             h, b = HELP[device][i], BRP[device][i]
             print(f"| {device} | {choice['latency_max_ms']:g} | {opt} | {p_cell} | {p_reg} | "
                   f"{s_cell} | {s_reg} | {h[0]:g} / {h[1]:g} | {b[0]:g} / {b[1]:g} |")
+    for kind, t in TOTALS.items():
+        print(f"\n{kind}: {t['over']} of {t['choices']} choices over the limit in truth; mean "
+              f"regret of the others {statistics.mean(t['regret']):.3f} points", end="")
+    print()
     print(f"\n{len(pre)} repeats per cell; accuracy column: "
           f"{json.load(open(glob.glob(os.path.join(out, 'search_pretrained_*.json'))[0]))['objective']}")
 
