@@ -164,6 +164,19 @@ TEST_F(Nb201Loop, SearchEnumeratesAndEvolves) {
         if (c["within_limit_in_truth"].get<bool>()) EXPECT_GE(c["regret"].get<double>(), 0.0);
         EXPECT_EQ(c["evaluated"], 15625);
     }
+    // A user's objective file: only the listed cells count; the best within the limit wins.
+    TempDir d;
+    const std::string obj = d.write("obj.json", "{\"space\": \"nb201\", \"arch_index\": [0, 1, 2], "
+                                                "\"values\": [1, 3, 2]}");
+    const CliResult u = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 1000 "
+                            "--objective '" + obj + "' --json " + path("u.json"));
+    ASSERT_EQ(u.code, 0) << u.err;
+    EXPECT_EQ(nlohmann::json::parse(read_file(file("u.json")))["choices"][0]["arch_index"], 1);
+    const CliResult bad = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 10 "
+                              "--objective '" + d.write("b.json", "{\"space\": \"nb201\", "
+                              "\"arch_index\": [0, 1], \"values\": [1]}") + "'");
+    EXPECT_EQ(bad.code, 2);
+    expect_one_error_line(bad, {"b.json", "values", "1 values for 2 architectures"});
     const CliResult v = cli("search --checkpoint " + path("pixel2.ckpt") +
                             " --latency-max 30 --mode evolution --generations 3 --objective params");
     ASSERT_EQ(v.code, 0) << v.err;
