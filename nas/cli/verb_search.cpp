@@ -1,14 +1,15 @@
 // verb_search.cpp — `nasflat search`: latency-constrained NAS with a transferred predictor.
-//   enumerate (default): score every architecture of the space, keep those whose predicted
-//     latency is within --latency-max, take the best objective;
+//   enumerate (default): score every architecture of the space (or of --candidates), keep
+//     those whose predicted latency is within --latency-max, take the best objective;
 //   evolution: regularised evolution over op lists (nas/search.h), for spaces too large to
 //     enumerate (e.g. the full 9^22 FBNet space with --objective params or flops).
 // Objective: accuracy[:COLUMN] (NB201, <data>/nb201/accuracy.json, default column
 // cifar10_valid_200ep), params, flops, or a JSON file {"space", "arch_index"|"archs",
 // "values"} (higher is better). With measured latencies (--truth DEVICE|FILE; default the
 // checkpoint's device when the data folder has it) each choice is reported with its true
-// latency and the regret against the true optimum under the same limit (optimum objective
-// minus the choice's; negative only when the choice breaks the limit in truth).
+// latency and the regret against the true optimum under the same limit among what the search
+// could choose (optimum objective minus the choice's; negative only when the choice breaks the
+// limit in truth).
 // Example:
 //   nasflat search --checkpoint pixel2.ckpt --latency-max 14 18 22
 #include <cmath>
@@ -18,6 +19,7 @@
 
 #include "kernels/check.h"
 #include "nas/accuracy.h"
+#include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
@@ -30,6 +32,7 @@ namespace {
 
 struct Flags {
     std::string data, checkpoint, mode = "enumerate", objective = "accuracy", truth, json, device;
+    std::string candidates;
     std::vector<double> limits;
     nas::EvolutionOptions evo;
 };
@@ -113,6 +116,8 @@ void run_search(Flags& f) {
     for (double l : f.limits) NASFLAT_CHECK(l > 0 && std::isfinite(l), "--latency-max ", l, " is not a positive number of ms");
     NASFLAT_CHECK(f.mode == "enumerate" || f.mode == "evolution", "--mode must be enumerate or "
                   "evolution, got '", f.mode, "'");
+    NASFLAT_CHECK(f.candidates.empty() || f.mode == "enumerate", "--candidates lists what "
+                  "enumerate scores; evolution makes its own candidates");
     const Device device = resolve_device(f.device);
     nas::Predictor p = nas::load_predictor(f.checkpoint, device);
     NASFLAT_CHECK(!p.info.target.empty() && p.info.calibration.fitted(), f.checkpoint,
@@ -134,23 +139,36 @@ void run_search(Flags& f) {
     if (!truth.empty()) true_ms = nas::latency_ms_by_arch(truth, data_dir, ss);
     auto truth_of = [&](int arch) { return arch >= 0 && !true_ms.empty() ? true_ms[arch] : NAN; };
 
+    // Enumerate: predicted ms and objective of every candidate (NaN = not a candidate).
     std::vector<double> pred_ms, obj;
+    std::vector<int32_t> candidates;
     if (f.mode == "enumerate") {
-        std::vector<int32_t> all(ss.size());
-        for (int a = 0; a < ss.size(); ++a) all[a] = a;
-        const std::vector<float> scores = nas::predictor_scores(p, *ctx, all, row, 4096);
-        for (int a = 0; a < ss.size(); ++a) {
-            pred_ms.push_back(p.info.calibration(scores[a]));
-            obj.push_back(objective_of(objective, ss, ss.ops(a)));
+        if (f.candidates.empty()) {
+            for (int a = 0; a < ss.size(); ++a) candidates.push_back(a);
+        } else {
+            candidates = nas::load_arch_list(f.candidates, ss);
+        }
+        pred_ms.assign(ss.size(), std::nan(""));
+        obj.assign(ss.size(), std::nan(""));
+        const std::vector<float> scores = nas::predictor_scores(p, *ctx, candidates, row, 4096);
+        for (size_t k = 0; k < candidates.size(); ++k) {
+            pred_ms[candidates[k]] = p.info.calibration(scores[k]);
+            obj[candidates[k]] = objective_of(objective, ss, ss.ops(candidates[k]));
         }
     } else {
         NASFLAT_CHECK(p.info.supp == "none", "--mode evolution scores architectures outside the "
                       "data folder, which have no '", p.info.supp, "' encoding; fix: use a "
                       "predictor pre-trained with --supp none");
     }
-    std::vector<double> true_obj;  // objective of measured archs, for the true optimum
+    // The true optimum is taken over what the search could choose: the candidates when
+    // enumerating, the whole space when evolving.
+    std::vector<double> true_obj;
     if (!true_ms.empty()) {
-        for (int a = 0; a < ss.size(); ++a) true_obj.push_back(objective_of(objective, ss, ss.ops(a)));
+        if (f.mode == "enumerate") {
+            true_obj = obj;
+        } else {
+            for (int a = 0; a < ss.size(); ++a) true_obj.push_back(objective_of(objective, ss, ss.ops(a)));
+        }
     }
 
     std::vector<Choice> choices;
@@ -159,7 +177,7 @@ void run_search(Flags& f) {
         c.limit = limit;
         if (f.mode == "enumerate") {
             c.arch = nas::best_under(pred_ms, obj, limit);
-            c.evaluated = ss.size();
+            c.evaluated = static_cast<int64_t>(candidates.size());
             if (c.arch >= 0) {
                 c.text = ss.arch_string(c.arch);
                 c.predicted_ms = pred_ms[c.arch];
@@ -237,6 +255,8 @@ void register_search(CLI::App& app) {
     v->add_option("--objective", f.objective, "accuracy[:COLUMN] (NB201), params, flops, or a "
                                               "JSON file of values (higher is better)")
         ->capture_default_str();
+    v->add_option("--candidates", f.candidates, "enumerate only these architectures (a JSON or "
+                                                "text arch list; default: the whole space)");
     v->add_option("--truth", f.truth, "measured latencies: a data-folder device or a "
                                       "measurement file (default: the checkpoint's device, when "
                                       "the data folder has it)");

@@ -152,6 +152,11 @@ TEST_F(Nb201Loop, PredictFromFilesStdinAndTheWholeSpace) {
 }
 
 TEST_F(Nb201Loop, SearchEnumeratesAndEvolves) {
+    // The whole space once (15625 cells), then candidate lists (cheap under the sanitizers).
+    TempDir d;
+    std::string some;
+    for (int a = 0; a < 15625; a += 61) some += std::to_string(a) + "\n";
+    const std::string cand = d.write("cand.txt", some);
     const CliResult e = cli("search --checkpoint " + path("pixel2.ckpt") +
                             " --latency-max 14 30 --json " + path("s.json"));
     ASSERT_EQ(e.code, 0) << e.err;
@@ -164,14 +169,25 @@ TEST_F(Nb201Loop, SearchEnumeratesAndEvolves) {
         if (c["within_limit_in_truth"].get<bool>()) EXPECT_GE(c["regret"].get<double>(), 0.0);
         EXPECT_EQ(c["evaluated"], 15625);
     }
+    const CliResult few = cli("search --checkpoint " + path("pixel2.ckpt") + " --candidates '" +
+                              cand + "' --latency-max 14 --json " + path("few.json"));
+    ASSERT_EQ(few.code, 0) << few.err;
+    const nlohmann::json fj = nlohmann::json::parse(read_file(file("few.json")))["choices"][0];
+    EXPECT_EQ(fj["evaluated"], 257);
+    EXPECT_EQ(fj["arch_index"].get<int>() % 61, 0);  // one of the candidates
     // A user's objective file: only the listed cells count; the best within the limit wins.
-    TempDir d;
     const std::string obj = d.write("obj.json", "{\"space\": \"nb201\", \"arch_index\": [0, 1, 2], "
                                                 "\"values\": [1, 3, 2]}");
     const CliResult u = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 1000 "
-                            "--objective '" + obj + "' --json " + path("u.json"));
+                            "--candidates '" + cand + "' --objective '" + obj + "' --json " + path("u.json"));
     ASSERT_EQ(u.code, 0) << u.err;
-    EXPECT_EQ(nlohmann::json::parse(read_file(file("u.json")))["choices"][0]["arch_index"], 1);
+    // Of the candidates (multiples of 61), only cell 0 has an objective value.
+    EXPECT_EQ(nlohmann::json::parse(read_file(file("u.json")))["choices"][0]["arch_index"], 0);
+    const CliResult u2 = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 1000 "
+                             "--candidates '" + d.write("c3.txt", "0\n1\n2\n") + "' --objective '" +
+                             obj + "' --json " + path("u2.json"));
+    ASSERT_EQ(u2.code, 0) << u2.err;
+    EXPECT_EQ(nlohmann::json::parse(read_file(file("u2.json")))["choices"][0]["arch_index"], 1);
     const CliResult bad = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 10 "
                               "--objective '" + d.write("b.json", "{\"space\": \"nb201\", "
                               "\"arch_index\": [0, 1], \"values\": [1]}") + "'");
