@@ -14,7 +14,7 @@ namespace nasflat::nas {
 
 namespace {
 
-constexpr size_t kMaxPoints = 1500;
+constexpr size_t kMaxPoints = 800;
 constexpr double kW = 520, kH = 400, kLeft = 70, kRight = 500, kTop = 40, kBottom = 340;
 const char* const kColours[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
@@ -124,14 +124,6 @@ void render_panel(std::ostringstream& os, const Panel& p, double dx) {
                << "\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n";
         }
     }
-    int named = 0;
-    for (const Series& s : p.series) named += !s.name.empty();
-    if (named > 0) {
-        os << "<rect x=\"" << dx + kRight - 156 << "\" y=\"" << kTop + 4 << "\" width=\"152\" "
-           << "height=\"" << 16 * named + 6 << "\" fill=\"white\" fill-opacity=\"0.85\" "
-           << "stroke=\"#ccc\"/>\n";
-    }
-    int legend = 0;
     for (size_t si = 0; si < p.series.size(); ++si) {
         const Series& s = p.series[si];
         const char* colour = kColours[si % 10];
@@ -153,12 +145,22 @@ void render_panel(std::ostringstream& os, const Panel& p, double dx) {
             os << "<polyline points=\"" << pts.str() << "\" fill=\"none\" stroke=\"" << colour
                << "\" stroke-width=\"1.5\"/>\n";
         }
-        if (!s.name.empty()) {
-            const double y = kTop + 16 + 16 * legend++;
-            os << "<rect x=\"" << dx + kRight - 150 << "\" y=\"" << y - 9 << "\" width=\"10\" "
-               << "height=\"10\" fill=\"" << colour << "\"/><text x=\"" << dx + kRight - 135
-               << "\" y=\"" << y << "\">" << esc(s.name) << "</text>\n";
-        }
+    }
+    // The legend last, so no data covers it.
+    int named = 0;
+    for (const Series& s : p.series) named += !s.name.empty();
+    if (named > 0) {
+        os << "<rect x=\"" << dx + kRight - 156 << "\" y=\"" << kTop + 4 << "\" width=\"152\" "
+           << "height=\"" << 16 * named + 6 << "\" fill=\"white\" fill-opacity=\"0.9\" "
+           << "stroke=\"#ccc\"/>\n";
+    }
+    int legend = 0;
+    for (size_t si = 0; si < p.series.size(); ++si) {
+        if (p.series[si].name.empty()) continue;
+        const double y = kTop + 16 + 16 * legend++;
+        os << "<rect x=\"" << dx + kRight - 150 << "\" y=\"" << y - 9 << "\" width=\"10\" "
+           << "height=\"10\" fill=\"" << kColours[si % 10] << "\"/><text x=\"" << dx + kRight - 135
+           << "\" y=\"" << y << "\">" << esc(p.series[si].name) << "</text>\n";
     }
     for (size_t i = 0; i < p.notes.size(); ++i) {
         os << "<text x=\"" << dx + kLeft + 8 << "\" y=\"" << kTop + 16 + 16 * i << "\">"

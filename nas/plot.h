@@ -12,7 +12,7 @@ struct Series {
     std::string name;           // legend entry ("" = none)
     std::vector<double> x, y;   // equal length; non-finite points are skipped
     bool line = false;          // join the points in order (else a scatter, thinned to at
-                                // most 1500 evenly spaced points to keep files small)
+                                // most 800 evenly spaced points to keep files small)
     bool markers = true;
 };
 
