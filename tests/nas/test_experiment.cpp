@@ -1,11 +1,13 @@
 // test_experiment.cpp — the experiment runner on the real data: a tiny end-to-end transfer on
 // an easy device pair reaches a high Spearman within seconds, and the same seed gives the same
 // numbers bit for bit (a different seed does not).
+#include <cmath>
 #include <cstring>
 #include <sstream>
 
 #include "models/training.h"
 #include "nas/experiment.h"
+#include "nas/experiment_report.h"
 #include "nas/metrics.h"
 #include "tests/nas/nas_test_util.h"
 
@@ -101,6 +103,30 @@ TEST_F(Experiment, SameSeedSameNumbers) {
     EXPECT_EQ(0, std::memcmp(va.data(), vb.data(), va.size() * sizeof(double)));
     EXPECT_NE(va, vc);
     EXPECT_NE(log.str().find("[pretrain] N1 trial 1/2"), std::string::npos);
+}
+
+TEST_F(Experiment, KeepsCalibratedPredictionsForThePlot) {
+    auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
+    std::ostringstream log;
+    ExperimentOptions o = tiny(3);
+    o.trials = 1;
+    o.keep_predictions = true;
+    const ExperimentResult r = run_experiment(o, *ctx, log);
+    ASSERT_EQ(r.predictions.size(), 5u);  // one per N1 target, at the last T
+    for (const DevicePredictions& d : r.predictions) {
+        ASSERT_EQ(d.predicted_ms.size(), d.measured_ms.size());
+        EXPECT_GT(d.predicted_ms.size(), 100u);  // archs 0..127 measured on the target
+        for (double ms : d.predicted_ms) EXPECT_TRUE(std::isfinite(ms) && ms >= 0) << ms;
+    }
+    const std::vector<Panel> panels = experiment_plot(r);
+    ASSERT_EQ(panels.size(), 2u);
+    ASSERT_EQ(panels[0].series.size(), 6u);  // task mean + 5 devices
+    EXPECT_EQ(panels[0].series[0].x, (std::vector<double>{5, 10}));
+    EXPECT_EQ(panels[1].series.size(), 5u);
+    EXPECT_EQ(render_svg(panels).rfind("<svg", 0), 0u);
+    // Without the option nothing is kept.
+    o.keep_predictions = false;
+    EXPECT_TRUE(run_experiment(o, *ctx, log).predictions.empty());
 }
 
 TEST_F(Experiment, BadOptionsAreClearErrors) {
