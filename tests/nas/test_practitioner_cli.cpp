@@ -4,6 +4,7 @@
 // (nas/predictor.h): determinism, save/load, a new device row.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -149,6 +150,30 @@ TEST_F(Nb201Loop, PredictFromFilesStdinAndTheWholeSpace) {
     EXPECT_EQ(count_lines(read_file(file("all.jsonl"))), 15625);
     EXPECT_TRUE(has(all.err, "(8 fitted ones left out): Spearman")) << all.err;
     EXPECT_EQ(read_file(file("p.svg")).rfind("<svg", 0), 0u);
+}
+
+// README "Follow one prediction" and verb_predict.cpp's header quote this prediction of the
+// suite's predictor (built by the same commands): keep the numbers honest.
+TEST_F(Nb201Loop, FollowOnePredictionAsDocumented) {
+    const std::string arch =
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|";
+    const CliResult r = cli("predict --checkpoint " + path("pixel2.ckpt") + " --format jsonl",
+                            "echo '" + arch + "' |");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const nlohmann::json got = nlohmann::json::parse(r.out);
+    const std::string root = std::string(NASFLAT_NAS_FIXTURES) + "/../../..";
+    for (const std::string doc : {root + "/README.md", root + "/nas/cli/verb_predict.cpp"}) {
+        const std::string text = read_file(doc);
+        const size_t at = text.find("{\"index\":10636");
+        ASSERT_NE(at, std::string::npos) << doc << " does not quote the prediction";
+        const nlohmann::json quoted = nlohmann::json::parse(text.substr(at, text.find('\n', at) - at));
+        EXPECT_EQ(quoted["arch"], arch);
+        // Builds differ in the last float bits (vector widths, -O levels): 1e-3 relative.
+        for (const char* key : {"score", "latency_ms"}) {
+            const double want = quoted[key].get<double>(), have = got[key].get<double>();
+            EXPECT_NEAR(have, want, 1e-3 * std::max(1.0, std::fabs(want))) << doc << " " << key;
+        }
+    }
 }
 
 TEST_F(Nb201Loop, SearchEnumeratesAndEvolves) {
