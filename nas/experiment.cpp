@@ -12,7 +12,7 @@
 #include "kernels/check.h"
 #include "nas/calibration.h"
 #include "nas/metrics.h"
-#include "nas/predictor.h"
+#include "nas/training_steps.h"
 #include "samplers/samplers.h"
 
 namespace nasflat::nas {
@@ -62,10 +62,6 @@ void ExperimentOptions::resolve() {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
                                              const DeviceData& target, int count, Rng& rng) {

@@ -24,6 +24,7 @@
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
 #include "nas/json_io.h"
+#include "nas/measurements.h"
 #include "nas/predictor.h"
 #include "nas/search.h"
 

@@ -14,7 +14,7 @@
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
 #include "nas/plot.h"
-#include "nas/predictor.h"
+#include "nas/transfer.h"
 
 namespace nasflat::cli {
 namespace {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nas/predictor.h"
+#include "nas/transfer.h"
 #include "tests/nas/cli_test_util.h"
 #include "tests/nas/nas_test_util.h"
 
