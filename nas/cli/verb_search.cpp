@@ -16,6 +16,8 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
+#include <numeric>
 
 #include "kernels/check.h"
 #include "nas/accuracy.h"
@@ -112,117 +114,124 @@ nlohmann::json to_json(const Choice& c) {
             {"evaluated", c.evaluated}};
 }
 
-void run_search(Flags& f) {
-    NASFLAT_CHECK(!f.limits.empty(), "search: pass --latency-max MS (one or more)");
-    for (double l : f.limits) NASFLAT_CHECK(l > 0 && std::isfinite(l), "--latency-max ", l, " is not a positive number of ms");
-    NASFLAT_CHECK(f.mode == "enumerate" || f.mode == "evolution", "--mode must be enumerate or "
-                  "evolution, got '", f.mode, "'");
-    NASFLAT_CHECK(f.candidates.empty() || f.mode == "enumerate", "--candidates lists what "
-                  "enumerate scores; evolution makes its own candidates");
-    const Device device = resolve_device(f.device);
-    nas::Predictor p = nas::load_predictor(f.checkpoint, device);
-    NASFLAT_CHECK(!p.info.target.empty() && p.info.calibration.fitted(), f.checkpoint,
+// Everything a search needs: the predictor, its space, the objective, the measured latency.
+struct Setup {
+    nas::Predictor p;
+    std::unique_ptr<nas::SpaceContext> ctx;
+    int row = -1;
+    ObjectiveTable objective;
+    std::string truth;             // "" = no measured latency
+    std::vector<double> true_ms;   // by arch index, NaN = not measured (empty without truth)
+};
+
+Setup load_setup(const Flags& f) {
+    Setup s;
+    s.p = nas::load_predictor(f.checkpoint, resolve_device(f.device));
+    NASFLAT_CHECK(!s.p.info.target.empty() && s.p.info.calibration.fitted(), f.checkpoint,
                   " has no calibrated target device; fix: run `nasflat transfer` first");
-    const int row = p.info.row_of(p.info.target);
+    NASFLAT_CHECK(f.mode == "enumerate" || s.p.info.supp == "none", "--mode evolution scores "
+                  "architectures outside the data folder, which have no '", s.p.info.supp,
+                  "' encoding; fix: use a predictor pre-trained with --supp none");
+    s.row = s.p.info.row_of(s.p.info.target);
     const std::string data_dir = nas::resolve_data_dir(f.data);
-    auto ctx = nas::load_predictor_context(data_dir, p);
-    const nas::SearchSpace& ss = ctx->space();
-    const ObjectiveTable objective = load_objective(f.objective, data_dir, ss);
-
-    // True latencies: --truth, else the target's data-folder file when there is one.
-    std::string truth = f.truth;
-    if (truth.empty()) {
-        for (const auto& d : ctx->device_names()) {
-            if (d == p.info.target) truth = d;
-        }
+    s.ctx = nas::load_predictor_context(data_dir, s.p);
+    s.objective = load_objective(f.objective, data_dir, s.ctx->space());
+    // Measured latency: --truth, else the target's data-folder file when there is one.
+    s.truth = f.truth;
+    for (const auto& d : s.ctx->device_names()) {
+        if (s.truth.empty() && d == s.p.info.target) s.truth = d;
     }
-    std::vector<double> true_ms;
-    if (!truth.empty()) true_ms = nas::latency_ms_by_arch(truth, data_dir, ss);
-    auto truth_of = [&](int arch) { return arch >= 0 && !true_ms.empty() ? true_ms[arch] : NAN; };
+    if (!s.truth.empty()) s.true_ms = nas::latency_ms_by_arch(s.truth, data_dir, s.ctx->space());
+    return s;
+}
 
-    // Enumerate: predicted ms and objective of every candidate (NaN = not a candidate).
-    std::vector<double> pred_ms, obj;
+// Predicted ms and objective by arch index over the candidates (NaN elsewhere).
+struct Scored {
+    std::vector<double> pred_ms, objective;
+    int64_t count = 0;
+};
+
+Scored score_candidates(const Setup& s, const std::string& candidates_file) {
+    const nas::SearchSpace& ss = s.ctx->space();
     std::vector<int32_t> candidates;
-    if (f.mode == "enumerate") {
-        if (f.candidates.empty()) {
-            for (int a = 0; a < ss.size(); ++a) candidates.push_back(a);
-        } else {
-            candidates = nas::load_arch_list(f.candidates, ss);
-        }
-        pred_ms.assign(ss.size(), std::nan(""));
-        obj.assign(ss.size(), std::nan(""));
-        const std::vector<float> scores = nas::predictor_scores(p, *ctx, candidates, row, 4096);
-        for (size_t k = 0; k < candidates.size(); ++k) {
-            pred_ms[candidates[k]] = p.info.calibration(scores[k]);
-            obj[candidates[k]] = objective_of(objective, ss, ss.ops(candidates[k]));
-        }
+    if (candidates_file.empty()) {
+        for (int a = 0; a < ss.size(); ++a) candidates.push_back(a);
     } else {
-        NASFLAT_CHECK(p.info.supp == "none", "--mode evolution scores architectures outside the "
-                      "data folder, which have no '", p.info.supp, "' encoding; fix: use a "
-                      "predictor pre-trained with --supp none");
+        candidates = nas::load_arch_list(candidates_file, ss);
     }
-    // The true optimum is taken over what the search could choose: the candidates when
-    // enumerating, the whole space when evolving.
-    std::vector<double> true_obj;
-    if (!true_ms.empty()) {
-        if (f.mode == "enumerate") {
-            true_obj = obj;
-        } else {
-            for (int a = 0; a < ss.size(); ++a) true_obj.push_back(objective_of(objective, ss, ss.ops(a)));
-        }
+    Scored sc;
+    sc.count = static_cast<int64_t>(candidates.size());
+    sc.pred_ms.assign(ss.size(), std::nan(""));
+    sc.objective.assign(ss.size(), std::nan(""));
+    const std::vector<float> scores = nas::predictor_scores(s.p, *s.ctx, candidates, s.row, 4096);
+    for (size_t k = 0; k < candidates.size(); ++k) {
+        sc.pred_ms[candidates[k]] = s.p.info.calibration(scores[k]);
+        sc.objective[candidates[k]] = objective_of(s.objective, ss, ss.ops(candidates[k]));
     }
+    return sc;
+}
 
-    std::vector<Choice> choices;
-    for (double limit : f.limits) {
-        Choice c;
-        c.limit = limit;
-        if (f.mode == "enumerate") {
-            c.arch = nas::best_under(pred_ms, obj, limit);
-            c.evaluated = static_cast<int64_t>(candidates.size());
-            if (c.arch >= 0) {
-                c.text = ss.arch_string(c.arch);
-                c.predicted_ms = pred_ms[c.arch];
-                c.objective = obj[c.arch];
-            }
-        } else {
-            const bool nb = ss.space() == nas::Space::NB201;
-            const nas::BatchLatency latency = [&](const std::vector<std::vector<int>>& batch) {
-                std::vector<models::ArchGraph> graphs;
-                for (const auto& ops : batch) graphs.push_back(nas::to_model_graph(ss.graph_of_ops(ops, ctx->graph_mode())));
-                std::vector<int32_t> idx(graphs.size());
-                for (size_t i = 0; i < idx.size(); ++i) idx[i] = static_cast<int32_t>(i);
-                const std::vector<float> s = models::predict(*p.model, {&graphs, nullptr, 0}, idx, row, 4096);
-                std::vector<double> ms;
-                for (float v : s) ms.push_back(p.info.calibration(v));
-                return ms;
-            };
-            nas::EvolutionOptions eo = f.evo;
-            const nas::EvolutionResult r = nas::evolve(
-                nb ? 6 : nas::kFbnetNumLayers, nb ? nas::kNb201NumOps : nas::kFbnetNumOps, limit,
-                latency, [&](const std::vector<int>& ops) { return objective_of(objective, ss, ops); }, eo);
-            c.evaluated = r.evaluated;
-            if (!r.best_ops.empty()) {
-                c.arch = ss.find(r.best_ops);
-                c.text = ss.text_of_ops(r.best_ops);
-                c.predicted_ms = r.best_latency_ms;
-                c.objective = r.best_objective;
-            }
-        }
-        c.true_ms = truth_of(c.arch);
-        if (!true_ms.empty()) {
-            c.optimum = nas::best_under(true_ms, true_obj, limit);
-            if (c.optimum >= 0) {
-                c.optimum_objective = true_obj[c.optimum];
-                c.optimum_ms = true_ms[c.optimum];
-                if (std::isfinite(c.objective)) c.regret = c.optimum_objective - c.objective;
-            }
-        }
-        choices.push_back(c);
+Choice enumerate_choice(const Setup& s, const Scored& sc, double limit) {
+    Choice c;
+    c.limit = limit;
+    c.evaluated = sc.count;
+    c.arch = nas::best_under(sc.pred_ms, sc.objective, limit);
+    if (c.arch >= 0) {
+        c.text = s.ctx->space().arch_string(c.arch);
+        c.predicted_ms = sc.pred_ms[c.arch];
+        c.objective = sc.objective[c.arch];
     }
+    return c;
+}
 
-    std::cout << "search (" << f.mode << ") on " << p.info.target << ", objective "
-              << objective.name << (truth.empty() ? "" : ", true latency from " + truth) << "\n";
-    std::cout << "  limit_ms  predicted_ms   true_ms  objective  optimum  regret  arch\n";
+Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& eo) {
+    const nas::SearchSpace& ss = s.ctx->space();
+    // Op lists need not be indexed architectures: build their graphs on the fly.
+    const nas::BatchLatency latency = [&](const std::vector<std::vector<int>>& batch) {
+        std::vector<models::ArchGraph> graphs;
+        for (const auto& ops : batch) {
+            graphs.push_back(nas::to_model_graph(ss.graph_of_ops(ops, s.ctx->graph_mode())));
+        }
+        std::vector<int32_t> idx(graphs.size());
+        std::iota(idx.begin(), idx.end(), 0);
+        std::vector<double> ms;
+        for (float v : models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row, 4096)) {
+            ms.push_back(s.p.info.calibration(v));
+        }
+        return ms;
+    };
+    const bool nb = ss.space() == nas::Space::NB201;
+    const nas::EvolutionResult r = nas::evolve(
+        nb ? 6 : nas::kFbnetNumLayers, nb ? nas::kNb201NumOps : nas::kFbnetNumOps, limit, latency,
+        [&](const std::vector<int>& ops) { return objective_of(s.objective, ss, ops); }, eo);
+    Choice c;
+    c.limit = limit;
+    c.evaluated = r.evaluated;
+    if (!r.best_ops.empty()) {
+        c.arch = ss.find(r.best_ops);
+        c.text = ss.text_of_ops(r.best_ops);
+        c.predicted_ms = r.best_latency_ms;
+        c.objective = r.best_objective;
+    }
+    return c;
+}
+
+// True latency of the choice, the true optimum under its limit among `true_objective`'s
+// entries, and the regret.
+void judge(Choice& c, const Setup& s, const std::vector<double>& true_objective) {
+    if (s.true_ms.empty()) return;
+    if (c.arch >= 0) c.true_ms = s.true_ms[c.arch];
+    c.optimum = nas::best_under(s.true_ms, true_objective, c.limit);
+    if (c.optimum < 0) return;
+    c.optimum_objective = true_objective[c.optimum];
+    c.optimum_ms = s.true_ms[c.optimum];
+    if (std::isfinite(c.objective)) c.regret = c.optimum_objective - c.objective;
+}
+
+void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& choices) {
+    std::cout << "search (" << f.mode << ") on " << s.p.info.target << ", objective "
+              << s.objective.name << (s.truth.empty() ? "" : ", true latency from " + s.truth)
+              << "\n  limit_ms  predicted_ms   true_ms  objective  optimum  regret  arch\n";
     for (const Choice& c : choices) {
         std::cout << std::fixed << std::setprecision(2) << std::setw(10) << c.limit << std::setw(14)
                   << c.predicted_ms << std::setw(10) << c.true_ms << std::setw(11)
@@ -232,14 +241,46 @@ void run_search(Flags& f) {
                   << (std::isfinite(c.true_ms) && c.true_ms > c.limit ? "  [over the limit in truth]" : "")
                   << "\n";
     }
-    if (!f.json.empty()) {
-        nlohmann::json j = {{"checkpoint", f.checkpoint}, {"device", p.info.target},
-                            {"mode", f.mode},             {"objective", objective.name},
-                            {"truth", truth},             {"choices", nlohmann::json::array()}};
-        for (const Choice& c : choices) j["choices"].push_back(to_json(c));
-        nas::write_text_file(f.json, j.dump(2) + "\n");
-        std::cout << "  wrote " << f.json << "\n";
+    if (f.json.empty()) return;
+    nlohmann::json j = {{"checkpoint", f.checkpoint}, {"device", s.p.info.target},
+                        {"mode", f.mode},             {"objective", s.objective.name},
+                        {"truth", s.truth},           {"choices", nlohmann::json::array()}};
+    for (const Choice& c : choices) j["choices"].push_back(to_json(c));
+    nas::write_text_file(f.json, j.dump(2) + "\n");
+    std::cout << "  wrote " << f.json << "\n";
+}
+
+void run_search(Flags& f) {
+    NASFLAT_CHECK(!f.limits.empty(), "search: pass --latency-max MS (one or more)");
+    for (double l : f.limits) {
+        NASFLAT_CHECK(l > 0 && std::isfinite(l), "--latency-max ", l, " is not a positive number of ms");
     }
+    NASFLAT_CHECK(f.mode == "enumerate" || f.mode == "evolution", "--mode must be enumerate or "
+                  "evolution, got '", f.mode, "'");
+    NASFLAT_CHECK(f.candidates.empty() || f.mode == "enumerate", "--candidates lists what "
+                  "enumerate scores; evolution makes its own candidates");
+    const Setup s = load_setup(f);
+    const nas::SearchSpace& ss = s.ctx->space();
+    std::vector<Choice> choices;
+    if (f.mode == "enumerate") {
+        // The true optimum is over what the search could choose: the candidates.
+        const Scored sc = score_candidates(s, f.candidates);
+        for (double limit : f.limits) {
+            choices.push_back(enumerate_choice(s, sc, limit));
+            judge(choices.back(), s, sc.objective);
+        }
+    } else {
+        // Evolving, it is over the whole space.
+        std::vector<double> all;
+        if (!s.true_ms.empty()) {
+            for (int a = 0; a < ss.size(); ++a) all.push_back(objective_of(s.objective, ss, ss.ops(a)));
+        }
+        for (double limit : f.limits) {
+            choices.push_back(evolve_choice(s, limit, f.evo));
+            judge(choices.back(), s, all);
+        }
+    }
+    print_choices(f, s, choices);
 }
 
 }  // namespace
