@@ -11,8 +11,8 @@
 //   nasflat pretrain --space nb201 --devices 1080ti_1,pixel3 --source-samples 30 --epochs 1 --out pre.ckpt
 //   nasflat sample --space nb201 --count 8 --sampler kmeancosine --fill-from pixel2 --seed 3 --out m.json
 //   nasflat transfer --checkpoint pre.ckpt --measurements m.json --name pixel2 --epochs 2 --folds 2 --out pixel2.ckpt
-//   echo '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|' \
-//       | nasflat predict --checkpoint pixel2.ckpt --format jsonl
+//   echo '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|' |
+//       nasflat predict --checkpoint pixel2.ckpt --format jsonl
 //   {"index":10636,"arch":"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|","score":0.1130053,"latency_ms":14.50543}
 // The whole space to a file: nasflat predict --checkpoint pixel2.ckpt --all --out pixel2_all.csv
 #include <algorithm>

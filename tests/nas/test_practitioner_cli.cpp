@@ -162,7 +162,7 @@ TEST_F(Nb201Loop, FollowOnePredictionAsDocumented) {
     ASSERT_EQ(r.code, 0) << r.err;
     const nlohmann::json got = nlohmann::json::parse(r.out);
     const std::string root = std::string(NASFLAT_NAS_FIXTURES) + "/../../..";
-    for (const std::string doc : {root + "/README.md", root + "/nas/cli/verb_predict.cpp"}) {
+    for (const std::string& doc : {root + "/README.md", root + "/nas/cli/verb_predict.cpp"}) {
         const std::string text = read_file(doc);
         const size_t at = text.find("{\"index\":10636");
         ASSERT_NE(at, std::string::npos) << doc << " does not quote the prediction";
@@ -191,7 +191,9 @@ TEST_F(Nb201Loop, SearchEnumeratesAndEvolves) {
     for (const auto& c : j["choices"]) {
         EXPECT_LE(c["predicted_ms"].get<double>(), c["latency_max_ms"].get<double>());
         // The true optimum is never beaten by a choice that truly keeps the limit.
-        if (c["within_limit_in_truth"].get<bool>()) EXPECT_GE(c["regret"].get<double>(), 0.0);
+        if (c["within_limit_in_truth"].get<bool>()) {
+            EXPECT_GE(c["regret"].get<double>(), 0.0);
+        }
         EXPECT_EQ(c["evaluated"], 15625);
     }
     const CliResult few = cli("search --checkpoint " + path("pixel2.ckpt") + " --candidates '" +
