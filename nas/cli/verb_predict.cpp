@@ -36,7 +36,7 @@ namespace {
 struct Flags {
     std::string data, checkpoint, archs, out, format = "csv", device, target, truth, plot;
     bool all = false;
-    int batch = 4096;
+    int batch = 0;  // 0: default_score_batch(device)
 };
 
 // The architectures to score, in batches: the listed ones (--archs / --all), else stdin.
@@ -72,7 +72,7 @@ private:
 // comes first because its space decides how an architecture is parsed.
 void run_predict(Flags& f) {
     NASFLAT_CHECK(!(f.all && !f.archs.empty()), "predict: pass --archs FILE or --all, not both");
-    NASFLAT_CHECK(f.batch >= 1, "--batch must be positive, got ", f.batch);
+    NASFLAT_CHECK(f.batch >= 0, "--batch must be positive (or 0 for the default), got ", f.batch);
     NASFLAT_CHECK(f.plot.empty() || !f.truth.empty(), "--plot draws predicted vs measured: it "
                   "needs --truth DEVICE|FILE");
     if (!f.plot.empty()) format_of(f.plot, {"svg"});
@@ -82,6 +82,7 @@ void run_predict(Flags& f) {
     // 1. load the checkpoint (magic, version, checksum, shapes) and pick the device row.
     const Device device = resolve_device(f.device);
     const nas::Predictor p = nas::load_predictor(f.checkpoint, device);
+    if (f.batch == 0) f.batch = nas::default_score_batch(device);
     const std::string target = f.target.empty() ? p.info.target : f.target;
     NASFLAT_CHECK(!target.empty(), f.checkpoint, " is not fitted to a device yet; fix: run "
                   "`nasflat transfer`, or pass --target-device with one of its source devices");
@@ -145,7 +146,7 @@ void register_predict(CLI::App& app) {
     v->add_flag("--all", f.all, "every architecture of the space");
     v->add_option("--out", f.out, "output file: .csv or .jsonl (default: stdout)");
     v->add_option("--format", f.format, "format on stdout: csv or jsonl")->capture_default_str();
-    v->add_option("--batch", f.batch, "architectures per model call")->capture_default_str();
+    v->add_option("--batch", f.batch, "architectures per model call (default: CPU 256, CUDA 32768)");
     v->add_option("--target-device", f.target, "device row to predict for (default: the "
                                                "checkpoint's transferred device)");
     v->add_option("--truth", f.truth, "compare with measured latencies: a data-folder device "

@@ -163,7 +163,8 @@ Scored score_candidates(const Setup& s, const std::string& candidates_file) {
     sc.count = static_cast<int64_t>(candidates.size());
     sc.pred_ms.assign(ss.size(), std::nan(""));
     sc.objective.assign(ss.size(), std::nan(""));
-    const std::vector<float> scores = nas::predictor_scores(s.p, *s.ctx, candidates, s.row, 4096);
+    const std::vector<float> scores = nas::predictor_scores(s.p, *s.ctx, candidates, s.row,
+                                                          nas::default_score_batch(s.p.model->device()));
     for (size_t k = 0; k < candidates.size(); ++k) {
         sc.pred_ms[candidates[k]] = s.p.info.calibration(scores[k]);
         sc.objective[candidates[k]] = objective_of(s.objective, ss, ss.ops(candidates[k]));
@@ -195,7 +196,8 @@ Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& 
         std::vector<int32_t> idx(graphs.size());
         std::iota(idx.begin(), idx.end(), 0);
         std::vector<double> ms;
-        for (float v : models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row, 4096)) {
+        for (float v : models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
+                                          nas::default_score_batch(s.p.model->device()))) {
             ms.push_back(s.p.info.calibration(v));
         }
         return ms;
