@@ -55,7 +55,8 @@ void ExperimentOptions::resolve() {
     NASFLAT_CHECK(batch_size >= 2 && transfer_batch_size >= 2,
                   "experiment: batch sizes must be at least 2");
     NASFLAT_CHECK(lr > 0.0f && transfer_lr > 0.0f, "experiment: learning rates must be positive");
-    NASFLAT_CHECK(eval_batch >= 1, "experiment: --eval-batch must be positive");
+    NASFLAT_CHECK(eval_batch >= 0, "experiment: --eval-batch must be positive (0: the default)");
+    if (eval_batch == 0) eval_batch = default_score_batch(device);
     samplers::parse_method(sampler);  // validates the names
     samplers::parse_method(source_sampler);
 }

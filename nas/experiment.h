@@ -63,7 +63,7 @@ struct ExperimentOptions {
     std::string supp = "none";             // supplementary encoding for the head
     uint64_t seed = 42;
     Device device = Device::CPU;
-    int eval_batch = 1024;
+    int eval_batch = 0;  // 0: default_score_batch(device) (CPU 256, CUDA 32768)
     // Keep the last trial's predictions at the last T (for plots; see ExperimentResult).
     bool keep_predictions = false;
 

@@ -154,8 +154,6 @@ Predictor pretrain_predictor(const ExperimentOptions& options, SpaceContext& ctx
     return p;
 }
 
-int default_score_batch(Device device) { return device == Device::CUDA ? 32768 : 256; }
-
 std::vector<float> predictor_scores(const Predictor& p, SpaceContext& ctx,
                                     const std::vector<int32_t>& archs, int row, int batch) {
     return models::predict(*p.model, arch_table(ctx, p.info.supp), archs, row, batch);

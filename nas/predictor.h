@@ -59,10 +59,6 @@ std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir
 Predictor pretrain_predictor(const ExperimentOptions& o, SpaceContext& ctx,
                              const std::vector<std::string>& sources, std::ostream& progress);
 
-// Architectures per forward when scoring many: CPU 256 (measured fastest: 13.2k archs/s, vs
-// 7.8k at 4096, whose activations leave the caches), CUDA 32768 (the GPU wants wide batches).
-int default_score_batch(Device device);
-
 // Scores of `archs` on `row` (default: the target's), in batches.
 std::vector<float> predictor_scores(const Predictor& p, SpaceContext& ctx,
                                     const std::vector<int32_t>& archs, int row, int batch);

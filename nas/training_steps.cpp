@@ -77,6 +77,8 @@ std::vector<int32_t> choose_source_samples(const ExperimentOptions& o, SpaceCont
 
 uint64_t derive_seed(uint64_t a, uint64_t b) { return mix64(a ^ mix64(b)); }
 
+int default_score_batch(Device device) { return device == Device::CUDA ? 32768 : 256; }
+
 double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }

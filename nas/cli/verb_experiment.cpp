@@ -95,7 +95,8 @@ void register_experiment(CLI::App& app) {
         ->capture_default_str();
     v->add_option("--score", f.score, "last4 (mean of the last 4 transfer epochs) or final")
         ->capture_default_str();
-    v->add_option("--eval-batch", f.m.o.eval_batch, "batch size when scoring")->capture_default_str();
+    v->add_option("--eval-batch", f.m.o.eval_batch, "batch size when scoring (default: CPU 256, "
+                                                    "CUDA 32768)");
     v->add_option("--json", f.json, "write the result as JSON to this file");
     v->add_option("--plot", f.plot, "write an SVG: Spearman vs T, and predicted vs measured "
                                     "latency of the last trial");

@@ -29,6 +29,7 @@
 #include "nas/cli/verbs.h"
 #include "nas/cli/predict_output.h"
 #include "nas/predictor.h"
+#include "nas/training_steps.h"
 
 namespace nasflat::cli {
 namespace {

@@ -28,6 +28,7 @@
 #include "nas/json_io.h"
 #include "nas/measurements.h"
 #include "nas/predictor.h"
+#include "nas/training_steps.h"
 #include "nas/search.h"
 
 namespace nasflat::cli {
