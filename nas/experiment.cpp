@@ -66,22 +66,12 @@ namespace {
 
 std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
                                              const DeviceData& target, int count, Rng& rng) {
-    samplers::Method method = samplers::parse_method(o.sampler);
-    samplers::SamplerInput in;
-    in.candidates = target.arch_index;
-    in.space_size = ctx.space().size();
-    std::vector<double> scalar;
-    if (samplers::needs_features(method)) {
-        const Encoding& e = ctx.encoding(o.sampler_encoding);
-        in.features = e.values.data();
-        in.dim = e.dim;
-    }
-    if (method == samplers::Method::Latency) scalar = target.dense(ctx.space().size());
-    if (method == samplers::Method::Params) {
-        for (int a = 0; a < ctx.space().size(); ++a) scalar.push_back(ctx.space().params(a));
-    }
-    if (samplers::needs_scalar(method)) in.scalar = &scalar;
-    return samplers::sample(method, count, in, rng);
+    const samplers::Method method = samplers::parse_method(o.sampler);
+    std::vector<double> truth;  // only the latency oracle reads it
+    if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
+    const Encoding* enc =
+        samplers::needs_features(method) ? &ctx.encoding(o.sampler_encoding) : nullptr;
+    return sample_archs(method, count, target.arch_index, ctx.space(), enc, &truth, rng);
 }
 
 struct Score {

@@ -49,28 +49,18 @@ std::vector<int32_t> choose_source_samples(const ExperimentOptions& o, SpaceCont
         return chosen;
     }
     const samplers::Method method = samplers::parse_method(o.source_sampler);
-    samplers::SamplerInput in;
-    in.candidates = pool;
-    in.space_size = ctx.space().size();
-    std::vector<double> scalar;
-    if (samplers::needs_features(method)) {
-        const Encoding& e = ctx.encoding(o.sampler_encoding);
-        in.features = e.values.data();
-        in.dim = e.dim;
-    }
+    std::vector<double> metric;
     if (method == samplers::Method::Latency) {
         const char* metric_device = o.space == Space::NB201 ? "1080ti_32" : "gold_6240";
-        scalar = ctx.device(metric_device).dense(ctx.space().size());
+        metric = ctx.device(metric_device).dense(ctx.space().size());
         for (int32_t a : pool) {
-            NASFLAT_CHECK(!std::isnan(scalar[a]), "--source-sampler latency: the metric device ",
+            NASFLAT_CHECK(!std::isnan(metric[a]), "--source-sampler latency: the metric device ",
                           metric_device, " has no measurement of arch ", a);
         }
     }
-    if (method == samplers::Method::Params) {
-        for (int a = 0; a < ctx.space().size(); ++a) scalar.push_back(ctx.space().params(a));
-    }
-    if (samplers::needs_scalar(method)) in.scalar = &scalar;
-    return samplers::sample(method, count, in, rng);
+    const Encoding* enc =
+        samplers::needs_features(method) ? &ctx.encoding(o.sampler_encoding) : nullptr;
+    return sample_archs(method, count, pool, ctx.space(), enc, &metric, rng);
 }
 
 }  // namespace
@@ -173,6 +163,31 @@ int best_source_row(SpaceContext& ctx, const std::vector<std::string>& sources,
         }
     }
     return best;
+}
+
+std::vector<int32_t> sample_archs(samplers::Method method, int count,
+                                  std::vector<int32_t> candidates, const SearchSpace& ss,
+                                  const Encoding* encoding, const std::vector<double>* latency,
+                                  Rng& rng) {
+    samplers::SamplerInput in;
+    in.candidates = std::move(candidates);
+    in.space_size = ss.size();
+    if (samplers::needs_features(method)) {
+        NASFLAT_CHECK(encoding != nullptr, "sample_archs: ", samplers::method_name(method),
+                      " needs an encoding");
+        in.features = encoding->values.data();
+        in.dim = encoding->dim;
+    }
+    std::vector<double> params;
+    if (method == samplers::Method::Params) {
+        for (int a = 0; a < ss.size(); ++a) params.push_back(ss.params(a));
+        in.scalar = &params;
+    }
+    if (method == samplers::Method::Latency) {
+        NASFLAT_CHECK(latency != nullptr, "sample_archs: latency needs the measured latencies");
+        in.scalar = latency;
+    }
+    return samplers::sample(method, count, in, rng);
 }
 
 std::vector<models::Sample> device_samples(const std::vector<int32_t>& archs,

@@ -14,6 +14,7 @@
 #include "models/training.h"
 #include "nas/experiment.h"
 #include "nas/space_context.h"
+#include "samplers/samplers.h"
 
 namespace nasflat::nas {
 
@@ -50,6 +51,14 @@ double pretrain_on_sources(models::NasflatModel& model, const ExperimentOptions&
 int best_source_row(SpaceContext& ctx, const std::vector<std::string>& sources,
                     const std::vector<int32_t>& archs, const std::vector<double>& latency,
                     std::string* name = nullptr);
+
+// Draws `count` of `candidates` with a sampler (samplers/samplers.h), giving it what it reads:
+// the rows of `encoding` for the feature samplers, #params for `params`, and `latency` (by arch
+// index, NaN = not measured: the oracle's truth) for `latency`.
+std::vector<int32_t> sample_archs(samplers::Method method, int count,
+                                  std::vector<int32_t> candidates, const SearchSpace& ss,
+                                  const Encoding* encoding, const std::vector<double>* latency,
+                                  Rng& rng);
 
 // Training samples of one device row: (arch, row, min-max normalised latency).
 std::vector<models::Sample> device_samples(const std::vector<int32_t>& archs,

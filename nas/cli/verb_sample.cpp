@@ -14,6 +14,7 @@
 #include "nas/cli/verbs.h"
 #include "nas/device_data.h"
 #include "nas/encoding.h"
+#include "nas/training_steps.h"
 #include "samplers/samplers.h"
 
 namespace nasflat::cli {
@@ -37,39 +38,31 @@ void run_sample(Flags& f) {
     const std::string data_dir = nas::resolve_data_dir(f.data);
     const nas::SearchSpace ss = nas::SearchSpace::load(data_dir, space);
 
-    samplers::SamplerInput in;
-    in.space_size = ss.size();
+    std::vector<int32_t> candidates;
     if (f.pool.empty()) {
-        for (int a = 0; a < ss.size(); ++a) in.candidates.push_back(a);
+        for (int a = 0; a < ss.size(); ++a) candidates.push_back(a);
     } else {
-        in.candidates = nas::load_arch_list(f.pool, ss);
+        candidates = nas::load_arch_list(f.pool, ss);
     }
     nas::DeviceData device;
     if (!f.fill_from.empty()) {
         device = nas::load_device(data_dir, space, f.fill_from);
         std::vector<int32_t> covered;
-        for (int32_t a : in.candidates) {
+        for (int32_t a : candidates) {
             if (device.covers(a)) covered.push_back(a);
         }
-        in.candidates = covered;
+        candidates = covered;
     }
-    NASFLAT_CHECK(static_cast<int>(in.candidates.size()) >= f.count, "sample: only ",
-                  in.candidates.size(), " candidate architectures for --count ", f.count,
+    NASFLAT_CHECK(static_cast<int>(candidates.size()) >= f.count, "sample: only ",
+                  candidates.size(), " candidate architectures for --count ", f.count,
                   "; fix: lower --count or give a larger --pool");
     nas::Encoding enc;
-    std::vector<double> scalar;
-    if (samplers::needs_features(method)) {
-        enc = nas::load_encoding(data_dir, ss, f.encoding);
-        in.features = enc.values.data();
-        in.dim = enc.dim;
-    }
-    if (method == samplers::Method::Params) {
-        for (int a = 0; a < ss.size(); ++a) scalar.push_back(ss.params(a));
-    }
-    if (method == samplers::Method::Latency) scalar = device.dense(ss.size());
-    if (samplers::needs_scalar(method)) in.scalar = &scalar;
+    if (samplers::needs_features(method)) enc = nas::load_encoding(data_dir, ss, f.encoding);
+    const std::vector<double> truth =
+        method == samplers::Method::Latency ? device.dense(ss.size()) : std::vector<double>();
     Rng rng(f.seed);
-    const std::vector<int32_t> chosen = samplers::sample(method, f.count, in, rng);
+    const std::vector<int32_t> chosen =
+        nas::sample_archs(method, f.count, candidates, ss, &enc, &truth, rng);
 
     if (fmt == "stdout" || fmt == "txt") {
         std::string text = "# " + std::to_string(chosen.size()) + " " + f.space +
@@ -96,7 +89,7 @@ void run_sample(Flags& f) {
         }
         nas::save_arch_list(f.out, ss, chosen, f.fill_from.empty() ? nullptr : &values, extra);
     }
-    std::cout << "chose " << chosen.size() << " of " << in.candidates.size() << " "
+    std::cout << "chose " << chosen.size() << " of " << candidates.size() << " "
               << f.space << " architectures with " << f.sampler
               << (f.fill_from.empty() ? "" : ", latencies from " + f.fill_from) << "\n  wrote "
               << f.out << "\n";
