@@ -26,9 +26,12 @@ Protocol parse_protocol(const std::string& s) {
 
 const char* protocol_name(Protocol p) {
     switch (p) {
-        case Protocol::Full: return "full";
-        case Protocol::First128: return "first128";
-        case Protocol::Aliasing: return "aliasing";
+        case Protocol::Full:
+            return "full";
+        case Protocol::First128:
+            return "first128";
+        case Protocol::Aliasing:
+            return "aliasing";
     }
     return "?";
 }
@@ -46,11 +49,14 @@ void ExperimentOptions::resolve() {
     if (transfer_lr < 0.0f) transfer_lr = nb ? 3e-3f : 1e-3f;
     NASFLAT_CHECK(!samples.empty(), "experiment: --samples needs at least one value");
     for (int t : samples) {
-        NASFLAT_CHECK(t >= 2, "experiment: --samples ", t, " is too small; hint: the ranking "
+        NASFLAT_CHECK(t >= 2, "experiment: --samples ", t,
+                      " is too small; hint: the ranking "
                       "loss needs at least 2 target samples");
     }
     NASFLAT_CHECK(trials >= 1, "experiment: --trials must be at least 1, got ", trials);
-    NASFLAT_CHECK(epochs >= 0 && transfer_epochs >= 1, "experiment: epochs must be >= 0 and "
+    NASFLAT_CHECK(first_trial >= 0, "experiment: --first-trial must be >= 0, got ", first_trial);
+    NASFLAT_CHECK(epochs >= 0 && transfer_epochs >= 1,
+                  "experiment: epochs must be >= 0 and "
                   "transfer epochs >= 1");
     NASFLAT_CHECK(batch_size >= 2 && transfer_batch_size >= 2,
                   "experiment: batch sizes must be at least 2");
@@ -62,7 +68,6 @@ void ExperimentOptions::resolve() {
 }
 
 namespace {
-
 
 std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
                                              const DeviceData& target, int count, Rng& rng) {
@@ -111,7 +116,8 @@ void keep_predictions(const models::NasflatModel& model, const models::ArchTable
         fit_calibration(std::vector<double>(s_tf.begin(), s_tf.end()), tf_latency, "isotonic");
     DevicePredictions dp;
     dp.device = target.name;
-    for (float s : models::predict(model, table, eval, row, eval_batch)) dp.predicted_ms.push_back(cal(s));
+    for (float s : models::predict(model, table, eval, row, eval_batch))
+        dp.predicted_ms.push_back(cal(s));
     for (int32_t a : eval) dp.measured_ms.push_back(target.value(a));
     result.predictions.push_back(std::move(dp));
 }
@@ -138,14 +144,14 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
         for (const auto& d : task.targets) r.per_device.push_back({d, {}, {}});
     }
 
-    for (int trial = 0; trial < o.trials; ++trial) {
+    for (int trial = o.first_trial; trial < o.first_trial + o.trials; ++trial) {
         const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
         models::NasflatModel model(config, derive_seed(trial_seed, 1), o.device);
         // 1. pre-train on S archs per source device (the same archs on every source).
         const auto t_pre = Clock::now();
         pretrain_on_sources(model, o, ctx, task.sources, trial_seed, progress,
                             task.name + " trial " + std::to_string(trial + 1) + "/" +
-                                std::to_string(o.trials));
+                                std::to_string(o.first_trial + o.trials));
         result.pretrain_seconds += seconds_since(t_pre);
         const std::vector<float> pretrained = model.params().values_to_host();
 
@@ -169,9 +175,9 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                 const std::vector<int32_t> eval = eval_archs(o.protocol, target, tf);
                 const models::TrainOptions topt = transfer_train_options(o);
                 std::vector<Score> scores;
-                const int first_scored =
-                    o.score == ScoreMode::LastFour ? std::max(0, o.transfer_epochs - 4)
-                                                   : o.transfer_epochs - 1;
+                const int first_scored = o.score == ScoreMode::LastFour
+                                             ? std::max(0, o.transfer_epochs - 4)
+                                             : o.transfer_epochs - 1;
                 models::train(model, table, samples, topt, rng, [&](int epoch, double) {
                     if (epoch >= first_scored) {
                         scores.push_back(evaluate(model, table, target, eval, row, o.eval_batch));
@@ -182,7 +188,9 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                     mean.spearman += s.spearman / scores.size();
                     mean.kendall += s.kendall / scores.size();
                 }
-                if (o.keep_predictions && trial + 1 == o.trials && ti + 1 == o.samples.size()) {
+                const bool last =
+                    trial + 1 == o.first_trial + o.trials && ti + 1 == o.samples.size();
+                if (o.keep_predictions && last) {
                     keep_predictions(model, table, target, tf, tf_latency, eval, row, o.eval_batch,
                                      result);
                 }
@@ -196,7 +204,7 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                          << seconds_since(t_tf) << " s" << std::defaultfloat << std::endl;
             }
         }
-        result.completed_trials = trial + 1;
+        result.completed_trials = trial + 1 - o.first_trial;
         result.seconds = seconds_since(t_start);
         if (on_trial) on_trial(result);
     }

@@ -58,10 +58,13 @@ double paper_spearman(Space space, int task) {
 
 void print_experiment(const ExperimentResult& r, std::ostream& out) {
     const ExperimentOptions& o = r.options;
-    out << "\n" << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
+    out << "\n"
+        << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
         << "), protocol " << protocol_name(o.protocol) << ", config "
- << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", " << r.completed_trials
-        << " trial(s), S=" << o.source_samples << ", seed " << o.seed << "\n";
+        << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", " << r.completed_trials
+        << " trial(s)";
+    if (o.first_trial > 0) out << " from trial " << o.first_trial + 1;
+    out << ", S=" << o.source_samples << ", seed " << o.seed << "\n";
     for (const SampleResult& sr : r.per_samples) {
         out << "  T=" << sr.samples << "\n";
         out << "    device                                     spearman        kendall\n";
@@ -114,6 +117,7 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"samples", sr.samples},
                        {"trials", r.completed_trials},
                        {"trials_requested", o.trials},
+                       {"first_trial", o.first_trial},
                        {"per_device", per_device},
                        {"spearman_mean", s.spearman_mean},
                        {"spearman_std", s.spearman_std},
@@ -132,14 +136,20 @@ void write_experiment_json(const ExperimentResult& r, const std::string& path) {
         f << experiment_json(r) << "\n";
         NASFLAT_CHECK(f.good(), "writing '", path, "' failed");
     }
-    NASFLAT_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, "cannot move '", tmp, "' to '",
-                  path, "'");
+    NASFLAT_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, "cannot move '", tmp, "' to '", path,
+                  "'");
 }
 
 std::vector<Panel> experiment_plot(const ExperimentResult& r) {
     const std::string task = r.task.name;
-    Panel rho{task + ": Spearman vs target samples T", "T (target samples)", "Spearman", false,
-              false, false, {}, {}};
+    Panel rho{task + ": Spearman vs target samples T",
+              "T (target samples)",
+              "Spearman",
+              false,
+              false,
+              false,
+              {},
+              {}};
     Series mean{"task mean", {}, {}, true, true};
     for (size_t di = 0; di < r.task.targets.size(); ++di) {
         Series s{r.task.targets[di], {}, {}, true, true};
@@ -158,8 +168,13 @@ std::vector<Panel> experiment_plot(const ExperimentResult& r) {
     rho.series.insert(rho.series.begin(), mean);
     Panel scatter{task + ": predicted vs measured (last trial, T=" +
                       std::to_string(r.options.samples.back()) + ")",
-                  "measured latency (ms)", "predicted latency (ms, isotonic on the T samples)",
-                  true, true, true, {}, {}};
+                  "measured latency (ms)",
+                  "predicted latency (ms, isotonic on the T samples)",
+                  true,
+                  true,
+                  true,
+                  {},
+                  {}};
     for (const DevicePredictions& d : r.predictions) {
         scatter.series.push_back({d.device, d.measured_ms, d.predicted_ms, false, true});
     }

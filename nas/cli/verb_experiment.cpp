@@ -11,12 +11,11 @@
 
 #include "kernels/check.h"
 #include "kernels/profiler.h"
-
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
+#include "nas/cli/model_options.h"
 #include "nas/experiment.h"
 #include "nas/experiment_report.h"
-#include "nas/cli/model_options.h"
 #include "nas/plot.h"
 
 namespace nasflat::cli {
@@ -70,8 +69,9 @@ void run_experiment_verb(Flags& f) {
 void register_experiment(CLI::App& app) {
     auto flags = std::make_shared<Flags>();
     Flags& f = *flags;
-    CLI::App* v = app.add_subcommand("experiment", "pre-train on a task's source devices, transfer "
-                                                   "to its targets, score (the NASFLAT task suite)");
+    CLI::App* v = app.add_subcommand("experiment",
+                                     "pre-train on a task's source devices, transfer "
+                                     "to its targets, score (the NASFLAT task suite)");
     add_data_option(*v, f.data);
     add_model_options(*v, f.m);
     v->add_option("--task", f.task, "task 0..5 (or N0..N5, F0..F5, ND, NA, FD, FA)")
@@ -79,27 +79,36 @@ void register_experiment(CLI::App& app) {
     v->add_option("--samples", f.m.o.samples, "target samples T (several allowed)")
         ->capture_default_str();
     v->add_option("--trials", f.m.o.trials, "independent trials")->capture_default_str();
+    v->add_option("--first-trial", f.m.o.first_trial,
+                  "index of the first trial (seeds as in one long run; merge split runs with "
+                  "scripts/merge_trials.py)")
+        ->capture_default_str();
     v->add_option("--transfer-epochs", f.m.o.transfer_epochs,
                   "fine-tuning epochs (default NB201 40, FBNet 30)");
-    v->add_option("--transfer-lr", f.m.o.transfer_lr, "fine-tuning learning rate (default NB201 "
-                                                      "3e-3, FBNet 1e-3)");
+    v->add_option("--transfer-lr", f.m.o.transfer_lr,
+                  "fine-tuning learning rate (default NB201 "
+                  "3e-3, FBNet 1e-3)");
     v->add_option("--transfer-batch-size", f.m.o.transfer_batch_size, "fine-tuning batch")
         ->capture_default_str();
     v->add_flag("--no-transfer-hwemb", f.no_transfer_hwemb,
                 "keep the target's random device row (no copy from the best source)");
-    v->add_option("--protocol", f.protocol, "full, first128 or aliasing (the last two only "
-                                            "reproduce the authors' numbers)")
+    v->add_option("--protocol", f.protocol,
+                  "full, first128 or aliasing (the last two only "
+                  "reproduce the authors' numbers)")
         ->capture_default_str();
-    v->add_option("--sampler", f.m.o.sampler, "random, params, latency (oracle), kmeans, cosine, "
-                                              "cosine_greedy, kmeancosine")
+    v->add_option("--sampler", f.m.o.sampler,
+                  "random, params, latency (oracle), kmeans, cosine, "
+                  "cosine_greedy, kmeancosine")
         ->capture_default_str();
     v->add_option("--score", f.score, "last4 (mean of the last 4 transfer epochs) or final")
         ->capture_default_str();
-    v->add_option("--eval-batch", f.m.o.eval_batch, "batch size when scoring (default: CPU 256, "
-                                                    "CUDA 32768)");
+    v->add_option("--eval-batch", f.m.o.eval_batch,
+                  "batch size when scoring (default: CPU 256, "
+                  "CUDA 32768)");
     v->add_option("--json", f.json, "write the result as JSON to this file");
-    v->add_option("--plot", f.plot, "write an SVG: Spearman vs T, and predicted vs measured "
-                                    "latency of the last trial");
+    v->add_option("--plot", f.plot,
+                  "write an SVG: Spearman vs T, and predicted vs measured "
+                  "latency of the last trial");
     v->callback([flags] { run_experiment_verb(*flags); });
 }
 

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -149,6 +150,42 @@ TEST_F(CliRealData, TasksExitNonZeroForUnresolvedDevice) {
     EXPECT_TRUE(has(r.out, "has no nb201 latency entry for it")) << r.out;
     EXPECT_TRUE(has(r.out, "fbnet/latency/eyeriss.json is missing")) << r.out;
     expect_one_error_line(r, {"do not resolve"});
+}
+
+// Trials run as separate processes (--first-trial) and joined by scripts/merge_trials.py give
+// the numbers of one run; overlapping pieces are refused.
+TEST_F(CliRealData, SplitTrialsMergeIntoOneRun) {
+    testing::TempDir dir;
+    const std::string common =
+        "experiment --space nb201 --task 1 --samples 5 --source-samples 16 "
+        "--epochs 1 --transfer-epochs 2 --protocol first128 --config fixed "
+        "--score-once --score final --data '" +
+        data_ + "' ";
+    const std::string d = dir.path() + "/";
+    ASSERT_EQ(run_cli(common + "--trials 2 --json " + d + "both.json").code, 0);
+    ASSERT_EQ(run_cli(common + "--trials 1 --json " + d + "t1.json").code, 0);
+    ASSERT_EQ(run_cli(common + "--trials 1 --first-trial 1 --json " + d + "t2.json").code, 0);
+    const std::string merge =
+        std::string("python3 '") + NASFLAT_SOURCE_DIR + "/scripts/merge_trials.py' ";
+    ASSERT_EQ(
+        std::system((merge + d + "m.json " + d + "t2.json " + d + "t1.json >/dev/null").c_str()),
+        0);
+    auto read = [](const std::string& p) { return nlohmann::json::parse(std::ifstream(p)); };
+    const nlohmann::json both = read(d + "both.json"), merged = read(d + "m.json");
+    EXPECT_EQ(merged["trials"], 2);
+    ASSERT_EQ(merged["per_device"].size(), both["per_device"].size());
+    for (size_t k = 0; k < both["per_device"].size(); ++k) {
+        EXPECT_EQ(merged["per_device"][k]["spearman_trials"],
+                  both["per_device"][k]["spearman_trials"]);
+        EXPECT_EQ(merged["per_device"][k]["kendall_trials"],
+                  both["per_device"][k]["kendall_trials"]);
+    }
+    EXPECT_NEAR(merged["spearman_mean"].get<double>(), both["spearman_mean"].get<double>(), 1e-12);
+    EXPECT_NEAR(merged["spearman_std"].get<double>(), both["spearman_std"].get<double>(), 1e-12);
+    // The same trial twice is an error, not a silent double count.
+    EXPECT_NE(std::system(
+                  (merge + d + "bad.json " + d + "t1.json " + d + "both.json 2>/dev/null").c_str()),
+              0);
 }
 
 }  // namespace

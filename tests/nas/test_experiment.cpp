@@ -105,6 +105,35 @@ TEST_F(Experiment, SameSeedSameNumbers) {
     EXPECT_NE(log.str().find("[pretrain] N1 trial 1/2"), std::string::npos);
 }
 
+// A run split over processes (--first-trial) gives each trial exactly the numbers it has in
+// one long run, so the pieces merge (scripts/merge_trials.py).
+TEST_F(Experiment, SplitTrialsMatchOneLongRun) {
+    auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
+    std::ostringstream log;
+    ExperimentOptions o = tiny(5);
+    o.samples = {5};
+    const ExperimentResult both = run_experiment(o, *ctx, log);
+    o.trials = 1;
+    o.first_trial = 1;
+    const ExperimentResult second = run_experiment(o, *ctx, log);
+    EXPECT_EQ(second.completed_trials, 1);
+    ASSERT_EQ(second.per_samples[0].per_device.size(), both.per_samples[0].per_device.size());
+    std::vector<double> first, other;
+    for (size_t d = 0; d < both.per_samples[0].per_device.size(); ++d) {
+        const DeviceScores& b = both.per_samples[0].per_device[d];
+        const DeviceScores& s = second.per_samples[0].per_device[d];
+        ASSERT_EQ(b.spearman.size(), 2u);
+        ASSERT_EQ(s.spearman.size(), 1u);
+        EXPECT_EQ(s.spearman[0], b.spearman[1]) << b.device;
+        EXPECT_EQ(s.kendall[0], b.kendall[1]) << b.device;
+        first.push_back(b.spearman[0]);
+        other.push_back(b.spearman[1]);
+    }
+    EXPECT_NE(first, other);  // the two trials are different draws
+    EXPECT_NE(log.str().find("[pretrain] N1 trial 2/2"), std::string::npos);
+    EXPECT_NE(experiment_json(second).find("\"first_trial\": 1"), std::string::npos);
+}
+
 TEST_F(Experiment, KeepsCalibratedPredictionsForThePlot) {
     auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
     std::ostringstream log;
