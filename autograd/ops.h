@@ -30,6 +30,14 @@ Tensor reshape(const Tensor& x, const Shape& shape);
 // x (..., K) @ w (K, O) + b (O); b may be undefined.
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);
 
+// --- fused layer tails (ops_fused.cpp): one kernel for a chain of elementwise ops -------------
+// sigmoid(p + gb) * m + s + b: p, m, s (N, F); gb, b (F). gb, s, b may be undefined (= 0).
+// Equals add(add(mul(sigmoid(add(p, gb)), m), s), b).
+Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m,
+                      const Tensor& s = Tensor(), const Tensor& b = Tensor());
+// (a + b) / 2, then ReLU when relu. Equals relu(scale(add(a, b), 0.5f)).
+Tensor average(const Tensor& a, const Tensor& b, bool relu);
+
 // --- layout and normalisation (ops_layout.cpp) -------------------------------------------------
 Tensor sum(const Tensor& x, int dim);   // removes dim
 Tensor mean(const Tensor& x, int dim);  // removes dim

@@ -4,8 +4,10 @@
 // It first checks that every device it times computes the CPU reference's scores, and exits
 // non-zero on a mismatch. Graphs are random DAGs shaped like the spaces' graphs (the timing
 // does not depend on which architectures are scored).
-// Usage: bench_model [--quick] [--profile] [--device cpu|cuda|all] [--space nb201|fbnet|all]
-//                    [--batches 256,1024,...] [--train-batches 128,...]
+// Usage: bench_model [--quick] [--profile] [--tf32] [--device cpu|cuda|all]
+//                    [--space nb201|fbnet|all] [--batches 256,1024,...] [--train-batches 128,...]
+// --tf32: CUDA GEMMs on TF32 tensor cores (off by default); first prints how far TF32 scores
+// of 4096 random architectures are from fp32 ones (max relative error, Spearman between them).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "autograd/ops.h"
+#include "kernels/cuda_options.h"
 #include "kernels/memory.h"
 #include "kernels/profiler.h"
 #include "models/training.h"
@@ -29,6 +32,7 @@ using Clock = std::chrono::steady_clock;
 struct Args {
     bool quick = false;
     bool profile = false;
+    bool tf32 = false;
     std::string device = "all", space = "all";
     std::vector<int> batches, train_batches;
 };
@@ -121,6 +125,55 @@ bool validate(bool fbnet, Flavor flavor, Device d) {
     return worst < 1e-3;
 }
 
+std::vector<double> ranks(const std::vector<float>& v) {
+    std::vector<size_t> order(v.size());
+    for (size_t i = 0; i < v.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
+    std::vector<double> r(v.size());
+    for (size_t k = 0; k < order.size(); ++k) r[order[k]] = static_cast<double>(k);
+    return r;
+}
+
+// Pearson correlation of the ranks (the scores are continuous: ties are not handled).
+double spearman_of(const std::vector<float>& a, const std::vector<float>& b) {
+    const std::vector<double> ra = ranks(a), rb = ranks(b);
+    const double n = static_cast<double>(ra.size()), mean = (n - 1) / 2;
+    double num = 0, da = 0, db = 0;
+    for (size_t i = 0; i < ra.size(); ++i) {
+        num += (ra[i] - mean) * (rb[i] - mean);
+        da += (ra[i] - mean) * (ra[i] - mean);
+        db += (rb[i] - mean) * (rb[i] - mean);
+    }
+    return num / std::sqrt(da * db);
+}
+
+// TF32 against fp32 GEMMs on the GPU, same model and architectures.
+void tf32_accuracy(bool fbnet, Flavor flavor) {
+    Rng rng(4);
+    std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, 4096, rng);
+    ModelConfig c;
+    c.flavor = flavor;
+    c.none_op = fbnet ? -1 : 5;
+    NasflatModel model(c, 1, Device::CUDA);
+    ArchTable table{&gs, nullptr, 0};
+    std::vector<int32_t> archs(gs.size());
+    for (size_t i = 0; i < gs.size(); ++i) archs[i] = static_cast<int32_t>(i);
+    kernels::set_cuda_gemm_tf32(false);
+    const std::vector<float> fp32 = predict(model, table, archs, 3, 4096);
+    kernels::set_cuda_gemm_tf32(true);
+    const std::vector<float> tf32 = predict(model, table, archs, 3, 4096);
+    double worst = 0, spread = 0;
+    for (size_t i = 0; i < fp32.size(); ++i) {
+        worst = std::max(worst, std::fabs(double(tf32[i]) - fp32[i]));
+        spread = std::max(spread, std::fabs(double(fp32[i]) - fp32[0]));
+    }
+    std::printf(
+        "tf32 %-6s %-9s: max |tf32 - fp32| %.2e (score range %.2e), Spearman(tf32, fp32) "
+        "%.6f over %zu archs\n",
+        fbnet ? "fbnet" : "nb201", flavor_name(flavor), worst, spread, spearman_of(tf32, fp32),
+        fp32.size());
+}
+
 void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
     ModelConfig c;
     c.flavor = flavor;
@@ -175,8 +228,9 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
             const auto backend = d == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();
             kernels::enable_kernel_profiling(backend, true);
             step();
-            std::printf("profile of one training step (%s %s, batch %d, synchronised per kernel):\n",
-                        fbnet ? "fbnet" : "nb201", flavor_name(flavor), B);
+            std::printf(
+                "profile of one training step (%s %s, batch %d, synchronised per kernel):\n",
+                fbnet ? "fbnet" : "nb201", flavor_name(flavor), B);
             kernels::print_kernel_profile(stdout);
             kernels::enable_kernel_profiling(backend, false);
         }
@@ -199,6 +253,8 @@ int main(int argc, char** argv) {
             args.quick = true;
         else if (a == "--profile")
             args.profile = true;
+        else if (a == "--tf32")
+            args.tf32 = true;
         else if (a == "--device" && i + 1 < argc)
             args.device = argv[++i];
         else if (a == "--space" && i + 1 < argc)
@@ -228,6 +284,17 @@ int main(int argc, char** argv) {
     if (!ok) {
         std::fprintf(stderr, "bench_model: validation failed, not timing\n");
         return 1;
+    }
+    if (args.tf32) {
+        if (!kernels::cuda_available()) {
+            std::fprintf(stderr, "bench_model: --tf32 needs a CUDA GPU\n");
+            return 2;
+        }
+        for (bool fbnet : {false, true}) {
+            for (Flavor f : {Flavor::Reference, Flavor::Fixed}) tf32_accuracy(fbnet, f);
+        }
+        kernels::set_cuda_gemm_tf32(true);
+        std::printf("timing below: CUDA GEMMs in TF32\n");
     }
     for (Device d : devices) {
         Args a = args;

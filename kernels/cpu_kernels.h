@@ -21,6 +21,14 @@ void binary_forward_cpu(BinaryOp op, float* out, const float* a, const float* b,
                         int64_t nb);
 void binary_backward_cpu(BinaryOp op, float* da, float* db, const float* dout, const float* a,
                          const float* b, int64_t n, int64_t nb);
+void gated_residual_forward_cpu(float* out, const float* p, const float* gb, const float* m,
+                                const float* s, const float* b, int64_t rows, int64_t F);
+void gated_residual_backward_cpu(float* dpre, float* dp, float* dm, float* ds, const float* dout,
+                                 const float* p, const float* gb, const float* m, int64_t rows,
+                                 int64_t F);
+void average_forward_cpu(float* out, const float* a, const float* b, int64_t n, bool relu);
+void average_backward_cpu(float* da, float* db, const float* dout, const float* out, int64_t n,
+                          bool relu);
 
 // layout.cpp
 void reduce_sum_cpu(float* out, const float* x, int64_t outer, int64_t len, int64_t inner);
@@ -28,14 +36,13 @@ void broadcast_add_cpu(float* dx, const float* dout, int64_t outer, int64_t len,
                        float scale);
 void copy_block_cpu(float* out, int64_t out_len, int64_t out_off, const float* x, int64_t x_len,
                     int64_t x_off, int64_t len, int64_t outer, int64_t inner, bool accumulate);
-void gather_rows_forward_cpu(float* out, const float* x, const int32_t* idx, int64_t n,
-                             int64_t F);
+void gather_rows_forward_cpu(float* out, const float* x, const int32_t* idx, int64_t n, int64_t F);
 void gather_rows_backward_cpu(float* dx, const float* dout, CsrView inverse, int64_t F);
 
 // norm.cpp
 void softmax_forward_cpu(float* out, const float* x, int64_t outer, int64_t len, int64_t inner);
-void softmax_backward_cpu(float* dx, const float* dout, const float* y, int64_t outer,
-                          int64_t len, int64_t inner);
+void softmax_backward_cpu(float* dx, const float* dout, const float* y, int64_t outer, int64_t len,
+                          int64_t inner);
 void layer_norm_forward_cpu(float* out, float* mean, float* rstd, const float* x,
                             const float* gamma, const float* beta, int64_t rows, int64_t cols,
                             float eps);
@@ -46,10 +53,9 @@ void layer_norm_backward_cpu(float* dx, float* dgamma, float* dbeta, const float
 // graph.cpp
 void segment_sum_forward_cpu(float* out, const float* x, const int32_t* seg_ptr, const float* w,
                              int64_t G, int64_t F);
-void segment_sum_backward_cpu(float* dx, const float* dout, const int32_t* seg_ptr,
-                              const float* w, int64_t G, int64_t F);
-void spmm_cpu(float* out, CsrView A, const float* val, const float* x, int64_t F,
-              bool accumulate);
+void segment_sum_backward_cpu(float* dx, const float* dout, const int32_t* seg_ptr, const float* w,
+                              int64_t G, int64_t F);
+void spmm_cpu(float* out, CsrView A, const float* val, const float* x, int64_t F, bool accumulate);
 void sddmm_cpu(float* out, CsrView A, const float* a, const float* b, int64_t F);
 void edge_softmax_forward_cpu(float* out, CsrView A, const float* s);
 void edge_softmax_backward_cpu(float* ds, CsrView A, const float* y, const float* dy);
@@ -70,20 +76,25 @@ void adamw_step_cpu(float* param, const float* grad, float* m, float* v, int64_t
 
 // Fast versions (gemm_fast.cpp, elementwise_fast.cpp).
 void gemm_cpu_fast(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-                   float alpha, const float* A, int64_t stride_a, const float* B,
-                   int64_t stride_b, float beta, float* C, int64_t stride_c);
+                   float alpha, const float* A, int64_t stride_a, const float* B, int64_t stride_b,
+                   float beta, float* C, int64_t stride_c);
 
 void unary_forward_cpu_fast(UnaryOp op, float* out, const float* x, int64_t n, float alpha);
 void unary_backward_cpu_fast(UnaryOp op, float* dx, const float* dout, const float* x,
                              const float* y, int64_t n, float alpha);
 void binary_forward_cpu_fast(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
                              int64_t nb);
-void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* dout,
-                              const float* a, const float* b, int64_t n, int64_t nb);
+void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* dout, const float* a,
+                              const float* b, int64_t n, int64_t nb);
+void gated_residual_forward_cpu_fast(float* out, const float* p, const float* gb, const float* m,
+                                     const float* s, const float* b, int64_t rows, int64_t F);
+void gated_residual_backward_cpu_fast(float* dpre, float* dp, float* dm, float* ds,
+                                      const float* dout, const float* p, const float* gb,
+                                      const float* m, int64_t rows, int64_t F);
 void sddmm_cpu_fast(float* out, CsrView A, const float* a, const float* b, int64_t F);
 void layer_norm_forward_cpu_fast(float* out, float* mean, float* rstd, const float* x,
-                                 const float* gamma, const float* beta, int64_t rows,
-                                 int64_t cols, float eps);
+                                 const float* gamma, const float* beta, int64_t rows, int64_t cols,
+                                 float eps);
 void layer_norm_backward_cpu_fast(float* dx, float* dgamma, float* dbeta, const float* dout,
                                   const float* x, const float* mean, const float* rstd,
                                   const float* gamma, int64_t rows, int64_t cols);

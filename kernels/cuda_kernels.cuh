@@ -24,6 +24,14 @@ void binary_forward_cuda(BinaryOp op, float* out, const float* a, const float* b
                          int64_t nb);
 void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, const float* a,
                           const float* b, int64_t n, int64_t nb);
+void gated_residual_forward_cuda(float* out, const float* p, const float* gb, const float* m,
+                                 const float* s, const float* b, int64_t rows, int64_t F);
+void gated_residual_backward_cuda(float* dpre, float* dp, float* dm, float* ds, const float* dout,
+                                  const float* p, const float* gb, const float* m, int64_t rows,
+                                  int64_t F);
+void average_forward_cuda(float* out, const float* a, const float* b, int64_t n, bool relu);
+void average_backward_cuda(float* da, float* db, const float* dout, const float* out, int64_t n,
+                           bool relu);
 
 // layout.cu
 void reduce_sum_cuda(float* out, const float* x, int64_t outer, int64_t len, int64_t inner);

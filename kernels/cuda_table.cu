@@ -37,6 +37,10 @@ KernelTable make_cuda_table() {
     t.unary_backward = unary_backward_cuda;
     t.binary_forward = binary_forward_cuda;
     t.binary_backward = binary_backward_cuda;
+    t.gated_residual_forward = gated_residual_forward_cuda;
+    t.gated_residual_backward = gated_residual_backward_cuda;
+    t.average_forward = average_forward_cuda;
+    t.average_backward = average_backward_cuda;
     t.reduce_sum = reduce_sum_cuda;
     t.broadcast_add = broadcast_add_cuda;
     t.copy_block = copy_block_cuda;

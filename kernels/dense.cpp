@@ -48,9 +48,15 @@ void unary_forward_cpu(UnaryOp op, float* out, const float* x, int64_t n, float 
     for (int64_t i = 0; i < n; ++i) {
         float v = x[i];
         switch (op) {
-            case UnaryOp::Relu: out[i] = v > 0.0f ? v : 0.0f; break;
-            case UnaryOp::LeakyRelu: out[i] = v > 0.0f ? v : alpha * v; break;
-            case UnaryOp::Sigmoid: out[i] = 1.0f / (1.0f + std::exp(-v)); break;
+            case UnaryOp::Relu:
+                out[i] = v > 0.0f ? v : 0.0f;
+                break;
+            case UnaryOp::LeakyRelu:
+                out[i] = v > 0.0f ? v : alpha * v;
+                break;
+            case UnaryOp::Sigmoid:
+                out[i] = 1.0f / (1.0f + std::exp(-v));
+                break;
         }
     }
 }
@@ -60,9 +66,15 @@ void unary_backward_cpu(UnaryOp op, float* dx, const float* dout, const float* x
                         int64_t n, float alpha) {
     for (int64_t i = 0; i < n; ++i) {
         switch (op) {
-            case UnaryOp::Relu: dx[i] += x[i] > 0.0f ? dout[i] : 0.0f; break;
-            case UnaryOp::LeakyRelu: dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i]; break;
-            case UnaryOp::Sigmoid: dx[i] += dout[i] * y[i] * (1.0f - y[i]); break;
+            case UnaryOp::Relu:
+                dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
+                break;
+            case UnaryOp::LeakyRelu:
+                dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i];
+                break;
+            case UnaryOp::Sigmoid:
+                dx[i] += dout[i] * y[i] * (1.0f - y[i]);
+                break;
         }
     }
 }
@@ -72,9 +84,15 @@ void binary_forward_cpu(BinaryOp op, float* out, const float* a, const float* b,
     for (int64_t i = 0; i < n; ++i) {
         float bv = b[i % nb];
         switch (op) {
-            case BinaryOp::Add: out[i] = a[i] + bv; break;
-            case BinaryOp::Sub: out[i] = a[i] - bv; break;
-            case BinaryOp::Mul: out[i] = a[i] * bv; break;
+            case BinaryOp::Add:
+                out[i] = a[i] + bv;
+                break;
+            case BinaryOp::Sub:
+                out[i] = a[i] - bv;
+                break;
+            case BinaryOp::Mul:
+                out[i] = a[i] * bv;
+                break;
         }
     }
 }
@@ -100,6 +118,49 @@ void binary_backward_cpu(BinaryOp op, float* da, float* db, const float* dout, c
                 if (db) db[j] += g * a[i];
                 break;
         }
+    }
+}
+
+// out = sigmoid(p + gb) * m + s + b, row by row (gb, s, b optional).
+void gated_residual_forward_cpu(float* out, const float* p, const float* gb, const float* m,
+                                const float* s, const float* b, int64_t rows, int64_t F) {
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t f = 0; f < F; ++f) {
+            const int64_t i = r * F + f;
+            const float y = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
+            out[i] = y * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+        }
+    }
+}
+
+void gated_residual_backward_cpu(float* dpre, float* dp, float* dm, float* ds, const float* dout,
+                                 const float* p, const float* gb, const float* m, int64_t rows,
+                                 int64_t F) {
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t f = 0; f < F; ++f) {
+            const int64_t i = r * F + f;
+            const float y = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
+            dpre[i] = dout[i] * m[i] * y * (1.0f - y);
+            if (dp) dp[i] += dpre[i];
+            if (dm) dm[i] += dout[i] * y;
+            if (ds) ds[i] += dout[i];
+        }
+    }
+}
+
+void average_forward_cpu(float* out, const float* a, const float* b, int64_t n, bool relu) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = 0.5f * (a[i] + b[i]);
+        out[i] = relu && v < 0.0f ? 0.0f : v;
+    }
+}
+
+void average_backward_cpu(float* da, float* db, const float* dout, const float* out, int64_t n,
+                          bool relu) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = relu && !(out[i] > 0.0f) ? 0.0f : 0.5f * dout[i];
+        if (da) da[i] += g;
+        if (db) db[i] += g;
     }
 }
 

@@ -280,4 +280,110 @@ void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, 
     }
 }
 
+// --- fused layer tails ---------------------------------------------------------------------
+// One thread per element of the (rows, F) view; gb, s, b optional. Index as in binary_forward.
+
+// out = sigmoid(p + gb) * m + s + b
+template <typename Index>
+static __global__ void gated_residual_forward_kernel(float* __restrict__ out,       // (rows, F)
+                                                     const float* __restrict__ p,   // (rows, F)
+                                                     const float* __restrict__ gb,  // (F) or null
+                                                     const float* __restrict__ m,   // (rows, F)
+                                                     const float* __restrict__ s,   // (rows, F) or null
+                                                     const float* __restrict__ b,   // (F) or null
+                                                     Index n, Index F) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
+        const Index f = i % F;
+        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[f] : 0.0f))));
+        out[i] = y * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+    }
+}
+
+// dpre = dout m y (1 - y) (assign); dp += dpre; dm += dout y; ds += dout
+template <typename Index>
+static __global__ void gated_residual_backward_kernel(float* __restrict__ dpre,  // (rows, F)
+                                                      float* __restrict__ dp,    // or null
+                                                      float* __restrict__ dm,    // or null
+                                                      float* __restrict__ ds,    // or null
+                                                      const float* __restrict__ dout,
+                                                      const float* __restrict__ p,
+                                                      const float* __restrict__ gb,  // or null
+                                                      const float* __restrict__ m, Index n,
+                                                      Index F) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
+        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[i % F] : 0.0f))));
+        const float g = dout[i];
+        const float d = g * m[i] * y * (1.0f - y);
+        dpre[i] = d;
+        if (dp) dp[i] += d;
+        if (dm) dm[i] += g * y;
+        if (ds) ds[i] += g;
+    }
+}
+
+void gated_residual_forward_cuda(float* out, const float* p, const float* gb, const float* m,
+                                 const float* s, const float* b, int64_t rows, int64_t F) {
+    const int64_t n = rows * F;
+    if (n <= 0) return;
+    if (n < (int64_t{1} << 31)) {
+        gated_residual_forward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+            out, p, gb, m, s, b, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
+    } else {
+        gated_residual_forward_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(
+            out, p, gb, m, s, b, n, F);
+    }
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void gated_residual_backward_cuda(float* dpre, float* dp, float* dm, float* ds, const float* dout,
+                                  const float* p, const float* gb, const float* m, int64_t rows,
+                                  int64_t F) {
+    const int64_t n = rows * F;
+    if (n <= 0) return;
+    if (n < (int64_t{1} << 31)) {
+        gated_residual_backward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+            dpre, dp, dm, ds, dout, p, gb, m, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
+    } else {
+        gated_residual_backward_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(
+            dpre, dp, dm, ds, dout, p, gb, m, n, F);
+    }
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// out = (a + b) / 2, ReLU'd when relu
+static __global__ void average_forward_kernel(float* __restrict__ out, const float* __restrict__ a,
+                                              const float* __restrict__ b, int64_t n, bool relu) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        const float v = 0.5f * (a[i] + b[i]);
+        out[i] = relu && v < 0.0f ? 0.0f : v;
+    }
+}
+
+// da += dout / 2 and db += dout / 2 where the output is positive (everywhere when !relu)
+static __global__ void average_backward_kernel(float* __restrict__ da, float* __restrict__ db,
+                                               const float* __restrict__ dout,
+                                               const float* __restrict__ out, int64_t n,
+                                               bool relu) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        const float g = relu && !(out[i] > 0.0f) ? 0.0f : 0.5f * dout[i];
+        if (da) da[i] += g;
+        if (db) db[i] += g;
+    }
+}
+
+void average_forward_cuda(float* out, const float* a, const float* b, int64_t n, bool relu) {
+    if (n <= 0) return;
+    average_forward_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, a, b, n, relu);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void average_backward_cuda(float* da, float* db, const float* dout, const float* out, int64_t n,
+                           bool relu) {
+    if (n <= 0) return;
+    average_backward_kernel<<<blocks_for(n, kThreads), kThreads>>>(da, db, dout, out, n, relu);
+    CUDA_CHECK(cudaGetLastError());
+}
+
 }  // namespace nasflat::kernels

@@ -5,6 +5,7 @@
 // Same contracts as the KernelTable entries; the references stay the oracles.
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "kernels/cpu_kernels.h"
 
@@ -69,16 +70,22 @@ void binary_forward_cpu_fast(BinaryOp op, float* out, const float* a, const floa
         const float* ar = a + r * nb;
         float* o = out + r * nb;
         switch (op) {
-            case BinaryOp::Add: for (int64_t j = 0; j < nb; ++j) o[j] = ar[j] + b[j]; break;
-            case BinaryOp::Sub: for (int64_t j = 0; j < nb; ++j) o[j] = ar[j] - b[j]; break;
-            case BinaryOp::Mul: for (int64_t j = 0; j < nb; ++j) o[j] = ar[j] * b[j]; break;
+            case BinaryOp::Add:
+                for (int64_t j = 0; j < nb; ++j) o[j] = ar[j] + b[j];
+                break;
+            case BinaryOp::Sub:
+                for (int64_t j = 0; j < nb; ++j) o[j] = ar[j] - b[j];
+                break;
+            case BinaryOp::Mul:
+                for (int64_t j = 0; j < nb; ++j) o[j] = ar[j] * b[j];
+                break;
         }
     }
 }
 
 // db accumulates row by row in increasing row order: the reference's summation order.
-void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* dout,
-                              const float* a, const float* b, int64_t n, int64_t nb) {
+void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* dout, const float* a,
+                              const float* b, int64_t n, int64_t nb) {
     const int64_t rows = nb == 0 ? 0 : n / nb;
     for (int64_t r = 0; r < rows; ++r) {
         const float* g = dout + r * nb;
@@ -86,16 +93,22 @@ void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* do
         float* dar = da ? da + r * nb : nullptr;
         switch (op) {
             case BinaryOp::Add:
-                if (dar) for (int64_t j = 0; j < nb; ++j) dar[j] += g[j];
-                if (db) for (int64_t j = 0; j < nb; ++j) db[j] += g[j];
+                if (dar)
+                    for (int64_t j = 0; j < nb; ++j) dar[j] += g[j];
+                if (db)
+                    for (int64_t j = 0; j < nb; ++j) db[j] += g[j];
                 break;
             case BinaryOp::Sub:
-                if (dar) for (int64_t j = 0; j < nb; ++j) dar[j] += g[j];
-                if (db) for (int64_t j = 0; j < nb; ++j) db[j] -= g[j];
+                if (dar)
+                    for (int64_t j = 0; j < nb; ++j) dar[j] += g[j];
+                if (db)
+                    for (int64_t j = 0; j < nb; ++j) db[j] -= g[j];
                 break;
             case BinaryOp::Mul:
-                if (dar) for (int64_t j = 0; j < nb; ++j) dar[j] += g[j] * b[j];
-                if (db) for (int64_t j = 0; j < nb; ++j) db[j] += g[j] * ar[j];
+                if (dar)
+                    for (int64_t j = 0; j < nb; ++j) dar[j] += g[j] * b[j];
+                if (db)
+                    for (int64_t j = 0; j < nb; ++j) db[j] += g[j] * ar[j];
                 break;
         }
     }
@@ -132,8 +145,8 @@ namespace nasflat::kernels {
 
 // Row-wise layer norm in one pass over each row for the statistics and one for the output.
 void layer_norm_forward_cpu_fast(float* out, float* mean, float* rstd, const float* x,
-                                 const float* gamma, const float* beta, int64_t rows,
-                                 int64_t cols, float eps) {
+                                 const float* gamma, const float* beta, int64_t rows, int64_t cols,
+                                 float eps) {
     for (int64_t r = 0; r < rows; ++r) {
         const float* xr = x + r * cols;
         float s = 0.0f;
@@ -175,6 +188,58 @@ void layer_norm_backward_cpu_fast(float* dx, float* dgamma, float* dbeta, const 
             dxr[c] += rs * (gr[c] * gamma[c] - mg - xhat * mgx);
         }
     }
+}
+
+// The fused layer tails, row by row with the optional (F) vectors replaced by zeros so that the
+// inner loops have no branches.
+void gated_residual_forward_cpu_fast(float* out, const float* p, const float* gb, const float* m,
+                                     const float* s, const float* b, int64_t rows, int64_t F) {
+    const std::vector<float> zero(static_cast<size_t>(F), 0.0f);
+    const float* gbv = gb ? gb : zero.data();
+    const float* bv = b ? b : zero.data();
+    for (int64_t r = 0; r < rows; ++r) {
+        const float *pr = p + r * F, *mr = m + r * F;
+        float* o = out + r * F;
+        if (s) {
+            const float* sr = s + r * F;
+            for (int64_t f = 0; f < F; ++f) {
+                o[f] = mr[f] / (1.0f + fast_exp(-(pr[f] + gbv[f]))) + sr[f] + bv[f];
+            }
+        } else {
+            for (int64_t f = 0; f < F; ++f) {
+                o[f] = mr[f] / (1.0f + fast_exp(-(pr[f] + gbv[f]))) + bv[f];
+            }
+        }
+    }
+}
+
+void gated_residual_backward_cpu_fast(float* dpre, float* dp, float* dm, float* ds,
+                                      const float* dout, const float* p, const float* gb,
+                                      const float* m, int64_t rows, int64_t F) {
+    const std::vector<float> zero(static_cast<size_t>(F), 0.0f);
+    const float* gbv = gb ? gb : zero.data();
+    const int64_t n = rows * F;
+    for (int64_t r = 0; r < rows; ++r) {
+        const float *pr = p + r * F, *mr = m + r * F, *gr = dout + r * F;
+        float* d = dpre + r * F;
+        if (dm) {
+            float* dmr = dm + r * F;
+            for (int64_t f = 0; f < F; ++f) {
+                const float y = 1.0f / (1.0f + fast_exp(-(pr[f] + gbv[f])));
+                d[f] = gr[f] * mr[f] * y * (1.0f - y);
+                dmr[f] += gr[f] * y;
+            }
+        } else {
+            for (int64_t f = 0; f < F; ++f) {
+                const float y = 1.0f / (1.0f + fast_exp(-(pr[f] + gbv[f])));
+                d[f] = gr[f] * mr[f] * y * (1.0f - y);
+            }
+        }
+    }
+    if (dp)
+        for (int64_t i = 0; i < n; ++i) dp[i] += dpre[i];
+    if (ds)
+        for (int64_t i = 0; i < n; ++i) ds[i] += dout[i];
 }
 
 }  // namespace nasflat::kernels

@@ -33,6 +33,11 @@ KernelTable make_cpu_table(Backend backend) {
     t.unary_backward = fast ? unary_backward_cpu_fast : unary_backward_cpu;
     t.binary_forward = fast ? binary_forward_cpu_fast : binary_forward_cpu;
     t.binary_backward = fast ? binary_backward_cpu_fast : binary_backward_cpu;
+    t.gated_residual_forward = fast ? gated_residual_forward_cpu_fast : gated_residual_forward_cpu;
+    t.gated_residual_backward =
+        fast ? gated_residual_backward_cpu_fast : gated_residual_backward_cpu;
+    t.average_forward = average_forward_cpu;
+    t.average_backward = average_backward_cpu;
     t.reduce_sum = reduce_sum_cpu;
     t.broadcast_add = broadcast_add_cpu;
     t.copy_block = copy_block_cpu;

@@ -51,14 +51,32 @@ struct KernelTable {
     // out[i] = f(x[i]); alpha is LeakyReLU's negative slope.
     void (*unary_forward)(UnaryOp op, float* out, const float* x, int64_t n, float alpha);
     // dx[i] += f'(x[i]) dout[i]; y = f(x) (sigmoid uses y, the ReLUs use x).
-    void (*unary_backward)(UnaryOp op, float* dx, const float* dout, const float* x,
-                           const float* y, int64_t n, float alpha);
+    void (*unary_backward)(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
+                           int64_t n, float alpha);
     // out[i] = a[i] (op) b[i % nb]: b broadcasts over the leading dims of a (n % nb == 0).
     void (*binary_forward)(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
                            int64_t nb);
     // da[i] += d/da; db[j] += sum over i with i % nb == j of d/db. da or db may be null.
     void (*binary_backward)(BinaryOp op, float* da, float* db, const float* dout, const float* a,
                             const float* b, int64_t n, int64_t nb);
+
+    // --- fused layer tails (one pass where the op-by-op graph takes four or five) ------------
+    // x viewed as (rows, F); gb, b (F) broadcast over rows; gb, s, b may be null (= 0).
+    // out = sigmoid(p + gb) * m + s + b   (the gated residual of a graph-flow layer; with s and b
+    // null, the gated mix an attention layer feeds to its layer norm)
+    void (*gated_residual_forward)(float* out, const float* p, const float* gb, const float* m,
+                                   const float* s, const float* b, int64_t rows, int64_t F);
+    // With y = sigmoid(p + gb): dpre = dout * m * y (1 - y) is written (assign: the gradient of
+    // p, whose column sums are gb's); dp += dpre, dm += dout * y, ds += dout. dp, dm, ds may be
+    // null. (b's gradient is the column sums of dout.)
+    void (*gated_residual_backward)(float* dpre, float* dp, float* dm, float* ds, const float* dout,
+                                    const float* p, const float* gb, const float* m, int64_t rows,
+                                    int64_t F);
+    // out = (a + b) / 2, then max(., 0) when relu (an ensemble layer's two branches joined).
+    void (*average_forward)(float* out, const float* a, const float* b, int64_t n, bool relu);
+    // da += dout / 2 and db += dout / 2 where out > 0 (everywhere when !relu); da, db may be null.
+    void (*average_backward)(float* da, float* db, const float* dout, const float* out, int64_t n,
+                             bool relu);
 
     // --- reductions and layout ------------------------------------------------------------------
     // x viewed as (outer, len, inner): out[o, i] = sum_l x[o, l, i]   (assign)
@@ -68,9 +86,8 @@ struct KernelTable {
                           float scale);
     // out[o, out_off + l, i] (= or +=) x[o, x_off + l, i] for l < len; out and x are viewed as
     // (outer, out_len, inner) and (outer, x_len, inner). Serves concat, slice and their backward.
-    void (*copy_block)(float* out, int64_t out_len, int64_t out_off, const float* x,
-                       int64_t x_len, int64_t x_off, int64_t len, int64_t outer, int64_t inner,
-                       bool accumulate);
+    void (*copy_block)(float* out, int64_t out_len, int64_t out_off, const float* x, int64_t x_len,
+                       int64_t x_off, int64_t len, int64_t outer, int64_t inner, bool accumulate);
     // out[r, :] = x[idx[r], :] for r < n; x is (rows_x, F).
     void (*gather_rows_forward)(float* out, const float* x, const int32_t* idx, int64_t n,
                                 int64_t F);
@@ -94,8 +111,8 @@ struct KernelTable {
 
     // --- graphs ---------------------------------------------------------------------------------
     // out[g, :] = sum over nodes i in [seg_ptr[g], seg_ptr[g+1]) of w[i] * x[i, :]; w null = 1.
-    void (*segment_sum_forward)(float* out, const float* x, const int32_t* seg_ptr,
-                                const float* w, int64_t G, int64_t F);
+    void (*segment_sum_forward)(float* out, const float* x, const int32_t* seg_ptr, const float* w,
+                                int64_t G, int64_t F);
     // dx[i, :] += w[i] * dout[g(i), :]
     void (*segment_sum_backward)(float* dx, const float* dout, const int32_t* seg_ptr,
                                  const float* w, int64_t G, int64_t F);
@@ -128,15 +145,14 @@ struct KernelTable {
                                 CsrView by_score, float* work);
     // loss = mean (pred - target)^2
     void (*mse_forward)(float* loss, const float* pred, const float* target, int64_t n);
-    void (*mse_backward)(float* dpred, const float* dloss, const float* pred,
-                         const float* target, int64_t n);
+    void (*mse_backward)(float* dpred, const float* dloss, const float* pred, const float* target,
+                         int64_t n);
 
     // --- optimiser ------------------------------------------------------------------------------
     // Decoupled weight decay (Loshchilov & Hutter): p -= lr * wd * p; then the Adam update with
     // bias corrections c1 = 1 - beta1^t, c2 = 1 - beta2^t.
     void (*adamw_step)(float* param, const float* grad, float* m, float* v, int64_t n, float lr,
-                       float beta1, float beta2, float eps, float weight_decay, float c1,
-                       float c2);
+                       float beta1, float beta2, float eps, float weight_decay, float c1, float c2);
 };
 
 // The table of a backend. Cuda throws when the binary was built without CUDA.

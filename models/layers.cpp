@@ -38,8 +38,8 @@ Mlp Mlp::make(ParameterStore& params, Rng& rng, const std::string& name,
     m.dropout = dropout;
     m.relu_last = relu_last;
     for (size_t i = 0; i + 1 < dims.size(); ++i) {
-        m.layers.push_back(Linear::make(params, rng, name + "." + std::to_string(i), dims[i],
-                                        dims[i + 1]));
+        m.layers.push_back(
+            Linear::make(params, rng, name + "." + std::to_string(i), dims[i], dims[i + 1]));
     }
     return m;
 }
@@ -68,11 +68,11 @@ GraphFlowLayer GraphFlowLayer::make(ParameterStore& params, Rng& rng, const std:
     return l;
 }
 
-// out = sigmoid(gate(e)) * (pred-sum of S) + S + b
+// out = sigmoid(gate(e)) * (pred-sum of S) + S + b, the tail in one fused op
 Tensor GraphFlowLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const {
     Tensor s = matmul(h, w);
     Tensor messages = spmm(batch.pred, Tensor(), s);
-    return add(add(mul(sigmoid(gate(e)), messages), s), b);
+    return gated_residual(matmul(e, gate.w), gate.b, messages, s, b);
 }
 
 AttentionLayer AttentionLayer::make(ParameterStore& params, Rng& rng, const std::string& name,
@@ -99,11 +99,11 @@ Tensor AttentionLayer::forward(const Tensor& h, const Tensor& e, const ModelBatc
     if (batch.attention_mask.defined()) scores = mul(scores, batch.attention_mask);
     Tensor alpha = edge_softmax(batch.attention, scores);
     Tensor mixed = spmm(batch.attention, alpha, k);
-    return layer_norm(mul(sigmoid(gate(e)), mixed), ln_gamma, ln_beta, eps);
+    return layer_norm(gated_residual(matmul(e, gate.w), gate.b, mixed), ln_gamma, ln_beta, eps);
 }
 
-EnsembleLayer EnsembleLayer::make(ParameterStore& params, Rng& rng, const std::string& name,
-                                  int in, int out, const ModelConfig& config) {
+EnsembleLayer EnsembleLayer::make(ParameterStore& params, Rng& rng, const std::string& name, int in,
+                                  int out, const ModelConfig& config) {
     EnsembleLayer l;
     l.type = config.layer_type;
     if (l.type != LayerType::Attention) {
@@ -120,18 +120,26 @@ EnsembleLayer EnsembleLayer::make(ParameterStore& params, Rng& rng, const std::s
     return l;
 }
 
-Tensor EnsembleLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const {
+Tensor EnsembleLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
+                              bool relu_after) const {
+    Tensor out;
     switch (type) {
-        case LayerType::GraphFlow: return flow.forward(h, e, batch);
-        case LayerType::Attention: return attention.forward(h, e, batch);
+        case LayerType::GraphFlow:
+            out = flow.forward(h, e, batch);
+            break;
+        case LayerType::Attention:
+            out = attention.forward(h, e, batch);
+            break;
         case LayerType::Ensemble: {
             Tensor a = flow.forward(h, e, batch), g = attention.forward(h, e, batch);
-            if (fuse == Fuse::Add) return scale(add(a, g), 0.5f);
+            // The average and the following ReLU in one pass.
+            if (fuse == Fuse::Add) return average(a, g, relu_after);
             DropoutSeeds none(0);  // the fuse MLP has no dropout
-            return fuse_mlp.forward(concat({a, g}, 1), false, none);
+            out = fuse_mlp.forward(concat({a, g}, 1), false, none);
+            break;
         }
     }
-    return Tensor();
+    return relu_after ? relu(out) : out;
 }
 
 LayerStack LayerStack::make(ParameterStore& params, Rng& rng, const std::string& name, int in,
@@ -139,8 +147,8 @@ LayerStack LayerStack::make(ParameterStore& params, Rng& rng, const std::string&
     LayerStack s;
     int width = in;
     for (size_t i = 0; i < dims.size(); ++i) {
-        s.layers.push_back(
-            EnsembleLayer::make(params, rng, name + "." + std::to_string(i), width, dims[i], config));
+        s.layers.push_back(EnsembleLayer::make(params, rng, name + "." + std::to_string(i), width,
+                                               dims[i], config));
         width = dims[i];
     }
     return s;
@@ -149,8 +157,7 @@ LayerStack LayerStack::make(ParameterStore& params, Rng& rng, const std::string&
 Tensor LayerStack::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const {
     Tensor x = h;
     for (size_t i = 0; i < layers.size(); ++i) {
-        x = layers[i].forward(x, e, batch);
-        if (i + 1 < layers.size()) x = relu(x);
+        x = layers[i].forward(x, e, batch, i + 1 < layers.size());
     }
     return x;
 }

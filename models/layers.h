@@ -1,8 +1,9 @@
 // layers.h — the building blocks of the NASFLAT predictor, built from autograd ops.
 // Dims: N nodes, G graphs, I in-features, O out-features, C gate width (48).
-//   GraphFlowLayer (DGF):  S = H W;  out_i = sigmoid(W_g e_i + b_g) * sum_{j in pred(i)} S_j + S_i + b
-//   AttentionLayer (GAT):  K = H W_k; s_il = leaky(sum_m a_m K_im K_lm / sqrt(O)) [* mask_il];
-//                          alpha = softmax over i's attention row; out_i = LN(sigmoid(gate) * sum alpha K)
+//   GraphFlowLayer (DGF):  S = H W;  out_i = sigmoid(W_g e_i + b_g) * sum_{j in pred(i)} S_j + S_i
+//   + b AttentionLayer (GAT):  K = H W_k; s_il = leaky(sum_m a_m K_im K_lm / sqrt(O)) [* mask_il];
+//                          alpha = softmax over i's attention row; out_i = LN(sigmoid(gate) * sum
+//                          alpha K)
 //   EnsembleLayer:         (DGF + GAT) / 2 (or an MLP on [DGF ; GAT]), or one branch alone.
 #pragma once
 
@@ -18,11 +19,11 @@ namespace nasflat::models {
 
 // Per-forward source of dropout seeds: every dropout site gets its own stream.
 class DropoutSeeds {
-public:
+  public:
     explicit DropoutSeeds(uint64_t seed) : seed_(seed) {}
     uint64_t next() { return mix64(seed_ + 0x51ED27ULL * ++count_); }
 
-private:
+  private:
     uint64_t seed_;
     uint64_t count_ = 0;
 };
@@ -73,7 +74,10 @@ struct EnsembleLayer {
     Mlp fuse_mlp;  // Fuse::Mlp only: [dgf ; gat] (2O) -> O -> O
     static EnsembleLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                               int out, const ModelConfig& config);
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+    // relu_after: apply the ReLU that follows every layer but a stack's last (fused into the
+    // branches' average when the layer is an ensemble joined by Fuse::Add).
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
+                   bool relu_after) const;
 };
 
 // A stack of ensemble layers with ReLU between them (none after the last).

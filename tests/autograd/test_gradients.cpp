@@ -10,7 +10,7 @@ namespace {
 using Inputs = std::vector<Tensor>;
 
 class Gradients : public ::testing::Test {
-protected:
+  protected:
     CpuBackendGuard reference_{kernels::Backend::CpuReference};
     Rng rng_{42};
     Tensor rand(const Shape& s) { return random_tensor(rng_, s, true); }
@@ -50,17 +50,69 @@ TEST_F(Gradients, Activations) {
     check_gradients("sigmoid", {rand({4, 6})}, [](const Inputs& x) { return sigmoid(x[0]); });
 }
 
+TEST_F(Gradients, FusedLayerTails) {
+    check_gradients("gated_residual",
+                    {rand({5, 4}), rand({4}), rand({5, 4}), rand({5, 4}), rand({4})},
+                    [](const Inputs& x) { return gated_residual(x[0], x[1], x[2], x[3], x[4]); });
+    check_gradients("gated_residual without s, b", {rand({2, 3, 4}), rand({4}), rand({2, 3, 4})},
+                    [](const Inputs& x) { return gated_residual(x[0], x[1], x[2]); });
+    check_gradients(
+        "gated_residual without gb", {rand({3, 4}), rand({3, 4}), rand({4})},
+        [](const Inputs& x) { return gated_residual(x[0], Tensor(), x[1], Tensor(), x[2]); });
+    check_gradients("average", {rand({4, 6}), rand({4, 6})},
+                    [](const Inputs& x) { return average(x[0], x[1], false); });
+    // Away from the ReLU kink: (a + 3a) / 2 = 2a with a away from 0.
+    check_gradients("average relu", {away_from_zero({4, 6})},
+                    [](const Inputs& x) { return average(x[0], scale(x[0], 3.0f), true); });
+}
+
+// Each fused op equals the chain of ops it replaces, values and gradients (fast CPU backend).
+TEST(FusedOps, EqualTheChainsTheyReplace) {
+    Rng rng(5);
+    auto make = [&](const Shape& s) { return random_tensor(rng, s, true); };
+    Tensor p = make({6, 5}), gb = make({5}), m = make({6, 5}), s = make({6, 5}), b = make({5});
+    Tensor a = make({6, 5}), c = make({6, 5}), up = make({6, 5});
+    // Gradients of sum(out * up) with respect to the given tensors.
+    auto grads = [&](const Tensor& out, std::vector<Tensor*> wrt) {
+        for (Tensor* t : wrt) t->zero_grad();
+        sum_all(mul(out, up)).backward();
+        std::vector<std::vector<float>> g;
+        for (Tensor* t : wrt) g.push_back(t->grad_to_vector());
+        return g;
+    };
+    const std::vector<Tensor*> gated_in = {&p, &gb, &m, &s, &b}, avg_in = {&a, &c};
+    const Tensor fused = gated_residual(p, gb, m, s, b);
+    const auto fused_grads = grads(fused, gated_in);
+    const Tensor chain = add(add(mul(sigmoid(add(p, gb)), m), s), b);
+    expect_close(fused.to_vector(), chain.to_vector(), 1e-6f, 1e-6f, "gated_residual values");
+    const auto chain_grads = grads(chain, gated_in);
+    for (size_t i = 0; i < 5; ++i) {
+        expect_close(fused_grads[i], chain_grads[i], 1e-6f, 1e-5f, "gated_residual grads");
+    }
+    for (bool relu_on : {false, true}) {
+        const Tensor f = average(a, c, relu_on);
+        const auto fg = grads(f, avg_in);
+        Tensor ch = scale(add(a, c), 0.5f);
+        if (relu_on) ch = relu(ch);
+        EXPECT_EQ(f.to_vector(), ch.to_vector());
+        EXPECT_EQ(fg, grads(ch, avg_in));
+    }
+}
+
 TEST_F(Gradients, ReductionsAndLayout) {
     check_gradients("sum dim 1", {rand({3, 4, 2})}, [](const Inputs& x) { return sum(x[0], 1); });
     check_gradients("mean dim -1", {rand({3, 4})}, [](const Inputs& x) { return mean(x[0], -1); });
     check_gradients("sum_all", {rand({3, 4})}, [](const Inputs& x) { return sum_all(x[0]); });
     check_gradients("mean_all", {rand({3, 4})}, [](const Inputs& x) { return mean_all(x[0]); });
-    check_gradients("reshape", {rand({3, 4})},
-                    [](const Inputs& x) { return reshape(x[0], {2, 6}); });
-    check_gradients("concat dim 1", {rand({3, 2}), rand({3, 5})},
-                    [](const Inputs& x) { return concat({x[0], x[1], x[0]}, 1); });
-    check_gradients("concat dim 0", {rand({1, 4}), rand({2, 4})},
-                    [](const Inputs& x) { return concat({x[0], x[1]}, 0); });
+    check_gradients("reshape", {rand({3, 4})}, [](const Inputs& x) {
+        return reshape(x[0], {2, 6});
+    });
+    check_gradients("concat dim 1", {rand({3, 2}), rand({3, 5})}, [](const Inputs& x) {
+        return concat({x[0], x[1], x[0]}, 1);
+    });
+    check_gradients("concat dim 0", {rand({1, 4}), rand({2, 4})}, [](const Inputs& x) {
+        return concat({x[0], x[1]}, 0);
+    });
     check_gradients("slice", {rand({3, 7, 2})},
                     [](const Inputs& x) { return slice(x[0], 1, 2, 4); });
 }
@@ -74,7 +126,8 @@ TEST_F(Gradients, IndexSelectAndEmbedding) {
 }
 
 TEST_F(Gradients, SoftmaxLayerNormDropout) {
-    check_gradients("softmax dim 0", {rand({4, 3})}, [](const Inputs& x) { return softmax(x[0], 0); });
+    check_gradients("softmax dim 0", {rand({4, 3})},
+                    [](const Inputs& x) { return softmax(x[0], 0); });
     check_gradients("softmax dim -1", {rand({2, 3, 5})},
                     [](const Inputs& x) { return softmax(x[0], -1); });
     check_gradients("layer_norm", {rand({4, 6}), rand({6}), rand({6})},
@@ -111,8 +164,8 @@ TEST_F(Gradients, Losses) {
     // Scores spaced 0.5 apart so no pair sits on the hinge's kink (margin 0.1).
     Tensor s = Tensor::from_vector({0.0f, 0.5f, -0.5f, 1.0f}, {4});
     s.set_requires_grad(true);
-    PairList pairs = PairList::make({0, 1, 2, 3, 0}, {1, 2, 3, 0, 2}, {1, -1, 1, 1, -1}, 4,
-                                    Device::CPU);
+    PairList pairs =
+        PairList::make({0, 1, 2, 3, 0}, {1, 2, 3, 0, 2}, {1, -1, 1, 1, -1}, 4, Device::CPU);
     check_gradients("pair_hinge_loss", {s},
                     [&](const Inputs& x) { return pair_hinge_loss(x[0], pairs, 0.1f); });
     Tensor target = Tensor::from_vector({0.1f, -0.2f, 0.3f, 0.0f}, {4});

@@ -12,8 +12,10 @@ class DenseKernels : public BackendTest {};
 
 TEST_P(DenseKernels, GemmMatchesReference) {
     Rng rng(1);
-    struct Case { int64_t batch, M, N, K; };
-    const Case cases[] = {{1, 1, 1, 1},   {1, 7, 13, 5},  {2, 33, 17, 65}, {1, 128, 96, 48},
+    struct Case {
+        int64_t batch, M, N, K;
+    };
+    const Case cases[] = {{1, 1, 1, 1},    {1, 7, 13, 5}, {2, 33, 17, 65}, {1, 128, 96, 48},
                           {3, 9, 130, 31}, {1, 0, 5, 3},  {1, 5, 0, 3},    {2, 5, 3, 0}};
     for (const Case& c : cases) {
         for (int ta = 0; ta < 2; ++ta) {
@@ -23,8 +25,8 @@ TEST_P(DenseKernels, GemmMatchesReference) {
                     auto b = random_values(rng, c.batch * c.K * c.N);
                     auto cc = random_values(rng, c.batch * c.M * c.N);
                     std::vector<float> want = cc;
-                    ref().gemm(c.batch, ta, tb, c.M, c.N, c.K, 0.75f, a.data(), c.M * c.K,
-                               b.data(), c.K * c.N, beta, want.data(), c.M * c.N);
+                    ref().gemm(c.batch, ta, tb, c.M, c.N, c.K, 0.75f, a.data(), c.M * c.K, b.data(),
+                               c.K * c.N, beta, want.data(), c.M * c.N);
                     DFloat da(a, device()), db(b, device()), dc(cc, device());
                     fast().gemm(c.batch, ta, tb, c.M, c.N, c.K, 0.75f, da.data(), c.M * c.K,
                                 db.data(), c.K * c.N, beta, dc.data(), c.M * c.N);
@@ -97,6 +99,72 @@ TEST_P(DenseKernels, BinaryForwardBackwardWithBroadcast) {
     }
 }
 
+// The fused layer tails: every optional pointer present and absent; large |p| saturates the
+// sigmoid (y = 0 or 1 exactly) without NaN; rows x F from empty to more than one grid's worth.
+TEST_P(DenseKernels, GatedResidualForwardBackward) {
+    Rng rng(14);
+    for (auto [rows, F] : std::vector<std::pair<int64_t, int64_t>>{
+             {0, 4}, {1, 1}, {5, 7}, {1024, 128}, {33, 130}, {70000, 128}}) {
+        const int64_t n = rows * F;
+        auto p = random_values(rng, n, -4, 4), gb = random_values(rng, F),
+             m = random_values(rng, n), s = random_values(rng, n), b = random_values(rng, F),
+             g = random_values(rng, n);
+        if (n > 2) p[0] = 200.0f, p[1] = -200.0f;  // saturated gates
+        auto dp0 = random_values(rng, n), dm0 = random_values(rng, n), ds0 = random_values(rng, n);
+        DFloat dP(p, device()), dGb(gb, device()), dM(m, device()), dS(s, device()),
+            dB(b, device()), dG(g, device());
+        for (int variant = 0; variant < 3; ++variant) {
+            // 0: everything; 1: no s, no b (the attention tail); 2: no gb, no dp, no ds.
+            const float* gbp = variant == 2 ? nullptr : gb.data();
+            const float* sp = variant == 1 ? nullptr : s.data();
+            const float* bp = variant == 1 ? nullptr : b.data();
+            std::vector<float> out(n), pre(n), dp = dp0, dm = dm0, ds = ds0;
+            ref().gated_residual_forward(out.data(), p.data(), gbp, m.data(), sp, bp, rows, F);
+            ref().gated_residual_backward(pre.data(), variant == 2 ? nullptr : dp.data(), dm.data(),
+                                          variant == 2 ? nullptr : ds.data(), g.data(), p.data(),
+                                          gbp, m.data(), rows, F);
+            DFloat dOut(std::vector<float>(n, NAN), device()),
+                dPre(std::vector<float>(n, NAN), device()), dDP(dp0, device()), dDM(dm0, device()),
+                dDS(ds0, device());
+            fast().gated_residual_forward(
+                dOut.data(), dP.data(), variant == 2 ? nullptr : dGb.data(), dM.data(),
+                variant == 1 ? nullptr : dS.data(), variant == 1 ? nullptr : dB.data(), rows, F);
+            fast().gated_residual_backward(dPre.data(), variant == 2 ? nullptr : dDP.data(),
+                                           dDM.data(), variant == 2 ? nullptr : dDS.data(),
+                                           dG.data(), dP.data(),
+                                           variant == 2 ? nullptr : dGb.data(), dM.data(), rows, F);
+            expect_close(dOut.host(), out, 1e-5f, 1e-5f, "gated_residual forward");
+            expect_close(dPre.host(), pre, 1e-5f, 1e-5f, "gated_residual dpre");
+            expect_close(dDP.host(), dp, 1e-5f, 1e-5f, "gated_residual dp");
+            expect_close(dDM.host(), dm, 1e-5f, 1e-5f, "gated_residual dm");
+            expect_close(dDS.host(), ds, 1e-6f, 1e-6f, "gated_residual ds");
+        }
+    }
+}
+
+TEST_P(DenseKernels, AverageForwardBackward) {
+    Rng rng(15);
+    for (int64_t n : {0, 1, 7, 4096, 300001}) {
+        auto a = random_values(rng, n), b = random_values(rng, n), g = random_values(rng, n);
+        if (n > 1) b[0] = -a[0];  // exactly 0 after the ReLU: no gradient, as relu'(0) = 0
+        auto da0 = random_values(rng, n), db0 = random_values(rng, n);
+        for (bool relu : {false, true}) {
+            std::vector<float> out(n), da = da0, db = db0;
+            ref().average_forward(out.data(), a.data(), b.data(), n, relu);
+            ref().average_backward(da.data(), db.data(), g.data(), out.data(), n, relu);
+            DFloat dA(a, device()), dB(b, device()), dG(g, device()), dDA(da0, device()),
+                dDB(db0, device()), dOut(std::vector<float>(n, NAN), device());
+            fast().average_forward(dOut.data(), dA.data(), dB.data(), n, relu);
+            fast().average_backward(dDA.data(), dDB.data(), dG.data(), dOut.data(), n, relu);
+            // Exact: one add and one multiply by 0.5 on every backend.
+            EXPECT_EQ(dOut.host(), out);
+            EXPECT_EQ(dDA.host(), da);
+            EXPECT_EQ(dDB.host(), db);
+            fast().average_backward(nullptr, dDB.data(), dG.data(), dOut.data(), n, relu);
+        }
+    }
+}
+
 TEST_P(DenseKernels, ReduceBroadcastAndCopyBlock) {
     Rng rng(5);
     for (auto [outer, len, inner] : std::vector<std::array<int64_t, 3>>{
@@ -133,7 +201,8 @@ TEST_P(DenseKernels, GatherRowsWithRepeatsAndUnusedRows) {
     for (auto [rows, n, F] : std::vector<std::array<int64_t, 3>>{
              {1, 1, 1}, {7, 0, 4}, {7, 1000, 40}, {128, 4096, 8}, {3, 17, 130}}) {
         std::vector<int32_t> idx(n);
-        for (auto& v : idx) v = static_cast<int32_t>(rng.below(rows > 1 ? rows - 1 : 1));  // last row unused
+        for (auto& v : idx)
+            v = static_cast<int32_t>(rng.below(rows > 1 ? rows - 1 : 1));  // last row unused
         auto x = random_values(rng, rows * F), g = random_values(rng, n * F);
         auto dx0 = random_values(rng, rows * F);
         IndexMap host_map = IndexMap::make(idx, static_cast<int32_t>(rows), Device::CPU);
