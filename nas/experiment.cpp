@@ -63,6 +63,10 @@ void ExperimentOptions::resolve() {
     NASFLAT_CHECK(lr > 0.0f && transfer_lr > 0.0f, "experiment: learning rates must be positive");
     NASFLAT_CHECK(eval_batch >= 0, "experiment: --eval-batch must be positive (0: the default)");
     if (eval_batch == 0) eval_batch = default_score_batch(device);
+    NASFLAT_CHECK(!also_first128 || protocol == Protocol::Full,
+                  "experiment: first128 can share a run only with protocol full (aliasing "
+                  "fine-tunes differently); hint: run --protocol ",
+                  protocol_name(protocol), " alone");
     samplers::parse_method(sampler);  // validates the names
     samplers::parse_method(source_sampler);
 }
@@ -139,7 +143,10 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
 
     const models::ModelConfig config = experiment_model_config(o, ctx);
     const models::ArchTable table = arch_table(ctx, o.supp);
-    for (int t : o.samples) result.per_samples.push_back({t, {}});
+    for (int t : o.samples) result.per_samples.push_back({o.protocol, t, {}});
+    if (o.also_first128) {
+        for (int t : o.samples) result.per_samples.push_back({Protocol::First128, t, {}});
+    }
     for (auto& r : result.per_samples) {
         for (const auto& d : task.targets) r.per_device.push_back({d, {}, {}});
     }
@@ -172,36 +179,46 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                     if (src >= 0) model.copy_device_row(row, src);
                 }
                 const std::vector<models::Sample> samples = device_samples(tf, tf_latency, row);
-                const std::vector<int32_t> eval = eval_archs(o.protocol, target, tf);
+                // The scored sets: the protocol's, then (also_first128) archs 0..127.
+                std::vector<std::vector<int32_t>> evals = {eval_archs(o.protocol, target, tf)};
+                if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
                 const models::TrainOptions topt = transfer_train_options(o);
-                std::vector<Score> scores;
+                std::vector<std::vector<Score>> scores(evals.size());
                 const int first_scored = o.score == ScoreMode::LastFour
                                              ? std::max(0, o.transfer_epochs - 4)
                                              : o.transfer_epochs - 1;
+                // Scoring does not touch the training's random stream or weights.
                 models::train(model, table, samples, topt, rng, [&](int epoch, double) {
-                    if (epoch >= first_scored) {
-                        scores.push_back(evaluate(model, table, target, eval, row, o.eval_batch));
+                    if (epoch < first_scored) return;
+                    for (size_t k = 0; k < evals.size(); ++k) {
+                        scores[k].push_back(
+                            evaluate(model, table, target, evals[k], row, o.eval_batch));
                     }
                 });
-                Score mean;
-                for (const Score& s : scores) {
-                    mean.spearman += s.spearman / scores.size();
-                    mean.kendall += s.kendall / scores.size();
+                std::vector<Score> means(evals.size());
+                for (size_t k = 0; k < evals.size(); ++k) {
+                    for (const Score& sc : scores[k]) {
+                        means[k].spearman += sc.spearman / scores[k].size();
+                        means[k].kendall += sc.kendall / scores[k].size();
+                    }
+                    DeviceScores& ds = result.per_samples[ti + k * o.samples.size()].per_device[di];
+                    ds.spearman.push_back(means[k].spearman);
+                    ds.kendall.push_back(means[k].kendall);
                 }
                 const bool last =
                     trial + 1 == o.first_trial + o.trials && ti + 1 == o.samples.size();
                 if (o.keep_predictions && last) {
-                    keep_predictions(model, table, target, tf, tf_latency, eval, row, o.eval_batch,
-                                     result);
+                    keep_predictions(model, table, target, tf, tf_latency, evals[0], row,
+                                     o.eval_batch, result);
                 }
-                DeviceScores& ds = result.per_samples[ti].per_device[di];
-                ds.spearman.push_back(mean.spearman);
-                ds.kendall.push_back(mean.kendall);
                 progress << "[transfer] " << task.name << " trial " << trial + 1 << " "
                          << target.name << " T=" << T << ": spearman " << std::fixed
-                         << std::setprecision(3) << mean.spearman << " kendall " << mean.kendall
-                         << " on " << eval.size() << " archs, " << std::setprecision(1)
-                         << seconds_since(t_tf) << " s" << std::defaultfloat << std::endl;
+                         << std::setprecision(3) << means[0].spearman << " kendall "
+                         << means[0].kendall << " on " << evals[0].size() << " archs";
+                if (o.also_first128)
+                    progress << " (first128: spearman " << means[1].spearman << ")";
+                progress << ", " << std::setprecision(1) << seconds_since(t_tf) << " s"
+                         << std::defaultfloat << std::endl;
             }
         }
         result.completed_trials = trial + 1 - o.first_trial;

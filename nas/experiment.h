@@ -35,17 +35,17 @@ ScoreMode parse_score_mode(const std::string& s);
 struct ExperimentOptions {
     Space space = Space::NB201;
     int task = 0;
-    std::vector<int> samples = {20};   // T values, in order
+    std::vector<int> samples = {20};  // T values, in order
     int trials = 3;
     // Index of the first trial run: trials first_trial .. first_trial + trials - 1, each seeded
     // from (seed, index) exactly as in one long run, so trials split over several processes
     // (e.g. on a shared GPU) merge into the same result (scripts/merge_trials.py).
     int first_trial = 0;
-    int source_samples = -1;           // S per source device; -1: NB201 900, FBNet 800; 0: none
+    int source_samples = -1;  // S per source device; -1: NB201 900, FBNet 800; 0: none
     int epochs = 150;
-    int transfer_epochs = -1;          // -1: NB201 40, FBNet 30
+    int transfer_epochs = -1;  // -1: NB201 40, FBNet 30
     float lr = 1e-3f;
-    float transfer_lr = -1.0f;         // -1: NB201 3e-3, FBNet 1e-3
+    float transfer_lr = -1.0f;  // -1: NB201 3e-3, FBNet 1e-3
     int batch_size = 128;
     int transfer_batch_size = 16;
     float weight_decay = 1e-5f;
@@ -54,9 +54,13 @@ struct ExperimentOptions {
     models::LayerType layer_type = models::LayerType::Ensemble;
     models::Fuse fuse = models::Fuse::Add;
     bool hwemb_to_mlp = false;
-    bool transfer_hwemb = true;        // initialise the target row from the best source
+    bool transfer_hwemb = true;  // initialise the target row from the best source
     models::PairScoring scoring = models::PairScoring::TwoForwards;
     Protocol protocol = Protocol::Full;
+    // With protocol full: also score every fine-tuned model on archs 0..127 (first128). Both
+    // protocols fine-tune from the same pre-trained weights on the same samples, so one run
+    // yields both at the cost of scoring 128 more archs (no extra training).
+    bool also_first128 = false;
     ScoreMode score = ScoreMode::LastFour;
     std::string sampler = "random";
     // How the S pre-training archs are chosen (the authors' --source_sampon): random, or any
@@ -81,6 +85,7 @@ struct DeviceScores {
 };
 
 struct SampleResult {
+    Protocol protocol = Protocol::Full;
     int samples = 0;
     std::vector<DeviceScores> per_device;
 };
@@ -96,7 +101,8 @@ struct ExperimentResult {
     ExperimentOptions options;
     Task task;
     int completed_trials = 0;
-    std::vector<SampleResult> per_samples;  // one per T
+    // One per T for options.protocol, then (with also_first128) one per T for first128.
+    std::vector<SampleResult> per_samples;
     std::vector<DevicePredictions> predictions;  // with options.keep_predictions
     double seconds = 0.0;
     double pretrain_seconds = 0.0;

@@ -60,13 +60,15 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
     const ExperimentOptions& o = r.options;
     out << "\n"
         << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
-        << "), protocol " << protocol_name(o.protocol) << ", config "
-        << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", " << r.completed_trials
-        << " trial(s)";
+        << "), protocol " << protocol_name(o.protocol) << (o.also_first128 ? " (+ first128)" : "")
+        << ", config " << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", "
+        << r.completed_trials << " trial(s)";
     if (o.first_trial > 0) out << " from trial " << o.first_trial + 1;
     out << ", S=" << o.source_samples << ", seed " << o.seed << "\n";
     for (const SampleResult& sr : r.per_samples) {
-        out << "  T=" << sr.samples << "\n";
+        out << "  T=" << sr.samples;
+        if (o.also_first128) out << ", protocol " << protocol_name(sr.protocol);
+        out << "\n";
         out << "    device                                     spearman        kendall\n";
         for (const auto& d : sr.per_device) {
             Summary s = summarise(d);
@@ -109,7 +111,7 @@ std::string experiment_json(const ExperimentResult& r) {
         all.push_back({{"space", space_name(o.space)},
                        {"task", r.task.name},
                        {"paper_label", r.task.paper_label},
-                       {"protocol", protocol_name(o.protocol)},
+                       {"protocol", protocol_name(sr.protocol)},
                        {"config", models::flavor_name(o.flavor)},
                        {"sampler", o.sampler},
                        {"source_samples", o.source_samples},
@@ -154,14 +156,17 @@ std::vector<Panel> experiment_plot(const ExperimentResult& r) {
     for (size_t di = 0; di < r.task.targets.size(); ++di) {
         Series s{r.task.targets[di], {}, {}, true, true};
         for (const SampleResult& sr : r.per_samples) {
-            if (sr.per_device[di].spearman.empty()) continue;
+            if (sr.protocol != r.options.protocol || sr.per_device[di].spearman.empty()) continue;
             s.x.push_back(sr.samples);
             s.y.push_back(summarise(sr.per_device[di]).spearman_mean);
         }
         rho.series.push_back(s);
     }
     for (const SampleResult& sr : r.per_samples) {
-        if (sr.per_device.empty() || sr.per_device[0].spearman.empty()) continue;
+        if (sr.protocol != r.options.protocol || sr.per_device.empty() ||
+            sr.per_device[0].spearman.empty()) {
+            continue;
+        }
         mean.x.push_back(sr.samples);
         mean.y.push_back(summarise(sr).spearman_mean);
     }

@@ -6,6 +6,9 @@ Trial k draws from seeds derived from (seed, k) whichever process runs it, so th
 holds exactly the numbers of a single `--trials N` run (up to the wall time, which is summed).
 Pieces must agree on every setting and must not repeat a trial index; both are checked.
 
+Files holding several results (e.g. `--protocol full first128`, or several T) are merged per
+(protocol, T); OUT holds a list then.
+
 Usage: scripts/merge_trials.py OUT.json PIECE.json [PIECE.json ...]"""
 import json
 import statistics
@@ -95,12 +98,14 @@ def main():
         for p in load(path):
             pieces.append(p)
             names.append(path)
-    by_samples = {}
+    # A file may hold several results (one per protocol and T): merge each separately.
+    groups = {}
     for p, n in zip(pieces, names):
-        by_samples.setdefault(p["samples"], ([], []))
-        by_samples[p["samples"]][0].append(p)
-        by_samples[p["samples"]][1].append(n)
-    merged = [merge(ps, ns) for ps, ns in by_samples.values()]
+        key = (p["protocol"], p["samples"])
+        groups.setdefault(key, ([], []))
+        groups[key][0].append(p)
+        groups[key][1].append(n)
+    merged = [merge(ps, ns) for ps, ns in groups.values()]
     with open(out_path, "w") as f:
         json.dump(merged[0] if len(merged) == 1 else merged, f, indent=2)
     for m in merged:

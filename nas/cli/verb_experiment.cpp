@@ -22,7 +22,8 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, task = "0", protocol = "full", score = "last4", json, plot;
+    std::string data, task = "0", score = "last4", json, plot;
+    std::vector<std::string> protocols = {"full"};
     bool no_transfer_hwemb = false;
     ModelFlags m;
 };
@@ -31,7 +32,15 @@ void run_experiment_verb(Flags& f) {
     nas::ExperimentOptions o = model_options(f.m);
     const nas::Task task = resolve_task(f.task, o.space);
     o.task = task.index;
-    o.protocol = nas::parse_protocol(f.protocol);
+    o.protocol = nas::parse_protocol(f.protocols.at(0));
+    for (size_t i = 1; i < f.protocols.size(); ++i) {
+        const nas::Protocol extra = nas::parse_protocol(f.protocols[i]);
+        NASFLAT_CHECK(o.protocol == nas::Protocol::Full && extra == nas::Protocol::First128,
+                      "--protocol: only 'full first128' can share one run (the same fine-tuned "
+                      "models scored on two sets); got '",
+                      f.protocols[0], " ", f.protocols[i], "'");
+        o.also_first128 = true;
+    }
     o.score = nas::parse_score_mode(f.score);
     o.transfer_hwemb = !f.no_transfer_hwemb;
     o.keep_predictions = !f.plot.empty();
@@ -92,9 +101,9 @@ void register_experiment(CLI::App& app) {
         ->capture_default_str();
     v->add_flag("--no-transfer-hwemb", f.no_transfer_hwemb,
                 "keep the target's random device row (no copy from the best source)");
-    v->add_option("--protocol", f.protocol,
-                  "full, first128 or aliasing (the last two only "
-                  "reproduce the authors' numbers)")
+    v->add_option("--protocol", f.protocols,
+                  "full, first128 or aliasing (the last two only reproduce the authors' "
+                  "numbers); 'full first128' scores the same fine-tuned models both ways")
         ->capture_default_str();
     v->add_option("--sampler", f.m.o.sampler,
                   "random, params, latency (oracle), kmeans, cosine, "

@@ -134,6 +134,34 @@ TEST_F(Experiment, SplitTrialsMatchOneLongRun) {
     EXPECT_NE(experiment_json(second).find("\"first_trial\": 1"), std::string::npos);
 }
 
+// full and first128 fine-tune identically, so one run scoring both gives each protocol
+// exactly the numbers of its own run.
+TEST_F(Experiment, FullAndFirst128ShareOneRun) {
+    auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
+    std::ostringstream log;
+    ExperimentOptions o = tiny(9);
+    o.trials = 1;
+    o.samples = {5};
+    o.protocol = Protocol::Full;  // scored on ~15.6k archs: the one costly part of this test
+    const ExperimentResult full = run_experiment(o, *ctx, log);
+    o.protocol = Protocol::First128;
+    const ExperimentResult first = run_experiment(o, *ctx, log);
+    o.protocol = Protocol::Full;
+    o.also_first128 = true;
+    const ExperimentResult both = run_experiment(o, *ctx, log);
+    ASSERT_EQ(both.per_samples.size(), 2u);
+    EXPECT_EQ(both.per_samples[0].protocol, Protocol::Full);
+    EXPECT_EQ(both.per_samples[1].protocol, Protocol::First128);
+    EXPECT_EQ(all_scores(full), all_scores({o, full.task, 1, {both.per_samples[0]}, {}, 0, 0}));
+    EXPECT_EQ(all_scores(first), all_scores({o, full.task, 1, {both.per_samples[1]}, {}, 0, 0}));
+    EXPECT_NE(all_scores(full), all_scores(first));
+    const std::string json = experiment_json(both);
+    EXPECT_NE(json.find("\"protocol\": \"first128\""), std::string::npos);
+    // Aliasing fine-tunes differently: it cannot share.
+    o.protocol = Protocol::Aliasing;
+    EXPECT_THROW(run_experiment(o, *ctx, log), Error);
+}
+
 TEST_F(Experiment, KeepsCalibratedPredictionsForThePlot) {
     auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
     std::ostringstream log;
