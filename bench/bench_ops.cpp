@@ -9,6 +9,9 @@
 //   segment sum fwd: read x, write G F                      -> 4 (N F + G F) bytes
 //   copy block  concat of two (N, F) halves into (N, 2F)    -> 16 N F bytes
 //   dropout     read x, write y                             -> 8 N F bytes
+//   gated residual fwd: read p, m, s; write out              -> 16 N F bytes, ~8 N F flops
+//                  bwd: read dout, p, m, dm; write dpre, dm -> 24 N F bytes (dp, ds null)
+//   average     fwd (+ReLU): read a, b; write out           -> 12 N F bytes
 //   pair hinge  P pairs: read 2 scores + sign               -> ~16 P bytes (fwd)
 //   adamw       p, g, m, v read; p, m, v written            -> 28 numel bytes, ~12 numel flops
 #include "bench/bench_ops.h"
@@ -113,20 +116,38 @@ void bench_other_ops(Runner& r, int64_t G, int64_t n) {
            std::vector<float>(kF, 0.0f), [&](const KernelTable& t, auto& in, float* out) {
                t.binary_backward(BinaryOp::Mul, nullptr, out, in[1], in[0], in[2], NF, kF);
            });
-    auto gamma = random_floats(24, kF), beta = random_floats(25, kF);
-    simple(r, op("layer_norm fwd", 8.0 * NF, 8.0 * NF), {x, gamma, beta}, zeros,
-           [&, stats = std::make_shared<PerDevice<DF>>()](const KernelTable& t, auto& in,
-                                                          float* out) {
-               DF& st = stats->get(device_of(t), [&](Device d) { return DF(std::vector<float>(2 * N), d); });
-               t.layer_norm_forward(out, st.get(), st.get() + N, in[0], in[1], in[2], N, kF, 1e-5f);
+    // The fused tails (one kernel each) that replace 4-5 of the ops above.
+    auto m = random_floats(26, NF), s = random_floats(27, NF);
+    simple(r, op("gated_residual fwd", 8.0 * NF, 16.0 * NF), {x, b, m, s, b}, zeros,
+           [&](const KernelTable& t, auto& in, float* out) {
+               t.gated_residual_forward(out, in[0], in[1], in[2], in[3], in[4], N, kF);
            });
+    simple(r, op("gated_residual bwd (dpre, dm)", 10.0 * NF, 24.0 * NF), {x, b, m, g}, zeros,
+           [&, dm = std::make_shared<PerDevice<DF>>()](const KernelTable& t, auto& in, float* out) {
+               DF& d = dm->get(device_of(t), [&](Device dev) { return DF(zeros, dev); });
+               t.gated_residual_backward(out, nullptr, d.get(), nullptr, in[3], in[0], in[1], in[2],
+                                         N, kF);
+           });
+    simple(r, op("average+relu fwd", 2.0 * NF, 12.0 * NF), {x, m}, zeros,
+           [&](const KernelTable& t, auto& in, float* out) {
+               t.average_forward(out, in[0], in[1], NF, true);
+           });
+    auto gamma = random_floats(24, kF), beta = random_floats(25, kF);
+    simple(
+        r, op("layer_norm fwd", 8.0 * NF, 8.0 * NF), {x, gamma, beta}, zeros,
+        [&, stats = std::make_shared<PerDevice<DF>>()](const KernelTable& t, auto& in, float* out) {
+            DF& st = stats->get(device_of(t),
+                                [&](Device d) { return DF(std::vector<float>(2 * N), d); });
+            t.layer_norm_forward(out, st.get(), st.get() + N, in[0], in[1], in[2], N, kF, 1e-5f);
+        });
     std::vector<int32_t> seg(G + 1);
     for (int64_t k = 0; k <= G; ++k) seg[k] = static_cast<int32_t>(k * n);
     simple(r, op("segment_sum fwd (readout)", NF, 4.0 * (NF + G * kF)), {x},
            std::vector<float>(G * kF, 0.0f),
            [&, segs = std::make_shared<PerDevice<IntArray>>()](const KernelTable& t, auto& in,
-                                                                float* out) {
-               IntArray& s = segs->get(device_of(t), [&](Device d) { return IntArray::from_host(seg, d); });
+                                                               float* out) {
+               IntArray& s =
+                   segs->get(device_of(t), [&](Device d) { return IntArray::from_host(seg, d); });
                t.segment_sum_forward(out, in[0], s.data(), nullptr, G, kF);
            });
     simple(r, op("concat (copy_block)", 0.0, 16.0 * NF), {x, g}, std::vector<float>(2 * NF, 0.0f),
@@ -152,7 +173,7 @@ void bench_other_ops(Runner& r, int64_t G, int64_t n) {
     loss.shape = std::to_string(G) + " scores, P=" + std::to_string(P);
     simple(r, loss, {scores}, std::vector<float>(G, 0.0f),
            [&, state = std::make_shared<PerDevice<LossState>>()](const KernelTable& t, auto& in,
-                                                                  float* out) {
+                                                                 float* out) {
                LossState& st = state->get(device_of(t), [&](Device d) {
                    return LossState{PairList::make(pi, pj, sign, static_cast<int32_t>(G), d),
                                     DF(std::vector<float>(1), d), DF(std::vector<float>{1.0f}, d),
@@ -160,8 +181,8 @@ void bench_other_ops(Runner& r, int64_t G, int64_t n) {
                });
                const PairList& pl = st.pairs;
                t.pair_hinge_forward(st.value.get(), in[0], pl.pi(), pl.pj(), pl.sign(), P, 0.1f);
-               t.pair_hinge_backward(out, st.one.get(), in[0], pl.pi(), pl.pj(), pl.sign(), P,
-                                     0.1f, pl.by_score(), st.work.get());
+               t.pair_hinge_backward(out, st.one.get(), in[0], pl.pi(), pl.pj(), pl.sign(), P, 0.1f,
+                                     pl.by_score(), st.work.get());
            });
     const int64_t params = 408513;
     auto p = random_floats(28, params), grad = random_floats(29, params);

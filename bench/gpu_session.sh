@@ -1,62 +1,98 @@
 #!/usr/bin/env bash
-# gpu_session.sh — one lease of a GPU machine, used fully: the GPU check (bench/gpu_check.sh:
-# tests, sanitizer, benchmarks), then as much of the task suite as fits before a deadline, with
-# every finished trial saved. Results land in $OUT (gpu_out/ when unset) as three files:
-# gpu_summary.txt, logs.tgz (every log) and suite.tgz (the suite's JSON and logs).
-# Usage: bench/gpu_session.sh BIN_DIR DATA_DIR SECONDS [FALLBACK_BIN_DIR]
-#   BIN_DIR     prebuilt test_kernels, test_models, bench_kernels, bench_model, nasflat
-#   SECONDS     wall-clock budget for the whole script; the suite gets what the check leaves
-#   FALLBACK    binaries to run the suite with if the GPU tests of BIN_DIR fail
+# gpu_session.sh — one lease of a GPU machine, used fully: the GPU check (tests, sanitizer,
+# benchmarks, the same benchmarks with the previous binaries and with TF32 for comparison), then
+# as many task-suite trials as fit before a deadline, one process per trial, every finished
+# trial kept. Results land in $OUT (gpu_out/ when unset) as gpu_summary.txt, logs.tgz and
+# suite.tgz; merge the trials with scripts/merge_trials.py.
+# Usage: bench/gpu_session.sh BIN_DIR BASE_DIR DATA_DIR SECONDS [JOBS]
+#   BIN_DIR   prebuilt test_kernels, test_models, bench_kernels, bench_model, nasflat
+#   BASE_DIR  the previous commit's bench_model and nasflat: the baseline timed on the same card,
+#             and the suite's binary if the GPU tests of BIN_DIR fail
+#   SECONDS   wall-clock budget for the whole script; the suite gets what the check leaves
+#   JOBS      suite processes at a time (default 8), sharing the GPU through MPS when present
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bin="$1"; data="$2"; budget="$3"; fallback="${4:-}"
+bin="$1"; base="$2"; data="$3"; budget="$4"; jobs="${5:-8}"
 start=$(date +%s)
 final="${OUT:-$PWD/gpu_out}"  # only three files go there at the end (the tool returns few)
 out=/tmp/gpu_session
 rm -rf "$out"
-mkdir -p "$out" "$final"
+mkdir -p "$out/suite" "$final"
 export NASFLAT_DATA="$data"
+summary="$out/gpu_summary.txt"
 
-OUT="$out" bash bench/gpu_check.sh --bin "$bin" --quick
+OUT="$out" bash bench/gpu_check.sh --bin "$bin" --quick --no-sweep
+extra() {  # extra NAME LIMIT COMMAND...: a benchmark beside the check's, into the summary
+    local name="$1" limit="$2"; shift 2
+    local t0=$(date +%s)
+    timeout "$limit" "$@" > "$out/$name.log" 2>&1
+    printf "%-28s rc=%-3s %6d s\n" "$name" "$?" $(( $(date +%s) - t0 )) | tee -a "$summary"
+}
+extra base_bench_model_nb201 60 "$base/bench_model" --device cuda --space nb201 --quick \
+    --batches 256,4096,32768 --train-batches 128,4096
+extra base_bench_model_fbnet 60 "$base/bench_model" --device cuda --space fbnet --quick \
+    --batches 256,4096,32768 --train-batches 128,4096
+extra tf32_bench_model 90 "$bin/bench_model" --device cuda --tf32 --quick \
+    --batches 4096,32768,262144 --train-batches 4096
+{
+    for f in base_bench_model_nb201 base_bench_model_fbnet tf32_bench_model; do
+        echo "--- $f ---"
+        grep -E "validate|infer|train|tf32|timing" "$out/$f.log"
+    done
+} >> "$summary"
+
 suite_bin="$bin"
-if ! grep -q "gpu_tests_kernels *rc=0" "$out/gpu_summary.txt" \
-   || ! grep -q "gpu_tests_model *rc=0" "$out/gpu_summary.txt"; then
-    echo "GPU tests failed: suite runs with ${fallback:-nothing}" | tee -a "$out/gpu_summary.txt"
-    suite_bin="$fallback"
+if ! grep -q "gpu_tests_kernels *rc=0" "$summary" || ! grep -q "gpu_tests_model *rc=0" "$summary"; then
+    echo "GPU tests failed: the suite runs with $base" | tee -a "$summary"
+    suite_bin="$base"
 fi
 
-# MPS lets the suite's processes share the GPU at once (their kernels are small); without it
-# processes time-slice and run slower together than one by one, so fall back to one job.
-jobs=1
-if [ -n "$suite_bin" ] && command -v nvidia-cuda-mps-control >/dev/null; then
+# MPS lets the suite's processes run kernels side by side; without it they time-slice.
+mps=""
+if command -v nvidia-cuda-mps-control >/dev/null; then
     export CUDA_MPS_PIPE_DIRECTORY=/tmp/mps-pipe CUDA_MPS_LOG_DIRECTORY=/tmp/mps-log
     mkdir -p "$CUDA_MPS_PIPE_DIRECTORY" "$CUDA_MPS_LOG_DIRECTORY"
-    if nvidia-cuda-mps-control -d && timeout 60 "$suite_bin/test_kernels" \
-            --gtest_filter='*GraphKernels.SegmentSum/Cuda' > "$out/mps_check.log" 2>&1; then
-        jobs=10
-        echo "MPS on: $jobs suite jobs at a time" | tee -a "$out/gpu_summary.txt"
+    if nvidia-cuda-mps-control -d && timeout 60 "$suite_bin/nasflat" data --quiet > "$out/mps_check.log" 2>&1; then
+        mps=1
     else
         echo quit | nvidia-cuda-mps-control 2>/dev/null
         unset CUDA_MPS_PIPE_DIRECTORY CUDA_MPS_LOG_DIRECTORY
-        echo "MPS unavailable: 1 suite job at a time" | tee -a "$out/gpu_summary.txt"
+        jobs=1
     fi
 fi
+echo "suite: $jobs jobs at a time, MPS ${mps:-off}, binary $suite_bin" | tee -a "$summary"
 
-if [ -n "$suite_bin" ]; then
-    left=$(( budget - ($(date +%s) - start) - 25 ))
-    echo "suite: ${left} s left" | tee -a "$out/gpu_summary.txt"
-    mkdir -p "$out/suite"
-    # Priority order: fixed (score-once) full, then reference full, then FBNet first128.
-    timeout "$left" bash -c "
-        scripts/run_suite.sh --bin $suite_bin/nasflat --out $out/suite --jobs $jobs --trials 3 --device cuda \
-            --configs 'fixed reference' --protocols full;
-        scripts/run_suite.sh --bin $suite_bin/nasflat --out $out/suite --jobs $jobs --trials 3 --device cuda \
-            --spaces fbnet --configs 'fixed reference' --protocols first128" \
-        > "$out/suite_progress.log" 2>&1
-    echo "suite stopped after $(( $(date +%s) - start )) s (rc $?)" | tee -a "$out/gpu_summary.txt"
-fi
-[ "${jobs}" -gt 1 ] && echo quit | nvidia-cuda-mps-control 2>/dev/null
-tar czf "$final/suite.tgz" -C "$out" suite suite_progress.log 2>/dev/null
+# One trial per process, most needed first: the reference rows that have no trial yet, then
+# second trials, the fixed rows' missing trials, third trials. Each scores full and first128.
+list="$out/jobs.txt"
+: > "$list"
+job() {  # job SPACE TASK CONFIG TRIAL
+    local name="${1}_${2}_${3}_t$4"
+    local args="--space $1 --task $2 --samples 20 --trials 1 --first-trial $4 --config $3 \
+--protocol full first128 --device cuda"
+    [ "$3" = fixed ] && args="$args --score-once"
+    echo "$suite_bin/nasflat experiment $args --json $out/suite/$name.json > $out/suite/$name.log 2>&1; \
+echo \"\$(date +%T) $name rc=\$?\"" >> "$list"
+}
+for t in nb201:5 fbnet:5 nb201:4 fbnet:0 fbnet:4 fbnet:1 fbnet:2 fbnet:3; do job ${t%:*} ${t#*:} reference 0; done
+for t in nb201:5 nb201:4 fbnet:5 fbnet:0 fbnet:4 fbnet:1 fbnet:2 fbnet:3 nb201:0 nb201:1 nb201:2 nb201:3; do
+    job ${t%:*} ${t#*:} reference 1
+done
+job fbnet 5 fixed 1; job fbnet 5 fixed 2; job nb201 5 fixed 2; job fbnet 4 fixed 2
+for t in nb201:5 nb201:4 fbnet:5 fbnet:0 fbnet:4 fbnet:1 fbnet:2 fbnet:3 nb201:0 nb201:1 nb201:2 nb201:3; do
+    job ${t%:*} ${t#*:} reference 2
+done
+
+left=$(( budget - ($(date +%s) - start) - 20 ))
+echo "suite: $(wc -l < "$list") jobs queued, ${left} s left" | tee -a "$summary"
+tr '\n' '\0' < "$list" | timeout "$left" xargs -0 -P "$jobs" -I{} bash -c "{}" \
+    > "$out/suite_progress.log" 2>&1
+pkill -9 -f "nasflat experiment" 2>/dev/null
+sleep 1
+echo "suite stopped after $(( $(date +%s) - start )) s; finished: $(ls "$out"/suite/*.json 2>/dev/null | wc -l) trials" \
+    | tee -a "$summary"
+[ -n "$mps" ] && timeout 10 bash -c "echo quit | nvidia-cuda-mps-control"
+tar czf "$final/suite.tgz" -C "$out" suite suite_progress.log jobs.txt 2>/dev/null
 tar czf "$final/logs.tgz" -C "$out" --exclude suite . 2>/dev/null
-cp "$out/gpu_summary.txt" "$final/"
+cp "$summary" "$final/"
 echo "done in $(( $(date +%s) - start )) s"
