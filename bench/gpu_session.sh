@@ -10,6 +10,7 @@
 #             and the suite's binary if the GPU tests of BIN_DIR fail
 #   SECONDS   wall-clock budget for the whole script; the suite gets what the check leaves
 #   JOBS      suite processes at a time (default 8), sharing the GPU through MPS when present
+# DEV=cpu runs the suite on the CPU instead (a dry run of this script on a machine without GPU).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin="$1"; base="$2"; data="$3"; budget="$4"; jobs="${5:-8}"
@@ -19,6 +20,11 @@ out=/tmp/gpu_session
 rm -rf "$out"
 mkdir -p "$out/suite" "$final"
 export NASFLAT_DATA="$data"
+dev="${DEV:-cuda}"
+# Where CUDA libraries may live on a machine with only a driver plus Python wheels.
+for d in /usr/local/cuda/lib64 /usr/local/cuda/lib $(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/*/lib 2>/dev/null); do
+    [ -d "$d" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$d"
+done
 summary="$out/gpu_summary.txt"
 
 OUT="$out" bash bench/gpu_check.sh --bin "$bin" --quick --no-sweep
@@ -49,10 +55,12 @@ fi
 
 # MPS lets the suite's processes run kernels side by side; without it they time-slice.
 mps=""
-if command -v nvidia-cuda-mps-control >/dev/null; then
+if [ "$dev" = cuda ] && command -v nvidia-cuda-mps-control >/dev/null; then
     export CUDA_MPS_PIPE_DIRECTORY=/tmp/mps-pipe CUDA_MPS_LOG_DIRECTORY=/tmp/mps-log
     mkdir -p "$CUDA_MPS_PIPE_DIRECTORY" "$CUDA_MPS_LOG_DIRECTORY"
-    if nvidia-cuda-mps-control -d && timeout 60 "$suite_bin/nasflat" data --quiet > "$out/mps_check.log" 2>&1; then
+    if nvidia-cuda-mps-control -d && timeout 60 "$bin/test_kernels" \
+            --gtest_filter='*GraphKernels.SegmentSum/Cuda' > "$out/mps_check.log" 2>&1 \
+            && ! grep -q SKIPPED "$out/mps_check.log"; then
         mps=1
     else
         echo quit | nvidia-cuda-mps-control 2>/dev/null
@@ -69,7 +77,7 @@ list="$out/jobs.txt"
 job() {  # job SPACE TASK CONFIG TRIAL
     local name="${1}_${2}_${3}_t$4"
     local args="--space $1 --task $2 --samples 20 --trials 1 --first-trial $4 --config $3 \
---protocol full first128 --device cuda"
+--protocol full first128 --device $dev"
     [ "$3" = fixed ] && args="$args --score-once"
     echo "$suite_bin/nasflat experiment $args --json $out/suite/$name.json > $out/suite/$name.log 2>&1; \
 echo \"\$(date +%T) $name rc=\$?\"" >> "$list"
