@@ -182,21 +182,26 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
     Rng rng(5);
     const int reps = args.quick ? 3 : 7;
     for (int B : args.batches) {
-        std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, B, rng);
-        ArchTable table{&gs, nullptr, 0};
-        std::vector<int32_t> archs(B), devs(B, 0);
-        for (int i = 0; i < B; ++i) archs[i] = i;
-        ModelBatch batch = collate_archs(model, table, archs, devs);
-        NoGradGuard no_grad;
-        reset_flop_count();
-        model.forward(batch);
-        const double flops = static_cast<double>(flop_count()) / B;
-        double s = time_it(d, reps, [&] { model.forward(batch); });
-        std::printf(
-            "%-6s %-9s %-4s infer  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  %7.1f "
-            "GFLOP/s\n",
-            fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
-            flops / 1e6, flops * B / s / 1e9);
+        try {
+            std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, B, rng);
+            ArchTable table{&gs, nullptr, 0};
+            std::vector<int32_t> archs(B), devs(B, 0);
+            for (int i = 0; i < B; ++i) archs[i] = i;
+            ModelBatch batch = collate_archs(model, table, archs, devs);
+            NoGradGuard no_grad;
+            reset_flop_count();
+            model.forward(batch);
+            const double flops = static_cast<double>(flop_count()) / B;
+            double s = time_it(d, reps, [&] { model.forward(batch); });
+            std::printf(
+                "%-6s %-9s %-4s infer  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
+                "%7.1f GFLOP/s\n",
+                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
+                flops / 1e6, flops * B / s / 1e9);
+        } catch (const std::exception& e) {  // e.g. out of device memory at the largest batch
+            std::printf("%-6s %-9s %-4s infer  batch %7d  failed: %s\n", fbnet ? "fbnet" : "nb201",
+                        flavor_name(flavor), device_name(d), B, e.what());
+        }
         std::fflush(stdout);
     }
     AdamW opt(model.params(), AdamWOptions{});
