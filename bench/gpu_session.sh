@@ -91,11 +91,19 @@ for t in nb201:5 nb201:4 fbnet:5 fbnet:0 fbnet:4 fbnet:1 fbnet:2 fbnet:3 nb201:0
     job ${t%:*} ${t#*:} reference 2
 done
 
+# Every 30 s the finished trials are packed into $final, so a lease cut short still returns them.
+( while sleep 30; do
+      tar czf "$final/suite.tgz.part" -C "$out" suite suite_progress.log jobs.txt 2>/dev/null \
+          && mv "$final/suite.tgz.part" "$final/suite.tgz"
+      cp "$summary" "$final/"
+  done ) &
+saver=$!
 left=$(( budget - ($(date +%s) - start) - 20 ))
 echo "suite: $(wc -l < "$list") jobs queued, ${left} s left" | tee -a "$summary"
 tr '\n' '\0' < "$list" | timeout "$left" xargs -0 -P "$jobs" -I{} bash -c "{}" \
     > "$out/suite_progress.log" 2>&1
 pkill -9 -f "nasflat experiment" 2>/dev/null
+kill "$saver" 2>/dev/null
 sleep 1
 echo "suite stopped after $(( $(date +%s) - start )) s; finished: $(ls "$out"/suite/*.json 2>/dev/null | wc -l) trials" \
     | tee -a "$summary"
