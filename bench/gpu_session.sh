@@ -11,6 +11,8 @@
 #   SECONDS   wall-clock budget for the whole script; the suite gets what the check leaves
 #   JOBS      suite processes at a time (default 8), sharing the GPU through MPS when present
 # DEV=cpu runs the suite on the CPU instead (a dry run of this script on a machine without GPU).
+# SUITE_ONLY=1 skips the check and the benchmarks (a short lease after a full one).
+# QUEUE="space:task:config:trial ..." replaces the default job list.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin="$1"; base="$2"; data="$3"; budget="$4"; jobs="${5:-8}"
@@ -27,13 +29,15 @@ for d in /usr/local/cuda/lib64 /usr/local/cuda/lib $(ls -d /opt/*/.venv/lib/pyth
 done
 summary="$out/gpu_summary.txt"
 
-OUT="$out" bash bench/gpu_check.sh --bin "$bin" --quick --no-sweep
+[ -z "${SUITE_ONLY:-}" ] && OUT="$out" bash bench/gpu_check.sh --bin "$bin" --quick --no-sweep
+touch "$summary"
 extra() {  # extra NAME LIMIT COMMAND...: a benchmark beside the check's, into the summary
     local name="$1" limit="$2"; shift 2
     local t0=$(date +%s)
     timeout "$limit" "$@" > "$out/$name.log" 2>&1
     printf "%-28s rc=%-3s %6d s\n" "$name" "$?" $(( $(date +%s) - t0 )) | tee -a "$summary"
 }
+[ -z "${SUITE_ONLY:-}" ] && {
 extra base_bench_model_nb201 60 "$base/bench_model" --device cuda --space nb201 --quick \
     --batches 256,4096,32768 --train-batches 128,4096
 extra base_bench_model_fbnet 60 "$base/bench_model" --device cuda --space fbnet --quick \
@@ -46,9 +50,11 @@ extra tf32_bench_model 90 "$bin/bench_model" --device cuda --tf32 --quick \
         grep -E "validate|infer|train|tf32|timing" "$out/$f.log"
     done
 } >> "$summary"
+}
 
 suite_bin="$bin"
-if ! grep -q "gpu_tests_kernels *rc=0" "$summary" || ! grep -q "gpu_tests_model *rc=0" "$summary"; then
+if [ -z "${SUITE_ONLY:-}" ] && { ! grep -q "gpu_tests_kernels *rc=0" "$summary" \
+        || ! grep -q "gpu_tests_model *rc=0" "$summary"; }; then
     echo "GPU tests failed: the suite runs with $base" | tee -a "$summary"
     suite_bin="$base"
 fi
@@ -82,6 +88,9 @@ job() {  # job SPACE TASK CONFIG TRIAL
     echo "$suite_bin/nasflat experiment $args --json $out/suite/$name.json > $out/suite/$name.log 2>&1; \
 echo \"\$(date +%T) $name rc=\$?\"" >> "$list"
 }
+if [ -n "${QUEUE:-}" ]; then
+    for q in $QUEUE; do IFS=: read -r sp tk cf tr <<< "$q"; job "$sp" "$tk" "$cf" "$tr"; done
+else
 for t in nb201:5 fbnet:5 nb201:4 fbnet:0 fbnet:4 fbnet:1 fbnet:2 fbnet:3; do job ${t%:*} ${t#*:} reference 0; done
 for t in nb201:5 nb201:4 fbnet:5 fbnet:0 fbnet:4 fbnet:1 fbnet:2 fbnet:3 nb201:0 nb201:1 nb201:2 nb201:3; do
     job ${t%:*} ${t#*:} reference 1
@@ -90,6 +99,7 @@ job fbnet 5 fixed 1; job fbnet 5 fixed 2; job nb201 5 fixed 2; job fbnet 4 fixed
 for t in nb201:5 nb201:4 fbnet:5 fbnet:0 fbnet:4 fbnet:1 fbnet:2 fbnet:3 nb201:0 nb201:1 nb201:2 nb201:3; do
     job ${t%:*} ${t#*:} reference 2
 done
+fi
 
 # Every 30 s the finished trials are packed into $final, so a lease cut short still returns them.
 ( while sleep 30; do
