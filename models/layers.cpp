@@ -68,9 +68,18 @@ GraphFlowLayer GraphFlowLayer::make(ParameterStore& params, Rng& rng, const std:
     return l;
 }
 
+namespace {
+// H W, or (pick given) the product of the distinct rows gathered to every node
+Tensor product(const Tensor& h, const Tensor& w, const IndexMap* pick) {
+    Tensor hw = matmul(h, w);
+    return pick ? index_select(hw, *pick) : hw;
+}
+}  // namespace
+
 // out = sigmoid(gate(e)) * (pred-sum of S) + S + b, the tail in one fused op
-Tensor GraphFlowLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const {
-    Tensor s = matmul(h, w);
+Tensor GraphFlowLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
+                               const IndexMap* pick) const {
+    Tensor s = product(h, w, pick);
     Tensor messages = spmm(batch.pred, Tensor(), s);
     return gated_residual(matmul(e, gate.w), gate.b, messages, s, b);
 }
@@ -91,8 +100,9 @@ AttentionLayer AttentionLayer::make(ParameterStore& params, Rng& rng, const std:
 }
 
 // s_e = leaky(<K_i * a / sqrt(O), K_l>) [* mask_e];  out = LN(sigmoid(gate(e)) * sum_e alpha_e K_l)
-Tensor AttentionLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const {
-    Tensor k = wk(h);
+Tensor AttentionLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
+                               const IndexMap* pick) const {
+    Tensor k = product(h, wk.w, pick);  // W_k has no bias
     const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(k.dim(1)));
     Tensor q = mul(k, scale(a, inv_sqrt));
     Tensor scores = leaky_relu(sddmm(batch.attention, q, k), slope);
@@ -121,17 +131,17 @@ EnsembleLayer EnsembleLayer::make(ParameterStore& params, Rng& rng, const std::s
 }
 
 Tensor EnsembleLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
-                              bool relu_after) const {
+                              bool relu_after, const IndexMap* pick) const {
     Tensor out;
     switch (type) {
         case LayerType::GraphFlow:
-            out = flow.forward(h, e, batch);
+            out = flow.forward(h, e, batch, pick);
             break;
         case LayerType::Attention:
-            out = attention.forward(h, e, batch);
+            out = attention.forward(h, e, batch, pick);
             break;
         case LayerType::Ensemble: {
-            Tensor a = flow.forward(h, e, batch), g = attention.forward(h, e, batch);
+            Tensor a = flow.forward(h, e, batch, pick), g = attention.forward(h, e, batch, pick);
             // The average and the following ReLU in one pass.
             if (fuse == Fuse::Add) return average(a, g, relu_after);
             DropoutSeeds none(0);  // the fuse MLP has no dropout
@@ -154,10 +164,11 @@ LayerStack LayerStack::make(ParameterStore& params, Rng& rng, const std::string&
     return s;
 }
 
-Tensor LayerStack::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const {
-    Tensor x = h;
+Tensor LayerStack::forward(const Tensor& rows, const IndexMap& pick, const Tensor& e,
+                           const ModelBatch& batch) const {
+    Tensor x = rows;
     for (size_t i = 0; i < layers.size(); ++i) {
-        x = layers[i].forward(x, e, batch, i + 1 < layers.size());
+        x = layers[i].forward(x, e, batch, i + 1 < layers.size(), i == 0 ? &pick : nullptr);
     }
     return x;
 }

@@ -1,10 +1,14 @@
 // layers.h — the building blocks of the NASFLAT predictor, built from autograd ops.
 // Dims: N nodes, G graphs, I in-features, O out-features, C gate width (48).
-//   GraphFlowLayer (DGF):  S = H W;  out_i = sigmoid(W_g e_i + b_g) * sum_{j in pred(i)} S_j + S_i
-//   + b AttentionLayer (GAT):  K = H W_k; s_il = leaky(sum_m a_m K_im K_lm / sqrt(O)) [* mask_il];
-//                          alpha = softmax over i's attention row; out_i = LN(sigmoid(gate) * sum
-//                          alpha K)
-//   EnsembleLayer:         (DGF + GAT) / 2 (or an MLP on [DGF ; GAT]), or one branch alone.
+//   GraphFlowLayer (DGF): S = H W;
+//                         out_i = sigmoid(W_g e_i + b_g) * sum_{j in pred(i)} S_j + S_i + b
+//   AttentionLayer (GAT): K = H W_k; s_il = leaky(sum_m a_m K_im K_lm / sqrt(O)) [* mask_il];
+//                         alpha = softmax over i's attention row;
+//                         out_i = LN(sigmoid(gate) * sum_l alpha_il K_l)
+//   EnsembleLayer:        (DGF + GAT) / 2 (or an MLP on [DGF ; GAT]), or one branch alone.
+// A layer's input H may come as a few distinct rows and a map picking one per node (`pick`):
+// then H W is computed on the rows and gathered, the same numbers for far fewer FLOPs (the
+// first layer of each pass sees only two distinct node states: the input node's and the rest).
 #pragma once
 
 #include <string>
@@ -52,7 +56,8 @@ struct GraphFlowLayer {
     Linear gate;  // C -> O
     static GraphFlowLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                                int out, int gate_dim);
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
+                   const IndexMap* pick = nullptr) const;
 };
 
 struct AttentionLayer {
@@ -63,7 +68,8 @@ struct AttentionLayer {
     float slope = 0.01f, eps = 1e-5f;
     static AttentionLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                                int out, int gate_dim, float slope, float eps);
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
+                   const IndexMap* pick = nullptr) const;
 };
 
 struct EnsembleLayer {
@@ -76,16 +82,18 @@ struct EnsembleLayer {
                               int out, const ModelConfig& config);
     // relu_after: apply the ReLU that follows every layer but a stack's last (fused into the
     // branches' average when the layer is an ensemble joined by Fuse::Add).
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
-                   bool relu_after) const;
+    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch, bool relu_after,
+                   const IndexMap* pick = nullptr) const;
 };
 
-// A stack of ensemble layers with ReLU between them (none after the last).
+// A stack of ensemble layers with ReLU between them (none after the last). The input is given
+// as distinct rows and the map picking one per node (see the top of this file).
 struct LayerStack {
     std::vector<EnsembleLayer> layers;
     static LayerStack make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                            const std::vector<int>& dims, const ModelConfig& config);
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch) const;
+    Tensor forward(const Tensor& rows, const IndexMap& pick, const Tensor& e,
+                   const ModelBatch& batch) const;
 };
 
 // Fills a parameter with values from the RNG.

@@ -33,9 +33,9 @@ NasflatModel::NasflatModel(const ModelConfig& config, uint64_t seed, Device devi
     std::vector<int> out_dims = {config.op_update_dims.back()};
     out_dims.insert(out_dims.end(), config.output_mlp_dims.begin(), config.output_mlp_dims.end());
     output_mlp_ = Mlp::make(params_, rng, "output_mlp", out_dims, 0.0f, false);
-    update_mlp_ = Mlp::make(params_, rng, "update_mlp",
-                            {C + config.output_mlp_dims.back(), config.update_hidden, C}, 0.0f,
-                            false);
+    update_mlp_ =
+        Mlp::make(params_, rng, "update_mlp",
+                  {C + config.output_mlp_dims.back(), config.update_hidden, C}, 0.0f, false);
     main_ = LayerStack::make(params_, rng, "main", config.hidden_dim, config.main_dims, config);
     int head_in = config.readout_dim();
     if (config.supp_dim > 0) {
@@ -72,21 +72,24 @@ Tensor NasflatModel::forward(const ModelBatch& batch, bool training, uint64_t dr
     NASFLAT_CHECK(batch.device == device(), "NasflatModel::forward: batch on ",
                   device_name(batch.device), ", model on ", device_name(device()));
     DropoutSeeds seeds(dropout_seed);
-    // 1-2. gate vectors and node states (x_hidden runs on the two distinct node embeddings).
+    // 1-2. gate vectors and node states. There are two distinct states (the input node's and
+    // everyone else's): x_hidden and both passes' first layers run on those two rows, picked
+    // per node by node_type.
     Tensor e = gate_vectors(batch);
-    Tensor x = index_select(x_hidden_(concat({input_node_, other_node_}, 0)), batch.node_type);
+    Tensor x = x_hidden_(concat({input_node_, other_node_}, 0));  // (2, hidden)
     // 3. op-update pass rewrites every node's gate vector from its graph's output node.
-    Tensor y = op_update_.forward(x, e, batch);
+    Tensor y = op_update_.forward(x, batch.node_type, e, batch);
     Tensor g = output_mlp_.forward(index_select(y, batch.output_nodes), training, seeds);
-    Tensor e2 = update_mlp_.forward(concat({e, index_select(g, batch.node_graph)}, 1), training,
-                                    seeds);
+    Tensor e2 =
+        update_mlp_.forward(concat({e, index_select(g, batch.node_graph)}, 1), training, seeds);
     // 4-5. main pass and readout.
-    Tensor z = main_.forward(x, e2, batch);
+    Tensor z = main_.forward(x, batch.node_type, e2, batch);
     Tensor r = segment_sum(z, batch.seg_ptr, batch.readout_weight);
     // 6. optional supplementary encoding and device-embedding branch.
     if (config_.supp_dim > 0) r = concat({r, supp_mlp_.forward(batch.supp, training, seeds)}, 1);
     if (config_.hwemb_to_mlp) {
-        r = concat({r, hw_mlp_.forward(embedding(hw_emb_, batch.graph_device), training, seeds)}, 1);
+        r = concat({r, hw_mlp_.forward(embedding(hw_emb_, batch.graph_device), training, seeds)},
+                   1);
     }
     // 7. head.
     Tensor score = head_.forward(r, training, seeds);

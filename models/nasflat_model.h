@@ -2,7 +2,8 @@
 // forward, as a numbered list (Dims: G graphs, N nodes, C = 48 gate width):
 //   1. gate vectors e (N, C) = [op_emb[op] ; hw_emb[device]] (input node zeros, output node
 //      learned and device-agnostic; hwemb_to_mlp: e = op_emb[op] only)
-//   2. node states x (N, 96) = x_hidden(input or shared node embedding)
+//   2. node states x (N, 96) = x_hidden(input or shared node embedding): two distinct rows,
+//      kept as such until each pass's first layer has multiplied them (layers.h)
 //   3. op-update pass: y = stack(x; e) (96 -> 128 -> 128); g = MLP(y[output node]) (G, 128);
 //      e' = MLP([e ; g broadcast to the graph's nodes]) (N, C)   (e is replaced, no residual)
 //   4. main pass: z = stack(x; e') (96 -> 128 -> 128 -> 128)

@@ -47,6 +47,27 @@ TEST_P(ModelFlavors, AloneEqualsInsideBatch) {
     }
 }
 
+// A stack fed two distinct rows and the map picking one per node (what the model does) equals
+// the same stack fed every node's row: the first layer's products are only computed fewer times.
+TEST_P(ModelFlavors, DistinctRowsEqualEveryNodesRow) {
+    const ModelConfig c = config_for(GetParam());
+    Rng rng(4);
+    ParameterStore params;
+    const models::LayerStack stack = models::LayerStack::make(params, rng, "s", 6, {5, 4}, c);
+    params.pack(Device::CPU);
+    std::vector<ArchGraph> gs = {nb201_idx1(), nb201_idx3(), random_dag(rng, 5, 7)};
+    const auto batch = models::collate(pointers(gs), {0, 1, 2}, nullptr, 0, c, Device::CPU);
+    const int32_t N = batch.num_nodes;
+    const Tensor rows = random_tensor(rng, {2, 6}), e = random_tensor(rng, {N, c.gate_dim});
+    std::vector<int32_t> every(N);
+    for (int32_t i = 0; i < N; ++i) every[i] = i;
+    const IndexMap identity = IndexMap::make(every, N, Device::CPU);
+    NoGradGuard no_grad;
+    const Tensor picked = stack.forward(rows, batch.node_type, e, batch);
+    const Tensor full = stack.forward(index_select(rows, batch.node_type), identity, e, batch);
+    expect_close(picked.to_vector(), full.to_vector(), 1e-6f, 1e-5f, "distinct rows vs every row");
+}
+
 TEST_P(ModelFlavors, RelabellingMiddleNodesKeepsTheScore) {
     NasflatModel m(config_for(GetParam()), 2);
     ArchGraph g = nb201_idx1();
@@ -76,8 +97,8 @@ TEST_P(ModelFlavors, SameSeedSameBitsAndIdenticalSteps) {
         Rng rng(4);
         std::vector<ArchGraph> gs;
         for (int i = 0; i < 6; ++i) gs.push_back(random_dag(rng, 8, 7));
-        auto batch = models::collate(pointers(gs), {0, 1, 2, 0, 1, 2}, nullptr, 0, m.config(),
-                                     Device::CPU);
+        auto batch =
+            models::collate(pointers(gs), {0, 1, 2, 0, 1, 2}, nullptr, 0, m.config(), Device::CPU);
         m.params().zero_grad();
         sum_all(m.forward(batch, true, 77)).backward();
         std::vector<float> g1(m.params().gradients(), m.params().gradients() + m.params().numel());
@@ -92,8 +113,7 @@ TEST_P(ModelFlavors, SameSeedSameBitsAndIdenticalSteps) {
     EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(float)));
 }
 
-INSTANTIATE_TEST_SUITE_P(Flavors, ModelFlavors,
-                         ::testing::Values(Flavor::Reference, Flavor::Fixed),
+INSTANTIATE_TEST_SUITE_P(Flavors, ModelFlavors, ::testing::Values(Flavor::Reference, Flavor::Fixed),
                          [](const auto& info) {
                              return std::string(models::flavor_name(info.param));
                          });
@@ -133,8 +153,7 @@ TEST(Model, MlpFuseBuildsLearnsAndRoundTrips) {
     NasflatModel m(c, 8);
     // Five ensemble layers, each with Linear(256 -> 128) and Linear(128 -> 128) for the fuse.
     NasflatModel plain(config_for(Flavor::Reference), 8);
-    EXPECT_EQ(m.params().numel() - plain.params().numel(),
-              5 * (256 * 128 + 128 + 128 * 128 + 128));
+    EXPECT_EQ(m.params().numel() - plain.params().numel(), 5 * (256 * 128 + 128 + 128 * 128 + 128));
     std::vector<float> s = score(m, {nb201_idx0(), nb201_idx1()}, {0, 0});
     EXPECT_TRUE(std::isfinite(s[0]) && std::isfinite(s[1]));
     EXPECT_NE(s[0], s[1]);
