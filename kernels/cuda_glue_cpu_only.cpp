@@ -1,20 +1,38 @@
 // cuda_glue_cpu_only.cpp — the CUDA glue of a CPU-only build: no GPU, and a clear error if asked.
 #include "kernels/check.h"
 #include "kernels/cuda_glue.h"
+#include "kernels/cuda_options.h"
 
 namespace nasflat::kernels::cuda_glue {
 namespace {
 [[noreturn]] void no_cuda() {
-    fail("this nasflat binary was built without CUDA; hint: use --device cpu, or rebuild on a "
-         "machine where nvcc is found");
+    fail(
+        "this nasflat binary was built without CUDA; hint: use --device cpu, or rebuild on a "
+        "machine where nvcc is found");
 }
 }  // namespace
 
-int device_count() { return 0; }
-void* alloc(size_t) { no_cuda(); }
+int device_count() {
+    return 0;
+}
+void* alloc(size_t) {
+    no_cuda();
+}
 void free(void*) {}
-void copy(void*, bool, const void*, bool, size_t) { no_cuda(); }
-void zero(void*, size_t) { no_cuda(); }
+void copy(void*, bool, const void*, bool, size_t) {
+    no_cuda();
+}
+void zero(void*, size_t) {
+    no_cuda();
+}
 void synchronize() {}
 
 }  // namespace nasflat::kernels::cuda_glue
+
+namespace nasflat::kernels {
+// The TF32 switch exists in every build so that callers need no #ifdef; here it changes nothing.
+void set_cuda_gemm_tf32(bool) {}
+bool cuda_gemm_tf32() {
+    return false;
+}
+}  // namespace nasflat::kernels

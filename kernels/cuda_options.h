@@ -1,7 +1,8 @@
 // cuda_options.h — switches and numbered kernel versions of the CUDA backend, for host code
 // (.cpp) that wants more than the KernelTable: the TF32 GEMM switch, and the launchers that take
 // an explicit `int version` so the benchmark can time every version side by side.
-// Plain C++: no CUDA headers. Defined in kernels/*.cu; only present when NASFLAT_WITH_CUDA.
+// Plain C++: no CUDA headers. Defined in kernels/*.cu; only present when NASFLAT_WITH_CUDA,
+// except the TF32 switch, which a CPU-only build defines as a no-op.
 // Pointers are device pointers; shapes and semantics are those of the KernelTable entry of the
 // same name (kernels.h). The KernelTable always uses the k*DefaultVersion.
 #pragma once

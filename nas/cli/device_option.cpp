@@ -4,18 +4,13 @@
 #include <iostream>
 
 #include "kernels/check.h"
+#include "kernels/cuda_options.h"
 #include "kernels/kernels.h"
 
 namespace nasflat::cli {
 
-CLI::Option* add_device_option(CLI::App& verb, std::string& device) {
-    device = "auto";
-    return verb.add_option("--device", device, "where to compute: cpu, cuda or auto")
-        ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
-        ->capture_default_str();
-}
-
-Device resolve_device(const std::string& flag) {
+namespace {
+Device device_of(const std::string& flag) {
     if (flag == "cpu") return Device::CPU;
     const bool gpu = kernels::cuda_available();
     if (flag == "cuda") {
@@ -30,6 +25,27 @@ Device resolve_device(const std::string& flag) {
         std::cerr << "nasflat: note: no CUDA GPU found, computing on the CPU" << std::endl;
     }
     return Device::CPU;
+}
+}  // namespace
+
+CLI::Option* add_device_option(CLI::App& verb, DeviceFlag& device) {
+    device = DeviceFlag{};
+    verb.add_flag("--tf32", device.tf32,
+                  "GPU matrix products on TF32 tensor cores (faster, ~1e-3 relative error)");
+    return verb.add_option("--device", device.name, "where to compute: cpu, cuda or auto")
+        ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
+        ->capture_default_str();
+}
+
+Device resolve_device(const DeviceFlag& flag) {
+    const Device d = device_of(flag.name);
+    kernels::set_cuda_gemm_tf32(flag.tf32 && d == Device::CUDA);
+    if (flag.tf32 && d != Device::CUDA) {
+        std::cerr << "nasflat: note: --tf32 applies to GPU products only; computing in fp32 on "
+                     "the CPU"
+                  << std::endl;
+    }
+    return d;
 }
 
 }  // namespace nasflat::cli

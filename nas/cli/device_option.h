@@ -1,18 +1,24 @@
 // device_option.h — `--device cpu|cuda|auto` for every verb that computes.
 // auto (the default): CUDA when this binary has it and a GPU is visible, else the CPU with a
 // one-line notice on stderr when the binary was built with CUDA. An explicit `cuda` without a
-// usable GPU is an error.
+// usable GPU is an error. `--tf32` runs the GPU's GEMMs on TF32 tensor cores (off by default:
+// ~1e-3 relative error per product; docs/performance.md measures its effect on the scores).
 #pragma once
 
-#include <string>
-
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "kernels/memory.h"
 
 namespace nasflat::cli {
 
-CLI::Option* add_device_option(CLI::App& verb, std::string& device);
-Device resolve_device(const std::string& flag);
+struct DeviceFlag {
+    std::string name = "auto";
+    bool tf32 = false;
+};
+
+CLI::Option* add_device_option(CLI::App& verb, DeviceFlag& device);
+// The device to compute on; also applies --tf32 (a note on stderr when it cannot apply).
+Device resolve_device(const DeviceFlag& flag);
 
 }  // namespace nasflat::cli

@@ -3,17 +3,17 @@
 // the source archs, scoring), the seed and the device.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <string>
 
-#include <CLI/CLI.hpp>
-
+#include "nas/cli/device_option.h"
 #include "nas/experiment.h"
 
 namespace nasflat::cli {
 
 struct ModelFlags {
     std::string space = "nb201", config = "reference", gnn_type = "ensemble", fuse = "add";
-    std::string device;
+    DeviceFlag device;
     bool score_once = false;
     nas::ExperimentOptions o;
 };

@@ -8,10 +8,12 @@
 // predictor was fitted on are left out) and --plot draws predicted vs measured.
 // One prediction (the tiny predictor of tests/nas/test_practitioner_cli.cpp, which checks this
 // output; README "Follow one prediction" lists the hops):
-//   nasflat pretrain --space nb201 --devices 1080ti_1,pixel3 --source-samples 30 --epochs 1 --out pre.ckpt
-//   nasflat sample --space nb201 --count 8 --sampler kmeancosine --fill-from pixel2 --seed 3 --out m.json
-//   nasflat transfer --checkpoint pre.ckpt --measurements m.json --name pixel2 --epochs 2 --folds 2 --out pixel2.ckpt
-//   echo '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|' |
+//   nasflat pretrain --space nb201 --devices 1080ti_1,pixel3 --source-samples 30 --epochs 1 --out
+//   pre.ckpt nasflat sample --space nb201 --count 8 --sampler kmeancosine --fill-from pixel2 --seed
+//   3 --out m.json nasflat transfer --checkpoint pre.ckpt --measurements m.json --name pixel2
+//   --epochs 2 --folds 2 --out pixel2.ckpt echo
+//   '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'
+//   |
 //       nasflat predict --checkpoint pixel2.ckpt --format jsonl
 //   {"index":10636,"arch":"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|","score":0.1130053,"latency_ms":14.50543}
 // The whole space to a file: nasflat predict --checkpoint pixel2.ckpt --all --out pixel2_all.csv
@@ -26,8 +28,8 @@
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
-#include "nas/cli/verbs.h"
 #include "nas/cli/predict_output.h"
+#include "nas/cli/verbs.h"
 #include "nas/predictor.h"
 #include "nas/training_steps.h"
 
@@ -35,15 +37,17 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, checkpoint, archs, out, format = "csv", device, target, truth, plot;
+    std::string data, checkpoint, archs, out, format = "csv", target, truth, plot;
+    DeviceFlag device;
     bool all = false;
     int batch = 0;  // 0: default_score_batch(device)
 };
 
 // The architectures to score, in batches: the listed ones (--archs / --all), else stdin.
 class ArchSource {
-public:
-    ArchSource(const Flags& f, const nas::SearchSpace& ss) : ss_(ss), batch_(static_cast<size_t>(f.batch)) {
+  public:
+    ArchSource(const Flags& f, const nas::SearchSpace& ss)
+        : ss_(ss), batch_(static_cast<size_t>(f.batch)) {
         streaming_ = !f.all && f.archs.empty();
         if (f.all) {
             for (int a = 0; a < ss.size(); ++a) listed_.push_back(a);
@@ -61,7 +65,7 @@ public:
         return b;
     }
 
-private:
+  private:
     const nas::SearchSpace& ss_;
     size_t batch_, next_ = 0;
     bool streaming_ = false;
@@ -74,7 +78,8 @@ private:
 void run_predict(Flags& f) {
     NASFLAT_CHECK(!(f.all && !f.archs.empty()), "predict: pass --archs FILE or --all, not both");
     NASFLAT_CHECK(f.batch >= 0, "--batch must be positive (or 0 for the default), got ", f.batch);
-    NASFLAT_CHECK(f.plot.empty() || !f.truth.empty(), "--plot draws predicted vs measured: it "
+    NASFLAT_CHECK(f.plot.empty() || !f.truth.empty(),
+                  "--plot draws predicted vs measured: it "
                   "needs --truth DEVICE|FILE");
     if (!f.plot.empty()) format_of(f.plot, {"svg"});
     const std::string format = f.out.empty() ? f.format : format_of(f.out, {"csv", "jsonl"});
@@ -85,7 +90,8 @@ void run_predict(Flags& f) {
     const nas::Predictor p = nas::load_predictor(f.checkpoint, device);
     if (f.batch == 0) f.batch = nas::default_score_batch(device);
     const std::string target = f.target.empty() ? p.info.target : f.target;
-    NASFLAT_CHECK(!target.empty(), f.checkpoint, " is not fitted to a device yet; fix: run "
+    NASFLAT_CHECK(!target.empty(), f.checkpoint,
+                  " is not fitted to a device yet; fix: run "
                   "`nasflat transfer`, or pass --target-device with one of its source devices");
     const int row = p.info.row_of(target);
     NASFLAT_CHECK(row >= 0, "--target-device ", target, " is not in ", f.checkpoint,
@@ -110,7 +116,8 @@ void run_predict(Flags& f) {
     for (std::vector<int32_t> batch = source.next(); !batch.empty(); batch = source.next()) {
         const auto tm = std::chrono::steady_clock::now();
         const std::vector<float> scores = nas::predictor_scores(p, *ctx, batch, row, f.batch);
-        model_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
+        model_seconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
         for (size_t k = 0; k < batch.size(); ++k) {
             const double ms = calibrated ? p.info.calibration(scores[k]) : std::nan("");
             writer.row(batch[k], ss.arch_string(batch[k]), scores[k], ms);
@@ -123,7 +130,8 @@ void run_predict(Flags& f) {
         writer.flush();
         done += static_cast<int64_t>(batch.size());
     }
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "[predict] " << done << " archs" << (source.streaming() ? " from stdin" : "")
               << " on " << target << " (" << device_name(device) << "): " << std::fixed
               << std::setprecision(0) << (model_seconds > 0 ? done / model_seconds : 0.0)
@@ -138,8 +146,9 @@ void run_predict(Flags& f) {
 void register_predict(CLI::App& app) {
     auto flags = std::make_shared<Flags>();
     Flags& f = *flags;
-    CLI::App* v = app.add_subcommand("predict", "latency of architectures (a file, the whole "
-                                                "space, or stdin) from a predictor");
+    CLI::App* v = app.add_subcommand("predict",
+                                     "latency of architectures (a file, the whole "
+                                     "space, or stdin) from a predictor");
     add_data_option(*v, f.data);
     v->add_option("--checkpoint", f.checkpoint, "predictor (.ckpt), usually from `transfer`")
         ->required();
@@ -147,11 +156,14 @@ void register_predict(CLI::App& app) {
     v->add_flag("--all", f.all, "every architecture of the space");
     v->add_option("--out", f.out, "output file: .csv or .jsonl (default: stdout)");
     v->add_option("--format", f.format, "format on stdout: csv or jsonl")->capture_default_str();
-    v->add_option("--batch", f.batch, "architectures per model call (default: CPU 256, CUDA 32768)");
-    v->add_option("--target-device", f.target, "device row to predict for (default: the "
-                                               "checkpoint's transferred device)");
-    v->add_option("--truth", f.truth, "compare with measured latencies: a data-folder device "
-                                      "name or a measurement file");
+    v->add_option("--batch", f.batch,
+                  "architectures per model call (default: CPU 256, CUDA 32768)");
+    v->add_option("--target-device", f.target,
+                  "device row to predict for (default: the "
+                  "checkpoint's transferred device)");
+    v->add_option("--truth", f.truth,
+                  "compare with measured latencies: a data-folder device "
+                  "name or a measurement file");
     v->add_option("--plot", f.plot, "with --truth: write an SVG of predicted vs measured");
     add_device_option(*v, f.device);
     v->callback([flags] { run_predict(*flags); });

@@ -28,14 +28,15 @@
 #include "nas/json_io.h"
 #include "nas/measurements.h"
 #include "nas/predictor.h"
-#include "nas/training_steps.h"
 #include "nas/search.h"
+#include "nas/training_steps.h"
 
 namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, checkpoint, mode = "enumerate", objective = "accuracy", truth, json, device;
+    std::string data, checkpoint, mode = "enumerate", objective = "accuracy", truth, json;
+    DeviceFlag device;
     std::string candidates;
     std::vector<double> limits;
     nas::EvolutionOptions evo;
@@ -57,10 +58,12 @@ ObjectiveTable load_objective(const std::string& spec, const std::string& data_d
         return t;
     }
     if (spec.rfind("accuracy", 0) == 0 && !std::filesystem::exists(spec)) {
-        NASFLAT_CHECK(ss.space() == nas::Space::NB201, "--objective accuracy: the data folder "
+        NASFLAT_CHECK(ss.space() == nas::Space::NB201,
+                      "--objective accuracy: the data folder "
                       "has accuracies for NB201 only; fix: use params, flops or a JSON file");
         const nas::AccuracyTable acc = nas::load_accuracy(data_dir);
-        const std::string column = spec.size() > 9 && spec[8] == ':' ? spec.substr(9) : acc.recommended;
+        const std::string column =
+            spec.size() > 9 && spec[8] == ':' ? spec.substr(9) : acc.recommended;
         NASFLAT_CHECK(spec == "accuracy" || spec.size() > 9, "--objective ", spec,
                       ": write accuracy or accuracy:COLUMN");
         t.name = "accuracy:" + column;
@@ -74,8 +77,9 @@ ObjectiveTable load_objective(const std::string& spec, const std::string& data_d
     const std::vector<double> values = nas::get_number_array(
         root, "values", spec, nas::NullPolicy::AsNaN, nas::SignPolicy::AnySign, "objective value");
     if (values.size() != archs.size()) {
-        nas::file_error(spec, "values", std::to_string(values.size()) + " values for " +
-                                            std::to_string(archs.size()) + " architectures",
+        nas::file_error(spec, "values",
+                        std::to_string(values.size()) + " values for " +
+                            std::to_string(archs.size()) + " architectures",
                         "give one value per architecture");
     }
     t.by_index.assign(ss.size(), std::nan(""));
@@ -83,7 +87,8 @@ ObjectiveTable load_objective(const std::string& spec, const std::string& data_d
     return t;
 }
 
-double objective_of(const ObjectiveTable& t, const nas::SearchSpace& ss, const std::vector<int>& ops) {
+double objective_of(const ObjectiveTable& t, const nas::SearchSpace& ss,
+                    const std::vector<int>& ops) {
     if (t.by_index.empty()) {
         const nas::Cost c = ss.cost_of_ops(ops);
         return t.params ? c.params : c.flops;
@@ -94,8 +99,8 @@ double objective_of(const ObjectiveTable& t, const nas::SearchSpace& ss, const s
 
 struct Choice {
     double limit = 0;
-    int arch = -1;             // index, -1 when not indexed / none found
-    std::string text;          // arch string / op list ("" = none)
+    int arch = -1;     // index, -1 when not indexed / none found
+    std::string text;  // arch string / op list ("" = none)
     double predicted_ms = NAN, true_ms = NAN, objective = NAN;
     int optimum = -1;
     double optimum_objective = NAN, optimum_ms = NAN, regret = NAN;
@@ -104,12 +109,16 @@ struct Choice {
 
 nlohmann::json to_json(const Choice& c) {
     auto num = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nullptr; };
-    return {{"latency_max_ms", c.limit},   {"arch_index", c.arch >= 0 ? nlohmann::json(c.arch) : nullptr},
-            {"arch", c.text},             {"predicted_ms", num(c.predicted_ms)},
-            {"true_ms", num(c.true_ms)},   {"objective", num(c.objective)},
+    return {{"latency_max_ms", c.limit},
+            {"arch_index", c.arch >= 0 ? nlohmann::json(c.arch) : nullptr},
+            {"arch", c.text},
+            {"predicted_ms", num(c.predicted_ms)},
+            {"true_ms", num(c.true_ms)},
+            {"objective", num(c.objective)},
             {"optimum_arch_index", c.optimum >= 0 ? nlohmann::json(c.optimum) : nullptr},
             {"optimum_objective", num(c.optimum_objective)},
-            {"optimum_ms", num(c.optimum_ms)}, {"regret", num(c.regret)},
+            {"optimum_ms", num(c.optimum_ms)},
+            {"regret", num(c.regret)},
             {"within_limit_in_truth",
              std::isfinite(c.true_ms) ? nlohmann::json(c.true_ms <= c.limit) : nullptr},
             {"evaluated", c.evaluated}};
@@ -121,8 +130,8 @@ struct Setup {
     std::unique_ptr<nas::SpaceContext> ctx;
     int row = -1;
     ObjectiveTable objective;
-    std::string truth;             // "" = no measured latency
-    std::vector<double> true_ms;   // by arch index, NaN = not measured (empty without truth)
+    std::string truth;            // "" = no measured latency
+    std::vector<double> true_ms;  // by arch index, NaN = not measured (empty without truth)
 };
 
 Setup load_setup(const Flags& f) {
@@ -130,9 +139,10 @@ Setup load_setup(const Flags& f) {
     s.p = nas::load_predictor(f.checkpoint, resolve_device(f.device));
     NASFLAT_CHECK(!s.p.info.target.empty() && s.p.info.calibration.fitted(), f.checkpoint,
                   " has no calibrated target device; fix: run `nasflat transfer` first");
-    NASFLAT_CHECK(f.mode == "enumerate" || s.p.info.supp == "none", "--mode evolution scores "
-                  "architectures outside the data folder, which have no '", s.p.info.supp,
-                  "' encoding; fix: use a predictor pre-trained with --supp none");
+    NASFLAT_CHECK(f.mode == "enumerate" || s.p.info.supp == "none",
+                  "--mode evolution scores "
+                  "architectures outside the data folder, which have no '",
+                  s.p.info.supp, "' encoding; fix: use a predictor pre-trained with --supp none");
     s.row = s.p.info.row_of(s.p.info.target);
     const std::string data_dir = nas::resolve_data_dir(f.data);
     s.ctx = nas::load_predictor_context(data_dir, s.p);
@@ -164,8 +174,8 @@ Scored score_candidates(const Setup& s, const std::string& candidates_file) {
     sc.count = static_cast<int64_t>(candidates.size());
     sc.pred_ms.assign(ss.size(), std::nan(""));
     sc.objective.assign(ss.size(), std::nan(""));
-    const std::vector<float> scores = nas::predictor_scores(s.p, *s.ctx, candidates, s.row,
-                                                          nas::default_score_batch(s.p.model->device()));
+    const std::vector<float> scores = nas::predictor_scores(
+        s.p, *s.ctx, candidates, s.row, nas::default_score_batch(s.p.model->device()));
     for (size_t k = 0; k < candidates.size(); ++k) {
         sc.pred_ms[candidates[k]] = s.p.info.calibration(scores[k]);
         sc.objective[candidates[k]] = objective_of(s.objective, ss, ss.ops(candidates[k]));
@@ -198,7 +208,7 @@ Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& 
         std::iota(idx.begin(), idx.end(), 0);
         std::vector<double> ms;
         for (float v : models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
-                                          nas::default_score_batch(s.p.model->device()))) {
+                                       nas::default_score_batch(s.p.model->device()))) {
             ms.push_back(s.p.info.calibration(v));
         }
         return ms;
@@ -241,13 +251,18 @@ void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& ch
                   << std::setprecision(3) << c.objective << std::setw(9) << c.optimum_objective
                   << std::setw(8) << c.regret << "  "
                   << (c.text.empty() ? "(nothing predicted under the limit)" : c.text)
-                  << (std::isfinite(c.true_ms) && c.true_ms > c.limit ? "  [over the limit in truth]" : "")
+                  << (std::isfinite(c.true_ms) && c.true_ms > c.limit
+                          ? "  [over the limit in truth]"
+                          : "")
                   << "\n";
     }
     if (f.json.empty()) return;
-    nlohmann::json j = {{"checkpoint", f.checkpoint}, {"device", s.p.info.target},
-                        {"mode", f.mode},             {"objective", s.objective.name},
-                        {"truth", s.truth},           {"choices", nlohmann::json::array()}};
+    nlohmann::json j = {{"checkpoint", f.checkpoint},
+                        {"device", s.p.info.target},
+                        {"mode", f.mode},
+                        {"objective", s.objective.name},
+                        {"truth", s.truth},
+                        {"choices", nlohmann::json::array()}};
     for (const Choice& c : choices) j["choices"].push_back(to_json(c));
     nas::write_text_file(f.json, j.dump(2) + "\n");
     std::cout << "  wrote " << f.json << "\n";
@@ -256,11 +271,15 @@ void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& ch
 void run_search(Flags& f) {
     NASFLAT_CHECK(!f.limits.empty(), "search: pass --latency-max MS (one or more)");
     for (double l : f.limits) {
-        NASFLAT_CHECK(l > 0 && std::isfinite(l), "--latency-max ", l, " is not a positive number of ms");
+        NASFLAT_CHECK(l > 0 && std::isfinite(l), "--latency-max ", l,
+                      " is not a positive number of ms");
     }
-    NASFLAT_CHECK(f.mode == "enumerate" || f.mode == "evolution", "--mode must be enumerate or "
-                  "evolution, got '", f.mode, "'");
-    NASFLAT_CHECK(f.candidates.empty() || f.mode == "enumerate", "--candidates lists what "
+    NASFLAT_CHECK(f.mode == "enumerate" || f.mode == "evolution",
+                  "--mode must be enumerate or "
+                  "evolution, got '",
+                  f.mode, "'");
+    NASFLAT_CHECK(f.candidates.empty() || f.mode == "enumerate",
+                  "--candidates lists what "
                   "enumerate scores; evolution makes its own candidates");
     const Setup s = load_setup(f);
     const nas::SearchSpace& ss = s.ctx->space();
@@ -276,7 +295,8 @@ void run_search(Flags& f) {
         // Evolving, it is over the whole space.
         std::vector<double> all;
         if (!s.true_ms.empty()) {
-            for (int a = 0; a < ss.size(); ++a) all.push_back(objective_of(s.objective, ss, ss.ops(a)));
+            for (int a = 0; a < ss.size(); ++a)
+                all.push_back(objective_of(s.objective, ss, ss.ops(a)));
         }
         for (double limit : f.limits) {
             choices.push_back(evolve_choice(s, limit, f.evo));
@@ -291,24 +311,31 @@ void run_search(Flags& f) {
 void register_search(CLI::App& app) {
     auto flags = std::make_shared<Flags>();
     Flags& f = *flags;
-    CLI::App* v = app.add_subcommand("search", "latency-constrained NAS with a transferred "
-                                               "predictor");
+    CLI::App* v = app.add_subcommand("search",
+                                     "latency-constrained NAS with a transferred "
+                                     "predictor");
     add_data_option(*v, f.data);
     v->add_option("--checkpoint", f.checkpoint, "transferred predictor (.ckpt)")->required();
     v->add_option("--latency-max", f.limits, "latency limits in ms (one search each)")->required();
     v->add_option("--mode", f.mode, "enumerate or evolution")->capture_default_str();
-    v->add_option("--objective", f.objective, "accuracy[:COLUMN] (NB201), params, flops, or a "
-                                              "JSON file of values (higher is better)")
+    v->add_option("--objective", f.objective,
+                  "accuracy[:COLUMN] (NB201), params, flops, or a "
+                  "JSON file of values (higher is better)")
         ->capture_default_str();
-    v->add_option("--candidates", f.candidates, "enumerate only these architectures (a JSON or "
-                                                "text arch list; default: the whole space)");
-    v->add_option("--truth", f.truth, "measured latencies: a data-folder device or a "
-                                      "measurement file (default: the checkpoint's device, when "
-                                      "the data folder has it)");
+    v->add_option("--candidates", f.candidates,
+                  "enumerate only these architectures (a JSON or "
+                  "text arch list; default: the whole space)");
+    v->add_option("--truth", f.truth,
+                  "measured latencies: a data-folder device or a "
+                  "measurement file (default: the checkpoint's device, when "
+                  "the data folder has it)");
     v->add_option("--population", f.evo.population, "evolution: population")->capture_default_str();
-    v->add_option("--tournament", f.evo.tournament, "evolution: tournament size")->capture_default_str();
-    v->add_option("--children", f.evo.children, "evolution: children per generation")->capture_default_str();
-    v->add_option("--generations", f.evo.generations, "evolution: generations")->capture_default_str();
+    v->add_option("--tournament", f.evo.tournament, "evolution: tournament size")
+        ->capture_default_str();
+    v->add_option("--children", f.evo.children, "evolution: children per generation")
+        ->capture_default_str();
+    v->add_option("--generations", f.evo.generations, "evolution: generations")
+        ->capture_default_str();
     v->add_option("--json", f.json, "write the choices as JSON");
     add_seed_option(*v, f.evo.seed);
     add_device_option(*v, f.device);

@@ -20,7 +20,8 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, checkpoint, measurements, out, name, device, plot;
+    std::string data, checkpoint, measurements, out, name, plot;
+    DeviceFlag device;
     bool no_init = false, score_once = false;
     nas::TransferOptions t;
 };
@@ -30,12 +31,22 @@ std::vector<nas::Panel> transfer_plot(const nas::TransferReport& r, const nas::P
     std::ostringstream note;
     note << std::fixed << std::setprecision(3) << "CV Spearman " << r.cv_spearman << ", MAPE "
          << std::setprecision(1) << r.cv_mape << " %";
-    nas::Panel cv{r.device + ": cross-validated prediction (" + std::to_string(r.folds) +
-                      " folds)",
-                  "measured latency (ms)", "predicted latency (ms)", true, true, true,
-                  {{"", r.measured_ms, r.cv_ms, false, true}}, {note.str()}};
-    nas::Panel cal{r.device + ": calibration (" + p.info.calibration.kind + ")", "score",
-                   "latency (ms)", false, false, false, {}, {}};
+    nas::Panel cv{r.device + ": cross-validated prediction (" + std::to_string(r.folds) + " folds)",
+                  "measured latency (ms)",
+                  "predicted latency (ms)",
+                  true,
+                  true,
+                  true,
+                  {{"", r.measured_ms, r.cv_ms, false, true}},
+                  {note.str()}};
+    nas::Panel cal{r.device + ": calibration (" + p.info.calibration.kind + ")",
+                   "score",
+                   "latency (ms)",
+                   false,
+                   false,
+                   false,
+                   {},
+                   {}};
     nas::Series measured{"measured", {}, r.measured_ms, false, true};
     measured.x.assign(scores.begin(), scores.end());
     nas::Series curve{"calibration", {}, {}, true, false};
@@ -70,13 +81,13 @@ void run_transfer(Flags& f) {
     if (r.folds >= 2) {
         std::cout << std::setprecision(3) << "  " << r.folds
                   << "-fold cross-validation on the samples: Spearman " << r.cv_spearman
-                  << ", Kendall " << r.cv_kendall << ", MAPE " << std::setprecision(1)
-                  << r.cv_mape << " %\n";
+                  << ", Kendall " << r.cv_kendall << ", MAPE " << std::setprecision(1) << r.cv_mape
+                  << " %\n";
     } else {
         std::cout << "  no cross-validation (needs --folds >= 2 and at least 4 samples)\n";
     }
-    std::cout << "  calibration: " << p.info.calibration.kind << " (score -> ms)\n  wrote "
-              << f.out << "\n";
+    std::cout << "  calibration: " << p.info.calibration.kind << " (score -> ms)\n  wrote " << f.out
+              << "\n";
     if (!f.plot.empty()) {
         const std::vector<float> scores =
             nas::predictor_scores(p, *ctx, r.archs, p.info.row_of(name), 1024);
@@ -90,12 +101,14 @@ void run_transfer(Flags& f) {
 void register_transfer(CLI::App& app) {
     auto flags = std::make_shared<Flags>();
     Flags& f = *flags;
-    CLI::App* v = app.add_subcommand("transfer", "fit a pre-trained predictor to a device from a "
-                                                 "measurement file");
+    CLI::App* v = app.add_subcommand("transfer",
+                                     "fit a pre-trained predictor to a device from a "
+                                     "measurement file");
     add_data_option(*v, f.data);
     v->add_option("--checkpoint", f.checkpoint, "pre-trained predictor (.ckpt)")->required();
-    v->add_option("--measurements", f.measurements, "the device's measurements (JSON, see "
-                                                    "docs/data.md)")
+    v->add_option("--measurements", f.measurements,
+                  "the device's measurements (JSON, see "
+                  "docs/data.md)")
         ->required();
     v->add_option("--out", f.out, "checkpoint to write (.ckpt)")->required();
     v->add_option("--name", f.name, "device name (default: the measurement file's name)");
@@ -108,8 +121,9 @@ void register_transfer(CLI::App& app) {
     v->add_flag("--no-init-from-source", f.no_init,
                 "keep the device row's own initialisation (no copy from the best source)");
     v->add_flag("--score-once", f.score_once, "score each batch once and pair the scores");
-    v->add_option("--plot", f.plot, "write an SVG: cross-validated predicted vs measured, and "
-                                    "the calibration");
+    v->add_option("--plot", f.plot,
+                  "write an SVG: cross-validated predicted vs measured, and "
+                  "the calibration");
     add_seed_option(*v, f.t.seed);
     f.t.seed = 42;
     add_device_option(*v, f.device);

@@ -7,9 +7,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "nas/transfer.h"
 #include "tests/nas/cli_test_util.h"
@@ -47,16 +46,20 @@ TEST(PractitionerCli, EveryVerbHasHelp) {
 // One tiny NB201 predictor for the whole suite: pre-trained on two devices, transferred to
 // pixel2 from 8 simulated measurements.
 class Nb201Loop : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() {
         data_ = testing::real_data();
         if (data_.empty()) return;
         dir_ = new TempDir();
-        const CliResult pre = cli("pretrain --space nb201 --devices 1080ti_1,pixel3 "
-                                  "--source-samples 30 --epochs 1 --out " + path("pre.ckpt"));
+        const CliResult pre =
+            cli("pretrain --space nb201 --devices 1080ti_1,pixel3 "
+                "--source-samples 30 --epochs 1 --out " +
+                path("pre.ckpt"));
         ASSERT_EQ(pre.code, 0) << pre.err;
-        const CliResult s = cli("sample --space nb201 --count 8 --sampler kmeancosine "
-                                "--fill-from pixel2 --seed 3 --out " + path("m.json"));
+        const CliResult s =
+            cli("sample --space nb201 --count 8 --sampler kmeancosine "
+                "--fill-from pixel2 --seed 3 --out " +
+                path("m.json"));
         ASSERT_EQ(s.code, 0) << s.err;
         const CliResult t = cli("transfer --checkpoint " + path("pre.ckpt") + " --measurements " +
                                 path("m.json") + " --name pixel2 --epochs 2 --folds 2 --plot " +
@@ -73,7 +76,9 @@ protected:
     void SetUp() override {
         if (data_.empty()) GTEST_SKIP() << "data folder not found";
     }
-    static std::string path(const std::string& name) { return "'" + dir_->path() + "/" + name + "'"; }
+    static std::string path(const std::string& name) {
+        return "'" + dir_->path() + "/" + name + "'";
+    }
     static std::string file(const std::string& name) { return dir_->path() + "/" + name; }
     static CliResult cli(const std::string& args, const std::string& prefix = "") {
         return run_cli(args + " --data '" + data_ + "'", prefix);
@@ -100,8 +105,10 @@ TEST_F(Nb201Loop, SampleWritesAMeasurementFile) {
     EXPECT_EQ(count_lines(a.out), 6);  // comment + 5 archs
     TempDir d;
     const std::string pool = d.write("pool.txt", "1\n2\n3\n4\n");
-    const CliResult p = run_cli("sample --space nb201 --count 4 --sampler kmeans --encoding "
-                                "onehot --pool '" + pool + "' --out '" + d.path() + "/c.txt' --data '" + data_ + "'");
+    const CliResult p = run_cli(
+        "sample --space nb201 --count 4 --sampler kmeans --encoding "
+        "onehot --pool '" +
+        pool + "' --out '" + d.path() + "/c.txt' --data '" + data_ + "'");
     EXPECT_EQ(p.code, 0) << p.err;
     std::istringstream chosen(read_file(d.path() + "/c.txt"));
     std::vector<int> got;
@@ -125,14 +132,22 @@ TEST_F(Nb201Loop, TransferReportsCrossValidationAndWritesAPlot) {
 TEST_F(Nb201Loop, PredictFromFilesStdinAndTheWholeSpace) {
     TempDir d;
     const std::string list = d.write("archs.txt", "# two cells\n0\n3,3,3,1,1,1\n");
-    const CliResult csv = cli("predict --checkpoint " + path("pixel2.ckpt") + " --archs '" + list + "'");
+    const CliResult csv =
+        cli("predict --checkpoint " + path("pixel2.ckpt") + " --archs '" + list + "'");
     ASSERT_EQ(csv.code, 0) << csv.err;
     EXPECT_EQ(csv.out.rfind("index,arch,score,latency_ms\n0,|", 0), 0u) << csv.out;
     EXPECT_EQ(count_lines(csv.out), 3);
     EXPECT_TRUE(has(csv.err, "archs/s")) << csv.err;
+    // --tf32 only changes GPU products: on the CPU a note says so and the numbers stay.
+    const CliResult tf32 = cli("predict --checkpoint " + path("pixel2.ckpt") + " --archs '" + list +
+                               "' --device cpu --tf32");
+    ASSERT_EQ(tf32.code, 0) << tf32.err;
+    EXPECT_EQ(tf32.out, csv.out);
+    EXPECT_TRUE(has(tf32.err, "nasflat: note: --tf32 applies to GPU products only")) << tf32.err;
     // The same cells streamed through stdin, as JSON lines.
-    const CliResult jl = cli("predict --checkpoint " + path("pixel2.ckpt") + " --format jsonl --batch 1",
-                             "printf '0\\n\\n3,3,3,1,1,1\\n' |");
+    const CliResult jl =
+        cli("predict --checkpoint " + path("pixel2.ckpt") + " --format jsonl --batch 1",
+            "printf '0\\n\\n3,3,3,1,1,1\\n' |");
     ASSERT_EQ(jl.code, 0) << jl.err;
     std::istringstream lines(jl.out);
     std::string line;
@@ -156,7 +171,8 @@ TEST_F(Nb201Loop, PredictFromFilesStdinAndTheWholeSpace) {
 // suite's predictor (built by the same commands): keep the numbers honest.
 TEST_F(Nb201Loop, FollowOnePredictionAsDocumented) {
     const std::string arch =
-        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|";
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_"
+        "connect~2|";
     const CliResult r = cli("predict --checkpoint " + path("pixel2.ckpt") + " --format jsonl",
                             "echo '" + arch + "' |");
     ASSERT_EQ(r.code, 0) << r.err;
@@ -166,7 +182,8 @@ TEST_F(Nb201Loop, FollowOnePredictionAsDocumented) {
         const std::string text = read_file(doc);
         const size_t at = text.find("{\"index\":10636");
         ASSERT_NE(at, std::string::npos) << doc << " does not quote the prediction";
-        const nlohmann::json quoted = nlohmann::json::parse(text.substr(at, text.find('\n', at) - at));
+        const nlohmann::json quoted =
+            nlohmann::json::parse(text.substr(at, text.find('\n', at) - at));
         EXPECT_EQ(quoted["arch"], arch);
         // Builds differ in the last float bits (vector widths, -O levels): 1e-3 relative.
         for (const char* key : {"score", "latency_ms"}) {
@@ -203,25 +220,35 @@ TEST_F(Nb201Loop, SearchEnumeratesAndEvolves) {
     EXPECT_EQ(fj["evaluated"], 257);
     EXPECT_EQ(fj["arch_index"].get<int>() % 61, 0);  // one of the candidates
     // A user's objective file: only the listed cells count; the best within the limit wins.
-    const std::string obj = d.write("obj.json", "{\"space\": \"nb201\", \"arch_index\": [0, 1, 2], "
-                                                "\"values\": [1, 3, 2]}");
-    const CliResult u = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 1000 "
-                            "--candidates '" + cand + "' --objective '" + obj + "' --json " + path("u.json"));
+    const std::string obj = d.write("obj.json",
+                                    "{\"space\": \"nb201\", \"arch_index\": [0, 1, 2], "
+                                    "\"values\": [1, 3, 2]}");
+    const CliResult u = cli("search --checkpoint " + path("pixel2.ckpt") +
+                            " --latency-max 1000 "
+                            "--candidates '" +
+                            cand + "' --objective '" + obj + "' --json " + path("u.json"));
     ASSERT_EQ(u.code, 0) << u.err;
     // Of the candidates (multiples of 61), only cell 0 has an objective value.
     EXPECT_EQ(nlohmann::json::parse(read_file(file("u.json")))["choices"][0]["arch_index"], 0);
-    const CliResult u2 = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 1000 "
-                             "--candidates '" + d.write("c3.txt", "0\n1\n2\n") + "' --objective '" +
-                             obj + "' --json " + path("u2.json"));
+    const CliResult u2 = cli("search --checkpoint " + path("pixel2.ckpt") +
+                             " --latency-max 1000 "
+                             "--candidates '" +
+                             d.write("c3.txt", "0\n1\n2\n") + "' --objective '" + obj +
+                             "' --json " + path("u2.json"));
     ASSERT_EQ(u2.code, 0) << u2.err;
     EXPECT_EQ(nlohmann::json::parse(read_file(file("u2.json")))["choices"][0]["arch_index"], 1);
-    const CliResult bad = cli("search --checkpoint " + path("pixel2.ckpt") + " --latency-max 10 "
-                              "--objective '" + d.write("b.json", "{\"space\": \"nb201\", "
-                              "\"arch_index\": [0, 1], \"values\": [1]}") + "'");
+    const CliResult bad = cli("search --checkpoint " + path("pixel2.ckpt") +
+                              " --latency-max 10 "
+                              "--objective '" +
+                              d.write("b.json",
+                                      "{\"space\": \"nb201\", "
+                                      "\"arch_index\": [0, 1], \"values\": [1]}") +
+                              "'");
     EXPECT_EQ(bad.code, 2);
     expect_one_error_line(bad, {"b.json", "values", "1 values for 2 architectures"});
-    const CliResult v = cli("search --checkpoint " + path("pixel2.ckpt") +
-                            " --latency-max 30 --mode evolution --generations 3 --objective params");
+    const CliResult v =
+        cli("search --checkpoint " + path("pixel2.ckpt") +
+            " --latency-max 30 --mode evolution --generations 3 --objective params");
     ASSERT_EQ(v.code, 0) << v.err;
     EXPECT_TRUE(has(v.out, "search (evolution)")) << v.out;
 }
@@ -244,8 +271,8 @@ TEST_F(Nb201Loop, BadCheckpointsAreRefused) {
     const CliResult pre = cli("predict --all --checkpoint " + path("pre.ckpt"));
     EXPECT_EQ(pre.code, 2);
     expect_one_error_line(pre, {"not fitted to a device", "nasflat transfer"});
-    const CliResult src = cli("predict --checkpoint " + path("pre.ckpt") + " --target-device pixel3",
-                              "echo 5 |");
+    const CliResult src =
+        cli("predict --checkpoint " + path("pre.ckpt") + " --target-device pixel3", "echo 5 |");
     EXPECT_EQ(src.code, 0) << src.err;
     EXPECT_TRUE(has(src.out, "\n5,|")) << src.out;
     EXPECT_TRUE(has(src.err, "no ms")) << src.err;
@@ -257,30 +284,41 @@ TEST_F(Nb201Loop, BadCheckpointsAreRefused) {
 TEST_F(Nb201Loop, BadInputsGiveOneLineErrors) {
     TempDir d;
     const std::string fb = testing::fixture("meas_fbnet_good.json");
-    const std::string same = d.write("same.json", "{\"space\": \"nb201\", \"arch_index\": [1, 2, 3], "
-                                                  "\"unit\": \"ms\", \"latency\": [5, 5, 5]}");
+    const std::string same = d.write("same.json",
+                                     "{\"space\": \"nb201\", \"arch_index\": [1, 2, 3], "
+                                     "\"unit\": \"ms\", \"latency\": [5, 5, 5]}");
     const std::string bad_line = d.write("bad.txt", "0\nnot_an_arch\n");
     const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
-        {"pretrain --space nb201 --task 0 --devices pixel3 --out x.ckpt", {"exactly one of --task"}},
+        {"pretrain --space nb201 --task 0 --devices pixel3 --out x.ckpt",
+         {"exactly one of --task"}},
         {"pretrain --space nb201 --devices pixel3,nosuch --out " + path("x.ckpt"), {"nosuch"}},
         {"pretrain --space nb201 --task 0 --out x.txt", {"x.txt", ".ckpt"}},
         {"pretrain --space nb201 --task F1 --out x.ckpt", {"fbnet task"}},
         {"sample --space nb201 --count 3 --sampler latency", {"TRUE latency"}},
-        {"sample --space nb201 --count 9 --pool '" + d.write("p.txt", "1\n2\n") + "'", {"only 2 candidate"}},
+        {"sample --space nb201 --count 9 --pool '" + d.write("p.txt", "1\n2\n") + "'",
+         {"only 2 candidate"}},
         {"sample --space nb201 --count 3 --sampler magic", {"magic"}},
-        {"transfer --checkpoint " + path("pre.ckpt") + " --measurements '" + fb + "' --out " + path("y.ckpt"),
+        {"transfer --checkpoint " + path("pre.ckpt") + " --measurements '" + fb + "' --out " +
+             path("y.ckpt"),
          {"meas_fbnet_good.json"}},
-        {"transfer --checkpoint " + path("pre.ckpt") + " --measurements '" + same + "' --out " + path("y.ckpt"),
+        {"transfer --checkpoint " + path("pre.ckpt") + " --measurements '" + same + "' --out " +
+             path("y.ckpt"),
          {"same.json", "every latency is the same"}},
         {"transfer --checkpoint " + path("pre.ckpt") + " --measurements " + path("m.json") +
-             " --calibration spline --out " + path("y.ckpt"), {"isotonic or linear"}},
-        {"predict --checkpoint " + path("pixel2.ckpt") + " --archs '" + bad_line + "'", {"bad.txt:2"}},
+             " --calibration spline --out " + path("y.ckpt"),
+         {"isotonic or linear"}},
+        {"predict --checkpoint " + path("pixel2.ckpt") + " --archs '" + bad_line + "'",
+         {"bad.txt:2"}},
         {"predict --checkpoint " + path("pixel2.ckpt") + " --all --out x.xml", {"x.xml", ".csv"}},
-        {"predict --checkpoint " + path("pixel2.ckpt") + " --all --archs '" + bad_line + "'", {"not both"}},
+        {"predict --checkpoint " + path("pixel2.ckpt") + " --all --archs '" + bad_line + "'",
+         {"not both"}},
         {"predict --checkpoint " + path("pixel2.ckpt") + " --all --plot x.svg", {"--truth"}},
-        {"search --checkpoint " + path("pixel2.ckpt") + " --latency-max 10 --mode magic", {"enumerate or evolution"}},
+        {"search --checkpoint " + path("pixel2.ckpt") + " --latency-max 10 --mode magic",
+         {"enumerate or evolution"}},
         {"search --checkpoint " + path("pixel2.ckpt") + " --latency-max -3", {"-3"}},
-        {"search --checkpoint " + path("pixel2.ckpt") + " --latency-max 10 --objective accuracy:nope", {"nope"}},
+        {"search --checkpoint " + path("pixel2.ckpt") +
+             " --latency-max 10 --objective accuracy:nope",
+         {"nope"}},
         {"search --checkpoint /no/such.ckpt --latency-max 10", {"/no/such.ckpt"}},
     };
     for (const auto& [args, parts] : cases) {
@@ -301,11 +339,17 @@ TEST(PractitionerCliFbnet, LoopWithEvolutionOverTheFullSpace) {
     if (data.empty()) GTEST_SKIP() << "data folder not found";
     TempDir d;
     const std::string q = " --data '" + data + "'";
-    const std::string pre = d.path() + "/f.ckpt", m = d.path() + "/m.json", t = d.path() + "/t.ckpt";
+    const std::string pre = d.path() + "/f.ckpt", m = d.path() + "/m.json",
+                      t = d.path() + "/t.ckpt";
     ASSERT_EQ(run_cli("pretrain --space fbnet --devices gold_6240,pixel3 --config fixed "
-                      "--source-samples 20 --epochs 1 --out '" + pre + "'" + q).code, 0);
+                      "--source-samples 20 --epochs 1 --out '" +
+                      pre + "'" + q)
+                  .code,
+              0);
     ASSERT_EQ(run_cli("sample --space fbnet --count 6 --sampler random --fill-from raspi4 --out '" +
-                      m + "'" + q).code, 0);
+                      m + "'" + q)
+                  .code,
+              0);
     const CliResult tr = run_cli("transfer --checkpoint '" + pre + "' --measurements '" + m +
                                  "' --folds 0 --epochs 2 --name my_board --out '" + t + "'" + q);
     ASSERT_EQ(tr.code, 0) << tr.err;
@@ -317,8 +361,10 @@ TEST(PractitionerCliFbnet, LoopWithEvolutionOverTheFullSpace) {
     // A new device name got a new row; search by evolution over the 9^22 space with params.
     const Predictor loaded = load_predictor(t, Device::CPU);
     EXPECT_EQ(loaded.info.row_of("my_board"), 27);
-    const CliResult s = run_cli("search --checkpoint '" + t + "' --mode evolution --objective "
-                                "params --generations 4 --latency-max 1000" + q);
+    const CliResult s = run_cli("search --checkpoint '" + t +
+                                "' --mode evolution --objective "
+                                "params --generations 4 --latency-max 1000" +
+                                q);
     ASSERT_EQ(s.code, 0) << s.err;
     EXPECT_TRUE(has(s.out, "search (evolution) on my_board, objective params")) << s.out;
     const CliResult acc = run_cli("search --checkpoint '" + t + "' --latency-max 10" + q);
