@@ -21,6 +21,7 @@
 #include "kernels/memory.h"
 #include "kernels/profiler.h"
 #include "models/training.h"
+#include "nas/metrics.h"
 
 using namespace nasflat;
 using namespace nasflat::models;
@@ -123,28 +124,6 @@ bool validate(bool fbnet, Flavor flavor, Device d) {
                 fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), worst,
                 worst < 1e-3 ? "ok" : "MISMATCH");
     return worst < 1e-3;
-}
-
-std::vector<double> ranks(const std::vector<float>& v) {
-    std::vector<size_t> order(v.size());
-    for (size_t i = 0; i < v.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
-    std::vector<double> r(v.size());
-    for (size_t k = 0; k < order.size(); ++k) r[order[k]] = static_cast<double>(k);
-    return r;
-}
-
-// Pearson correlation of the ranks (the scores are continuous: ties are not handled).
-double spearman_of(const std::vector<float>& a, const std::vector<float>& b) {
-    const std::vector<double> ra = ranks(a), rb = ranks(b);
-    const double n = static_cast<double>(ra.size()), mean = (n - 1) / 2;
-    double num = 0, da = 0, db = 0;
-    for (size_t i = 0; i < ra.size(); ++i) {
-        num += (ra[i] - mean) * (rb[i] - mean);
-        da += (ra[i] - mean) * (ra[i] - mean);
-        db += (rb[i] - mean) * (rb[i] - mean);
-    }
-    return num / std::sqrt(da * db);
 }
 
 // TF32 against fp32 GEMMs on the GPU, same model and architectures.
