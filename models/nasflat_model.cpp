@@ -69,9 +69,13 @@ Tensor NasflatModel::gate_vectors(const ModelBatch& batch) const {
 }
 
 Tensor NasflatModel::forward(const ModelBatch& batch, bool training, uint64_t dropout_seed) const {
-    NASFLAT_CHECK(batch.device == device(), "NasflatModel::forward: batch on ",
-                  device_name(batch.device), ", model on ", device_name(device()));
-    DropoutSeeds seeds(dropout_seed);
+    return head_scores(readout(batch), batch.supp, batch.graph_device, training, dropout_seed);
+}
+
+Tensor NasflatModel::readout(const ModelBatch& batch) const {
+    NASFLAT_CHECK(batch.device == device(), "NasflatModel: batch on ", device_name(batch.device),
+                  ", model on ", device_name(device()));
+    DropoutSeeds none(0);  // the MLPs of steps 1-5 have no dropout (built with p = 0)
     // 1-2. gate vectors and node states. There are two distinct states (the input node's and
     // everyone else's): x_hidden and both passes' first layers run on those two rows, picked
     // per node by node_type.
@@ -79,21 +83,30 @@ Tensor NasflatModel::forward(const ModelBatch& batch, bool training, uint64_t dr
     Tensor x = x_hidden_(concat({input_node_, other_node_}, 0));  // (2, hidden)
     // 3. op-update pass rewrites every node's gate vector from its graph's output node.
     Tensor y = op_update_.forward(x, batch.node_type, e, batch);
-    Tensor g = output_mlp_.forward(index_select(y, batch.output_nodes), training, seeds);
-    Tensor e2 =
-        update_mlp_.forward(concat({e, index_select(g, batch.node_graph)}, 1), training, seeds);
+    Tensor g = output_mlp_.forward(index_select(y, batch.output_nodes), false, none);
+    Tensor e2 = update_mlp_.forward(concat({e, index_select(g, batch.node_graph)}, 1), false, none);
     // 4-5. main pass and readout.
     Tensor z = main_.forward(x, batch.node_type, e2, batch);
-    Tensor r = segment_sum(z, batch.seg_ptr, batch.readout_weight);
+    return segment_sum(z, batch.seg_ptr, batch.readout_weight);
+}
+
+Tensor NasflatModel::head_scores(const Tensor& r_in, const Tensor& supp, const IndexMap& devices,
+                                 bool training, uint64_t dropout_seed) const {
+    const int64_t R = r_in.dim(0);
+    NASFLAT_CHECK(config_.supp_dim == 0 || (supp.defined() && supp.dim(0) == R),
+                  "NasflatModel: ", R, " readout rows need as many supplementary rows");
+    NASFLAT_CHECK(!config_.hwemb_to_mlp || devices.size() == R, "NasflatModel: ", R,
+                  " readout rows need as many device rows, got ", devices.size());
+    DropoutSeeds seeds(dropout_seed);
+    Tensor r = r_in;
     // 6. optional supplementary encoding and device-embedding branch.
-    if (config_.supp_dim > 0) r = concat({r, supp_mlp_.forward(batch.supp, training, seeds)}, 1);
+    if (config_.supp_dim > 0) r = concat({r, supp_mlp_.forward(supp, training, seeds)}, 1);
     if (config_.hwemb_to_mlp) {
-        r = concat({r, hw_mlp_.forward(embedding(hw_emb_, batch.graph_device), training, seeds)},
-                   1);
+        r = concat({r, hw_mlp_.forward(embedding(hw_emb_, devices), training, seeds)}, 1);
     }
     // 7. head.
     Tensor score = head_.forward(r, training, seeds);
-    return reshape(score, {batch.num_graphs});
+    return reshape(score, {R});
 }
 
 void NasflatModel::copy_device_row(int dst, int src) {

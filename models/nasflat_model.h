@@ -22,7 +22,7 @@
 namespace nasflat::models {
 
 class NasflatModel {
-public:
+  public:
     // Builds and initialises (seeded) the parameters on `device`.
     NasflatModel(const ModelConfig& config, uint64_t seed, Device device = Device::CPU);
     NasflatModel(const NasflatModel&) = delete;
@@ -34,19 +34,29 @@ public:
     const ParameterStore& params() const { return params_; }
 
     // Scores (G): higher = slower. `training` turns dropout on; `dropout_seed` picks the masks.
+    // forward = head_scores(readout(batch), batch.supp, batch.graph_device, ...).
     Tensor forward(const ModelBatch& batch, bool training = false, uint64_t dropout_seed = 0) const;
+
+    // Steps 1-5: the readout (G, 128). No dropout anywhere in them, so the result does not
+    // depend on `training` or the seed: a training step that scores an architecture several
+    // times (the authors' two passes over pair sides) can run this once per architecture.
+    Tensor readout(const ModelBatch& batch) const;
+    // Steps 6-7 on R readout rows: supp (R, supp_dim) or undefined, devices (R) device rows
+    // (read with hwemb_to_mlp). Every dropout site of the model is here.
+    Tensor head_scores(const Tensor& r, const Tensor& supp, const IndexMap& devices, bool training,
+                       uint64_t dropout_seed) const;
 
     // hw_emb[dst] := hw_emb[src] (the transfer's device-embedding initialisation).
     void copy_device_row(int dst, int src);
 
-private:
+  private:
     Tensor gate_vectors(const ModelBatch& batch) const;
 
     ModelConfig config_;
     ParameterStore params_;
     Tensor op_emb_, hw_emb_, output_op_, output_hw_;  // (V, op_dim) (Vd, hw) (1, op_dim) (1, hw)
-    Tensor input_node_, other_node_;                   // (1, node_dim) each
-    Tensor zero_op_, zero_hw_;                         // frozen zero rows of the input node
+    Tensor input_node_, other_node_;                  // (1, node_dim) each
+    Tensor zero_op_, zero_hw_;                        // frozen zero rows of the input node
     Linear x_hidden_;
     LayerStack op_update_, main_;
     Mlp output_mlp_, update_mlp_, supp_mlp_, hw_mlp_, head_;

@@ -41,8 +41,8 @@ ModelBatch collate_archs(const NasflatModel& model, const ArchTable& table,
     std::vector<float> supp;
     gs.reserve(archs.size());
     for (int32_t a : archs) {
-        NASFLAT_CHECK(a >= 0 && a < static_cast<int32_t>(graphs.size()), "collate_archs: arch ",
-                      a, " outside the table of ", graphs.size());
+        NASFLAT_CHECK(a >= 0 && a < static_cast<int32_t>(graphs.size()), "collate_archs: arch ", a,
+                      " outside the table of ", graphs.size());
         gs.push_back(&graphs[a]);
         if (table.supp_dim > 0) {
             const float* row = table.supp + static_cast<int64_t>(a) * table.supp_dim;
@@ -71,24 +71,40 @@ Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
         }
         ModelBatch mb = collate_archs(model, table, archs, devs);
         Tensor scores = model.forward(mb, true, rng.next_u64());
-        PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign, static_cast<int32_t>(batch.size()),
-                                     model.device());
+        PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign,
+                                     static_cast<int32_t>(batch.size()), model.device());
         return pair_hinge_loss(scores, pl, options.margin);
     }
     // Two forwards, as the authors: the first members of every pair, then the second members,
-    // each with its own dropout mask; pair k compares score k with score P + k.
-    std::vector<int32_t> ai, di, aj, dj, pi(P), pj(P);
+    // each with its own dropout masks; pair k compares score k with score P + k. Only the head
+    // has dropout, so the graph part (readout) runs once per batch sample and its rows are
+    // picked per pair side: the same numbers as two full forward passes over the 2P sides, for
+    // n instead of 2P = 8n graphs.
+    std::vector<int32_t> archs, devs, di, dj, pi(P), pj(P);
+    for (const Sample& s : batch) {
+        archs.push_back(s.arch);
+        devs.push_back(s.device);
+    }
     for (int32_t k = 0; k < P; ++k) {
-        ai.push_back(batch[pairs.i[k]].arch);
         di.push_back(batch[pairs.i[k]].device);
-        aj.push_back(batch[pairs.j[k]].arch);
         dj.push_back(batch[pairs.j[k]].device);
         pi[k] = k;
         pj[k] = P + k;
     }
-    Tensor si = model.forward(collate_archs(model, table, ai, di), true, rng.next_u64());
-    Tensor sj = model.forward(collate_archs(model, table, aj, dj), true, rng.next_u64());
-    PairList pl = PairList::make(pi, pj, pairs.sign, 2 * P, model.device());
+    const ModelBatch mb = collate_archs(model, table, archs, devs);
+    const Tensor r = model.readout(mb);
+    const int32_t n = static_cast<int32_t>(batch.size()), V = model.config().device_vocab;
+    const Device d = model.device();
+    auto side = [&](const std::vector<int32_t>& members, const std::vector<int32_t>& devices) {
+        const IndexMap pick = IndexMap::make(members, n, d, "pair side");
+        const Tensor supp = mb.supp.defined() ? index_select(mb.supp, pick) : Tensor();
+        return model.head_scores(index_select(r, pick), supp,
+                                 IndexMap::make(devices, V, d, "pair side devices"), true,
+                                 rng.next_u64());
+    };
+    Tensor si = side(pairs.i, di);
+    Tensor sj = side(pairs.j, dj);
+    PairList pl = PairList::make(pi, pj, pairs.sign, 2 * P, d);
     return pair_hinge_loss(concat({si, sj}, 0), pl, options.margin);
 }
 
