@@ -93,7 +93,7 @@ else
 # The trials the suite still lacks (docs/results.md), most needed first: F5 has no reference
 # trial, then second trials, then third trials.
 for q in fbnet:5:reference:0 fbnet:0:reference:1 fbnet:4:reference:1 fbnet:5:fixed:1 \
-         fbnet:5:reference:1 fbnet:1:reference:2 fbnet:2:reference:2 fbnet:3:reference:2 \
+         fbnet:5:reference:1 fbnet:2:reference:2 fbnet:3:reference:2 \
          fbnet:0:reference:2 fbnet:4:reference:2 fbnet:5:fixed:2 nb201:5:fixed:2 \
          fbnet:4:fixed:2 fbnet:5:reference:2; do
     IFS=: read -r sp tk cf tr <<< "$q"; job "$sp" "$tk" "$cf" "$tr"
