@@ -63,13 +63,14 @@ Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
     Pairs pairs = sample_pairs(y, options.pairs_per_sample * static_cast<int>(batch.size()), rng);
     if (pairs.i.empty()) return Tensor();
     const int32_t P = static_cast<int32_t>(pairs.i.size());
+    // Both scorings collate the batch's samples once, in batch order.
+    std::vector<int32_t> archs, devs;
+    for (const Sample& s : batch) {
+        archs.push_back(s.arch);
+        devs.push_back(s.device);
+    }
+    const ModelBatch mb = collate_archs(model, table, archs, devs);
     if (options.scoring == PairScoring::ScoreOnce) {
-        std::vector<int32_t> archs, devs;
-        for (const Sample& s : batch) {
-            archs.push_back(s.arch);
-            devs.push_back(s.device);
-        }
-        ModelBatch mb = collate_archs(model, table, archs, devs);
         Tensor scores = model.forward(mb, true, rng.next_u64());
         PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign,
                                      static_cast<int32_t>(batch.size()), model.device());
@@ -80,18 +81,13 @@ Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
     // has dropout, so the graph part (readout) runs once per batch sample and its rows are
     // picked per pair side: the same numbers as two full forward passes over the 2P sides, for
     // n instead of 2P = 8n graphs.
-    std::vector<int32_t> archs, devs, di, dj, pi(P), pj(P);
-    for (const Sample& s : batch) {
-        archs.push_back(s.arch);
-        devs.push_back(s.device);
-    }
+    std::vector<int32_t> di, dj, pi(P), pj(P);
     for (int32_t k = 0; k < P; ++k) {
         di.push_back(batch[pairs.i[k]].device);
         dj.push_back(batch[pairs.j[k]].device);
         pi[k] = k;
         pj[k] = P + k;
     }
-    const ModelBatch mb = collate_archs(model, table, archs, devs);
     const Tensor r = model.readout(mb);
     const int32_t n = static_cast<int32_t>(batch.size()), V = model.config().device_vocab;
     const Device d = model.device();
