@@ -4,10 +4,13 @@
 // It first checks that every device it times computes the CPU reference's scores, and exits
 // non-zero on a mismatch. Graphs are random DAGs shaped like the spaces' graphs (the timing
 // does not depend on which architectures are scored).
-// Usage: bench_model [--quick] [--profile] [--tf32] [--device cpu|cuda|all]
+// Usage: bench_model [--quick] [--profile] [--tf32] [--fused] [--device cpu|cuda|all]
 //                    [--space nb201|fbnet|all] [--batches 256,1024,...] [--train-batches 128,...]
 // --tf32: CUDA GEMMs on TF32 tensor cores (off by default); first prints how far TF32 scores
 // of 4096 random architectures are from fp32 ones (max relative error, Spearman between them).
+// --fused: also validate and time inference through the fused readout kernel
+// (kernels/fused_readout.h), each batch right after the op-by-op row ("infer-fused"; its
+// GFLOP/s counts the model's FLOPs as the op-by-op path issues them).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -34,6 +37,7 @@ struct Args {
     bool quick = false;
     bool profile = false;
     bool tf32 = false;
+    bool fused = false;
     std::string device = "all", space = "all";
     std::vector<int> batches, train_batches;
 };
@@ -100,13 +104,14 @@ double time_it(Device d, int reps, F&& f) {
     return median(t);
 }
 
-bool validate(bool fbnet, Flavor flavor, Device d) {
+bool validate(bool fbnet, Flavor flavor, Device d, bool fused) {
     Rng rng(3);
     std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, 64, rng);
     ModelConfig c;
     c.flavor = flavor;
     c.none_op = fbnet ? -1 : 5;
     NasflatModel ref_model(c, 1, Device::CPU), model(c, 1, d);
+    model.set_fused_readout(fused);
     ArchTable table{&gs, nullptr, 0};
     std::vector<int32_t> archs(gs.size());
     for (size_t i = 0; i < gs.size(); ++i) archs[i] = static_cast<int32_t>(i);
@@ -120,9 +125,9 @@ bool validate(bool fbnet, Flavor flavor, Device d) {
     for (size_t i = 0; i < want.size(); ++i) {
         worst = std::max(worst, std::fabs(double(got[i]) - want[i]) / (1e-3 + std::fabs(want[i])));
     }
-    std::printf("validate %-6s %-9s on %-4s: max relative error %.2e %s\n",
-                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), worst,
-                worst < 1e-3 ? "ok" : "MISMATCH");
+    std::printf("validate %-6s %-9s on %-4s%s: max relative error %.2e %s\n",
+                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d),
+                fused ? " fused" : "", worst, worst < 1e-3 ? "ok" : "MISMATCH");
     return worst < 1e-3;
 }
 
@@ -172,13 +177,20 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
             reset_flop_count();
             model.forward(batch);
             const double flops = static_cast<double>(flop_count()) / B;
-            double s = time_it(d, reps, [&] { model.forward(batch); });
-            std::printf(
-                "%-6s %-9s %-4s infer  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
-                "%7.1f GFLOP/s\n",
-                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
-                flops / 1e6, flops * B / s / 1e9);
+            for (bool fused : {false, true}) {
+                if (fused && !args.fused) break;
+                model.set_fused_readout(fused);
+                double s = time_it(d, reps, [&] { model.forward(batch); });
+                std::printf(
+                    "%-6s %-9s %-4s %-12s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
+                    "%7.1f GFLOP/s\n",
+                    fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d),
+                    fused ? "infer-fused" : "infer", B, s * 1e3, B / s, flops / 1e6,
+                    flops * B / s / 1e9);
+            }
+            model.set_fused_readout(false);
         } catch (const std::exception& e) {  // e.g. out of device memory at the largest batch
+            model.set_fused_readout(false);
             std::printf("%-6s %-9s %-4s infer  batch %7d  failed: %s\n", fbnet ? "fbnet" : "nb201",
                         flavor_name(flavor), device_name(d), B, e.what());
         }
@@ -240,6 +252,8 @@ int main(int argc, char** argv) {
             args.profile = true;
         else if (a == "--tf32")
             args.tf32 = true;
+        else if (a == "--fused")
+            args.fused = true;
         else if (a == "--device" && i + 1 < argc)
             args.device = argv[++i];
         else if (a == "--space" && i + 1 < argc)
@@ -263,7 +277,10 @@ int main(int argc, char** argv) {
     bool ok = true;
     for (Device d : devices) {
         for (bool fbnet : {false, true}) {
-            for (Flavor f : {Flavor::Reference, Flavor::Fixed}) ok = validate(fbnet, f, d) && ok;
+            for (Flavor f : {Flavor::Reference, Flavor::Fixed}) {
+                ok = validate(fbnet, f, d, false) && ok;
+                if (args.fused) ok = validate(fbnet, f, d, true) && ok;
+            }
         }
     }
     if (!ok) {

@@ -65,13 +65,18 @@ if command -v compute-sanitizer >/dev/null; then
         --gtest_filter='*GraphKernels*Cuda*:*TrainKernels*Cuda*:*Gather*Cuda*:*GatedResidual*Cuda*:*Average*Cuda*'
     step racecheck 150 compute-sanitizer --tool racecheck --error-exitcode 9 "$bin/test_kernels" \
         --gtest_filter='*LayerNorm/Cuda:*Softmax*/Cuda:*Reduce*/Cuda:*PairHinge*/Cuda:*SegmentSum/Cuda'
+    # The fused readout kernel: one block per tile, every stage behind a __syncthreads().
+    step memcheck_fused 120 compute-sanitizer --tool memcheck --error-exitcode 9 "$bin/test_models" \
+        --gtest_filter='*FusedReadoutMatchesTheCpu/reference'
+    step racecheck_fused 120 compute-sanitizer --tool racecheck --error-exitcode 9 "$bin/test_models" \
+        --gtest_filter='*FusedReadoutMatchesTheCpu/reference'
 else
     echo "compute-sanitizer not found: skipped" >> "$summary"
 fi
 step bench_kernels 150 "$bin/bench_kernels" --device all $quick
-step bench_model_nb201 150 "$bin/bench_model" --device cuda --space nb201 $quick --profile \
+step bench_model_nb201 150 "$bin/bench_model" --device cuda --space nb201 $quick --profile --fused \
     --batches 256,4096,32768,262144,1048576 --train-batches 128,4096
-step bench_model_fbnet 120 "$bin/bench_model" --device cuda --space fbnet $quick \
+step bench_model_fbnet 120 "$bin/bench_model" --device cuda --space fbnet $quick --fused \
     --batches 256,4096,32768,131072 --train-batches 128,4096
 # The kernel table across batch sizes (validated at the smallest size first).
 [ -n "$sweep" ] && step bench_kernels_sweep 240 "$bin/bench_kernels" --device cuda --reps 5 \

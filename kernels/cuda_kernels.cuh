@@ -6,6 +6,7 @@
 #pragma once
 
 #include "kernels/cuda_options.h"
+#include "kernels/fused_readout.h"
 #include "kernels/kernels.h"
 
 namespace nasflat::kernels {
@@ -71,5 +72,8 @@ void mse_backward_cuda(float* dpred, const float* dloss, const float* pred, cons
                        int64_t n);
 void adamw_step_cuda(float* param, const float* grad, float* m, float* v, int64_t n, float lr,
                      float beta1, float beta2, float eps, float weight_decay, float c1, float c2);
+
+// fused_readout.cu
+void fused_readout_cuda(const FusedReadoutArgs& args);
 
 }  // namespace nasflat::kernels

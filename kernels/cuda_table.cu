@@ -56,6 +56,7 @@ KernelTable make_cuda_table() {
     t.sddmm = sddmm_default;
     t.edge_softmax_forward = edge_softmax_forward_default;
     t.edge_softmax_backward = edge_softmax_backward_default;
+    t.fused_readout = fused_readout_cuda;
     t.dropout_forward = dropout_forward_cuda;
     t.dropout_backward = dropout_backward_cuda;
     t.pair_hinge_forward = pair_hinge_forward_cuda;

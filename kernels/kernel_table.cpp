@@ -2,6 +2,7 @@
 // cuda_table.cu when this binary was built with CUDA.
 #include "kernels/check.h"
 #include "kernels/cpu_kernels.h"
+#include "kernels/fused_readout.h"
 #include "kernels/kernels.h"
 #include "kernels/profiler.h"
 
@@ -53,6 +54,7 @@ KernelTable make_cpu_table(Backend backend) {
     t.sddmm = fast ? sddmm_cpu_fast : sddmm_cpu;
     t.edge_softmax_forward = edge_softmax_forward_cpu;
     t.edge_softmax_backward = edge_softmax_backward_cpu;
+    t.fused_readout = fused_readout_cpu;  // the CUDA kernel's twin on both CPU tables
     t.dropout_forward = dropout_forward_cpu;
     t.dropout_backward = dropout_backward_cpu;
     t.pair_hinge_forward = pair_hinge_forward_cpu;

@@ -31,6 +31,8 @@ struct CsrView {
     const int32_t* edge_id = nullptr;  // (E) or null
 };
 
+struct FusedReadoutArgs;  // fused_readout.h
+
 struct KernelTable {
     Backend backend;
 
@@ -127,6 +129,9 @@ struct KernelTable {
     void (*edge_softmax_forward)(float* out, CsrView A, const float* s);
     // ds[e] += y[e] * (dy[e] - sum over the row of y * dy)
     void (*edge_softmax_backward)(float* ds, CsrView A, const float* y, const float* dy);
+
+    // --- the whole graph part of the predictor, inference only (fused_readout.h) -------------
+    void (*fused_readout)(const FusedReadoutArgs& args);
 
     // --- randomness -----------------------------------------------------------------------------
     // out[i] = x[i] * keep(i) / (1 - p), keep(i) = hash_uniform(seed, i) >= p

@@ -42,14 +42,16 @@ struct Wrapper<void (*)(Args...)> {
     }
 };
 
-#define NASFLAT_PROFILE_ENTRIES(X)                                                             \
-    X(fill) X(copy) X(add_scaled) X(gemm) X(unary_forward) X(unary_backward) X(binary_forward) \
-    X(binary_backward) X(gated_residual_forward) X(gated_residual_backward) X(average_forward) \
-    X(average_backward) X(reduce_sum) X(broadcast_add) X(copy_block) X(gather_rows_forward)     \
-    X(gather_rows_backward) X(softmax_forward) X(softmax_backward) X(layer_norm_forward)       \
-    X(layer_norm_backward) X(segment_sum_forward) X(segment_sum_backward) X(spmm) X(sddmm)     \
-    X(edge_softmax_forward) X(edge_softmax_backward) X(dropout_forward) X(dropout_backward)    \
-    X(pair_hinge_forward) X(pair_hinge_backward) X(mse_forward) X(mse_backward) X(adamw_step)
+#define NASFLAT_PROFILE_ENTRIES(X)                                                          \
+    X(fill) X(copy) X(add_scaled) X(gemm) X(unary_forward) X(unary_backward)                \
+    X(binary_forward) X(binary_backward) X(gated_residual_forward)                          \
+    X(gated_residual_backward) X(average_forward) X(average_backward) X(reduce_sum)         \
+    X(broadcast_add) X(copy_block) X(gather_rows_forward) X(gather_rows_backward)           \
+    X(softmax_forward) X(softmax_backward) X(layer_norm_forward) X(layer_norm_backward)     \
+    X(segment_sum_forward) X(segment_sum_backward) X(spmm) X(sddmm) X(edge_softmax_forward) \
+    X(edge_softmax_backward) X(fused_readout) X(dropout_forward) X(dropout_backward)        \
+    X(pair_hinge_forward) X(pair_hinge_backward) X(mse_forward) X(mse_backward)             \
+    X(adamw_step)
 
 enum EntryId {
 #define NASFLAT_ID(entry) k_##entry,

@@ -26,6 +26,7 @@ struct ArchGraph {
 struct ModelBatch {
     int32_t num_graphs = 0;
     int32_t num_nodes = 0;
+    int32_t max_nodes = 0;   // nodes of the largest graph
     Device device = Device::CPU;
     IntArray seg_ptr;        // (G + 1) node offsets
     Csr pred;                // (N x N) row i lists the predecessors of i

@@ -75,6 +75,13 @@ Tensor NasflatModel::forward(const ModelBatch& batch, bool training, uint64_t dr
 Tensor NasflatModel::readout(const ModelBatch& batch) const {
     NASFLAT_CHECK(batch.device == device(), "NasflatModel: batch on ", device_name(batch.device),
                   ", model on ", device_name(device()));
+    if (fused_readout_ && !grad_enabled() && fused_readout_supported(batch)) {
+        return readout_fused(batch);
+    }
+    return readout_by_ops(batch);
+}
+
+Tensor NasflatModel::readout_by_ops(const ModelBatch& batch) const {
     DropoutSeeds none(0);  // the MLPs of steps 1-5 have no dropout (built with p = 0)
     // 1-2. gate vectors and node states. There are two distinct states (the input node's and
     // everyone else's): x_hidden and both passes' first layers run on those two rows, picked

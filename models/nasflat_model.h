@@ -41,6 +41,17 @@ class NasflatModel {
     // depend on `training` or the seed: a training step that scores an architecture several
     // times (the authors' two passes over pair sides) can run this once per architecture.
     Tensor readout(const ModelBatch& batch) const;
+    // Steps 1-5 in one fused kernel per tile of graphs (kernels/fused_readout.h): the same
+    // readout to float rounding, no autograd graph. fused_readout_supported says whether this
+    // model and batch fit the kernel (all widths 128, graphs of <= 32 nodes, add-fused
+    // ensembles or single branches, gate width <= 64).
+    Tensor readout_fused(const ModelBatch& batch) const;
+    bool fused_readout_supported(const ModelBatch& batch) const;
+    // When on, readout() takes the fused kernel whenever no gradient is recorded (NoGradGuard)
+    // and the batch fits. Off by default.
+    void set_fused_readout(bool on) { fused_readout_ = on; }
+    bool fused_readout() const { return fused_readout_; }
+
     // Steps 6-7 on R readout rows: supp (R, supp_dim) or undefined, devices (R) device rows
     // (read with hwemb_to_mlp). Every dropout site of the model is here.
     Tensor head_scores(const Tensor& r, const Tensor& supp, const IndexMap& devices, bool training,
@@ -51,8 +62,10 @@ class NasflatModel {
 
   private:
     Tensor gate_vectors(const ModelBatch& batch) const;
+    Tensor readout_by_ops(const ModelBatch& batch) const;
 
     ModelConfig config_;
+    bool fused_readout_ = false;
     ParameterStore params_;
     Tensor op_emb_, hw_emb_, output_op_, output_hw_;  // (V, op_dim) (Vd, hw) (1, op_dim) (1, hw)
     Tensor input_node_, other_node_;                  // (1, node_dim) each

@@ -118,6 +118,74 @@ TEST_P(ModelOnGpu, ShortTrainingGivesTheSameSpearman) {
     EXPECT_NEAR(rho[0], rho[1], 1e-3) << "cpu " << rho[0] << " gpu " << rho[1];
 }
 
+// A CPU and a GPU model with the same parameters, moved off their initial values so that the
+// zero-initialised ones (layer-norm beta, the shared node embedding) take part too.
+struct ModelPair {
+    NasflatModel cpu, gpu;
+    explicit ModelPair(const ModelConfig& c) : cpu(c, 4, Device::CPU), gpu(c, 4, Device::CUDA) {
+        Rng noise(6);
+        float* v = cpu.params().values();
+        for (int64_t i = 0; i < cpu.params().numel(); ++i) {
+            v[i] += static_cast<float>(noise.uniform(-0.1, 0.1));
+        }
+        kernels::raw_copy(gpu.params().values(), Device::CUDA, v, Device::CPU,
+                          static_cast<size_t>(cpu.params().numel()) * sizeof(float));
+    }
+};
+
+float max_abs(const std::vector<float>& v) {
+    float m = 0;
+    for (float x : v) m = std::max(m, std::fabs(x));
+    return m;
+}
+
+// The fused readout kernel against its CPU twin (the same stages run thread by thread) and the
+// op-by-op readout, on graphs of 2 to 32 nodes (small enough for compute-sanitizer).
+TEST_P(ModelOnGpu, FusedReadoutMatchesTheCpu) {
+    for (bool hwemb_to_mlp : {false, true}) {
+        ModelConfig c;
+        c.flavor = GetParam();
+        c.none_op = 5;
+        c.hwemb_to_mlp = hwemb_to_mlp;
+        ModelPair m(c);
+        Rng rng(7);
+        std::vector<ArchGraph> gs = {nb201_idx0(), nb201_idx1(), nb201_idx3(), {2, {0, 0}, {}}};
+        for (int k = 0; k < 60; ++k) gs.push_back(random_dag(rng, 2 + static_cast<int>(rng.below(31)), 7));
+        std::vector<int32_t> devs;
+        for (size_t i = 0; i < gs.size(); ++i) devs.push_back(static_cast<int32_t>(i % 9));
+        NoGradGuard no_grad;
+        auto cb = collate(pointers(gs), devs, nullptr, 0, c, Device::CPU);
+        auto gb = collate(pointers(gs), devs, nullptr, 0, c, Device::CUDA);
+        ASSERT_TRUE(m.gpu.fused_readout_supported(gb));
+        std::vector<float> ops = m.cpu.readout(cb).to_vector();
+        std::vector<float> twin = m.cpu.readout_fused(cb).to_vector();
+        std::vector<float> fused = m.gpu.readout_fused(gb).to_vector();
+        const float scale = max_abs(ops);
+        expect_close(fused, twin, 1e-5f * scale, 1e-4f, "gpu fused vs cpu twin");
+        expect_close(fused, ops, 2e-5f * scale, 1e-4f, "gpu fused vs cpu ops");
+    }
+}
+
+// Many tiles: 20,000 NB201-sized graphs (2,500 blocks) and 3,000 FBNet-sized ones, fused
+// against the GPU's own op-by-op readout.
+TEST_P(ModelOnGpu, FusedReadoutManyTiles) {
+    ModelConfig c;
+    c.flavor = GetParam();
+    c.none_op = 5;
+    ModelPair m(c);
+    Rng rng(8);
+    for (int n : {8, 22}) {
+        std::vector<ArchGraph> gs;
+        for (int k = 0; k < (n == 8 ? 20000 : 3000); ++k) gs.push_back(random_dag(rng, n, 7));
+        std::vector<int32_t> devs(gs.size(), 3);
+        NoGradGuard no_grad;
+        auto b = collate(pointers(gs), devs, nullptr, 0, c, Device::CUDA);
+        std::vector<float> ops = m.gpu.readout(b).to_vector();
+        std::vector<float> fused = m.gpu.readout_fused(b).to_vector();
+        expect_close(fused, ops, 2e-5f * max_abs(ops), 1e-4f, "gpu fused vs gpu ops");
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Flavors, ModelOnGpu, ::testing::Values(Flavor::Reference, Flavor::Fixed),
                          [](const auto& info) { return std::string(flavor_name(info.param)); });
 

@@ -1,0 +1,99 @@
+// fused_readout.h — the predictor's graph part (NasflatModel steps 1-5: gate vectors, the
+// op-update pass, the gate update, the main pass and the readout) for a tile of graphs in one
+// go, every intermediate kept in a block's shared memory (CUDA) or a tile buffer (CPU).
+// Inference only: nothing is kept for a backward pass.
+//
+// Why: op by op, each ensemble layer makes 5-10 passes over (nodes x 128) tensors in device
+// memory and launches ~15 kernels; here a layer's tensors never leave the tile.
+//
+// Shapes (F = kFusedFeat = 128 everywhere inside; C = gate width <= kFusedMaxGate): every layer
+// maps F -> F except each pass's first, whose products of the two distinct node states
+// (input node, any other node) are computed outside and handed in as (2, F) tables. The
+// kernel trusts a ModelBatch built by collate: graphs of at most kFusedMaxNodes nodes, each
+// graph's CSR columns inside the graph, no repeated edges.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/kernels.h"
+
+namespace nasflat::kernels {
+
+constexpr int kFusedFeat = 128;       // node-state width inside the tile
+constexpr int kFusedMaxGate = 64;     // gate vector width C
+constexpr int kFusedMaxNodes = 32;    // nodes per graph (neighbour sets are 32-bit masks)
+constexpr int kFusedMaxLayers = 6;    // ensemble layers per pass
+constexpr int kFusedMaxMlp = 4;       // linears of the output MLP
+constexpr int kFusedTileRows = 64;    // node rows of one tile (whole graphs only)
+constexpr int kFusedThreads = 256;    // threads of one tile (CUDA block size)
+
+// One ensemble layer (models/layers.h). A branch's pointers are null when the layer lacks it.
+struct FusedLayer {
+    const float* flow_w = nullptr;       // (F, F), unused in a pass's first layer
+    const float* flow_b = nullptr;       // (F)
+    const float* flow_gate_w = nullptr;  // (C, F)
+    const float* flow_gate_b = nullptr;  // (F)
+    const float* att_w = nullptr;        // (F, F), unused in a pass's first layer
+    const float* att_a = nullptr;        // (F) score weights
+    const float* att_gate_w = nullptr;   // (C, F)
+    const float* att_gate_b = nullptr;   // (F)
+    const float* ln_gamma = nullptr;     // (F)
+    const float* ln_beta = nullptr;      // (F)
+};
+
+// A stack of layers, ReLU between them (none after the last).
+struct FusedPass {
+    int num_layers = 0;
+    FusedLayer layers[kFusedMaxLayers];
+    const float* first_flow = nullptr;  // (2, F): [input state; other state] x flow_w of layer 0
+    const float* first_att = nullptr;   // (2, F): the same through att_w of layer 0
+};
+
+struct FusedReadoutArgs {
+    // The batch (device pointers of a ModelBatch).
+    int32_t num_graphs = 0;
+    int32_t max_nodes = 0;               // largest graph (<= kFusedMaxNodes)
+    const int32_t* seg_ptr = nullptr;    // (G + 1)
+    CsrView pred;                        // row i: predecessors of node i
+    CsrView attention;                   // row i: the nodes i attends to
+    const float* attention_mask = nullptr;  // (E_att) multiplies the scores, or null
+    const int32_t* op_rows = nullptr;    // (N) op table rows: op_vocab = input, op_vocab+1 = output
+    const int32_t* hw_rows = nullptr;    // (N) device table rows, same two extra rows
+    const int32_t* node_type = nullptr;  // (N) 0 input node, 1 other
+    const int32_t* output_nodes = nullptr;  // (G)
+    const float* readout_weight = nullptr;  // (N)
+
+    // Gate vectors e = [op_emb[op] ; hw_emb[device]] (C = op_dim + hw_dim; hw_dim 0 with
+    // hwemb_to_mlp). The input node's rows are zeros, the output node's learned.
+    int gate_dim = 0, op_dim = 0;
+    int op_vocab = 0, device_vocab = 0;
+    const float* op_emb = nullptr;  // (op_vocab, op_dim)
+    const float* op_out = nullptr;  // (op_dim)
+    const float* hw_emb = nullptr;  // (device_vocab, hw_dim)
+    const float* hw_out = nullptr;  // (hw_dim)
+
+    float leaky_slope = 0.01f, ln_eps = 1e-5f;
+    FusedPass op_update, main;
+    // g = output MLP(y[output node]): Linear (F -> F), ReLU between.
+    int num_out_mlp = 0;
+    const float* out_mlp_w[kFusedMaxMlp] = {};  // (F, F)
+    const float* out_mlp_b[kFusedMaxMlp] = {};  // (F)
+    // e' = W2 ReLU(W1 [e ; g] + b1) + b2
+    const float* upd_w1 = nullptr;  // (C + F, F)
+    const float* upd_b1 = nullptr;  // (F)
+    const float* upd_w2 = nullptr;  // (F, C)
+    const float* upd_b2 = nullptr;  // (C)
+
+    float* out = nullptr;  // (G, F) readout rows
+};
+
+// Graphs per tile for a batch whose largest graph has `max_nodes` nodes.
+inline int fused_graphs_per_tile(int max_nodes) {
+    return max_nodes <= 0 ? 1 : kFusedTileRows / max_nodes;
+}
+
+// The CPU twin: runs each tile's stages thread by thread, in the CUDA kernel's order and index
+// arithmetic (kernels/fused_tile.h), so it tests that arithmetic where no GPU is.
+void fused_readout_cpu(const FusedReadoutArgs& args);
+
+}  // namespace nasflat::kernels
