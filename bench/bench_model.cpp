@@ -9,8 +9,8 @@
 // --tf32: CUDA GEMMs on TF32 tensor cores (off by default); first prints how far TF32 scores
 // of 4096 random architectures are from fp32 ones (max relative error, Spearman between them).
 // --fused: also validate and time inference through the fused readout kernel
-// (kernels/fused_readout.h), each batch right after the op-by-op row ("infer-fused"; its
-// GFLOP/s counts the model's FLOPs as the op-by-op path issues them).
+// (kernels/fused_readout.h), versions 1 and 2, each batch right after the op-by-op row
+// ("infer-fusedv1/v2"; their GFLOP/s counts the model's FLOPs as the op-by-op path issues them).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -111,7 +111,7 @@ bool validate(bool fbnet, Flavor flavor, Device d, bool fused) {
     c.flavor = flavor;
     c.none_op = fbnet ? -1 : 5;
     NasflatModel ref_model(c, 1, Device::CPU), model(c, 1, d);
-    model.set_fused_readout(fused);
+    model.set_fused_readout(fused);  // the default version
     ArchTable table{&gs, nullptr, 0};
     std::vector<int32_t> archs(gs.size());
     for (size_t i = 0; i < gs.size(); ++i) archs[i] = static_cast<int32_t>(i);
@@ -177,16 +177,17 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
             reset_flop_count();
             model.forward(batch);
             const double flops = static_cast<double>(flop_count()) / B;
-            for (bool fused : {false, true}) {
+            for (int version : {0, 1, 2}) {  // 0: op by op; 1, 2: the fused kernel versions
+                const bool fused = version > 0;
                 if (fused && !args.fused) break;
-                model.set_fused_readout(fused);
+                model.set_fused_readout(fused, version);
                 double s = time_it(d, reps, [&] { model.forward(batch); });
                 std::printf(
-                    "%-6s %-9s %-4s %-12s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
+                    "%-6s %-9s %-4s %-13s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
                     "%7.1f GFLOP/s\n",
                     fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d),
-                    fused ? "infer-fused" : "infer", B, s * 1e3, B / s, flops / 1e6,
-                    flops * B / s / 1e9);
+                    !fused ? "infer" : version == 1 ? "infer-fusedv1" : "infer-fusedv2", B,
+                    s * 1e3, B / s, flops / 1e6, flops * B / s / 1e9);
             }
             model.set_fused_readout(false);
         } catch (const std::exception& e) {  // e.g. out of device memory at the largest batch

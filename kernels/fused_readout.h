@@ -26,6 +26,7 @@ constexpr int kFusedMaxLayers = 6;    // ensemble layers per pass
 constexpr int kFusedMaxMlp = 4;       // linears of the output MLP
 constexpr int kFusedTileRows = 64;    // node rows of one tile (whole graphs only)
 constexpr int kFusedThreads = 256;    // threads of one tile (CUDA block size)
+constexpr int kFusedDefaultVersion = 1;  // not yet timed against v2 on a GPU
 
 // One ensemble layer (models/layers.h). A branch's pointers are null when the layer lacks it.
 struct FusedLayer {
@@ -50,6 +51,8 @@ struct FusedPass {
 };
 
 struct FusedReadoutArgs {
+    int version = kFusedDefaultVersion;  // kernel version (fused_tile.h: gemm_tile)
+
     // The batch (device pointers of a ModelBatch).
     int32_t num_graphs = 0;
     int32_t max_nodes = 0;               // largest graph (<= kFusedMaxNodes)

@@ -5,8 +5,9 @@
 // only what earlier stages wrote, or what its own thread wrote in it.
 //
 // Tile memory (floats; R = kFusedTileRows node rows, F = 128, C gate width, M = max nodes):
-//   h, a, b   (R, F+1) node states / flow products S / attention keys K (odd row stride: rows
-//             read by neighbouring threads fall in different shared-memory banks)
+//   h, a, b   (R, F+4) node states / flow products S / attention keys K (row stride F + 4:
+//             16-byte aligned rows for float4 loads, and rows l, l+1, ..., l+7 read by
+//             neighbouring threads fall in different shared-memory banks)
 //   e         (R, C)   gate vectors (e, then e' for the main pass)
 //   score     (R, M)   attention logits, then weights, over the nodes of the row's graph
 //   mask      (R, M)   the attention mask (1 where the batch has none)
@@ -35,7 +36,7 @@ namespace nasflat::kernels::fused {
 constexpr int F = kFusedFeat;
 constexpr int R = kFusedTileRows;
 constexpr int T = kFusedThreads;
-constexpr int kLd = F + 1;
+constexpr int kLd = F + 4;
 constexpr int kWarps = T / 32;
 constexpr int kRowsPerWarp = R / kWarps;
 constexpr int kColsPerLane = F / 32;
@@ -51,6 +52,7 @@ struct Tile {
     int nr = 0;        // node rows in the tile
     int32_t base = 0;  // batch node index of row 0
     int C = 0, M = 0;
+    int version = 1;   // GEMM loop (gemm_tile)
 };
 
 inline int64_t tile_floats(int C, int M) {
@@ -65,6 +67,7 @@ NASFLAT_HD Tile make_tile(const FusedReadoutArgs& args, int64_t tile, int gpt, f
     Tile t;
     t.C = args.gate_dim;
     t.M = args.max_nodes;
+    t.version = args.version;
     t.h = mem;
     t.a = t.h + R * kLd;
     t.b = t.a + R * kLd;
@@ -99,23 +102,54 @@ NASFLAT_HD float sigmoid(float x) {
     return 1.0f / (1.0f + expf(-x));
 }
 
+// Four consecutive floats from p, 16-byte aligned: one vector load on the GPU.
+NASFLAT_HD void load4(const float* p, float* v) {
+#ifdef __CUDA_ARCH__
+    const float4 q = *reinterpret_cast<const float4*>(p);
+    v[0] = q.x;
+    v[1] = q.y;
+    v[2] = q.z;
+    v[3] = q.w;
+#else
+    for (int i = 0; i < 4; ++i) v[i] = p[i];
+#endif
+}
+
 // Y = X W for rows [0, nr) of X (ldx stride, K columns) and W (K, F); epi(row, col, value)
-// receives each result.
+// receives each result. Kernel versions (FusedReadoutArgs::version):
+//   v1: X one float at a time: per k, 8 shared loads (broadcasts) + 4 weight loads for 32 FMAs.
+//   v2: X four k at a time (float4; needs ldx and K multiples of 4): per 4 k, 8 + 16 loads for
+//       128 FMAs, so the FMA units rather than the load units set the pace. Same sums in the same
+//       order as v1 (the bits may differ where the compiler contracts differently into FMAs).
 NASFLAT_HD_TEMPLATE
 template <class Epi>
-NASFLAT_HD void gemm_tile(const float* x, int ldx, int K, const float* w, int nr, int tid,
-                          Epi&& epi) {
+NASFLAT_HD void gemm_tile(const Tile& t, const float* x, int ldx, int K, const float* w, int nr,
+                          int tid, Epi&& epi) {
     const int r0 = (tid / 32) * kRowsPerWarp, lane = tid % 32;
     if (r0 >= nr) return;  // the whole warp leaves together
     float acc[kRowsPerWarp][kColsPerLane];
     for (int i = 0; i < kRowsPerWarp; ++i)
         for (int j = 0; j < kColsPerLane; ++j) acc[i][j] = 0.0f;
-    for (int k = 0; k < K; ++k) {
-        float wv[kColsPerLane];
-        for (int j = 0; j < kColsPerLane; ++j) wv[j] = w[k * F + lane + 32 * j];
-        for (int i = 0; i < kRowsPerWarp; ++i) {
-            const float xv = x[(r0 + i) * ldx + k];
-            for (int j = 0; j < kColsPerLane; ++j) acc[i][j] += xv * wv[j];
+    if (t.version == 2 && ldx % 4 == 0 && K % 4 == 0) {
+        for (int k = 0; k < K; k += 4) {
+            float wv[4][kColsPerLane];
+            for (int kk = 0; kk < 4; ++kk)
+                for (int j = 0; j < kColsPerLane; ++j) wv[kk][j] = w[(k + kk) * F + lane + 32 * j];
+            for (int i = 0; i < kRowsPerWarp; ++i) {
+                float xv[4];
+                load4(x + (r0 + i) * ldx + k, xv);
+                for (int kk = 0; kk < 4; ++kk)
+                    for (int j = 0; j < kColsPerLane; ++j) acc[i][j] += xv[kk] * wv[kk][j];
+            }
+        }
+    } else {
+        for (int k = 0; k < K; ++k) {
+            float wv[kColsPerLane];
+            for (int j = 0; j < kColsPerLane; ++j) wv[j] = w[k * F + lane + 32 * j];
+            for (int i = 0; i < kRowsPerWarp; ++i) {
+                const float xv = x[(r0 + i) * ldx + k];
+                for (int j = 0; j < kColsPerLane; ++j) acc[i][j] += xv * wv[j];
+            }
         }
     }
     for (int i = 0; i < kRowsPerWarp; ++i) {
@@ -198,11 +232,11 @@ NASFLAT_HD void stage_products(const FusedPass& pass, int li, const Tile& t, int
         return;
     }
     if (L.flow_gate_w) {
-        gemm_tile(t.h, kLd, F, L.flow_w, t.nr, tid,
+        gemm_tile(t, t.h, kLd, F, L.flow_w, t.nr, tid,
                   [&](int r, int o, float v) { t.a[r * kLd + o] = v; });
     }
     if (L.att_gate_w) {
-        gemm_tile(t.h, kLd, F, L.att_w, t.nr, tid,
+        gemm_tile(t, t.h, kLd, F, L.att_w, t.nr, tid,
                   [&](int r, int o, float v) { t.b[r * kLd + o] = v; });
     }
 }
@@ -212,7 +246,7 @@ NASFLAT_HD void stage_products(const FusedPass& pass, int li, const Tile& t, int
 NASFLAT_HD void stage_flow_and_logits(const FusedReadoutArgs& args, const FusedLayer& L,
                                       const Tile& t, int tid) {
     if (L.flow_gate_w) {
-        gemm_tile(t.e, t.C, t.C, L.flow_gate_w, t.nr, tid, [&](int r, int o, float v) {
+        gemm_tile(t, t.e, t.C, t.C, L.flow_gate_w, t.nr, tid, [&](int r, int o, float v) {
             const float g = sigmoid(v + L.flow_gate_b[o]);
             const int lo = t.row0[t.graph_of_row[r]];
             float msg = 0.0f;
@@ -257,7 +291,7 @@ NASFLAT_HD void stage_softmax(const Tile& t, int tid) {
 
 // a = sigmoid(e W_g' + b_g') * (sum over the attention set of weight * b): the layer norm's input.
 NASFLAT_HD void stage_attention_mix(const FusedLayer& L, const Tile& t, int tid) {
-    gemm_tile(t.e, t.C, t.C, L.att_gate_w, t.nr, tid, [&](int r, int o, float v) {
+    gemm_tile(t, t.e, t.C, t.C, L.att_gate_w, t.nr, tid, [&](int r, int o, float v) {
         const float g = sigmoid(v + L.att_gate_b[o]);
         const int lo = t.row0[t.graph_of_row[r]];
         const float* w = t.score + r * t.M;
@@ -311,7 +345,7 @@ NASFLAT_HD void stage_output_rows(const Tile& t, int tid) {
 // out[j] = in[j] W + b over the tile's graphs (ReLU when relu).
 NASFLAT_HD void stage_graph_linear(const float* in, float* out, const float* w, const float* bias,
                                    bool relu, const Tile& t, int tid) {
-    gemm_tile(in, kLd, F, w, t.ng, tid, [&](int j, int o, float v) {
+    gemm_tile(t, in, kLd, F, w, t.ng, tid, [&](int j, int o, float v) {
         v += bias[o];
         out[j * kLd + o] = relu && v < 0.0f ? 0.0f : v;
     });
@@ -320,7 +354,7 @@ NASFLAT_HD void stage_graph_linear(const float* in, float* out, const float* w, 
 // h = ReLU(e W1[:C] + u[graph]) where u = g W1[C:] + b1 was computed per graph.
 NASFLAT_HD void stage_update_hidden(const FusedReadoutArgs& args, const float* u, const Tile& t,
                                     int tid) {
-    gemm_tile(t.e, t.C, t.C, args.upd_w1, t.nr, tid, [&](int r, int o, float v) {
+    gemm_tile(t, t.e, t.C, t.C, args.upd_w1, t.nr, tid, [&](int r, int o, float v) {
         v += u[t.graph_of_row[r] * kLd + o];
         t.h[r * kLd + o] = v < 0.0f ? 0.0f : v;
     });

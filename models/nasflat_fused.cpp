@@ -79,10 +79,13 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     NASFLAT_CHECK(fused_readout_supported(batch), "readout_fused: this model (",
                   config_.describe(), ") or batch (largest graph ", batch.max_nodes,
                   " nodes) does not fit the fused kernel; hint: use readout()");
+    NASFLAT_CHECK(fused_version_ >= 0 && fused_version_ <= 2, "readout_fused: kernel version ",
+                  fused_version_, " does not exist; hint: 1 or 2 (0 = the default)");
     NoGradGuard no_grad;
     Tensor out = Tensor::empty({batch.num_graphs, F}, device());
     if (batch.num_graphs == 0) return out;
     kernels::FusedReadoutArgs a;
+    if (fused_version_ != 0) a.version = fused_version_;
     a.num_graphs = batch.num_graphs;
     a.max_nodes = batch.max_nodes;
     a.seg_ptr = batch.seg_ptr.data();

@@ -48,8 +48,11 @@ class NasflatModel {
     Tensor readout_fused(const ModelBatch& batch) const;
     bool fused_readout_supported(const ModelBatch& batch) const;
     // When on, readout() takes the fused kernel whenever no gradient is recorded (NoGradGuard)
-    // and the batch fits. Off by default.
-    void set_fused_readout(bool on) { fused_readout_ = on; }
+    // and the batch fits. Off by default. `version` picks the kernel version (0: its default).
+    void set_fused_readout(bool on, int version = 0) {
+        fused_readout_ = on;
+        fused_version_ = version;
+    }
     bool fused_readout() const { return fused_readout_; }
 
     // Steps 6-7 on R readout rows: supp (R, supp_dim) or undefined, devices (R) device rows
@@ -66,6 +69,7 @@ class NasflatModel {
 
     ModelConfig config_;
     bool fused_readout_ = false;
+    int fused_version_ = 0;
     ParameterStore params_;
     Tensor op_emb_, hw_emb_, output_op_, output_hw_;  // (V, op_dim) (Vd, hw) (1, op_dim) (1, hw)
     Tensor input_node_, other_node_;                  // (1, node_dim) each

@@ -71,11 +71,17 @@ TEST_P(FusedReadout, TwinEqualsTheOpByOpReadout) {
         ASSERT_TRUE(m.fused_readout_supported(batch));
         NoGradGuard no_grad;
         std::vector<float> ops = m.readout(batch).to_vector();
+        m.set_fused_readout(false, 1);
         std::vector<float> fused = m.readout_fused(batch).to_vector();
         float scale = 0;
         for (float x : ops) scale = std::max(scale, std::fabs(x));
         ASSERT_GT(scale, 0.0f);
-        expect_close(fused, ops, 2e-5f * scale, 1e-4f, "fused readout");
+        expect_close(fused, ops, 2e-5f * scale, 1e-4f, "fused readout v1");
+        // v2 reads X four floats at a time but sums in v1's order: equal up to where the
+        // compiler contracts a multiply and an add into one FMA.
+        m.set_fused_readout(false, 2);
+        expect_close(m.readout_fused(batch).to_vector(), fused, 1e-6f * scale, 1e-6f,
+                     "fused readout v2 vs v1");
     }
 }
 
@@ -125,6 +131,12 @@ TEST(FusedReadoutUse, UnsupportedModelsAndBatchesFallBack) {
         EXPECT_NE(std::string(e.what()).find("does not fit the fused kernel"), std::string::npos)
             << e.what();
     }
+
+    NasflatModel no_such_version(ModelConfig{}, 3);
+    no_such_version.set_fused_readout(true, 3);
+    EXPECT_THROW(no_such_version.readout_fused(models::collate(pointers(gs), {0}, nullptr, 0,
+                                                               ModelConfig{}, Device::CPU)),
+                 Error);
 
     ModelConfig mlp;
     mlp.fuse = models::Fuse::Mlp;

@@ -159,10 +159,14 @@ TEST_P(ModelOnGpu, FusedReadoutMatchesTheCpu) {
         ASSERT_TRUE(m.gpu.fused_readout_supported(gb));
         std::vector<float> ops = m.cpu.readout(cb).to_vector();
         std::vector<float> twin = m.cpu.readout_fused(cb).to_vector();
-        std::vector<float> fused = m.gpu.readout_fused(gb).to_vector();
         const float scale = max_abs(ops);
-        expect_close(fused, twin, 1e-5f * scale, 1e-4f, "gpu fused vs cpu twin");
-        expect_close(fused, ops, 2e-5f * scale, 1e-4f, "gpu fused vs cpu ops");
+        for (int version : {1, 2}) {
+            m.gpu.set_fused_readout(false, version);
+            std::vector<float> fused = m.gpu.readout_fused(gb).to_vector();
+            const std::string v = " (v" + std::to_string(version) + ")";
+            expect_close(fused, twin, 1e-5f * scale, 1e-4f, "gpu fused vs cpu twin" + v);
+            expect_close(fused, ops, 2e-5f * scale, 1e-4f, "gpu fused vs cpu ops" + v);
+        }
     }
 }
 
@@ -181,8 +185,12 @@ TEST_P(ModelOnGpu, FusedReadoutManyTiles) {
         NoGradGuard no_grad;
         auto b = collate(pointers(gs), devs, nullptr, 0, c, Device::CUDA);
         std::vector<float> ops = m.gpu.readout(b).to_vector();
-        std::vector<float> fused = m.gpu.readout_fused(b).to_vector();
-        expect_close(fused, ops, 2e-5f * max_abs(ops), 1e-4f, "gpu fused vs gpu ops");
+        for (int version : {1, 2}) {
+            m.gpu.set_fused_readout(false, version);
+            std::vector<float> fused = m.gpu.readout_fused(b).to_vector();
+            expect_close(fused, ops, 2e-5f * max_abs(ops), 1e-4f,
+                         "gpu fused vs gpu ops (v" + std::to_string(version) + ")");
+        }
     }
 }
 
