@@ -3,8 +3,9 @@
 // intermediate in shared memory, weights read through L1/L2. The stages are fused_tile.h's,
 // the same code the CPU twin runs; __syncthreads() separates them.
 //
-// v1 (this file): fp32 on CUDA cores, 8x4 register tiles per thread, weights straight from
-// global memory. Shared memory ~115 KB per block for NB201 (C = 48, M = 8): one block per SM.
+// Versions (fused_tile.h, gemm_tile): v1 fp32 on CUDA cores, 8x4 register tiles per thread,
+// weights straight from global memory; v2 the same reading X as float4; v3 TF32 tensor cores.
+// Shared memory ~127 KB per block for NB201 (C = 48, M = 8): one block per SM.
 #include <cuda_runtime.h>
 
 #include "kernels/cuda_check.cuh"
@@ -25,7 +26,7 @@ struct BlockExec {
 
 __global__ void __launch_bounds__(kFusedThreads)
     fused_readout_kernel(const FusedReadoutArgs args, int gpt) {
-    extern __shared__ float tile_mem[];
+    extern __shared__ __align__(128) float tile_mem[];  // v3's wmma loads need 32 B
     const fused::Tile t = fused::make_tile(args, blockIdx.x, gpt, tile_mem);
     fused::run_tile(args, t, BlockExec{});
 }

@@ -8,6 +8,7 @@
 //   h, a, b   (R, F+4) node states / flow products S / attention keys K (row stride F + 4:
 //             16-byte aligned rows for float4 loads, and rows l, l+1, ..., l+7 read by
 //             neighbouring threads fall in different shared-memory banks)
+//   scratch   (8, 16 x 16) one accumulator tile per warp (v3)
 //   e         (R, C)   gate vectors (e, then e' for the main pass)
 //   score     (R, M)   attention logits, then weights, over the nodes of the row's graph
 //   mask      (R, M)   the attention mask (1 where the batch has none)
@@ -22,6 +23,10 @@
 #include <cstdint>
 
 #include "kernels/fused_readout.h"
+
+#ifdef __CUDACC__
+#include <mma.h>
+#endif
 
 #ifdef __CUDACC__
 #define NASFLAT_HD __host__ __device__ __forceinline__
@@ -43,8 +48,10 @@ constexpr int kColsPerLane = F / 32;
 static_assert(R == kRowsPerWarp * kWarps && kRowsPerWarp == 8, "GEMM tiles are 8 rows per warp");
 static_assert(F == 32 * kColsPerLane, "F must be a multiple of the warp width");
 
+constexpr int kScratch = kWarps * 16 * 16;  // one 16 x 16 accumulator tile per warp (v3)
+
 struct Tile {
-    float *h, *a, *b, *e, *score, *mask, *stats;
+    float *h, *a, *b, *scratch, *e, *score, *mask, *stats;
     int32_t *graph_of_row, *type, *row0, *out_row;
     uint32_t *pred_bits, *att_bits;
     int64_t g0 = 0;    // first graph of the tile
@@ -55,10 +62,10 @@ struct Tile {
     int version = 1;   // GEMM loop (gemm_tile)
 };
 
-inline int64_t tile_floats(int C, int M) {
-    return 3LL * R * kLd + static_cast<int64_t>(R) * C + 2LL * R * M + 2LL * R;
+NASFLAT_HD int64_t tile_floats(int C, int M) {
+    return 3LL * R * kLd + kScratch + static_cast<int64_t>(R) * C + 2LL * R * M + 2LL * R;
 }
-inline int64_t tile_bytes(int C, int M, int gpt) {
+NASFLAT_HD int64_t tile_bytes(int C, int M, int gpt) {
     return 4 * (tile_floats(C, M) + 4LL * R + 2LL * gpt + 1);
 }
 
@@ -71,7 +78,8 @@ NASFLAT_HD Tile make_tile(const FusedReadoutArgs& args, int64_t tile, int gpt, f
     t.h = mem;
     t.a = t.h + R * kLd;
     t.b = t.a + R * kLd;
-    t.e = t.b + R * kLd;
+    t.scratch = t.b + R * kLd;
+    t.e = t.scratch + kScratch;
     t.score = t.e + R * t.C;
     t.mask = t.score + R * t.M;
     t.stats = t.mask + R * t.M;
@@ -121,10 +129,56 @@ NASFLAT_HD void load4(const float* p, float* v) {
 //   v2: X four k at a time (float4; needs ldx and K multiples of 4): per 4 k, 8 + 16 loads for
 //       128 FMAs, so the FMA units rather than the load units set the pace. Same sums in the same
 //       order as v1 (the bits may differ where the compiler contracts differently into FMAs).
+//   v3: TF32 tensor cores (gemm_tile_tf32 above), GPU only: inputs rounded to 10-bit
+//       mantissas, so scores move by ~1e-3 relative (the --tf32 trade). The CPU twin runs
+//       v3's tiles as v1, so only the GPU tests check v3.
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+// v3: TF32 tensor cores (wmma 16x16x8). Warp w owns rows 16 (w / 2) .. +15 and columns
+// 64 (w % 2) .. +63 (four accumulator tiles); each finished tile goes through the warp's
+// scratch so that epi sees (row, col, value) as in v1. Needs K % 8 == 0, ldx % 4 == 0 and
+// 32-byte aligned X and W (checked by the caller: readout_fused).
+template <class Epi>
+__device__ void gemm_tile_tf32(const Tile& t, const float* x, int ldx, int K, const float* w,
+                               int nr, int tid, Epi& epi) {
+    namespace wmma = nvcuda::wmma;
+    const int warp = tid / 32, lane = tid % 32, r0 = (warp / 2) * 16, c0 = (warp % 2) * 64;
+    if (r0 >= nr) return;  // the whole warp leaves together
+    wmma::fragment<wmma::accumulator, 16, 16, 8, float> acc[4];
+    for (int c = 0; c < 4; ++c) wmma::fill_fragment(acc[c], 0.0f);
+    wmma::fragment<wmma::matrix_a, 16, 16, 8, wmma::precision::tf32, wmma::row_major> fa;
+    wmma::fragment<wmma::matrix_b, 16, 16, 8, wmma::precision::tf32, wmma::row_major> fb;
+    for (int k = 0; k < K; k += 8) {
+        wmma::load_matrix_sync(fa, x + r0 * ldx + k, ldx);
+        for (int i = 0; i < fa.num_elements; ++i) fa.x[i] = wmma::__float_to_tf32(fa.x[i]);
+        for (int c = 0; c < 4; ++c) {
+            wmma::load_matrix_sync(fb, w + k * F + c0 + 16 * c, F);
+            for (int i = 0; i < fb.num_elements; ++i) fb.x[i] = wmma::__float_to_tf32(fb.x[i]);
+            wmma::mma_sync(acc[c], fa, fb, acc[c]);
+        }
+    }
+    float* scratch = t.scratch + warp * 256;
+    for (int c = 0; c < 4; ++c) {
+        wmma::store_matrix_sync(scratch, acc[c], 16, wmma::mem_row_major);
+        __syncwarp();
+        for (int i = lane; i < 256; i += 32) {
+            const int r = r0 + i / 16;
+            if (r < nr) epi(r, c0 + 16 * c + i % 16, scratch[i]);
+        }
+        __syncwarp();
+    }
+}
+#endif
+
 NASFLAT_HD_TEMPLATE
 template <class Epi>
 NASFLAT_HD void gemm_tile(const Tile& t, const float* x, int ldx, int K, const float* w, int nr,
                           int tid, Epi&& epi) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+    if (t.version == 3 && K % 8 == 0 && ldx % 4 == 0) {
+        gemm_tile_tf32(t, x, ldx, K, w, nr, tid, epi);
+        return;
+    }
+#endif
     const int r0 = (tid / 32) * kRowsPerWarp, lane = tid % 32;
     if (r0 >= nr) return;  // the whole warp leaves together
     float acc[kRowsPerWarp][kColsPerLane];
@@ -161,7 +215,7 @@ NASFLAT_HD void gemm_tile(const Tile& t, const float* x, int ldx, int K, const f
 // --- setup ----------------------------------------------------------------------------------
 
 NASFLAT_HD void stage_clear(const Tile& t, int tid) {
-    const int n = 3 * R * kLd + R * t.C + 2 * R * t.M + 2 * R;
+    const int n = static_cast<int>(tile_floats(t.C, t.M));
     for (int i = tid; i < n; i += T) t.h[i] = 0.0f;  // the float buffers are contiguous
 }
 

@@ -2,6 +2,7 @@
 // fused readout kernel (kernels/fused_readout.h) instead of the op-by-op autograd graph. This
 // file only lays the model's parameters and the batch out as the kernel's arguments.
 #include <algorithm>
+#include <cstdint>
 
 #include "autograd/ops.h"
 #include "kernels/check.h"
@@ -59,6 +60,23 @@ kernels::FusedPass pass_args(const LayerStack& stack, const Tensor& x2,
     return p;
 }
 
+// v3's tensor-core loads need every GEMM weight 32-byte aligned (true for the default sizes:
+// every parameter before them has a multiple of 8 floats) and K = C a multiple of 8.
+bool tf32_operands_aligned(const kernels::FusedReadoutArgs& a) {
+    const auto ok = [](const float* p) {
+        return p == nullptr || reinterpret_cast<uintptr_t>(p) % 32 == 0;
+    };
+    bool all = a.gate_dim % 8 == 0 && ok(a.upd_w1);
+    for (const kernels::FusedPass* p : {&a.op_update, &a.main}) {
+        for (int i = 0; i < p->num_layers; ++i) {
+            const kernels::FusedLayer& l = p->layers[i];
+            all = all && ok(l.flow_w) && ok(l.flow_gate_w) && ok(l.att_w) && ok(l.att_gate_w);
+        }
+    }
+    for (int i = 0; i < a.num_out_mlp; ++i) all = all && ok(a.out_mlp_w[i]);
+    return all;
+}
+
 }  // namespace
 
 bool NasflatModel::fused_readout_supported(const ModelBatch& batch) const {
@@ -79,8 +97,8 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     NASFLAT_CHECK(fused_readout_supported(batch), "readout_fused: this model (",
                   config_.describe(), ") or batch (largest graph ", batch.max_nodes,
                   " nodes) does not fit the fused kernel; hint: use readout()");
-    NASFLAT_CHECK(fused_version_ >= 0 && fused_version_ <= 2, "readout_fused: kernel version ",
-                  fused_version_, " does not exist; hint: 1 or 2 (0 = the default)");
+    NASFLAT_CHECK(fused_version_ >= 0 && fused_version_ <= 3, "readout_fused: kernel version ",
+                  fused_version_, " does not exist; hint: 1, 2 or 3 (0 = the default)");
     NoGradGuard no_grad;
     Tensor out = Tensor::empty({batch.num_graphs, F}, device());
     if (batch.num_graphs == 0) return out;
@@ -127,6 +145,7 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     a.upd_w2 = update_mlp_.layers[1].w.data();
     a.upd_b2 = update_mlp_.layers[1].b.data();
     a.out = out.data();
+    if (a.version == 3 && !tf32_operands_aligned(a)) a.version = 2;
     kernels_for(device()).fused_readout(a);
     return out;
 }

@@ -48,7 +48,9 @@ class NasflatModel {
     Tensor readout_fused(const ModelBatch& batch) const;
     bool fused_readout_supported(const ModelBatch& batch) const;
     // When on, readout() takes the fused kernel whenever no gradient is recorded (NoGradGuard)
-    // and the batch fits. Off by default. `version` picks the kernel version (0: its default).
+    // and the batch fits. Off by default. `version` picks the kernel version (0: its default;
+    // 3 = TF32 tensor cores on a GPU, falling back to 2 where the weights are not 32-byte
+    // aligned; kernels/fused_tile.h).
     void set_fused_readout(bool on, int version = 0) {
         fused_readout_ = on;
         fused_version_ = version;

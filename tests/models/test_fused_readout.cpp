@@ -133,7 +133,7 @@ TEST(FusedReadoutUse, UnsupportedModelsAndBatchesFallBack) {
     }
 
     NasflatModel no_such_version(ModelConfig{}, 3);
-    no_such_version.set_fused_readout(true, 3);
+    no_such_version.set_fused_readout(true, 4);
     EXPECT_THROW(no_such_version.readout_fused(models::collate(pointers(gs), {0}, nullptr, 0,
                                                                ModelConfig{}, Device::CPU)),
                  Error);

@@ -160,12 +160,16 @@ TEST_P(ModelOnGpu, FusedReadoutMatchesTheCpu) {
         std::vector<float> ops = m.cpu.readout(cb).to_vector();
         std::vector<float> twin = m.cpu.readout_fused(cb).to_vector();
         const float scale = max_abs(ops);
-        for (int version : {1, 2}) {
+        for (int version : {1, 2, 3}) {
             m.gpu.set_fused_readout(false, version);
             std::vector<float> fused = m.gpu.readout_fused(gb).to_vector();
             const std::string v = " (v" + std::to_string(version) + ")";
-            expect_close(fused, twin, 1e-5f * scale, 1e-4f, "gpu fused vs cpu twin" + v);
-            expect_close(fused, ops, 2e-5f * scale, 1e-4f, "gpu fused vs cpu ops" + v);
+            // v3 rounds GEMM inputs to TF32 (10-bit mantissas): ~1e-3 of the values' scale.
+            const float tol = version == 3 ? 1e-2f : 1e-5f;
+            expect_close(fused, twin, tol * scale, version == 3 ? 1e-2f : 1e-4f,
+                         "gpu fused vs cpu twin" + v);
+            expect_close(fused, ops, 2 * tol * scale, version == 3 ? 1e-2f : 1e-4f,
+                         "gpu fused vs cpu ops" + v);
         }
     }
 }
@@ -185,10 +189,11 @@ TEST_P(ModelOnGpu, FusedReadoutManyTiles) {
         NoGradGuard no_grad;
         auto b = collate(pointers(gs), devs, nullptr, 0, c, Device::CUDA);
         std::vector<float> ops = m.gpu.readout(b).to_vector();
-        for (int version : {1, 2}) {
+        for (int version : {1, 2, 3}) {
             m.gpu.set_fused_readout(false, version);
             std::vector<float> fused = m.gpu.readout_fused(b).to_vector();
-            expect_close(fused, ops, 2e-5f * max_abs(ops), 1e-4f,
+            const float tol = version == 3 ? 2e-2f : 2e-5f;
+            expect_close(fused, ops, tol * max_abs(ops), version == 3 ? 1e-2f : 1e-4f,
                          "gpu fused vs gpu ops (v" + std::to_string(version) + ")");
         }
     }
