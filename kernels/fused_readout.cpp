@@ -4,19 +4,37 @@
 // one on a CPU (per-thread register tiles do not vectorise here).
 #include "kernels/fused_readout.h"
 
+#include <utility>
 #include <vector>
 
 #include "kernels/fused_tile.h"
+#include "kernels/rng.h"
 
 namespace nasflat::kernels {
+
+namespace {
+uint64_t g_thread_order_seed = 0;  // 0: threads 0, 1, ..., kFusedThreads - 1
+}  // namespace
+
+void set_fused_twin_thread_order(uint64_t seed) {
+    g_thread_order_seed = seed;
+}
 
 void fused_readout_cpu(const FusedReadoutArgs& args) {
     if (args.num_graphs == 0) return;
     const int gpt = fused_graphs_per_tile(args.max_nodes);
     const int64_t tiles = (args.num_graphs + gpt - 1) / gpt;
     std::vector<float> mem(static_cast<size_t>(fused::tile_bytes(args.gate_dim, args.max_nodes, gpt) / 4));
-    auto each_thread = [](auto&& stage) {
-        for (int tid = 0; tid < kFusedThreads; ++tid) stage(tid);
+    std::vector<int> order(kFusedThreads);
+    for (int i = 0; i < kFusedThreads; ++i) order[i] = i;
+    Rng rng(g_thread_order_seed);
+    auto each_thread = [&](auto&& stage) {
+        if (g_thread_order_seed != 0) {  // a new shuffle for every stage
+            for (int i = kFusedThreads - 1; i > 0; --i) {
+                std::swap(order[i], order[rng.below(static_cast<uint64_t>(i) + 1)]);
+            }
+        }
+        for (int tid : order) stage(tid);
     };
     for (int64_t tile = 0; tile < tiles; ++tile) {
         const fused::Tile t = fused::make_tile(args, tile, gpt, mem.data());

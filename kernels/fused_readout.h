@@ -98,5 +98,9 @@ inline int fused_graphs_per_tile(int max_nodes) {
 // The CPU twin: runs each tile's stages thread by thread, in the CUDA kernel's order and index
 // arithmetic (kernels/fused_tile.h), so it tests that arithmetic where no GPU is.
 void fused_readout_cpu(const FusedReadoutArgs& args);
+// For tests: run each stage's threads in a fresh random order drawn from `seed` (0: in order).
+// A stage that read another thread's write of the same stage (a race on the GPU) would then
+// give different bits.
+void set_fused_twin_thread_order(uint64_t seed);
 
 }  // namespace nasflat::kernels

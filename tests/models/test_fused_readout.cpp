@@ -119,6 +119,34 @@ TEST(FusedReadoutUse, ReadoutTakesItOnlyWithoutGradientsAndWhenOn) {
     EXPECT_TRUE(r.requires_grad());
 }
 
+// The CUDA kernel's stages run on 256 threads at once; the twin runs them one after another.
+// Shuffling that order per stage must not change a bit: no stage reads what another thread
+// writes in the same stage (what compute-sanitizer racecheck checks on the GPU).
+TEST(FusedReadoutUse, ThreadOrderDoesNotMatter) {
+    for (Flavor flavor : {Flavor::Reference, Flavor::Fixed}) {
+        ModelConfig c;
+        c.flavor = flavor;
+        c.none_op = 5;
+        NasflatModel m(c, 3);
+        perturb(m, 4);
+        Rng rng(9);
+        std::vector<ArchGraph> gs = nasty_graphs(rng);
+        std::vector<int32_t> devs(gs.size(), 2);
+        auto batch = models::collate(pointers(gs), devs, nullptr, 0, c, Device::CPU);
+        NoGradGuard no_grad;
+        for (int version : {1, 2}) {
+            m.set_fused_readout(false, version);
+            const std::vector<float> in_order = m.readout_fused(batch).to_vector();
+            for (uint64_t seed : {1, 2}) {
+                kernels::set_fused_twin_thread_order(seed);
+                const std::vector<float> shuffled = m.readout_fused(batch).to_vector();
+                kernels::set_fused_twin_thread_order(0);
+                EXPECT_EQ(shuffled, in_order) << "version " << version << ", order seed " << seed;
+            }
+        }
+    }
+}
+
 TEST(FusedReadoutUse, UnsupportedModelsAndBatchesFallBack) {
     ModelConfig c;
     c.none_op = 5;
