@@ -88,7 +88,9 @@ ModelBatch collate(const std::vector<const ArchGraph*>& graphs,
     ModelBatch batch;
     batch.num_graphs = G;
     batch.num_nodes = N;
-    for (int32_t b = 0; b < G; ++b) batch.max_nodes = std::max(batch.max_nodes, seg[b + 1] - seg[b]);
+    for (int32_t b = 0; b < G; ++b) {
+        batch.max_nodes = std::max(batch.max_nodes, seg[b + 1] - seg[b]);
+    }
     batch.device = device;
     batch.seg_ptr = IntArray::from_host(seg, device);
     batch.pred = Csr::from_pairs(N, N, pred_r, pred_c, device, "collate: predecessor graph");
