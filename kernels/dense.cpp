@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/cpu_kernels.h"
+#include "kernels/elementwise_math.h"
 
 namespace nasflat::kernels {
 
@@ -43,81 +44,32 @@ void gemm_cpu(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, i
     }
 }
 
-// forward:  relu(x) = max(x, 0); leaky(x) = x > 0 ? x : alpha x; sigmoid(x) = 1 / (1 + e^-x)
+// The scalar formulas are elementwise_math.h's (shared with dense.cu).
 void unary_forward_cpu(UnaryOp op, float* out, const float* x, int64_t n, float alpha) {
-    for (int64_t i = 0; i < n; ++i) {
-        float v = x[i];
-        switch (op) {
-            case UnaryOp::Relu:
-                out[i] = v > 0.0f ? v : 0.0f;
-                break;
-            case UnaryOp::LeakyRelu:
-                out[i] = v > 0.0f ? v : alpha * v;
-                break;
-            case UnaryOp::Sigmoid:
-                out[i] = 1.0f / (1.0f + std::exp(-v));
-                break;
-        }
-    }
+    for (int64_t i = 0; i < n; ++i) out[i] = unary_value(op, x[i], alpha);
 }
 
-// backward: relu' = [x > 0]; leaky' = x > 0 ? 1 : alpha; sigmoid' = y (1 - y)
+// x is read by the ReLUs, y (the forward's output) by the sigmoid.
 void unary_backward_cpu(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
                         int64_t n, float alpha) {
     for (int64_t i = 0; i < n; ++i) {
-        switch (op) {
-            case UnaryOp::Relu:
-                dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
-                break;
-            case UnaryOp::LeakyRelu:
-                dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i];
-                break;
-            case UnaryOp::Sigmoid:
-                dx[i] += dout[i] * y[i] * (1.0f - y[i]);
-                break;
-        }
+        dx[i] += unary_grad(op, dout[i], x, y, i, alpha);
     }
 }
 
+// out_i = a_i (op) b_{i mod nb}
 void binary_forward_cpu(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
                         int64_t nb) {
-    for (int64_t i = 0; i < n; ++i) {
-        float bv = b[i % nb];
-        switch (op) {
-            case BinaryOp::Add:
-                out[i] = a[i] + bv;
-                break;
-            case BinaryOp::Sub:
-                out[i] = a[i] - bv;
-                break;
-            case BinaryOp::Mul:
-                out[i] = a[i] * bv;
-                break;
-        }
-    }
+    for (int64_t i = 0; i < n; ++i) out[i] = binary_value(op, a[i], b[i % nb]);
 }
 
-// backward: add: da += g, db += g; sub: da += g, db -= g; mul: da += g b, db += g a.
 // db sums over every i that maps onto the same j = i % nb (in increasing i: deterministic).
 void binary_backward_cpu(BinaryOp op, float* da, float* db, const float* dout, const float* a,
                          const float* b, int64_t n, int64_t nb) {
     for (int64_t i = 0; i < n; ++i) {
-        int64_t j = i % nb;
-        float g = dout[i];
-        switch (op) {
-            case BinaryOp::Add:
-                if (da) da[i] += g;
-                if (db) db[j] += g;
-                break;
-            case BinaryOp::Sub:
-                if (da) da[i] += g;
-                if (db) db[j] -= g;
-                break;
-            case BinaryOp::Mul:
-                if (da) da[i] += g * b[j];
-                if (db) db[j] += g * a[i];
-                break;
-        }
+        const int64_t j = i % nb;
+        if (da) da[i] += binary_grad_a(op, dout[i], b, j);
+        if (db) db[j] += binary_grad_b(op, dout[i], a, i);
     }
 }
 

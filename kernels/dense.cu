@@ -11,6 +11,7 @@
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
+#include "kernels/elementwise_math.h"
 
 namespace nasflat::kernels {
 
@@ -125,28 +126,16 @@ void gemm_cuda(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, 
 
 // --- elementwise -------------------------------------------------------------------------------
 
-// forward:  relu(x) = max(x, 0); leaky(x) = x > 0 ? x : alpha x; sigmoid(x) = 1 / (1 + e^-x)
+// The scalar formulas are elementwise_math.h's (shared with the CPU reference, dense.cpp).
 static __global__ void unary_forward_kernel(UnaryOp op,
                                             float* __restrict__ out,      // (n)
                                             const float* __restrict__ x,  // (n)
                                             int64_t n, float alpha) {
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
-        float v = x[i];
-        switch (op) {
-            case UnaryOp::Relu:
-                out[i] = v > 0.0f ? v : 0.0f;
-                break;
-            case UnaryOp::LeakyRelu:
-                out[i] = v > 0.0f ? v : alpha * v;
-                break;
-            case UnaryOp::Sigmoid:
-                out[i] = 1.0f / (1.0f + expf(-v));
-                break;
-        }
+        out[i] = unary_value(op, x[i], alpha);
     }
 }
 
-// backward: relu' = [x > 0]; leaky' = x > 0 ? 1 : alpha; sigmoid' = y (1 - y)
 static __global__ void unary_backward_kernel(UnaryOp op,
                                              float* __restrict__ dx,          // (n)
                                              const float* __restrict__ dout,  // (n)
@@ -154,17 +143,7 @@ static __global__ void unary_backward_kernel(UnaryOp op,
                                              const float* __restrict__ y,     // (n) sigmoid
                                              int64_t n, float alpha) {
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
-        switch (op) {
-            case UnaryOp::Relu:
-                dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
-                break;
-            case UnaryOp::LeakyRelu:
-                dx[i] += x[i] > 0.0f ? dout[i] : alpha * dout[i];
-                break;
-            case UnaryOp::Sigmoid:
-                dx[i] += dout[i] * y[i] * (1.0f - y[i]);
-                break;
-        }
+        dx[i] += unary_grad(op, dout[i], x, y, i, alpha);
     }
 }
 
@@ -191,18 +170,7 @@ static __global__ void binary_forward_kernel(BinaryOp op,
                                              Index n, Index nb) {
     const Index stride = static_cast<Index>(grid_threads());
     for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
-        float bv = b[i % nb];
-        switch (op) {
-            case BinaryOp::Add:
-                out[i] = a[i] + bv;
-                break;
-            case BinaryOp::Sub:
-                out[i] = a[i] - bv;
-                break;
-            case BinaryOp::Mul:
-                out[i] = a[i] * bv;
-                break;
-        }
+        out[i] = binary_value(op, a[i], b[i % nb]);
     }
 }
 
@@ -215,7 +183,7 @@ static __global__ void binary_backward_da_kernel(BinaryOp op,
                                                  Index n, Index nb) {
     const Index stride = static_cast<Index>(grid_threads());
     for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
-        da[i] += op == BinaryOp::Mul ? dout[i] * b[i % nb] : dout[i];
+        da[i] += binary_grad_a(op, dout[i], b, i % nb);
     }
 }
 
@@ -226,8 +194,7 @@ static __global__ void binary_backward_db_same_kernel(BinaryOp op,
                                                       const float* __restrict__ a,     // (n)
                                                       int64_t n) {
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
-        const float g = dout[i];
-        db[i] += op == BinaryOp::Mul ? g * a[i] : (op == BinaryOp::Sub ? -g : g);
+        db[i] += binary_grad_b(op, dout[i], a, i);
     }
 }
 
@@ -239,8 +206,7 @@ struct BinaryDbValue {
     const float* a;     // (rows, nb)
     int64_t nb;
     __device__ void operator()(int64_t r, int64_t c, float (&v)[1]) const {
-        const float g = dout[r * nb + c];
-        v[0] = op == BinaryOp::Mul ? g * a[r * nb + c] : (op == BinaryOp::Sub ? -g : g);
+        v[0] = binary_grad_b(op, dout[r * nb + c], a, r * nb + c);
     }
 };
 
@@ -264,15 +230,15 @@ void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, 
             binary_backward_da_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
                 op, da, dout, b, static_cast<uint32_t>(n), static_cast<uint32_t>(nb));
         } else {
-            binary_backward_da_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(op, da, dout,
-                                                                                    b, n, nb);
+            binary_backward_da_kernel<int64_t>
+                <<<blocks_for(n, kThreads), kThreads>>>(op, da, dout, b, n, nb);
         }
         CUDA_CHECK(cudaGetLastError());
     }
     if (db != nullptr) {
         if (nb == n) {
             binary_backward_db_same_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, db, dout, a,
-                                                                                 n);
+                                                                                  n);
             CUDA_CHECK(cudaGetLastError());
         } else {
             column_sums<1>(db, nullptr, BinaryDbValue{op, dout, a, nb}, n / nb, nb, true);
@@ -285,13 +251,14 @@ void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, 
 
 // out = sigmoid(p + gb) * m + s + b
 template <typename Index>
-static __global__ void gated_residual_forward_kernel(float* __restrict__ out,       // (rows, F)
-                                                     const float* __restrict__ p,   // (rows, F)
-                                                     const float* __restrict__ gb,  // (F) or null
-                                                     const float* __restrict__ m,   // (rows, F)
-                                                     const float* __restrict__ s,   // (rows, F) or null
-                                                     const float* __restrict__ b,   // (F) or null
-                                                     Index n, Index F) {
+static __global__ void gated_residual_forward_kernel(
+    float* __restrict__ out,       // (rows, F)
+    const float* __restrict__ p,   // (rows, F)
+    const float* __restrict__ gb,  // (F) or null
+    const float* __restrict__ m,   // (rows, F)
+    const float* __restrict__ s,   // (rows, F) or null
+    const float* __restrict__ b,   // (F) or null
+    Index n, Index F) {
     const Index stride = static_cast<Index>(grid_threads());
     for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
         const Index f = i % F;
@@ -331,8 +298,8 @@ void gated_residual_forward_cuda(float* out, const float* p, const float* gb, co
         gated_residual_forward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
             out, p, gb, m, s, b, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
     } else {
-        gated_residual_forward_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(
-            out, p, gb, m, s, b, n, F);
+        gated_residual_forward_kernel<int64_t>
+            <<<blocks_for(n, kThreads), kThreads>>>(out, p, gb, m, s, b, n, F);
     }
     CUDA_CHECK(cudaGetLastError());
 }
@@ -346,8 +313,8 @@ void gated_residual_backward_cuda(float* dpre, float* dp, float* dm, float* ds, 
         gated_residual_backward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
             dpre, dp, dm, ds, dout, p, gb, m, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
     } else {
-        gated_residual_backward_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(
-            dpre, dp, dm, ds, dout, p, gb, m, n, F);
+        gated_residual_backward_kernel<int64_t>
+            <<<blocks_for(n, kThreads), kThreads>>>(dpre, dp, dm, ds, dout, p, gb, m, n, F);
     }
     CUDA_CHECK(cudaGetLastError());
 }

@@ -23,17 +23,10 @@
 #include <cstdint>
 
 #include "kernels/fused_readout.h"
+#include "kernels/host_device.h"
 
 #ifdef __CUDACC__
 #include <mma.h>
-#endif
-
-#ifdef __CUDACC__
-#define NASFLAT_HD __host__ __device__ __forceinline__
-#define NASFLAT_HD_TEMPLATE _Pragma("nv_exec_check_disable")
-#else
-#define NASFLAT_HD inline
-#define NASFLAT_HD_TEMPLATE
 #endif
 
 namespace nasflat::kernels::fused {
@@ -59,7 +52,7 @@ struct Tile {
     int nr = 0;        // node rows in the tile
     int32_t base = 0;  // batch node index of row 0
     int C = 0, M = 0;
-    int version = 1;   // GEMM loop (gemm_tile)
+    int version = 1;  // GEMM loop (gemm_tile)
 };
 
 NASFLAT_HD int64_t tile_floats(int C, int M) {
@@ -379,8 +372,9 @@ NASFLAT_HD void stage_combine(const FusedLayer& L, bool relu, const Tile& t, int
         const int r = i / F, o = i % F;
         float v = flow ? t.h[r * kLd + o] : 0.0f;
         if (att) {
-            const float n = (t.a[r * kLd + o] - t.stats[2 * r]) * t.stats[2 * r + 1] *
-                                L.ln_gamma[o] + L.ln_beta[o];
+            const float n =
+                (t.a[r * kLd + o] - t.stats[2 * r]) * t.stats[2 * r + 1] * L.ln_gamma[o] +
+                L.ln_beta[o];
             v = flow ? (v + n) * 0.5f : n;
         }
         t.h[r * kLd + o] = relu && v < 0.0f ? 0.0f : v;
@@ -476,7 +470,9 @@ NASFLAT_HD void run_tile(const FusedReadoutArgs& args, const Tile& t, Exec&& ex)
         g = next;
     }
     float* u = g == t.a ? t.b : t.a;
-    ex([&](int tid) { stage_graph_linear(g, u, args.upd_w1 + t.C * F, args.upd_b1, false, t, tid); });
+    ex([&](int tid) {
+        stage_graph_linear(g, u, args.upd_w1 + t.C * F, args.upd_b1, false, t, tid);
+    });
     ex([&](int tid) { stage_update_hidden(args, u, t, tid); });
     ex([&](int tid) { stage_update_out(args, t, tid); });
     run_pass(args, args.main, t, ex);

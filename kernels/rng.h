@@ -8,11 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#if defined(__CUDACC__)
-#define NASFLAT_HD __host__ __device__ __forceinline__
-#else
-#define NASFLAT_HD inline
-#endif
+#include "kernels/host_device.h"
 
 namespace nasflat {
 
@@ -33,7 +29,7 @@ NASFLAT_HD float hash_uniform(uint64_t seed, uint64_t index) {
 // Deterministic host RNG. Same seed -> same stream on every platform (no std:: distributions,
 // whose output differs between standard libraries).
 class Rng {
-public:
+  public:
     explicit Rng(uint64_t seed = 0) : state_(seed) {}
 
     uint64_t next_u64() {
@@ -77,7 +73,7 @@ public:
     // k distinct values from [0, n) in random order (partial Fisher-Yates).
     std::vector<int> sample_without_replacement(int n, int k);
 
-private:
+  private:
     uint64_t state_;
 };
 
