@@ -38,6 +38,8 @@ void copy_block_cpu(float* out, int64_t out_len, int64_t out_off, const float* x
                     int64_t x_off, int64_t len, int64_t outer, int64_t inner, bool accumulate);
 void gather_rows_forward_cpu(float* out, const float* x, const int32_t* idx, int64_t n, int64_t F);
 void gather_rows_backward_cpu(float* dx, const float* dout, CsrView inverse, int64_t F);
+// the CPU twin of the chunked CUDA version (gather_chunks.h), summing in the GPU's order
+void gather_rows_backward_chunked_cpu(float* dx, const float* dout, CsrView inverse, int64_t F);
 
 // norm.cpp
 void softmax_forward_cpu(float* out, const float* x, int64_t outer, int64_t len, int64_t inner);

@@ -52,10 +52,11 @@ void edge_softmax_backward_cuda(float* ds,        // (E), accumulates
                                 int version);
 
 // Gather backward (layout.cu). 1: thread per (source row, feature); 2: block per source row,
-// threads split the row's entries (for embedding tables whose rows are hit thousands of times).
-// 0 picks by average in-degree (E / rows >= 32 -> 2), which is what the KernelTable does.
+// threads split the row's entries (for embedding tables whose rows are hit thousands of times);
+// 3: two passes over chunks of 256 entries, blocks scaling with the entries (gather_chunks.h).
+// 0 picks by average in-degree (E / rows >= 32 -> 3), which is what the KernelTable does.
 constexpr int kGatherBackwardAutoVersion = 0;
-constexpr int kGatherBackwardNumVersions = 2;
+constexpr int kGatherBackwardNumVersions = 3;
 void gather_rows_backward_cuda(float* dx,          // (inverse.num_rows, F), accumulates
                                const float* dout,  // (n, F)
                                CsrView inverse,    // row v of x -> positions r with idx[r] == v

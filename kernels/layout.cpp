@@ -2,7 +2,11 @@
 // (concat, slice) and row gathers (embedding lookup, index_select) with their backward.
 // Dims: a tensor viewed as (outer, len, inner); F features; n gathered rows.
 // CUDA twins: layout.cu.
+#include <algorithm>
+#include <vector>
+
 #include "kernels/cpu_kernels.h"
+#include "kernels/gather_chunks.h"
 
 namespace nasflat::kernels {
 
@@ -45,8 +49,7 @@ void copy_block_cpu(float* out, int64_t out_len, int64_t out_off, const float* x
 }
 
 // forward: out[r] = x[idx[r]]
-void gather_rows_forward_cpu(float* out, const float* x, const int32_t* idx, int64_t n,
-                             int64_t F) {
+void gather_rows_forward_cpu(float* out, const float* x, const int32_t* idx, int64_t n, int64_t F) {
     for (int64_t r = 0; r < n; ++r) {
         const float* src = x + static_cast<int64_t>(idx[r]) * F;
         for (int64_t f = 0; f < F; ++f) out[r * F + f] = src[f];
@@ -59,6 +62,34 @@ void gather_rows_backward_cpu(float* dx, const float* dout, CsrView inverse, int
         for (int32_t e = inverse.row_ptr[v]; e < inverse.row_ptr[v + 1]; ++e) {
             const float* g = dout + static_cast<int64_t>(inverse.col[e]) * F;
             for (int64_t f = 0; f < F; ++f) dx[v * F + f] += g[f];
+        }
+    }
+}
+
+// The twin of the chunked CUDA backward (version 3, gather_chunks.h): the same pieces, shares
+// and trees, so the same bits. A test oracle for the GPU kernel's split, not a fast path.
+void gather_rows_backward_chunked_cpu(float* dx, const float* dout, CsrView inverse, int64_t F) {
+    const int32_t rows = inverse.num_rows, E = inverse.num_edges;
+    if (rows <= 0 || E <= 0 || F <= 0) return;
+    const int32_t* row_ptr = inverse.row_ptr;
+    std::vector<float> partial(static_cast<size_t>(gather_slot_count(E, rows) * F), 0.0f);
+    for (int32_t c = 0; c < gather_chunk_count(E); ++c) {  // pass 1
+        const int32_t cs = c * kGatherChunk, ce = std::min(cs + kGatherChunk, E);
+        for (int32_t v = gather_row_of_entry(row_ptr, rows, cs); v < rows && row_ptr[v] < ce; ++v) {
+            const int32_t lo = std::max(row_ptr[v], cs), hi = std::min(row_ptr[v + 1], ce);
+            if (lo >= hi) continue;  // an empty row
+            for (int64_t f = 0; f < F; ++f) {
+                float share[kGatherRowThreads];
+                for (int y = 0; y < kGatherRowThreads; ++y) {
+                    share[y] = gather_piece_share(dout, inverse.col, lo, hi, y, f, F);
+                }
+                partial[(static_cast<int64_t>(c) + v) * F + f] = gather_tree_sum(share);
+            }
+        }
+    }
+    for (int32_t v = 0; v < rows; ++v) {  // pass 2
+        for (int64_t f = 0; f < F; ++f) {
+            dx[v * F + f] += gather_row_total(partial.data(), row_ptr, v, f, F);
         }
     }
 }

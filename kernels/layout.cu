@@ -9,10 +9,15 @@
 //   kernel2: one block per source row, its threads split the entries, then a fixed tree. An
 //            embedding table of ~10 rows hit by 90K positions gives kernel1 only 10 x F threads
 //            with 9K serial loads each; kernel2 spreads each row over 1024 threads.
-//   The launcher picks 2 when the average in-degree E / rows >= 32 (not yet tuned on a GPU).
+//   kernel3: two passes over chunks of 256 entries (gather_chunks.h): blocks scale with E, not
+//            with the table's rows; kernel2 gives a 7-row table at F = 128 only 28 blocks.
+//   The launcher picks 3 when the average in-degree E / rows >= 32 (not yet tuned on a GPU).
+#include <algorithm>
+
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
+#include "kernels/gather_chunks.h"
 
 namespace nasflat::kernels {
 
@@ -164,12 +169,47 @@ static __global__ void __launch_bounds__(kColumnThreads)
     }
 }
 
+// backward v3, pass 1: block (32-feature tile, chunk c) sums each piece (c, v) of its chunk into
+// slot c + v of partial; its kGatherRowThreads row-threads meet in block_column_sum's tree.
+constexpr int kGatherThreads = kWarp * kGatherRowThreads;
+static __global__ void __launch_bounds__(kGatherThreads)
+    gather_chunk_partials_kernel(float* __restrict__ partial,          // (slots, F)
+                                 const float* __restrict__ dout,       // (n, F)
+                                 const int32_t* __restrict__ row_ptr,  // (rows + 1)
+                                 const int32_t* __restrict__ col,      // (E)
+                                 int32_t rows, int32_t E, int64_t F) {
+    __shared__ float smem[kGatherThreads];
+    const int64_t f = static_cast<int64_t>(blockIdx.x) * kWarp + threadIdx.x;
+    for (int32_t c = blockIdx.y; c < gather_chunk_count(E); c += gridDim.y) {
+        const int32_t cs = c * kGatherChunk, ce = min(cs + kGatherChunk, E);
+        for (int32_t v = gather_row_of_entry(row_ptr, rows, cs); v < rows && row_ptr[v] < ce; ++v) {
+            const int32_t lo = max(row_ptr[v], cs), hi = min(row_ptr[v + 1], ce);
+            if (lo >= hi) continue;  // an empty row: the same for the whole block
+            const float share =
+                f < F ? gather_piece_share(dout, col, lo, hi, threadIdx.y, f, F) : 0.0f;
+            const float total = block_column_sum(share, smem);
+            if (threadIdx.y == 0 && f < F) partial[(static_cast<int64_t>(c) + v) * F + f] = total;
+        }
+    }
+}
+
+// backward v3, pass 2: thread (v, f) adds row v's slots in chunk order.
+static __global__ void gather_chunk_finish_kernel(float* __restrict__ dx,  // (rows, F)
+                                                  const float* __restrict__ partial,
+                                                  const int32_t* __restrict__ row_ptr, int32_t rows,
+                                                  int64_t F) {
+    for (int64_t t = global_thread(); t < rows * F; t += grid_threads()) {
+        const int32_t v = static_cast<int32_t>(t / F);
+        dx[t] += gather_row_total(partial, row_ptr, v, t % F, F);
+    }
+}
+
 void gather_rows_backward_cuda(float* dx, const float* dout, CsrView inverse, int64_t F,
                                int version) {
     const int64_t rows = inverse.num_rows;
     if (rows <= 0 || F <= 0 || inverse.num_edges <= 0) return;  // nothing to add
     if (version == kGatherBackwardAutoVersion) {
-        version = inverse.num_edges >= 32 * rows ? 2 : 1;
+        version = inverse.num_edges >= 32 * rows ? 3 : 1;
     }
     if (version == 1) {
         gather_rows_backward_kernel1<<<blocks_for(rows * F, kThreads), kThreads>>>(
@@ -180,8 +220,19 @@ void gather_rows_backward_cuda(float* dx, const float* dout, CsrView inverse, in
         const int64_t work = rows * ((F + kWarp - 1) / kWarp);
         gather_rows_backward_kernel2<<<blocks_for(work, 1), block>>>(dx, dout, inverse.row_ptr,
                                                                      inverse.col, rows, F);
+    } else if (version == 3) {
+        const int32_t E = inverse.num_edges, chunks = gather_chunk_count(E);
+        float* partial = cuda_workspace(gather_slot_count(E, inverse.num_rows) * F);
+        const dim3 block(kWarp, kGatherRowThreads);
+        const dim3 grid(static_cast<unsigned int>((F + kWarp - 1) / kWarp),
+                        static_cast<unsigned int>(std::min<int64_t>(chunks, kMaxChunkBlocks)));
+        gather_chunk_partials_kernel<<<grid, block>>>(partial, dout, inverse.row_ptr, inverse.col,
+                                                      inverse.num_rows, E, F);
+        CUDA_CHECK(cudaGetLastError());
+        gather_chunk_finish_kernel<<<blocks_for(rows * F, kThreads), kThreads>>>(
+            dx, partial, inverse.row_ptr, inverse.num_rows, F);
     } else {
-        fail("gather_rows_backward_cuda: unknown version ", version, "; hint: 0 (auto), 1 or 2");
+        fail("gather_rows_backward_cuda: unknown version ", version, "; hint: 0 (auto), 1, 2 or 3");
     }
     CUDA_CHECK(cudaGetLastError());
 }

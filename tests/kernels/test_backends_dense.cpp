@@ -1,5 +1,8 @@
 // test_backends_dense.cpp — every dense/elementwise/layout kernel of the fast backends (CPU fast,
 // CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
+#include "kernels/cpu_kernels.h"
+#include "kernels/cuda_options.h"
+#include "kernels/gather_chunks.h"
 #include "tests/kernels/backend_fixture.h"
 
 namespace nasflat::testing {
@@ -220,6 +223,104 @@ TEST_P(DenseKernels, GatherRowsWithRepeatsAndUnusedRows) {
 }
 
 NASFLAT_INSTANTIATE_BACKENDS(DenseKernels);
+
+// Embedding-style indices whose inverse stresses the chunked backward's pieces (gather_chunks.h):
+// rows spanning several chunks, empty rows at the start, middle and end, entry counts at and
+// around multiples of the chunk, a chunk holding hundreds of one-entry rows.
+struct GatherCase {
+    int32_t rows;
+    std::vector<int32_t> idx;
+};
+std::vector<GatherCase> nasty_gathers(Rng& rng) {
+    std::vector<GatherCase> cases;
+    auto random_case = [&](int32_t rows, int64_t n) {
+        GatherCase c{rows, std::vector<int32_t>(n)};
+        for (auto& v : c.idx) v = static_cast<int32_t>(rng.below(static_cast<uint64_t>(rows)));
+        return c;
+    };
+    cases.push_back(random_case(1, 1000));   // one row over four chunks
+    cases.push_back(random_case(7, 32768));  // NB201's op table at batch 4096
+    cases.push_back(random_case(3, 256));    // exactly one chunk
+    cases.push_back(random_case(3, 257));    // one entry into a second chunk
+    cases.push_back(random_case(5, 255));
+    cases.push_back(random_case(130, 5000));  // FBNet-sized table
+    GatherCase perm{1000, {}};                // 1000 rows of one entry each
+    for (int32_t v = 999; v >= 0; --v) perm.idx.push_back(v);
+    cases.push_back(perm);
+    GatherCase skewed{12, {}};  // rows 0-2, 5, 11 empty; row 4 over 3 chunks
+    for (int k = 0; k < 700; ++k) skewed.idx.push_back(4);
+    skewed.idx.push_back(3);
+    for (int k = 0; k < 300; ++k) skewed.idx.push_back(k % 2 ? 6 : 10);
+    for (int k = 0; k < 256; ++k) skewed.idx.push_back(7 + k % 3);
+    cases.push_back(skewed);
+    cases.push_back(GatherCase{4, {}});  // no entries
+    return cases;
+}
+
+TEST(GatherBackwardChunked, SlotArithmetic) {
+    // Row of entry: the largest v with row_ptr[v] <= e, skipping empty rows.
+    const std::vector<int32_t> row_ptr = {0, 0, 3, 3, 3, 700, 701, 701};
+    EXPECT_EQ(kernels::gather_row_of_entry(row_ptr.data(), 7, 0), 1);
+    EXPECT_EQ(kernels::gather_row_of_entry(row_ptr.data(), 7, 2), 1);
+    EXPECT_EQ(kernels::gather_row_of_entry(row_ptr.data(), 7, 3), 4);
+    EXPECT_EQ(kernels::gather_row_of_entry(row_ptr.data(), 7, 699), 4);
+    EXPECT_EQ(kernels::gather_row_of_entry(row_ptr.data(), 7, 700), 5);
+    EXPECT_EQ(kernels::gather_chunk_count(256), 1);
+    EXPECT_EQ(kernels::gather_chunk_count(257), 2);
+    EXPECT_EQ(kernels::gather_slot_count(701, 7), 3 + 7 - 1);
+}
+
+// The CPU twin of the CUDA version 3 against the reference: a piece written to a wrong or
+// shared slot, or a piece missed, changes a row's sum by a whole entry.
+TEST(GatherBackwardChunked, TwinMatchesReference) {
+    Rng rng(17);
+    for (const GatherCase& c : nasty_gathers(rng)) {
+        for (int64_t F : {1, 5, 33, 128}) {
+            if (F == 128 && c.idx.size() > 6000) continue;  // the big case once, at F = 33
+            const int64_t n = static_cast<int64_t>(c.idx.size());
+            IndexMap map = IndexMap::make(c.idx, c.rows, Device::CPU);
+            auto g = random_values(rng, n * F), dx0 = random_values(rng, c.rows * F);
+            auto want = dx0, got = dx0;
+            kernels::gather_rows_backward_cpu(want.data(), g.data(), map.inverse(), F);
+            kernels::gather_rows_backward_chunked_cpu(got.data(), g.data(), map.inverse(), F);
+            expect_close(got, want, 1e-4f, 1e-5f,
+                         "chunked twin rows " + std::to_string(c.rows) + " n " + std::to_string(n) +
+                             " F " + std::to_string(F));
+        }
+    }
+}
+
+#ifdef NASFLAT_WITH_CUDA
+// Every CUDA version against the reference; version 3 against its twin bit for bit.
+TEST(GatherBackwardChunked, EveryCudaVersionOnTheGpu) {
+    if (!gpu_available()) GTEST_SKIP() << "no CUDA GPU in this process";
+    Rng rng(18);
+    for (const GatherCase& c : nasty_gathers(rng)) {
+        for (int64_t F : {1, 33, 128}) {
+            const int64_t n = static_cast<int64_t>(c.idx.size());
+            const std::string what = " rows " + std::to_string(c.rows) + " n " + std::to_string(n) +
+                                     " F " + std::to_string(F);
+            IndexMap host_map = IndexMap::make(c.idx, c.rows, Device::CPU);
+            IndexMap map = IndexMap::make(c.idx, c.rows, Device::CUDA);
+            auto g = random_values(rng, n * F), dx0 = random_values(rng, c.rows * F);
+            auto want = dx0, twin = dx0;
+            kernels::gather_rows_backward_cpu(want.data(), g.data(), host_map.inverse(), F);
+            kernels::gather_rows_backward_chunked_cpu(twin.data(), g.data(), host_map.inverse(), F);
+            DFloat dG(g, Device::CUDA);
+            for (int version = 1; version <= kernels::kGatherBackwardNumVersions; ++version) {
+                DFloat dDX(dx0, Device::CUDA);
+                kernels::gather_rows_backward_cuda(dDX.data(), dG.data(), map.inverse(), F,
+                                                   version);
+                const std::vector<float> got = dDX.host();
+                expect_close(got, want, 1e-4f, 1e-5f, "v" + std::to_string(version) + what);
+                if (version == 3) {
+                    EXPECT_EQ(got, twin) << "v3 vs its twin" << what;
+                }
+            }
+        }
+    }
+}
+#endif
 
 }  // namespace
 }  // namespace nasflat::testing
