@@ -14,8 +14,8 @@ void validate(const ArchGraph& g, size_t b, const ModelConfig& config) {
     NASFLAT_CHECK(static_cast<int>(g.ops.size()) == g.num_nodes, "collate: graph ", b, " has ",
                   g.ops.size(), " ops for ", g.num_nodes, " nodes");
     for (int i = 1; i + 1 < g.num_nodes; ++i) {
-        NASFLAT_CHECK(g.ops[i] >= 0 && g.ops[i] < config.op_vocab, "collate: graph ", b,
-                      " node ", i, " has op ", g.ops[i], ", outside [0, ", config.op_vocab, ")");
+        NASFLAT_CHECK(g.ops[i] >= 0 && g.ops[i] < config.op_vocab, "collate: graph ", b, " node ",
+                      i, " has op ", g.ops[i], ", outside [0, ", config.op_vocab, ")");
     }
     for (const auto& [from, to] : g.edges) {
         NASFLAT_CHECK(from >= 0 && from < g.num_nodes && to >= 0 && to < g.num_nodes,
@@ -26,9 +26,8 @@ void validate(const ArchGraph& g, size_t b, const ModelConfig& config) {
 
 }  // namespace
 
-ModelBatch collate(const std::vector<const ArchGraph*>& graphs,
-                   const std::vector<int32_t>& devices, const float* supp, int supp_dim,
-                   const ModelConfig& config, Device device) {
+ModelBatch collate(const std::vector<const ArchGraph*>& graphs, const std::vector<int32_t>& devices,
+                   const float* supp, int supp_dim, const ModelConfig& config, Device device) {
     NASFLAT_CHECK(graphs.size() == devices.size(), "collate: ", graphs.size(), " graphs but ",
                   devices.size(), " device ids");
     NASFLAT_CHECK(supp_dim == config.supp_dim, "collate: supplementary encoding of width ",
@@ -41,6 +40,11 @@ ModelBatch collate(const std::vector<const ArchGraph*>& graphs,
 
     std::vector<int32_t> seg{0}, op_rows, hw_rows, node_type, out_nodes, node_graph;
     std::vector<int32_t> pred_r, pred_c, att_r, att_c;
+    // Distinct (op row, device row) pairs: pair_of[op * hw_span + hw] is a pair's number or -1.
+    // With hwemb_to_mlp the gate vectors ignore the device, so the pair is the op row alone.
+    const int32_t hw_span = config.device_vocab + 2;
+    std::vector<int32_t> pair_of(static_cast<size_t>(config.op_vocab + 2) * hw_span, -1);
+    std::vector<int32_t> gate_rows, gate_op_rows, gate_hw_rows;
     std::vector<float> att_mask, readout;
     for (int32_t b = 0; b < G; ++b) {
         const ArchGraph& g = *graphs[b];
@@ -61,6 +65,14 @@ ModelBatch collate(const std::vector<const ArchGraph*>& graphs,
             op_rows.push_back(input ? input_row : output ? output_row : g.ops[i]);
             hw_rows.push_back(input ? hw_input_row : output ? hw_output_row : devices[b]);
             node_type.push_back(input ? 0 : 1);
+            const int32_t hw_key = config.hwemb_to_mlp ? 0 : hw_rows.back();
+            int32_t& pair = pair_of[static_cast<size_t>(op_rows.back()) * hw_span + hw_key];
+            if (pair < 0) {
+                pair = static_cast<int32_t>(gate_op_rows.size());
+                gate_op_rows.push_back(op_rows.back());
+                gate_hw_rows.push_back(hw_rows.back());
+            }
+            gate_rows.push_back(pair);
             node_graph.push_back(b);
             bool none = config.flavor == Flavor::Fixed && !output && g.ops[i] == config.none_op;
             readout.push_back(input || none ? 0.0f : 1.0f / static_cast<float>(read_count));
@@ -102,6 +114,12 @@ ModelBatch collate(const std::vector<const ArchGraph*>& graphs,
     batch.op_rows = IndexMap::make(op_rows, config.op_vocab + 2, device, "collate: op ids");
     batch.hw_rows = IndexMap::make(hw_rows, config.device_vocab + 2, device, "collate: device ids");
     batch.node_type = IndexMap::make(node_type, 2, device, "collate: node types");
+    const int32_t P = static_cast<int32_t>(gate_op_rows.size());
+    batch.gate_rows = IndexMap::make(gate_rows, P, device, "collate: gate rows");
+    batch.gate_op_rows =
+        IndexMap::make(gate_op_rows, config.op_vocab + 2, device, "collate: op ids");
+    batch.gate_hw_rows =
+        IndexMap::make(gate_hw_rows, config.device_vocab + 2, device, "collate: device ids");
     batch.output_nodes = IndexMap::make(out_nodes, N, device, "collate: output nodes");
     batch.node_graph = IndexMap::make(node_graph, G, device, "collate: node graphs");
     batch.graph_device = IndexMap::make(devices, config.device_vocab, device, "collate: devices");

@@ -26,25 +26,27 @@ struct ArchGraph {
 struct ModelBatch {
     int32_t num_graphs = 0;
     int32_t num_nodes = 0;
-    int32_t max_nodes = 0;   // nodes of the largest graph
+    int32_t max_nodes = 0;  // nodes of the largest graph
     Device device = Device::CPU;
-    IntArray seg_ptr;        // (G + 1) node offsets
-    Csr pred;                // (N x N) row i lists the predecessors of i
-    Csr attention;           // (N x N) reference: all nodes of i's graph; fixed: preds + self
-    Tensor attention_mask;   // (E_att) reference: 1 on predecessor edges, else 0; fixed: undefined
-    IndexMap op_rows;        // (N) -> op table rows; op_vocab = input (zero), op_vocab+1 = output
-    IndexMap hw_rows;        // (N) -> device table rows, same two extra rows
-    IndexMap node_type;      // (N) -> 0 input node, 1 any other node
-    IndexMap output_nodes;   // (G) -> the output node of each graph
-    IndexMap node_graph;     // (N) -> its graph
-    IndexMap graph_device;   // (G) -> device row
-    Tensor readout_weight;   // (N) 1/count over the nodes read out, 0 elsewhere
-    Tensor supp;             // (G, D) or undefined
+    IntArray seg_ptr;       // (G + 1) node offsets
+    Csr pred;               // (N x N) row i lists the predecessors of i
+    Csr attention;          // (N x N) reference: all nodes of i's graph; fixed: preds + self
+    Tensor attention_mask;  // (E_att) reference: 1 on predecessor edges, else 0; fixed: undefined
+    IndexMap op_rows;       // (N) -> op table rows; op_vocab = input (zero), op_vocab+1 = output
+    IndexMap hw_rows;       // (N) -> device table rows, same two extra rows
+    IndexMap gate_rows;     // (N) -> its distinct (op row, device row) pair, first seen first
+    IndexMap gate_op_rows;  // (P) pair -> op table row    (the gate vectors take only P << N
+    IndexMap gate_hw_rows;  // (P) pair -> device table row  distinct values; models/layers.h)
+    IndexMap node_type;     // (N) -> 0 input node, 1 any other node
+    IndexMap output_nodes;  // (G) -> the output node of each graph
+    IndexMap node_graph;    // (N) -> its graph
+    IndexMap graph_device;  // (G) -> device row
+    Tensor readout_weight;  // (N) 1/count over the nodes read out, 0 elsewhere
+    Tensor supp;            // (G, D) or undefined
 };
 
 // `supp` is (G, supp_dim) row-major or null when supp_dim == 0.
-ModelBatch collate(const std::vector<const ArchGraph*>& graphs,
-                   const std::vector<int32_t>& devices, const float* supp, int supp_dim,
-                   const ModelConfig& config, Device device);
+ModelBatch collate(const std::vector<const ArchGraph*>& graphs, const std::vector<int32_t>& devices,
+                   const float* supp, int supp_dim, const ModelConfig& config, Device device);
 
 }  // namespace nasflat::models

@@ -44,6 +44,15 @@ Mlp Mlp::make(ParameterStore& params, Rng& rng, const std::string& name,
     return m;
 }
 
+Tensor NodeRows::times(const Tensor& w) const {
+    Tensor product = matmul(rows, w);
+    return pick ? index_select(product, *pick) : product;
+}
+
+Tensor NodeRows::per_node() const {
+    return pick ? index_select(rows, *pick) : rows;
+}
+
 Tensor Mlp::forward(const Tensor& x, bool training, DropoutSeeds& seeds) const {
     Tensor h = x;
     for (size_t i = 0; i < layers.size(); ++i) {
@@ -68,20 +77,12 @@ GraphFlowLayer GraphFlowLayer::make(ParameterStore& params, Rng& rng, const std:
     return l;
 }
 
-namespace {
-// H W, or (pick given) the product of the distinct rows gathered to every node
-Tensor product(const Tensor& h, const Tensor& w, const IndexMap* pick) {
-    Tensor hw = matmul(h, w);
-    return pick ? index_select(hw, *pick) : hw;
-}
-}  // namespace
-
 // out = sigmoid(gate(e)) * (pred-sum of S) + S + b, the tail in one fused op
-Tensor GraphFlowLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
-                               const IndexMap* pick) const {
-    Tensor s = product(h, w, pick);
+Tensor GraphFlowLayer::forward(const NodeRows& h, const NodeRows& e,
+                               const ModelBatch& batch) const {
+    Tensor s = h.times(w);
     Tensor messages = spmm(batch.pred, Tensor(), s);
-    return gated_residual(matmul(e, gate.w), gate.b, messages, s, b);
+    return gated_residual(e.times(gate.w), gate.b, messages, s, b);
 }
 
 AttentionLayer AttentionLayer::make(ParameterStore& params, Rng& rng, const std::string& name,
@@ -100,16 +101,16 @@ AttentionLayer AttentionLayer::make(ParameterStore& params, Rng& rng, const std:
 }
 
 // s_e = leaky(<K_i * a / sqrt(O), K_l>) [* mask_e];  out = LN(sigmoid(gate(e)) * sum_e alpha_e K_l)
-Tensor AttentionLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
-                               const IndexMap* pick) const {
-    Tensor k = product(h, wk.w, pick);  // W_k has no bias
+Tensor AttentionLayer::forward(const NodeRows& h, const NodeRows& e,
+                               const ModelBatch& batch) const {
+    Tensor k = h.times(wk.w);  // W_k has no bias
     const float inv_sqrt = 1.0f / std::sqrt(static_cast<float>(k.dim(1)));
     Tensor q = mul(k, scale(a, inv_sqrt));
     Tensor scores = leaky_relu(sddmm(batch.attention, q, k), slope);
     if (batch.attention_mask.defined()) scores = mul(scores, batch.attention_mask);
     Tensor alpha = edge_softmax(batch.attention, scores);
     Tensor mixed = spmm(batch.attention, alpha, k);
-    return layer_norm(gated_residual(matmul(e, gate.w), gate.b, mixed), ln_gamma, ln_beta, eps);
+    return layer_norm(gated_residual(e.times(gate.w), gate.b, mixed), ln_gamma, ln_beta, eps);
 }
 
 EnsembleLayer EnsembleLayer::make(ParameterStore& params, Rng& rng, const std::string& name, int in,
@@ -130,18 +131,18 @@ EnsembleLayer EnsembleLayer::make(ParameterStore& params, Rng& rng, const std::s
     return l;
 }
 
-Tensor EnsembleLayer::forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
-                              bool relu_after, const IndexMap* pick) const {
+Tensor EnsembleLayer::forward(const NodeRows& h, const NodeRows& e, const ModelBatch& batch,
+                              bool relu_after) const {
     Tensor out;
     switch (type) {
         case LayerType::GraphFlow:
-            out = flow.forward(h, e, batch, pick);
+            out = flow.forward(h, e, batch);
             break;
         case LayerType::Attention:
-            out = attention.forward(h, e, batch, pick);
+            out = attention.forward(h, e, batch);
             break;
         case LayerType::Ensemble: {
-            Tensor a = flow.forward(h, e, batch, pick), g = attention.forward(h, e, batch, pick);
+            Tensor a = flow.forward(h, e, batch), g = attention.forward(h, e, batch);
             // The average and the following ReLU in one pass.
             if (fuse == Fuse::Add) return average(a, g, relu_after);
             DropoutSeeds none(0);  // the fuse MLP has no dropout
@@ -164,13 +165,13 @@ LayerStack LayerStack::make(ParameterStore& params, Rng& rng, const std::string&
     return s;
 }
 
-Tensor LayerStack::forward(const Tensor& rows, const IndexMap& pick, const Tensor& e,
+Tensor LayerStack::forward(const NodeRows& input, const NodeRows& e,
                            const ModelBatch& batch) const {
-    Tensor x = rows;
+    NodeRows x = input;
     for (size_t i = 0; i < layers.size(); ++i) {
-        x = layers[i].forward(x, e, batch, i + 1 < layers.size(), i == 0 ? &pick : nullptr);
+        x = NodeRows{layers[i].forward(x, e, batch, i + 1 < layers.size()), nullptr};
     }
-    return x;
+    return x.rows;
 }
 
 }  // namespace nasflat::models

@@ -6,9 +6,11 @@
 //                         alpha = softmax over i's attention row;
 //                         out_i = LN(sigmoid(gate) * sum_l alpha_il K_l)
 //   EnsembleLayer:        (DGF + GAT) / 2 (or an MLP on [DGF ; GAT]), or one branch alone.
-// A layer's input H may come as a few distinct rows and a map picking one per node (`pick`):
-// then H W is computed on the rows and gathered, the same numbers for far fewer FLOPs (the
-// first layer of each pass sees only two distinct node states: the input node's and the rest).
+// A layer's input H and the gate vectors e may come as a few distinct rows and a map picking
+// one per node (NodeRows): then H W (or e W_g) is computed on the rows and gathered, the same
+// numbers for far fewer FLOPs. The first layer of each pass sees only two distinct node states
+// (the input node's and the rest); the op-update pass's gate vectors take one value per
+// distinct (op, device) pair of the batch.
 #pragma once
 
 #include <string>
@@ -30,6 +32,17 @@ class DropoutSeeds {
   private:
     uint64_t seed_;
     uint64_t count_ = 0;
+};
+
+// Per-node values (N, K): `rows` (R, K) picked per node by `pick`, or one row per node when
+// pick is null.
+struct NodeRows {
+    Tensor rows;
+    const IndexMap* pick = nullptr;
+    // (N, O) = the node values times w (K, O), multiplied on the distinct rows, then gathered.
+    Tensor times(const Tensor& w) const;
+    // (N, K), materialised.
+    Tensor per_node() const;
 };
 
 struct Linear {
@@ -56,8 +69,7 @@ struct GraphFlowLayer {
     Linear gate;  // C -> O
     static GraphFlowLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                                int out, int gate_dim);
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
-                   const IndexMap* pick = nullptr) const;
+    Tensor forward(const NodeRows& h, const NodeRows& e, const ModelBatch& batch) const;
 };
 
 struct AttentionLayer {
@@ -68,8 +80,7 @@ struct AttentionLayer {
     float slope = 0.01f, eps = 1e-5f;
     static AttentionLayer make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                                int out, int gate_dim, float slope, float eps);
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch,
-                   const IndexMap* pick = nullptr) const;
+    Tensor forward(const NodeRows& h, const NodeRows& e, const ModelBatch& batch) const;
 };
 
 struct EnsembleLayer {
@@ -82,18 +93,18 @@ struct EnsembleLayer {
                               int out, const ModelConfig& config);
     // relu_after: apply the ReLU that follows every layer but a stack's last (fused into the
     // branches' average when the layer is an ensemble joined by Fuse::Add).
-    Tensor forward(const Tensor& h, const Tensor& e, const ModelBatch& batch, bool relu_after,
-                   const IndexMap* pick = nullptr) const;
+    Tensor forward(const NodeRows& h, const NodeRows& e, const ModelBatch& batch,
+                   bool relu_after) const;
 };
 
-// A stack of ensemble layers with ReLU between them (none after the last). The input is given
-// as distinct rows and the map picking one per node (see the top of this file).
+// A stack of ensemble layers with ReLU between them (none after the last). The input comes as
+// distinct rows and the map picking one per node (see the top of this file); later layers'
+// inputs are per node.
 struct LayerStack {
     std::vector<EnsembleLayer> layers;
     static LayerStack make(ParameterStore& params, Rng& rng, const std::string& name, int in,
                            const std::vector<int>& dims, const ModelConfig& config);
-    Tensor forward(const Tensor& rows, const IndexMap& pick, const Tensor& e,
-                   const ModelBatch& batch) const;
+    Tensor forward(const NodeRows& input, const NodeRows& e, const ModelBatch& batch) const;
 };
 
 // Fills a parameter with values from the RNG.

@@ -94,8 +94,8 @@ bool NasflatModel::fused_readout_supported(const ModelBatch& batch) const {
 }
 
 Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
-    NASFLAT_CHECK(fused_readout_supported(batch), "readout_fused: this model (",
-                  config_.describe(), ") or batch (largest graph ", batch.max_nodes,
+    NASFLAT_CHECK(fused_readout_supported(batch), "readout_fused: this model (", config_.describe(),
+                  ") or batch (largest graph ", batch.max_nodes,
                   " nodes) does not fit the fused kernel; hint: use readout()");
     NASFLAT_CHECK(fused_version_ >= 0 && fused_version_ <= 3, "readout_fused: kernel version ",
                   fused_version_, " does not exist; hint: 1, 2 or 3 (0 = the default)");

@@ -59,13 +59,31 @@ NasflatModel::NasflatModel(const ModelConfig& config, uint64_t seed, Device devi
     zero_hw_ = Tensor::zeros({1, config.hw_dim}, device);
 }
 
-// e (N, C): op part from [op_emb; zero; output], device part from [hw_emb; zero; output].
-Tensor NasflatModel::gate_vectors(const ModelBatch& batch) const {
+// e (N, C) as its P distinct rows (one per (op, device) pair of the batch) and the pick per
+// node: op part from [op_emb; zero; output], device part from [hw_emb; zero; output].
+NodeRows NasflatModel::gate_vectors(const ModelBatch& batch) const {
     Tensor op_table = concat({op_emb_, zero_op_, output_op_}, 0);
-    Tensor op_part = embedding(op_table, batch.op_rows);
-    if (config_.hwemb_to_mlp) return op_part;
+    Tensor op_part = embedding(op_table, batch.gate_op_rows);
+    if (config_.hwemb_to_mlp) return {op_part, &batch.gate_rows};
     Tensor hw_table = concat({hw_emb_, zero_hw_, output_hw_}, 0);
-    return concat({op_part, embedding(hw_table, batch.hw_rows)}, 1);
+    return {concat({op_part, embedding(hw_table, batch.gate_hw_rows)}, 1), &batch.gate_rows};
+}
+
+// e' (N, C) = MLP([e ; g per node]). The first layer is split by rows of its weight, so each
+// half multiplies distinct rows: e W[:C] on the P gate rows, g W[C:] on the G graphs; the sum
+// per node is the concat's product up to float rounding, for a fraction of the FLOPs.
+Tensor NasflatModel::updated_gates(const NodeRows& e, const Tensor& g,
+                                   const ModelBatch& batch) const {
+    const Linear& first = update_mlp_.layers[0];
+    const int64_t C = config_.gate_dim, width = first.w.dim(0) - C;
+    Tensor pre = add(e.times(slice(first.w, 0, 0, C)),
+                     index_select(matmul(g, slice(first.w, 0, C, width)), batch.node_graph));
+    Tensor h = relu(add(pre, first.b));
+    for (size_t i = 1; i < update_mlp_.layers.size(); ++i) {
+        h = update_mlp_.layers[i](h);
+        if (i + 1 < update_mlp_.layers.size()) h = relu(h);
+    }
+    return h;
 }
 
 Tensor NasflatModel::forward(const ModelBatch& batch, bool training, uint64_t dropout_seed) const {
@@ -86,14 +104,14 @@ Tensor NasflatModel::readout_by_ops(const ModelBatch& batch) const {
     // 1-2. gate vectors and node states. There are two distinct states (the input node's and
     // everyone else's): x_hidden and both passes' first layers run on those two rows, picked
     // per node by node_type.
-    Tensor e = gate_vectors(batch);
-    Tensor x = x_hidden_(concat({input_node_, other_node_}, 0));  // (2, hidden)
+    const NodeRows e = gate_vectors(batch);
+    const NodeRows x{x_hidden_(concat({input_node_, other_node_}, 0)), &batch.node_type};
     // 3. op-update pass rewrites every node's gate vector from its graph's output node.
-    Tensor y = op_update_.forward(x, batch.node_type, e, batch);
+    Tensor y = op_update_.forward(x, e, batch);
     Tensor g = output_mlp_.forward(index_select(y, batch.output_nodes), false, none);
-    Tensor e2 = update_mlp_.forward(concat({e, index_select(g, batch.node_graph)}, 1), false, none);
+    const NodeRows e2{updated_gates(e, g, batch), nullptr};
     // 4-5. main pass and readout.
-    Tensor z = main_.forward(x, batch.node_type, e2, batch);
+    Tensor z = main_.forward(x, e2, batch);
     return segment_sum(z, batch.seg_ptr, batch.readout_weight);
 }
 

@@ -1,11 +1,13 @@
 // nasflat_model.h — the NASFLAT latency predictor (NASFLAT_SPEC.md 3.4), on any device.
 // forward, as a numbered list (Dims: G graphs, N nodes, C = 48 gate width):
 //   1. gate vectors e (N, C) = [op_emb[op] ; hw_emb[device]] (input node zeros, output node
-//      learned and device-agnostic; hwemb_to_mlp: e = op_emb[op] only)
+//      learned and device-agnostic; hwemb_to_mlp: e = op_emb[op] only): kept as the batch's
+//      distinct (op, device) rows until each gate has multiplied them (layers.h)
 //   2. node states x (N, 96) = x_hidden(input or shared node embedding): two distinct rows,
 //      kept as such until each pass's first layer has multiplied them (layers.h)
 //   3. op-update pass: y = stack(x; e) (96 -> 128 -> 128); g = MLP(y[output node]) (G, 128);
-//      e' = MLP([e ; g broadcast to the graph's nodes]) (N, C)   (e is replaced, no residual)
+//      e' = MLP([e ; g broadcast to the graph's nodes]) (N, C)   (e is replaced, no residual;
+//      the first layer multiplies e's distinct rows and g, then adds per node)
 //   4. main pass: z = stack(x; e') (96 -> 128 -> 128 -> 128)
 //   5. readout r (G, 128): weighted mean of z over the graph's nodes (ModelBatch weights)
 //   6. optional: r = [r ; supp_embedder(supp)], r = [r ; hw_mlp(hw_emb[device])]
@@ -66,7 +68,8 @@ class NasflatModel {
     void copy_device_row(int dst, int src);
 
   private:
-    Tensor gate_vectors(const ModelBatch& batch) const;
+    NodeRows gate_vectors(const ModelBatch& batch) const;
+    Tensor updated_gates(const NodeRows& e, const Tensor& g, const ModelBatch& batch) const;
     Tensor readout_by_ops(const ModelBatch& batch) const;
 
     ModelConfig config_;

@@ -14,9 +14,9 @@
 namespace nasflat::models {
 
 struct Sample {
-    int32_t arch = 0;    // index into the graph table
-    int32_t device = 0;  // device-embedding row
-    float target = 0.0f; // latency (any monotone scale: only its order and ties matter)
+    int32_t arch = 0;     // index into the graph table
+    int32_t device = 0;   // device-embedding row
+    float target = 0.0f;  // latency (any monotone scale: only its order and ties matter)
 };
 
 // Architecture graphs and (optionally) a supplementary encoding, both indexed by arch.

@@ -57,14 +57,12 @@ TEST_P(ModelFlavors, DistinctRowsEqualEveryNodesRow) {
     params.pack(Device::CPU);
     std::vector<ArchGraph> gs = {nb201_idx1(), nb201_idx3(), random_dag(rng, 5, 7)};
     const auto batch = models::collate(pointers(gs), {0, 1, 2}, nullptr, 0, c, Device::CPU);
-    const int32_t N = batch.num_nodes;
-    const Tensor rows = random_tensor(rng, {2, 6}), e = random_tensor(rng, {N, c.gate_dim});
-    std::vector<int32_t> every(N);
-    for (int32_t i = 0; i < N; ++i) every[i] = i;
-    const IndexMap identity = IndexMap::make(every, N, Device::CPU);
+    const Tensor rows = random_tensor(rng, {2, 6});
+    const Tensor e_rows = random_tensor(rng, {batch.gate_op_rows.size(), c.gate_dim});
+    const models::NodeRows x{rows, &batch.node_type}, e{e_rows, &batch.gate_rows};
     NoGradGuard no_grad;
-    const Tensor picked = stack.forward(rows, batch.node_type, e, batch);
-    const Tensor full = stack.forward(index_select(rows, batch.node_type), identity, e, batch);
+    const Tensor picked = stack.forward(x, e, batch);
+    const Tensor full = stack.forward({x.per_node()}, {e.per_node()}, batch);
     expect_close(picked.to_vector(), full.to_vector(), 1e-6f, 1e-5f, "distinct rows vs every row");
 }
 
