@@ -5,12 +5,12 @@
 // Pass 1 validates every variant against the CPU reference (max |got - ref| / max |ref|) and
 // exits 1 on any mismatch before timing anything. Pass 2 times: CPU with std::chrono (warm
 // caches), CUDA with events after a warm-up and an L2 flush before every rep; median of reps.
-// Run:  build/bench/bench_kernels [--quick] [--device cpu|cuda|all] [--graphs G[,G2,...]] [--reps R]
-// GPU sweep for the performance table: bench_kernels --device cuda --graphs 1024,16384,131072,1048576
-// GB/s counts the compulsory bytes of each op (each input read once, each output written once;
-// see the napkin math at every op), so it is an effective bandwidth; "%copy" relates it to a
-// device-to-device copy measured in the same run (CPU rows run with warm caches, so small
-// shapes can exceed 100% of a DRAM copy).
+// Run:  build/bench/bench_kernels [--quick] [--device cpu|cuda|all] [--graphs G[,G2,...]] [--reps
+// R] GPU sweep for the performance table: bench_kernels --device cuda --graphs
+// 1024,16384,131072,1048576 GB/s counts the compulsory bytes of each op (each input read once, each
+// output written once; see the napkin math at every op), so it is an effective bandwidth; "%copy"
+// relates it to a device-to-device copy measured in the same run (CPU rows run with warm caches, so
+// small shapes can exceed 100% of a DRAM copy).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -126,6 +126,72 @@ void bench_gemm(Runner& r, int64_t G, int64_t n, int64_t K, int64_t O) {
                 op, "cuda tf32", d, [] {}, run_tf32, result, 1e-2);
         }
 #endif
+    }
+}
+
+// The two backward products of a linear layer y (M, O) = x (M, K) w (K, O), accumulating as
+// autograd does (beta = 1):
+//   dx (M, K) += dy w^T   (trans_b; inner dim O)
+//   dw (K, O) += x^T dy   (trans_a; inner dim M = every node of the batch, output only K x O)
+// dw is the shape a GEMM library may tile poorly (few output tiles, a long inner loop), so it is
+// also timed split over S row chunks: S strided products into S partial (K, O) blocks, then
+// their fixed-order sum (reduce_sum over the chunk dim) added into dw. Deterministic.
+void bench_gemm_backward(Runner& r, int64_t G, int64_t n, int64_t K, int64_t O) {
+    const int64_t M = G * n;
+    auto x = random_floats(21, M * K), dy = random_floats(22, M * O);
+    auto w = random_floats(23, K * O, -0.1f, 0.1f);
+    auto dx0 = random_floats(24, M * K), dw0 = random_floats(25, K * O);
+    Op gx, gw;
+    gx.name = "gemm dx " + std::to_string(K) + "<-" + std::to_string(O);
+    gw.name = "gemm dw " + std::to_string(K) + "x" + std::to_string(O);
+    gx.shape = gw.shape =
+        std::to_string(G) + "x" + std::to_string(n) + " rows=" + std::to_string(M);
+    gx.flops = gw.flops = 2.0 * M * K * O;
+    gx.bytes = 4.0 * (M * O + K * O + 2 * M * K);
+    gw.bytes = 4.0 * (M * K + M * O + 2 * K * O);
+    if (r.validating()) {
+        gx.want = dx0;
+        r.ref().gemm(1, false, true, M, K, O, 1.0f, dy.data(), 0, w.data(), 0, 1.0f, gx.want.data(),
+                     0);
+        gw.want = dw0;
+        r.ref().gemm(1, true, false, K, O, M, 1.0f, x.data(), 0, dy.data(), 0, 1.0f, gw.want.data(),
+                     0);
+    }
+    for (Device d : r.devices()) {
+        DF dX(x, d), dDY(dy, d), dW(w, d), dDX(dx0, d), dDW(dw0, d);
+        const KernelTable& t = r.table(d);
+        const std::string name = d == Device::CPU ? "cpu-fast" : "cuda fp32";
+        r.variant(
+            gx, name, d, [&] { dDX.set(dx0); },
+            [&] {
+                t.gemm(1, false, true, M, K, O, 1.0f, dDY.get(), 0, dW.get(), 0, 1.0f, dDX.get(),
+                       0);
+            },
+            [&] { return dDX.host(); });
+        auto reset_w = [&] { dDW.set(dw0); };
+        auto result_w = [&] { return dDW.host(); };
+        r.variant(
+            gw, name, d, reset_w,
+            [&] {
+                t.gemm(1, true, false, K, O, M, 1.0f, dX.get(), 0, dDY.get(), 0, 1.0f, dDW.get(),
+                       0);
+            },
+            result_w);
+        if (d == Device::CPU) continue;
+        for (int64_t S : {8, 32, 128}) {
+            if (M % S != 0) continue;
+            const int64_t rows = M / S;
+            DF parts(std::vector<float>(S * K * O, 0.0f), d), sum(std::vector<float>(K * O), d);
+            r.variant(
+                gw, "cuda fp32 split " + std::to_string(S), d, reset_w,
+                [&, rows, S] {
+                    t.gemm(S, true, false, K, O, rows, 1.0f, dX.get(), rows * K, dDY.get(),
+                           rows * O, 0.0f, parts.get(), K * O);
+                    t.reduce_sum(sum.get(), parts.get(), 1, S, K * O);
+                    t.add_scaled(dDW.get(), sum.get(), K * O, 1.0f);
+                },
+                result_w);
+        }
     }
 }
 
@@ -342,6 +408,7 @@ void run_all(Runner& r, int64_t G) {
         const int64_t n = nb ? 8 : 22;
         bench_gemm(r, G, n, 96, 128);
         bench_gemm(r, G, n, 128, 128);
+        bench_gemm_backward(r, G, n, 128, 128);
         Batch dag = make_batch(p, G);
         bench_spmm(r, dag, nb ? "nb201-dag" : "fbnet-chain", false);
         Batch full = make_complete(G, n);

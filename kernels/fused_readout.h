@@ -19,13 +19,13 @@
 
 namespace nasflat::kernels {
 
-constexpr int kFusedFeat = 128;       // node-state width inside the tile
-constexpr int kFusedMaxGate = 64;     // gate vector width C
-constexpr int kFusedMaxNodes = 32;    // nodes per graph (neighbour sets are 32-bit masks)
-constexpr int kFusedMaxLayers = 6;    // ensemble layers per pass
-constexpr int kFusedMaxMlp = 4;       // linears of the output MLP
-constexpr int kFusedTileRows = 64;    // node rows of one tile (whole graphs only)
-constexpr int kFusedThreads = 256;    // threads of one tile (CUDA block size)
+constexpr int kFusedFeat = 128;          // node-state width inside the tile
+constexpr int kFusedMaxGate = 64;        // gate vector width C
+constexpr int kFusedMaxNodes = 32;       // nodes per graph (neighbour sets are 32-bit masks)
+constexpr int kFusedMaxLayers = 6;       // ensemble layers per pass
+constexpr int kFusedMaxMlp = 4;          // linears of the output MLP
+constexpr int kFusedTileRows = 64;       // node rows of one tile (whole graphs only)
+constexpr int kFusedThreads = 256;       // threads of one tile (CUDA block size)
 constexpr int kFusedDefaultVersion = 1;  // not yet timed against v2 on a GPU
 
 // One ensemble layer (models/layers.h). A branch's pointers are null when the layer lacks it.
@@ -40,6 +40,10 @@ struct FusedLayer {
     const float* att_gate_b = nullptr;   // (F)
     const float* ln_gamma = nullptr;     // (F)
     const float* ln_beta = nullptr;      // (F)
+    // Op-update pass only: e W_g on the batch's distinct gate vectors, (P, F) each (rows picked
+    // by FusedReadoutArgs::gate_rows), read instead of multiplying every node's e.
+    const float* flow_gate_table = nullptr;
+    const float* att_gate_table = nullptr;
 };
 
 // A stack of layers, ReLU between them (none after the last).
@@ -55,16 +59,17 @@ struct FusedReadoutArgs {
 
     // The batch (device pointers of a ModelBatch).
     int32_t num_graphs = 0;
-    int32_t max_nodes = 0;               // largest graph (<= kFusedMaxNodes)
-    const int32_t* seg_ptr = nullptr;    // (G + 1)
-    CsrView pred;                        // row i: predecessors of node i
-    CsrView attention;                   // row i: the nodes i attends to
+    int32_t max_nodes = 0;                  // largest graph (<= kFusedMaxNodes)
+    const int32_t* seg_ptr = nullptr;       // (G + 1)
+    CsrView pred;                           // row i: predecessors of node i
+    CsrView attention;                      // row i: the nodes i attends to
     const float* attention_mask = nullptr;  // (E_att) multiplies the scores, or null
     const int32_t* op_rows = nullptr;    // (N) op table rows: op_vocab = input, op_vocab+1 = output
     const int32_t* hw_rows = nullptr;    // (N) device table rows, same two extra rows
     const int32_t* node_type = nullptr;  // (N) 0 input node, 1 other
     const int32_t* output_nodes = nullptr;  // (G)
     const float* readout_weight = nullptr;  // (N)
+    const int32_t* gate_rows = nullptr;     // (N) the node's distinct (op, device) pair, in [0, P)
 
     // Gate vectors e = [op_emb[op] ; hw_emb[device]] (C = op_dim + hw_dim; hw_dim 0 with
     // hwemb_to_mlp). The input node's rows are zeros, the output node's learned.
@@ -86,6 +91,9 @@ struct FusedReadoutArgs {
     const float* upd_b1 = nullptr;  // (F)
     const float* upd_w2 = nullptr;  // (F, C)
     const float* upd_b2 = nullptr;  // (C)
+    // With the op-update pass's gate tables: e W1[:C] on the distinct gate vectors, (P, F);
+    // the tile then never builds e itself (the main pass's e' comes from the update MLP).
+    const float* upd_table = nullptr;
 
     float* out = nullptr;  // (G, F) readout rows
 };

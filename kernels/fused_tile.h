@@ -16,6 +16,8 @@
 // then ints: graph_of_row, type (R); pred_bits, att_bits (R); row0 (GPT + 1); out_row (GPT).
 // GEMMs: warp w owns rows 8w..8w+7 and lane l columns l, l+32, l+64, l+96, so the warp reads
 // one row of X at a time (a broadcast) and 32 consecutive floats of W (one coalesced load).
+// The op-update pass's gates (and the update MLP's e W1[:C]) are read from (P, F) tables of the
+// batch's distinct gate vectors when the caller supplies them (gate_tile), so e is never built.
 #pragma once
 
 #include <math.h>
@@ -205,6 +207,22 @@ NASFLAT_HD void gemm_tile(const Tile& t, const float* x, int ldx, int K, const f
     }
 }
 
+// epi(r, o, v) with v = (e W)[r, o] for the tile's rows: from the (P, F) table of the distinct
+// gate vectors when there is one (the op-update pass), else e W on the tile's rows.
+NASFLAT_HD_TEMPLATE
+template <class Epi>
+NASFLAT_HD void gate_tile(const FusedReadoutArgs& args, const Tile& t, const float* table,
+                          const float* w, int tid, Epi&& epi) {
+    if (table) {
+        for (int i = tid; i < t.nr * F; i += T) {
+            const int r = i / F, o = i % F;
+            epi(r, o, table[static_cast<int64_t>(args.gate_rows[t.base + r]) * F + o]);
+        }
+        return;
+    }
+    gemm_tile(t, t.e, t.C, t.C, w, t.nr, tid, epi);
+}
+
 // --- setup ----------------------------------------------------------------------------------
 
 NASFLAT_HD void stage_clear(const Tile& t, int tid) {
@@ -250,6 +268,7 @@ NASFLAT_HD void stage_rows(const FusedReadoutArgs& args, const Tile& t, int tid)
     }
     t.att_bits[r] = bits;
     t.type[r] = args.node_type[node];
+    if (args.upd_table) return;  // the op-update pass reads its gates from tables
     // e = [op part ; device part]; the input node's rows are zeros.
     const int op_dim = args.op_dim, hw_dim = t.C - op_dim;
     const int32_t op = args.op_rows[node], hw = args.hw_rows[node];
@@ -293,7 +312,7 @@ NASFLAT_HD void stage_products(const FusedPass& pass, int li, const Tile& t, int
 NASFLAT_HD void stage_flow_and_logits(const FusedReadoutArgs& args, const FusedLayer& L,
                                       const Tile& t, int tid) {
     if (L.flow_gate_w) {
-        gemm_tile(t, t.e, t.C, t.C, L.flow_gate_w, t.nr, tid, [&](int r, int o, float v) {
+        gate_tile(args, t, L.flow_gate_table, L.flow_gate_w, tid, [&](int r, int o, float v) {
             const float g = sigmoid(v + L.flow_gate_b[o]);
             const int lo = t.row0[t.graph_of_row[r]];
             float msg = 0.0f;
@@ -337,8 +356,9 @@ NASFLAT_HD void stage_softmax(const Tile& t, int tid) {
 }
 
 // a = sigmoid(e W_g' + b_g') * (sum over the attention set of weight * b): the layer norm's input.
-NASFLAT_HD void stage_attention_mix(const FusedLayer& L, const Tile& t, int tid) {
-    gemm_tile(t, t.e, t.C, t.C, L.att_gate_w, t.nr, tid, [&](int r, int o, float v) {
+NASFLAT_HD void stage_attention_mix(const FusedReadoutArgs& args, const FusedLayer& L,
+                                    const Tile& t, int tid) {
+    gate_tile(args, t, L.att_gate_table, L.att_gate_w, tid, [&](int r, int o, float v) {
         const float g = sigmoid(v + L.att_gate_b[o]);
         const int lo = t.row0[t.graph_of_row[r]];
         const float* w = t.score + r * t.M;
@@ -402,7 +422,7 @@ NASFLAT_HD void stage_graph_linear(const float* in, float* out, const float* w, 
 // h = ReLU(e W1[:C] + u[graph]) where u = g W1[C:] + b1 was computed per graph.
 NASFLAT_HD void stage_update_hidden(const FusedReadoutArgs& args, const float* u, const Tile& t,
                                     int tid) {
-    gemm_tile(t, t.e, t.C, t.C, args.upd_w1, t.nr, tid, [&](int r, int o, float v) {
+    gate_tile(args, t, args.upd_table, args.upd_w1, tid, [&](int r, int o, float v) {
         v += u[t.graph_of_row[r] * kLd + o];
         t.h[r * kLd + o] = v < 0.0f ? 0.0f : v;
     });
@@ -444,7 +464,7 @@ NASFLAT_HD void run_pass(const FusedReadoutArgs& args, const FusedPass& pass, co
         ex([&](int tid) { stage_flow_and_logits(args, L, t, tid); });
         if (att) {
             ex([&](int tid) { stage_softmax(t, tid); });
-            ex([&](int tid) { stage_attention_mix(L, t, tid); });
+            ex([&](int tid) { stage_attention_mix(args, L, t, tid); });
             ex([&](int tid) { stage_norm_stats(args, t, tid); });
         }
         ex([&](int tid) { stage_combine(L, li + 1 < pass.num_layers, t, tid); });

@@ -42,7 +42,8 @@ kernels::FusedLayer layer_args(const EnsembleLayer& l) {
     return f;
 }
 
-// A pass's arguments; `first` keeps the (2, F) products of its first layer alive.
+// A pass's arguments; `first` keeps the (2, F) products of its first layer alive (and, in
+// readout_fused, the gate tables).
 kernels::FusedPass pass_args(const LayerStack& stack, const Tensor& x2,
                              std::vector<Tensor>& first) {
     kernels::FusedPass p;
@@ -115,6 +116,7 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     a.node_type = batch.node_type.idx();
     a.output_nodes = batch.output_nodes.idx();
     a.readout_weight = batch.readout_weight.data();
+    a.gate_rows = batch.gate_rows.idx();
 
     a.gate_dim = config_.gate_dim;
     a.op_dim = config_.op_dim();
@@ -135,6 +137,23 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     std::vector<Tensor> first;
     a.op_update = pass_args(op_update_, x2, first);
     a.main = pass_args(main_, x2, first);
+    // The op-update pass's gate vectors take one value per distinct (op, device) pair: their
+    // products with each gate weight and with the update MLP's W1[:C] are (P, F) tables.
+    const Tensor e_rows = gate_vectors(batch).rows;  // (P, C)
+    for (int i = 0; i < a.op_update.num_layers; ++i) {
+        kernels::FusedLayer& l = a.op_update.layers[i];
+        const EnsembleLayer& src = op_update_.layers[i];
+        if (l.flow_gate_w) {
+            first.push_back(matmul(e_rows, src.flow.gate.w));
+            l.flow_gate_table = first.back().data();
+        }
+        if (l.att_gate_w) {
+            first.push_back(matmul(e_rows, src.attention.gate.w));
+            l.att_gate_table = first.back().data();
+        }
+    }
+    first.push_back(matmul(e_rows, slice(update_mlp_.layers[0].w, 0, 0, config_.gate_dim)));
+    a.upd_table = first.back().data();
     a.num_out_mlp = static_cast<int>(output_mlp_.layers.size());
     for (int i = 0; i < a.num_out_mlp; ++i) {
         a.out_mlp_w[i] = output_mlp_.layers[i].w.data();
