@@ -1,6 +1,7 @@
 // tensor.cpp — the autograd engine: tensor construction, grad mode, topological backward.
 #include "autograd/tensor.h"
 
+#include <atomic>
 #include <sstream>
 #include <unordered_set>
 
@@ -165,14 +166,14 @@ void Tensor::backward() const {
 namespace {
 thread_local bool g_grad_enabled = true;
 kernels::Backend g_cpu_backend = kernels::Backend::CpuFast;
+std::atomic<int64_t> g_flops{0};  // scoring threads add to it side by side
 }  // namespace
 
-int64_t g_flops = 0;
 
 bool grad_enabled() { return g_grad_enabled; }
 int64_t flop_count() { return g_flops; }
 void reset_flop_count() { g_flops = 0; }
-void add_flops(int64_t n) { g_flops += n; }
+void add_flops(int64_t n) { g_flops.fetch_add(n, std::memory_order_relaxed); }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
 

@@ -2,6 +2,8 @@
 #include "models/training.h"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 #include "autograd/ops.h"
 #include "kernels/check.h"
@@ -143,18 +145,54 @@ double train(NasflatModel& model, const ArchTable& table, const std::vector<Samp
 }
 
 std::vector<float> predict(const NasflatModel& model, const ArchTable& table,
-                           const std::vector<int32_t>& archs, int32_t device, int batch_size) {
+                           const std::vector<int32_t>& archs, int32_t device, int batch_size,
+                           int threads) {
     NASFLAT_CHECK(batch_size >= 1, "predict: batch size must be positive");
-    NoGradGuard no_grad;
-    std::vector<float> out;
-    out.reserve(archs.size());
-    for (size_t start = 0; start < archs.size(); start += batch_size) {
-        size_t end = std::min(archs.size(), start + static_cast<size_t>(batch_size));
-        std::vector<int32_t> chunk(archs.begin() + start, archs.begin() + end);
-        std::vector<int32_t> devs(chunk.size(), device);
-        std::vector<float> s = model.forward(collate_archs(model, table, chunk, devs)).to_vector();
-        out.insert(out.end(), s.begin(), s.end());
+    NASFLAT_CHECK(threads >= 1, "predict: thread count must be positive, got ", threads);
+    const size_t n = archs.size(), bs = static_cast<size_t>(batch_size);
+    const size_t batches = (n + bs - 1) / bs;
+    std::vector<float> out(n);
+    // Worker t scores batches t, t + T, ... into their own slice of out; `at` tracks the batch
+    // it is on, so that a failure can be placed.
+    auto work = [&](size_t t, size_t T, size_t& at) {
+        NoGradGuard no_grad;  // per thread: the switch is thread-local
+        for (size_t k = t; k < batches; k += T) {
+            at = k;
+            const size_t start = k * bs, end = std::min(n, start + bs);
+            std::vector<int32_t> chunk(archs.begin() + start, archs.begin() + end);
+            std::vector<int32_t> devs(chunk.size(), device);
+            std::vector<float> s =
+                model.forward(collate_archs(model, table, chunk, devs)).to_vector();
+            std::copy(s.begin(), s.end(), out.begin() + start);
+        }
+    };
+    const size_t T =
+        model.device() == Device::CPU ? std::min(static_cast<size_t>(threads), batches) : 1;
+    if (T <= 1) {
+        size_t at = 0;
+        work(0, 1, at);
+        return out;
     }
+    std::vector<std::exception_ptr> errors(T);
+    std::vector<size_t> failed_at(T, batches);
+    std::vector<std::thread> pool;
+    for (size_t t = 0; t < T; ++t) {
+        pool.emplace_back([&, t] {
+            size_t at = 0;
+            try {
+                work(t, T, at);
+            } catch (...) {
+                errors[t] = std::current_exception();
+                failed_at[t] = at;
+            }
+        });
+    }
+    for (std::thread& th : pool) th.join();
+    // Each worker stops at its first bad batch, so the smallest of those is the first bad batch
+    // overall: the error one thread would have raised.
+    const size_t first = static_cast<size_t>(std::min_element(failed_at.begin(), failed_at.end()) -
+                                             failed_at.begin());
+    if (errors[first]) std::rethrow_exception(errors[first]);
     return out;
 }
 

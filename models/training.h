@@ -59,10 +59,12 @@ using EpochCallback = std::function<void(int epoch, double mean_loss)>;
 double train(NasflatModel& model, const ArchTable& table, const std::vector<Sample>& samples,
              const TrainOptions& options, Rng& rng, const EpochCallback& on_epoch = nullptr);
 
-// Scores of the given archs on device row `device` (no grad, batches of `batch_size`).
+// Scores of the given archs on device row `device` (no grad, batches of `batch_size`). On the
+// CPU, `threads` > 1 scores the batches side by side (batch k on thread k mod threads): the
+// batches, hence the scores, are the same bits for any thread count. A CUDA model ignores it.
 std::vector<float> predict(const NasflatModel& model, const ArchTable& table,
-                           const std::vector<int32_t>& archs, int32_t device,
-                           int batch_size = 1024);
+                           const std::vector<int32_t>& archs, int32_t device, int batch_size = 1024,
+                           int threads = 1);
 
 // Collates the given archs for one device row.
 ModelBatch collate_archs(const NasflatModel& model, const ArchTable& table,

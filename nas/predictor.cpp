@@ -155,8 +155,9 @@ Predictor pretrain_predictor(const ExperimentOptions& options, SpaceContext& ctx
 }
 
 std::vector<float> predictor_scores(const Predictor& p, SpaceContext& ctx,
-                                    const std::vector<int32_t>& archs, int row, int batch) {
-    return models::predict(*p.model, arch_table(ctx, p.info.supp), archs, row, batch);
+                                    const std::vector<int32_t>& archs, int row, int batch,
+                                    int threads) {
+    return models::predict(*p.model, arch_table(ctx, p.info.supp), archs, row, batch, threads);
 }
 
 }  // namespace nasflat::nas

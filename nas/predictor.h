@@ -59,8 +59,10 @@ std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir
 Predictor pretrain_predictor(const ExperimentOptions& o, SpaceContext& ctx,
                              const std::vector<std::string>& sources, std::ostream& progress);
 
-// Scores of `archs` on `row` (default: the target's), in batches.
+// Scores of `archs` on `row` (default: the target's), in batches; on the CPU `threads` score
+// batches side by side (models::predict).
 std::vector<float> predictor_scores(const Predictor& p, SpaceContext& ctx,
-                                    const std::vector<int32_t>& archs, int row, int batch);
+                                    const std::vector<int32_t>& archs, int row, int batch,
+                                    int threads = 1);
 
 }  // namespace nasflat::nas

@@ -1,7 +1,9 @@
 // device_option.cpp — see device_option.h.
 #include "nas/cli/device_option.h"
 
+#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include "kernels/check.h"
 #include "kernels/cuda_options.h"
@@ -35,6 +37,20 @@ CLI::Option* add_device_option(CLI::App& verb, DeviceFlag& device) {
     return verb.add_option("--device", device.name, "where to compute: cpu, cuda or auto")
         ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
         ->capture_default_str();
+}
+
+void add_threads_option(CLI::App& verb, DeviceFlag& device) {
+    verb.add_option("--threads", device.threads,
+                    "CPU threads scoring batches side by side (0: every core; same scores for any "
+                    "count)")
+        ->check(CLI::Range(0, 4096))
+        ->capture_default_str();
+}
+
+int scoring_threads(const DeviceFlag& flag, Device device) {
+    if (device != Device::CPU) return 1;
+    if (flag.threads > 0) return flag.threads;
+    return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 Device resolve_device(const DeviceFlag& flag) {

@@ -15,10 +15,17 @@ namespace nasflat::cli {
 struct DeviceFlag {
     std::string name = "auto";
     bool tf32 = false;
+    int threads = 0;  // --threads (scoring verbs only): 0 = every core
 };
 
 CLI::Option* add_device_option(CLI::App& verb, DeviceFlag& device);
 // The device to compute on; also applies --tf32 (a note on stderr when it cannot apply).
 Device resolve_device(const DeviceFlag& flag);
+
+// `--threads N` for the verbs that score many architectures (predict, search): CPU scoring
+// batches side by side, the same scores for any N. Call after add_device_option.
+void add_threads_option(CLI::App& verb, DeviceFlag& device);
+// Threads to score with on `device`: 1 on a GPU, else --threads or (0) every core.
+int scoring_threads(const DeviceFlag& flag, Device device);
 
 }  // namespace nasflat::cli

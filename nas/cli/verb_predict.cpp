@@ -46,8 +46,8 @@ struct Flags {
 // The architectures to score, in batches: the listed ones (--archs / --all), else stdin.
 class ArchSource {
   public:
-    ArchSource(const Flags& f, const nas::SearchSpace& ss)
-        : ss_(ss), batch_(static_cast<size_t>(f.batch)) {
+    // `group`: architectures read per model call (batch x threads).
+    ArchSource(const Flags& f, const nas::SearchSpace& ss, size_t group) : ss_(ss), batch_(group) {
         streaming_ = !f.all && f.archs.empty();
         if (f.all) {
             for (int a = 0; a < ss.size(); ++a) listed_.push_back(a);
@@ -107,7 +107,8 @@ void run_predict(Flags& f) {
         NASFLAT_CHECK(file.good(), "cannot write '", f.out, "'; fix: check the folder exists");
     }
     RowWriter writer(f.out.empty() ? std::cout : file, format);
-    ArchSource source(f, ss);
+    const int threads = scoring_threads(f.device, device);
+    ArchSource source(f, ss, static_cast<size_t>(f.batch) * threads);
     PredictedRows kept;
     double model_seconds = 0;
     int64_t done = 0;
@@ -115,7 +116,8 @@ void run_predict(Flags& f) {
     // 3. parse + validate a batch; 4. collate its graphs and run the forward; 5. calibrate, print.
     for (std::vector<int32_t> batch = source.next(); !batch.empty(); batch = source.next()) {
         const auto tm = std::chrono::steady_clock::now();
-        const std::vector<float> scores = nas::predictor_scores(p, *ctx, batch, row, f.batch);
+        const std::vector<float> scores =
+            nas::predictor_scores(p, *ctx, batch, row, f.batch, threads);
         model_seconds +=
             std::chrono::duration<double>(std::chrono::steady_clock::now() - tm).count();
         for (size_t k = 0; k < batch.size(); ++k) {
@@ -166,6 +168,7 @@ void register_predict(CLI::App& app) {
                   "name or a measurement file");
     v->add_option("--plot", f.plot, "with --truth: write an SVG of predicted vs measured");
     add_device_option(*v, f.device);
+    add_threads_option(*v, f.device);
     v->callback([flags] { run_predict(*flags); });
 }
 

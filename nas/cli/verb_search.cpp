@@ -129,6 +129,7 @@ struct Setup {
     nas::Predictor p;
     std::unique_ptr<nas::SpaceContext> ctx;
     int row = -1;
+    int threads = 1;  // CPU scoring threads
     ObjectiveTable objective;
     std::string truth;            // "" = no measured latency
     std::vector<double> true_ms;  // by arch index, NaN = not measured (empty without truth)
@@ -136,7 +137,9 @@ struct Setup {
 
 Setup load_setup(const Flags& f) {
     Setup s;
-    s.p = nas::load_predictor(f.checkpoint, resolve_device(f.device));
+    const Device device = resolve_device(f.device);
+    s.p = nas::load_predictor(f.checkpoint, device);
+    s.threads = scoring_threads(f.device, device);
     NASFLAT_CHECK(!s.p.info.target.empty() && s.p.info.calibration.fitted(), f.checkpoint,
                   " has no calibrated target device; fix: run `nasflat transfer` first");
     NASFLAT_CHECK(f.mode == "enumerate" || s.p.info.supp == "none",
@@ -175,7 +178,7 @@ Scored score_candidates(const Setup& s, const std::string& candidates_file) {
     sc.pred_ms.assign(ss.size(), std::nan(""));
     sc.objective.assign(ss.size(), std::nan(""));
     const std::vector<float> scores = nas::predictor_scores(
-        s.p, *s.ctx, candidates, s.row, nas::default_score_batch(s.p.model->device()));
+        s.p, *s.ctx, candidates, s.row, nas::default_score_batch(s.p.model->device()), s.threads);
     for (size_t k = 0; k < candidates.size(); ++k) {
         sc.pred_ms[candidates[k]] = s.p.info.calibration(scores[k]);
         sc.objective[candidates[k]] = objective_of(s.objective, ss, ss.ops(candidates[k]));
@@ -208,7 +211,7 @@ Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& 
         std::iota(idx.begin(), idx.end(), 0);
         std::vector<double> ms;
         for (float v : models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
-                                       nas::default_score_batch(s.p.model->device()))) {
+                                       nas::default_score_batch(s.p.model->device()), s.threads)) {
             ms.push_back(s.p.info.calibration(v));
         }
         return ms;
@@ -339,6 +342,7 @@ void register_search(CLI::App& app) {
     v->add_option("--json", f.json, "write the choices as JSON");
     add_seed_option(*v, f.evo.seed);
     add_device_option(*v, f.device);
+    add_threads_option(*v, f.device);
     v->callback([flags] { run_search(*flags); });
 }
 

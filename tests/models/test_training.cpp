@@ -1,5 +1,5 @@
-// test_training.cpp — pair sampling rules and that training lowers the loss and learns a
-// planted ranking, in both pair-scoring modes.
+// test_training.cpp — pair sampling rules, that training lowers the loss and learns a
+// planted ranking, in both pair-scoring modes, and that scoring threads change nothing.
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -112,6 +112,50 @@ INSTANTIATE_TEST_SUITE_P(Scoring, Learning,
                              return std::string(info.param == PairScoring::ScoreOnce
                                                     ? "ScoreOnce" : "TwoForwards");
                          });
+
+// Scoring threads split the batches, not the architectures: the same bits for any count, in
+// the caller's order, with a last batch shorter than the others.
+TEST(Predict, SameScoresForAnyThreadCount) {
+    std::vector<float> latency;
+    std::vector<ArchGraph> graphs = planted_graphs(41, latency);
+    ArchTable table{&graphs, nullptr, 0};
+    ModelConfig config;
+    config.none_op = 5;
+    NasflatModel model(config, 5);
+    std::vector<int32_t> archs;
+    for (int a = 40; a >= 0; a -= 2) archs.push_back(a);  // 21 archs, not in table order
+    for (int a = 1; a < 41; a += 4) archs.push_back(a);
+    const std::vector<float> one = predict(model, table, archs, 0, 4, 1);
+    ASSERT_EQ(one.size(), archs.size());
+    for (int threads : {2, 3, 8, 64}) {
+        EXPECT_EQ(predict(model, table, archs, 0, 4, threads), one) << threads << " threads";
+    }
+    EXPECT_THROW(predict(model, table, archs, 0, 4, 0), std::exception);
+}
+
+// A bad architecture fails the call with the error a single thread would raise: that of the
+// first bad batch, even when a lower-numbered thread also fails (on a later batch).
+TEST(Predict, ThreadsReportTheFirstBadBatch) {
+    std::vector<float> latency;
+    std::vector<ArchGraph> graphs = planted_graphs(30, latency);
+    graphs[10].ops[1] = 999;  // batch 3 (archs 9-11) of 3, graph 1 of its batch
+    graphs[20].ops[1] = 999;  // batch 6 (archs 18-20), graph 2: thread 2 of 4 fails there
+    ArchTable table{&graphs, nullptr, 0};
+    ModelConfig config;
+    config.none_op = 5;
+    NasflatModel model(config, 5);
+    std::vector<int32_t> archs(30);
+    for (int a = 0; a < 30; ++a) archs[a] = a;
+    for (int threads : {1, 4}) {
+        try {
+            predict(model, table, archs, 0, 3, threads);
+            ADD_FAILURE() << "bad ops should fail, " << threads << " threads";
+        } catch (const std::exception& e) {
+            EXPECT_NE(std::string(e.what()).find("graph 1 node 1 has op 999"), std::string::npos)
+                << threads << " threads: " << e.what();
+        }
+    }
+}
 
 }  // namespace
 }  // namespace nasflat::testing
