@@ -41,8 +41,8 @@ CLI::Option* add_device_option(CLI::App& verb, DeviceFlag& device) {
 
 void add_threads_option(CLI::App& verb, DeviceFlag& device) {
     verb.add_option("--threads", device.threads,
-                    "CPU threads scoring batches side by side (0: every core; same scores for any "
-                    "count)")
+                    "CPU threads scoring batches of listed architectures side by side (0: every "
+                    "core; the same scores for any count)")
         ->check(CLI::Range(0, 4096))
         ->capture_default_str();
 }

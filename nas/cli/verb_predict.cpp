@@ -1,6 +1,7 @@
 // verb_predict.cpp — `nasflat predict`: latency of architectures from a transferred predictor.
 // Input: --archs FILE (JSON or text arch list, nas/arch_list.h), --all (the whole space), or
 // else one architecture per line on stdin, streamed: rows are written as each batch is scored.
+// --threads N scores N batches of listed architectures side by side (stdin: one at a time).
 // Output: one row per architecture, columns index, arch, score, latency_ms (ms from the
 // checkpoint's calibration; empty/null for a checkpoint without one), as CSV or JSON lines
 // (by the extension of --out, or --format on stdout). Throughput goes to stderr.
@@ -46,8 +47,11 @@ struct Flags {
 // The architectures to score, in batches: the listed ones (--archs / --all), else stdin.
 class ArchSource {
   public:
-    // `group`: architectures read per model call (batch x threads).
-    ArchSource(const Flags& f, const nas::SearchSpace& ss, size_t group) : ss_(ss), batch_(group) {
+    // `group`: architectures per model call for listed ones (batch x threads, scored side by
+    // side). Stdin reads --batch lines at a time, so that a client sending one line and waiting
+    // for its row gets it.
+    ArchSource(const Flags& f, const nas::SearchSpace& ss, size_t group)
+        : ss_(ss), batch_(static_cast<size_t>(f.batch)), group_(group) {
         streaming_ = !f.all && f.archs.empty();
         if (f.all) {
             for (int a = 0; a < ss.size(); ++a) listed_.push_back(a);
@@ -59,7 +63,7 @@ class ArchSource {
     // The next batch (empty at the end); stdin lines are parsed and validated as they come.
     std::vector<int32_t> next() {
         if (streaming_) return nas::read_arch_lines(std::cin, ss_, batch_, "stdin", line_no_);
-        const size_t end = std::min(listed_.size(), next_ + batch_);
+        const size_t end = std::min(listed_.size(), next_ + group_);
         std::vector<int32_t> b(listed_.begin() + next_, listed_.begin() + end);
         next_ = end;
         return b;
@@ -67,7 +71,7 @@ class ArchSource {
 
   private:
     const nas::SearchSpace& ss_;
-    size_t batch_, next_ = 0;
+    size_t batch_, group_, next_ = 0;
     bool streaming_ = false;
     int64_t line_no_ = 0;
     std::vector<int32_t> listed_;

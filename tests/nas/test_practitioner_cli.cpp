@@ -33,8 +33,9 @@ TEST(PractitionerCli, EveryVerbHasHelp) {
         {"pretrain", {"--task", "--devices", "--out", "--source-samples", "--config"}},
         {"sample", {"--count", "--sampler", "--pool", "--encoding", "--out"}},
         {"transfer", {"--checkpoint", "--measurements", "--folds", "--calibration", "--plot"}},
-        {"predict", {"--archs", "--all", "--batch", "--out", "--truth"}},
-        {"search", {"--latency-max", "--mode", "--objective", "--truth", "--generations"}},
+        {"predict", {"--archs", "--all", "--batch", "--out", "--truth", "--threads"}},
+        {"search",
+         {"--latency-max", "--mode", "--objective", "--truth", "--generations", "--threads"}},
         {"experiment", {"--plot", "--protocol", "--samples"}}};
     for (const auto& [verb, options] : verbs) {
         const CliResult r = run_cli(verb + " --help");
@@ -165,6 +166,13 @@ TEST_F(Nb201Loop, PredictFromFilesStdinAndTheWholeSpace) {
     EXPECT_EQ(count_lines(read_file(file("all.jsonl"))), 15625);
     EXPECT_TRUE(has(all.err, "(8 fitted ones left out): Spearman")) << all.err;
     EXPECT_EQ(read_file(file("p.svg")).rfind("<svg", 0), 0u);
+    // CPU scoring threads split the batches, not the numbers: the same bytes for any count.
+    const std::string base = "predict --checkpoint " + path("pixel2.ckpt") +
+                             " --all --device cpu --format jsonl --batch 700 --threads ";
+    const CliResult one = cli(base + "1"), three = cli(base + "3");
+    ASSERT_EQ(three.code, 0) << three.err;
+    EXPECT_EQ(three.out, one.out);
+    EXPECT_EQ(three.out, read_file(file("all.jsonl")));
 }
 
 // README "Follow one prediction" and verb_predict.cpp's header quote this prediction of the
@@ -313,6 +321,7 @@ TEST_F(Nb201Loop, BadInputsGiveOneLineErrors) {
         {"predict --checkpoint " + path("pixel2.ckpt") + " --all --archs '" + bad_line + "'",
          {"not both"}},
         {"predict --checkpoint " + path("pixel2.ckpt") + " --all --plot x.svg", {"--truth"}},
+        {"predict --checkpoint " + path("pixel2.ckpt") + " --all --threads -2", {"--threads"}},
         {"search --checkpoint " + path("pixel2.ckpt") + " --latency-max 10 --mode magic",
          {"enumerate or evolution"}},
         {"search --checkpoint " + path("pixel2.ckpt") + " --latency-max -3", {"-3"}},
