@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/check.h"
 #include "kernels/fused_tile.h"
 #include "kernels/rng.h"
 
@@ -20,11 +21,28 @@ void set_fused_twin_thread_order(uint64_t seed) {
     g_thread_order_seed = seed;
 }
 
+void check_fused_readout_args(const FusedReadoutArgs& args) {
+    NASFLAT_CHECK(args.gate_rows && args.upd_table,
+                  "fused readout: the gate rows and the update table are required");
+    for (int i = 0; i < args.op_update.num_layers; ++i) {
+        const FusedLayer& l = args.op_update.layers[i];
+        NASFLAT_CHECK(!l.flow_gate_w == !l.flow_gate_table && !l.att_gate_w == !l.att_gate_table,
+                      "fused readout: op-update layer ", i, " needs a gate table per branch");
+    }
+    for (int i = 0; i < args.main.num_layers; ++i) {
+        const FusedLayer& l = args.main.layers[i];
+        NASFLAT_CHECK(!l.flow_gate_table && !l.att_gate_table, "fused readout: main layer ", i,
+                      " has a gate table; its gate vectors are per node");
+    }
+}
+
 void fused_readout_cpu(const FusedReadoutArgs& args) {
+    check_fused_readout_args(args);
     if (args.num_graphs == 0) return;
     const int gpt = fused_graphs_per_tile(args.max_nodes);
     const int64_t tiles = (args.num_graphs + gpt - 1) / gpt;
-    std::vector<float> mem(static_cast<size_t>(fused::tile_bytes(args.gate_dim, args.max_nodes, gpt) / 4));
+    std::vector<float> mem(
+        static_cast<size_t>(fused::tile_bytes(args.gate_dim, args.max_nodes, gpt) / 4));
     std::vector<int> order(kFusedThreads);
     for (int i = 0; i < kFusedThreads; ++i) order[i] = i;
     Rng rng(g_thread_order_seed);

@@ -34,6 +34,7 @@ __global__ void __launch_bounds__(kFusedThreads)
 }  // namespace
 
 void fused_readout_cuda(const FusedReadoutArgs& args) {
+    check_fused_readout_args(args);
     if (args.num_graphs == 0) return;
     const int gpt = fused_graphs_per_tile(args.max_nodes);
     const int64_t tiles = (args.num_graphs + gpt - 1) / gpt;

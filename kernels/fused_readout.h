@@ -40,8 +40,9 @@ struct FusedLayer {
     const float* att_gate_b = nullptr;   // (F)
     const float* ln_gamma = nullptr;     // (F)
     const float* ln_beta = nullptr;      // (F)
-    // Op-update pass only: e W_g on the batch's distinct gate vectors, (P, F) each (rows picked
-    // by FusedReadoutArgs::gate_rows), read instead of multiplying every node's e.
+    // Op-update pass: e W_g on the batch's distinct gate vectors, (P, F) each (rows picked by
+    // FusedReadoutArgs::gate_rows), required where the branch exists. Main pass: null (its e'
+    // is per node; the kernel multiplies it by the *_gate_w above).
     const float* flow_gate_table = nullptr;
     const float* att_gate_table = nullptr;
 };
@@ -64,21 +65,14 @@ struct FusedReadoutArgs {
     CsrView pred;                           // row i: predecessors of node i
     CsrView attention;                      // row i: the nodes i attends to
     const float* attention_mask = nullptr;  // (E_att) multiplies the scores, or null
-    const int32_t* op_rows = nullptr;    // (N) op table rows: op_vocab = input, op_vocab+1 = output
-    const int32_t* hw_rows = nullptr;    // (N) device table rows, same two extra rows
-    const int32_t* node_type = nullptr;  // (N) 0 input node, 1 other
+    const int32_t* node_type = nullptr;     // (N) 0 input node, 1 other
     const int32_t* output_nodes = nullptr;  // (G)
     const float* readout_weight = nullptr;  // (N)
     const int32_t* gate_rows = nullptr;     // (N) the node's distinct (op, device) pair, in [0, P)
 
-    // Gate vectors e = [op_emb[op] ; hw_emb[device]] (C = op_dim + hw_dim; hw_dim 0 with
-    // hwemb_to_mlp). The input node's rows are zeros, the output node's learned.
-    int gate_dim = 0, op_dim = 0;
-    int op_vocab = 0, device_vocab = 0;
-    const float* op_emb = nullptr;  // (op_vocab, op_dim)
-    const float* op_out = nullptr;  // (op_dim)
-    const float* hw_emb = nullptr;  // (device_vocab, hw_dim)
-    const float* hw_out = nullptr;  // (hw_dim)
+    // Gate width C. The op-update pass's gate vectors are never built: every product with
+    // them comes as a (P, F) table of the batch's distinct ones (FusedLayer, upd_table).
+    int gate_dim = 0;
 
     float leaky_slope = 0.01f, ln_eps = 1e-5f;
     FusedPass op_update, main;
@@ -86,14 +80,12 @@ struct FusedReadoutArgs {
     int num_out_mlp = 0;
     const float* out_mlp_w[kFusedMaxMlp] = {};  // (F, F)
     const float* out_mlp_b[kFusedMaxMlp] = {};  // (F)
-    // e' = W2 ReLU(W1 [e ; g] + b1) + b2
-    const float* upd_w1 = nullptr;  // (C + F, F)
-    const float* upd_b1 = nullptr;  // (F)
-    const float* upd_w2 = nullptr;  // (F, C)
-    const float* upd_b2 = nullptr;  // (C)
-    // With the op-update pass's gate tables: e W1[:C] on the distinct gate vectors, (P, F);
-    // the tile then never builds e itself (the main pass's e' comes from the update MLP).
-    const float* upd_table = nullptr;
+    // e' = W2 ReLU(W1 [e ; g] + b1) + b2 = W2 ReLU(e W1[:C] + g W1[C:] + b1) + b2
+    const float* upd_w1 = nullptr;     // (C + F, F); the kernel reads rows C.. (the g part)
+    const float* upd_b1 = nullptr;     // (F)
+    const float* upd_w2 = nullptr;     // (F, C)
+    const float* upd_b2 = nullptr;     // (C)
+    const float* upd_table = nullptr;  // (P, F) e W1[:C] on the distinct gate vectors; required
 
     float* out = nullptr;  // (G, F) readout rows
 };
@@ -102,6 +94,10 @@ struct FusedReadoutArgs {
 inline int fused_graphs_per_tile(int max_nodes) {
     return max_nodes <= 0 ? 1 : kFusedTileRows / max_nodes;
 }
+
+// Throws (naming the field) when args lack what the kernel needs: the gate rows and tables.
+// Both launchers call it.
+void check_fused_readout_args(const FusedReadoutArgs& args);
 
 // The CPU twin: runs each tile's stages thread by thread, in the CUDA kernel's order and index
 // arithmetic (kernels/fused_tile.h), so it tests that arithmetic where no GPU is.

@@ -9,7 +9,7 @@
 //             16-byte aligned rows for float4 loads, and rows l, l+1, ..., l+7 read by
 //             neighbouring threads fall in different shared-memory banks)
 //   scratch   (8, 16 x 16) one accumulator tile per warp (v3)
-//   e         (R, C)   gate vectors (e, then e' for the main pass)
+//   e         (R, C)   the main pass's gate vectors e' (the op-update pass's come as tables)
 //   score     (R, M)   attention logits, then weights, over the nodes of the row's graph
 //   mask      (R, M)   the attention mask (1 where the batch has none)
 //   stats     (2R)     layer-norm mean and 1/std per row
@@ -17,7 +17,7 @@
 // GEMMs: warp w owns rows 8w..8w+7 and lane l columns l, l+32, l+64, l+96, so the warp reads
 // one row of X at a time (a broadcast) and 32 consecutive floats of W (one coalesced load).
 // The op-update pass's gates (and the update MLP's e W1[:C]) are read from (P, F) tables of the
-// batch's distinct gate vectors when the caller supplies them (gate_tile), so e is never built.
+// batch's distinct gate vectors (table_tile), so the tile never builds that pass's e.
 #pragma once
 
 #include <math.h>
@@ -207,20 +207,29 @@ NASFLAT_HD void gemm_tile(const Tile& t, const float* x, int ldx, int K, const f
     }
 }
 
-// epi(r, o, v) with v = (e W)[r, o] for the tile's rows: from the (P, F) table of the distinct
-// gate vectors when there is one (the op-update pass), else e W on the tile's rows.
+// epi(r, o, v) for the tile's rows with v = table[gate row of r, o]: a product of the op-update
+// pass's gate vectors, read from its (P, F) table of the batch's distinct ones.
+NASFLAT_HD_TEMPLATE
+template <class Epi>
+NASFLAT_HD void table_tile(const FusedReadoutArgs& args, const Tile& t, const float* table, int tid,
+                           Epi&& epi) {
+    for (int i = tid; i < t.nr * F; i += T) {
+        const int r = i / F, o = i % F;
+        epi(r, o, table[static_cast<int64_t>(args.gate_rows[t.base + r]) * F + o]);
+    }
+}
+
+// epi(r, o, (e W)[r, o]): from the table in the op-update pass, else (main pass) e' W on the
+// tile's rows.
 NASFLAT_HD_TEMPLATE
 template <class Epi>
 NASFLAT_HD void gate_tile(const FusedReadoutArgs& args, const Tile& t, const float* table,
                           const float* w, int tid, Epi&& epi) {
     if (table) {
-        for (int i = tid; i < t.nr * F; i += T) {
-            const int r = i / F, o = i % F;
-            epi(r, o, table[static_cast<int64_t>(args.gate_rows[t.base + r]) * F + o]);
-        }
-        return;
+        table_tile(args, t, table, tid, epi);
+    } else {
+        gemm_tile(t, t.e, t.C, t.C, w, t.nr, tid, epi);
     }
-    gemm_tile(t, t.e, t.C, t.C, w, t.nr, tid, epi);
 }
 
 // --- setup ----------------------------------------------------------------------------------
@@ -235,7 +244,7 @@ NASFLAT_HD void stage_graphs(const FusedReadoutArgs& args, const Tile& t, int ti
     if (tid < t.ng) t.out_row[tid] = args.output_nodes[t.g0 + tid] - t.base;
 }
 
-// One thread per row: its graph, neighbour masks, attention mask and gate vector.
+// One thread per row: its graph, neighbour masks and attention mask.
 NASFLAT_HD void stage_rows(const FusedReadoutArgs& args, const Tile& t, int tid) {
     if (tid >= R) return;
     const int r = tid;
@@ -268,20 +277,6 @@ NASFLAT_HD void stage_rows(const FusedReadoutArgs& args, const Tile& t, int tid)
     }
     t.att_bits[r] = bits;
     t.type[r] = args.node_type[node];
-    if (args.upd_table) return;  // the op-update pass reads its gates from tables
-    // e = [op part ; device part]; the input node's rows are zeros.
-    const int op_dim = args.op_dim, hw_dim = t.C - op_dim;
-    const int32_t op = args.op_rows[node], hw = args.hw_rows[node];
-    for (int c = 0; c < op_dim; ++c) {
-        t.e[r * t.C + c] = op < args.op_vocab        ? args.op_emb[op * op_dim + c]
-                           : op == args.op_vocab + 1 ? args.op_out[c]
-                                                     : 0.0f;
-    }
-    for (int c = 0; c < hw_dim; ++c) {
-        t.e[r * t.C + op_dim + c] = hw < args.device_vocab        ? args.hw_emb[hw * hw_dim + c]
-                                    : hw == args.device_vocab + 1 ? args.hw_out[c]
-                                                                  : 0.0f;
-    }
 }
 
 // --- one ensemble layer ---------------------------------------------------------------------
@@ -422,7 +417,7 @@ NASFLAT_HD void stage_graph_linear(const float* in, float* out, const float* w, 
 // h = ReLU(e W1[:C] + u[graph]) where u = g W1[C:] + b1 was computed per graph.
 NASFLAT_HD void stage_update_hidden(const FusedReadoutArgs& args, const float* u, const Tile& t,
                                     int tid) {
-    gate_tile(args, t, args.upd_table, args.upd_w1, tid, [&](int r, int o, float v) {
+    table_tile(args, t, args.upd_table, tid, [&](int r, int o, float v) {
         v += u[t.graph_of_row[r] * kLd + o];
         t.h[r * kLd + o] = v < 0.0f ? 0.0f : v;
     });

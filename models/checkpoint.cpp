@@ -138,16 +138,15 @@ Checkpoint load_checkpoint(const std::string& path) {
     std::stringstream ss;
     ss << f.rdbuf();
     const std::string bytes = ss.str();
-    NASFLAT_CHECK(bytes.size() >= sizeof(kMagic) && std::memcmp(bytes.data(), kMagic, 8) == 0, "'",
-                  path,
-                  "' is not a nasflat checkpoint (bad magic); hint: pass a file "
+    NASFLAT_CHECK(bytes.size() >= sizeof(kMagic) && std::memcmp(bytes.data(), kMagic, 8) == 0,
+                  "'", path, "' is not a nasflat checkpoint (bad magic); hint: pass a file "
                   "written by `nasflat pretrain` or `nasflat transfer`");
     size_t pos = sizeof(kMagic);
     const uint32_t version = get<uint32_t>(bytes, pos, path);
     NASFLAT_CHECK(version == kCheckpointVersion, "checkpoint '", path, "' has format version ",
                   version, ", this nasflat reads version ", kCheckpointVersion);
-    NASFLAT_CHECK(bytes.size() >= pos + sizeof(uint64_t) + sizeof(uint64_t), "checkpoint '", path,
-                  "' is truncated");
+    NASFLAT_CHECK(bytes.size() >= pos + sizeof(uint64_t) + sizeof(uint64_t),
+                  "checkpoint '", path, "' is truncated");
     uint64_t stored = 0;
     std::memcpy(&stored, bytes.data() + bytes.size() - 8, sizeof(stored));
     NASFLAT_CHECK(fnv1a(bytes.substr(0, bytes.size() - 8)) == stored, "checkpoint '", path,
@@ -165,9 +164,8 @@ Checkpoint load_checkpoint(const std::string& path) {
     c.config = config_from_json(header.at("config"), path);
     c.metadata = header.value("metadata", nlohmann::json::object());
     const int64_t numel = header.at("numel").get<int64_t>();
-    NASFLAT_CHECK(
-        numel >= 0 && pos + static_cast<uint64_t>(numel) * sizeof(float) == bytes.size() - 8,
-        "checkpoint '", path, "': ", numel, " parameters do not match the file size");
+    NASFLAT_CHECK(numel >= 0 && pos + static_cast<uint64_t>(numel) * sizeof(float) == bytes.size() - 8,
+                  "checkpoint '", path, "': ", numel, " parameters do not match the file size");
     c.values.resize(static_cast<size_t>(numel));
     std::memcpy(c.values.data(), bytes.data() + pos, c.values.size() * sizeof(float));
     // Shapes: a model built from the config must have exactly this parameter table.
@@ -178,11 +176,10 @@ Checkpoint load_checkpoint(const std::string& path) {
                   " parameters, its configuration builds ", names.size());
     for (size_t i = 0; i < names.size(); ++i) {
         const auto shape = table[i].at("shape").get<Shape>();
-        NASFLAT_CHECK(
-            table[i].at("name") == names[i] && shape == probe.params().tensors()[i].shape(),
-            "checkpoint '", path, "': parameter ", i, " is ",
-            table[i].at("name").get<std::string>(), " ", shape_str(shape), ", expected ", names[i],
-            " ", shape_str(probe.params().tensors()[i].shape()));
+        NASFLAT_CHECK(table[i].at("name") == names[i] && shape == probe.params().tensors()[i].shape(),
+                      "checkpoint '", path, "': parameter ", i, " is ", table[i].at("name").get<std::string>(),
+                      " ", shape_str(shape), ", expected ", names[i], " ",
+                      shape_str(probe.params().tensors()[i].shape()));
     }
     return c;
 }

@@ -10,9 +10,10 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "models/nasflat_model.h"
 
@@ -22,8 +23,8 @@ constexpr uint32_t kCheckpointVersion = 1;
 
 struct Checkpoint {
     ModelConfig config;
-    nlohmann::json metadata;    // whatever the caller stored
-    std::vector<float> values;  // flat parameters, registration order
+    nlohmann::json metadata;     // whatever the caller stored
+    std::vector<float> values;   // flat parameters, registration order
     // A model on `device` with these parameters (shapes are checked against the config).
     std::unique_ptr<NasflatModel> build(Device device) const;
 };

@@ -111,8 +111,6 @@ ModelBatch collate(const std::vector<const ArchGraph*>& graphs, const std::vecto
         batch.attention_mask =
             Tensor::from_vector(att_mask, {static_cast<int64_t>(att_mask.size())}, device);
     }
-    batch.op_rows = IndexMap::make(op_rows, config.op_vocab + 2, device, "collate: op ids");
-    batch.hw_rows = IndexMap::make(hw_rows, config.device_vocab + 2, device, "collate: device ids");
     batch.node_type = IndexMap::make(node_type, 2, device, "collate: node types");
     const int32_t P = static_cast<int32_t>(gate_op_rows.size());
     batch.gate_rows = IndexMap::make(gate_rows, P, device, "collate: gate rows");

@@ -32,11 +32,12 @@ struct ModelBatch {
     Csr pred;               // (N x N) row i lists the predecessors of i
     Csr attention;          // (N x N) reference: all nodes of i's graph; fixed: preds + self
     Tensor attention_mask;  // (E_att) reference: 1 on predecessor edges, else 0; fixed: undefined
-    IndexMap op_rows;       // (N) -> op table rows; op_vocab = input (zero), op_vocab+1 = output
-    IndexMap hw_rows;       // (N) -> device table rows, same two extra rows
-    IndexMap gate_rows;     // (N) -> its distinct (op row, device row) pair, first seen first
-    IndexMap gate_op_rows;  // (P) pair -> op table row    (the gate vectors take only P << N
-    IndexMap gate_hw_rows;  // (P) pair -> device table row  distinct values; models/layers.h)
+    // Gate vectors [op_emb[op] ; hw_emb[device]] take only P << N distinct values: the batch's
+    // (op row, device row) pairs. Op rows: op_vocab = input node (zeros), op_vocab+1 = output
+    // node; device rows likewise after device_vocab.
+    IndexMap gate_rows;     // (N) -> its node's pair, numbered as first seen
+    IndexMap gate_op_rows;  // (P) pair -> op table row
+    IndexMap gate_hw_rows;  // (P) pair -> device table row
     IndexMap node_type;     // (N) -> 0 input node, 1 any other node
     IndexMap output_nodes;  // (G) -> the output node of each graph
     IndexMap node_graph;    // (N) -> its graph

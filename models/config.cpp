@@ -26,22 +26,15 @@ Fuse parse_fuse(const std::string& s) {
     fail("unknown fuse method '", s, "'; hint: use add or mlp");
 }
 
-const char* fuse_name(Fuse f) {
-    return f == Fuse::Add ? "add" : "mlp";
-}
+const char* fuse_name(Fuse f) { return f == Fuse::Add ? "add" : "mlp"; }
 
-const char* flavor_name(Flavor f) {
-    return f == Flavor::Reference ? "reference" : "fixed";
-}
+const char* flavor_name(Flavor f) { return f == Flavor::Reference ? "reference" : "fixed"; }
 
 const char* layer_type_name(LayerType t) {
     switch (t) {
-        case LayerType::Ensemble:
-            return "ensemble";
-        case LayerType::GraphFlow:
-            return "dense";
-        case LayerType::Attention:
-            return "gat";
+        case LayerType::Ensemble: return "ensemble";
+        case LayerType::GraphFlow: return "dense";
+        case LayerType::Attention: return "gat";
     }
     return "?";
 }
@@ -49,8 +42,7 @@ const char* layer_type_name(LayerType t) {
 std::string ModelConfig::describe() const {
     std::ostringstream os;
     os << flavor_name(flavor) << "/" << layer_type_name(layer_type)
-       << (fuse == Fuse::Mlp ? "/fuse-mlp" : "") << (hwemb_to_mlp ? "/hwemb_to_mlp" : "")
-       << (supp_dim > 0 ? "/supp" : "");
+       << (fuse == Fuse::Mlp ? "/fuse-mlp" : "") << (hwemb_to_mlp ? "/hwemb_to_mlp" : "") << (supp_dim > 0 ? "/supp" : "");
     if (supp_dim > 0) os << supp_dim;
     return os.str();
 }

@@ -19,9 +19,9 @@ enum class LayerType { Ensemble, GraphFlow, Attention };
 // every paper run); mlp = Linear(2O -> O) -> ReLU -> Linear(O -> O) on their concatenation.
 enum class Fuse { Add, Mlp };
 
-Flavor parse_flavor(const std::string& s);         // "reference" | "fixed"
+Flavor parse_flavor(const std::string& s);        // "reference" | "fixed"
 LayerType parse_layer_type(const std::string& s);  // "ensemble" | "dense" | "gat"
-Fuse parse_fuse(const std::string& s);             // "add" | "mlp"
+Fuse parse_fuse(const std::string& s);              // "add" | "mlp"
 const char* fuse_name(Fuse f);
 const char* flavor_name(Flavor f);
 const char* layer_type_name(LayerType t);
@@ -32,23 +32,23 @@ struct ModelConfig {
     Fuse fuse = Fuse::Add;
     bool hwemb_to_mlp = false;  // device embedding goes to the head instead of the node gates
 
-    int op_vocab = 128;      // rows of the op table (any op index below this is valid)
-    int device_vocab = 128;  // rows of the device table
-    int gate_dim = 48;       // per-node op+device vector
-    int hw_dim = 8;          // device embedding (part of gate_dim unless hwemb_to_mlp)
+    int op_vocab = 128;        // rows of the op table (any op index below this is valid)
+    int device_vocab = 128;    // rows of the device table
+    int gate_dim = 48;         // per-node op+device vector
+    int hw_dim = 8;            // device embedding (part of gate_dim unless hwemb_to_mlp)
     int node_dim = 48;
-    int hidden_dim = 96;  // node state after x_hidden
+    int hidden_dim = 96;       // node state after x_hidden
     std::vector<int> op_update_dims = {128, 128};
     std::vector<int> main_dims = {128, 128, 128};
     std::vector<int> output_mlp_dims = {128, 128, 128};
     int update_hidden = 128;
     std::vector<int> head_dims = {200, 200, 200};
     float head_dropout = 0.1f;
-    int supp_dim = 0;  // supplementary encoding width; 0 = none
+    int supp_dim = 0;          // supplementary encoding width; 0 = none
     std::vector<int> supp_hidden = {128, 128};
     float supp_dropout = 0.1f;
     int supp_out = 48;
-    int hw_mlp_dim = 48;  // hwemb_to_mlp branch width
+    int hw_mlp_dim = 48;       // hwemb_to_mlp branch width
     float leaky_slope = 0.01f;
     float ln_eps = 1e-5f;
     // The op index of "none" in the space (NB201: 5): its nodes leave the readout in `fixed`.

@@ -111,23 +111,12 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     a.pred = batch.pred.forward();
     a.attention = batch.attention.forward();
     a.attention_mask = data_or_null(batch.attention_mask);
-    a.op_rows = batch.op_rows.idx();
-    a.hw_rows = batch.hw_rows.idx();
     a.node_type = batch.node_type.idx();
     a.output_nodes = batch.output_nodes.idx();
     a.readout_weight = batch.readout_weight.data();
     a.gate_rows = batch.gate_rows.idx();
 
     a.gate_dim = config_.gate_dim;
-    a.op_dim = config_.op_dim();
-    a.op_vocab = config_.op_vocab;
-    a.device_vocab = config_.device_vocab;
-    a.op_emb = op_emb_.data();
-    a.op_out = output_op_.data();
-    if (!config_.hwemb_to_mlp) {
-        a.hw_emb = hw_emb_.data();
-        a.hw_out = output_hw_.data();
-    }
     a.leaky_slope = config_.leaky_slope;
     a.ln_eps = config_.ln_eps;
 

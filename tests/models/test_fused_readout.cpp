@@ -198,5 +198,25 @@ TEST(FusedReadoutUse, EmptyBatch) {
     EXPECT_EQ(r.dim(1), kernels::kFusedFeat);
 }
 
+// The kernel never builds the op-update pass's gate vectors: launching without their tables
+// (or with a table in the main pass, whose gate vectors are per node) is refused.
+TEST(FusedReadoutUse, ArgsWithoutGateTablesAreRefused) {
+    const float w[1] = {0.0f};
+    const int32_t rows[1] = {0};
+    kernels::FusedReadoutArgs a;
+    EXPECT_THROW(kernels::fused_readout_cpu(a), std::exception);  // no gate rows, no table
+    a.gate_rows = rows;
+    a.upd_table = w;
+    kernels::fused_readout_cpu(a);  // no layers, no graphs: nothing to do
+    a.op_update.num_layers = 1;
+    a.op_update.layers[0].flow_gate_w = w;
+    EXPECT_THROW(kernels::fused_readout_cpu(a), std::exception);
+    a.op_update.layers[0].flow_gate_table = w;
+    kernels::fused_readout_cpu(a);
+    a.main.num_layers = 1;
+    a.main.layers[0].att_gate_table = w;
+    EXPECT_THROW(kernels::fused_readout_cpu(a), std::exception);
+}
+
 }  // namespace
 }  // namespace nasflat::testing

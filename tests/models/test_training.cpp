@@ -76,15 +76,28 @@ double spearman_simple(const std::vector<float>& a, const std::vector<float>& b)
     return sab / std::sqrt(saa * sbb);
 }
 
+// `count` planted graphs with their latencies and a fresh model (seeded) to fit or score them.
+struct Planted {
+    std::vector<float> latency;
+    std::vector<ArchGraph> graphs;
+    NasflatModel model;
+    Planted(int count, uint64_t seed)
+        : graphs(planted_graphs(count, latency)), model(config(), seed) {}
+    ArchTable table() const { return {&graphs, nullptr, 0}; }
+    static ModelConfig config() {
+        ModelConfig c;
+        c.none_op = 5;
+        return c;
+    }
+};
+
 class Learning : public ::testing::TestWithParam<PairScoring> {};
 
 TEST_P(Learning, LossFallsAndRankingIsLearned) {
-    std::vector<float> latency;
-    std::vector<ArchGraph> graphs = planted_graphs(300, latency);
-    ArchTable table{&graphs, nullptr, 0};
-    ModelConfig config;
-    config.none_op = 5;
-    NasflatModel model(config, 3);
+    Planted p(300, 3);
+    const std::vector<float>& latency = p.latency;
+    const ArchTable table = p.table();
+    NasflatModel& model = p.model;
     std::vector<Sample> samples;
     for (int a = 0; a < 128; ++a) samples.push_back({a, 0, latency[a]});
     TrainOptions opt;
@@ -116,12 +129,9 @@ INSTANTIATE_TEST_SUITE_P(Scoring, Learning,
 // Scoring threads split the batches, not the architectures: the same bits for any count, in
 // the caller's order, with a last batch shorter than the others.
 TEST(Predict, SameScoresForAnyThreadCount) {
-    std::vector<float> latency;
-    std::vector<ArchGraph> graphs = planted_graphs(41, latency);
-    ArchTable table{&graphs, nullptr, 0};
-    ModelConfig config;
-    config.none_op = 5;
-    NasflatModel model(config, 5);
+    Planted p(41, 5);
+    const ArchTable table = p.table();
+    const NasflatModel& model = p.model;
     std::vector<int32_t> archs;
     for (int a = 40; a >= 0; a -= 2) archs.push_back(a);  // 21 archs, not in table order
     for (int a = 1; a < 41; a += 4) archs.push_back(a);
@@ -136,14 +146,11 @@ TEST(Predict, SameScoresForAnyThreadCount) {
 // A bad architecture fails the call with the error a single thread would raise: that of the
 // first bad batch, even when a lower-numbered thread also fails (on a later batch).
 TEST(Predict, ThreadsReportTheFirstBadBatch) {
-    std::vector<float> latency;
-    std::vector<ArchGraph> graphs = planted_graphs(30, latency);
-    graphs[10].ops[1] = 999;  // batch 3 (archs 9-11) of 3, graph 1 of its batch
-    graphs[20].ops[1] = 999;  // batch 6 (archs 18-20), graph 2: thread 2 of 4 fails there
-    ArchTable table{&graphs, nullptr, 0};
-    ModelConfig config;
-    config.none_op = 5;
-    NasflatModel model(config, 5);
+    Planted p(30, 5);
+    p.graphs[10].ops[1] = 999;  // batch 3 (archs 9-11) of 3, graph 1 of its batch
+    p.graphs[20].ops[1] = 999;  // batch 6 (archs 18-20), graph 2: thread 2 of 4 fails there
+    const ArchTable table = p.table();
+    const NasflatModel& model = p.model;
     std::vector<int32_t> archs(30);
     for (int a = 0; a < 30; ++a) archs[a] = a;
     for (int threads : {1, 4}) {
