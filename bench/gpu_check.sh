@@ -76,7 +76,7 @@ fi
 step bench_kernels 150 "$bin/bench_kernels" --device all $quick
 step bench_model_nb201 200 "$bin/bench_model" --device cuda --space nb201 $quick --profile --fused \
     --batches 256,4096,32768,262144,1048576 --train-batches 128,4096
-step bench_model_fbnet 160 "$bin/bench_model" --device cuda --space fbnet $quick --fused \
+step bench_model_fbnet 160 "$bin/bench_model" --device cuda --space fbnet $quick --profile --fused \
     --batches 256,4096,32768,131072 --train-batches 128,4096
 # The kernel table across batch sizes (validated at the smallest size first).
 [ -n "$sweep" ] && step bench_kernels_sweep 240 "$bin/bench_kernels" --device cuda --reps 5 \
