@@ -116,17 +116,25 @@ void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* do
 
 namespace {
 // <x, y> over F floats with 16 independent partial sums (vectorisable, fixed order).
-inline float dot(const float* x, const float* y, int64_t F) {
-    constexpr int kLanes = 16;
+// sum over c < n of term(c) in kLanes interleaved partial sums, which vectorise, instead of one
+// serial chain of adds (which cannot: float addition is not associative). The order is fixed,
+// so the bits are the same on every run.
+constexpr int kLanes = 16;
+template <class Term>
+inline float lane_sum(int64_t n, Term&& term) {
     float part[kLanes] = {};
-    int64_t f = 0;
-    for (; f + kLanes <= F; f += kLanes) {
-        for (int l = 0; l < kLanes; ++l) part[l] += x[f + l] * y[f + l];
+    int64_t c = 0;
+    for (; c + kLanes <= n; c += kLanes) {
+        for (int l = 0; l < kLanes; ++l) part[l] += term(c + l);
     }
     float acc = 0.0f;
-    for (; f < F; ++f) acc += x[f] * y[f];
+    for (; c < n; ++c) acc += term(c);
     for (int l = 0; l < kLanes; ++l) acc += part[l];
     return acc;
+}
+
+inline float dot(const float* x, const float* y, int64_t F) {
+    return lane_sum(F, [&](int64_t f) { return x[f] * y[f]; });
 }
 }  // namespace
 
@@ -149,11 +157,9 @@ void layer_norm_forward_cpu_fast(float* out, float* mean, float* rstd, const flo
                                  float eps) {
     for (int64_t r = 0; r < rows; ++r) {
         const float* xr = x + r * cols;
-        float s = 0.0f;
-        for (int64_t c = 0; c < cols; ++c) s += xr[c];
-        const float mu = s / static_cast<float>(cols);
-        float v = 0.0f;
-        for (int64_t c = 0; c < cols; ++c) v += (xr[c] - mu) * (xr[c] - mu);
+        const float mu =
+            lane_sum(cols, [&](int64_t c) { return xr[c]; }) / static_cast<float>(cols);
+        const float v = lane_sum(cols, [&](int64_t c) { return (xr[c] - mu) * (xr[c] - mu); });
         const float rs = 1.0f / std::sqrt(v / static_cast<float>(cols) + eps);
         mean[r] = mu;
         rstd[r] = rs;
@@ -162,7 +168,8 @@ void layer_norm_forward_cpu_fast(float* out, float* mean, float* rstd, const flo
     }
 }
 
-// dgamma/dbeta accumulate row by row (vectorised over columns) instead of column by column.
+// dgamma/dbeta accumulate row by row (vectorised over columns) instead of column by column;
+// the row sums run in lanes (lane_sum), as in the forward.
 void layer_norm_backward_cpu_fast(float* dx, float* dgamma, float* dbeta, const float* dout,
                                   const float* x, const float* mean, const float* rstd,
                                   const float* gamma, int64_t rows, int64_t cols) {
@@ -170,17 +177,17 @@ void layer_norm_backward_cpu_fast(float* dx, float* dgamma, float* dbeta, const 
         const float* xr = x + r * cols;
         const float* gr = dout + r * cols;
         const float mu = mean[r], rs = rstd[r];
-        float mg = 0.0f, mgx = 0.0f;
-        for (int64_t c = 0; c < cols; ++c) {
-            const float xhat = (xr[c] - mu) * rs;
-            const float g = gr[c] * gamma[c];
-            mg += g;
-            mgx += g * xhat;
-            if (dgamma) dgamma[c] += gr[c] * xhat;
-            if (dbeta) dbeta[c] += gr[c];
+        const float mg =
+            lane_sum(cols, [&](int64_t c) { return gr[c] * gamma[c]; }) / static_cast<float>(cols);
+        const float mgx =
+            lane_sum(cols, [&](int64_t c) { return gr[c] * gamma[c] * ((xr[c] - mu) * rs); }) /
+            static_cast<float>(cols);
+        if (dgamma) {
+            for (int64_t c = 0; c < cols; ++c) dgamma[c] += gr[c] * ((xr[c] - mu) * rs);
         }
-        mg /= static_cast<float>(cols);
-        mgx /= static_cast<float>(cols);
+        if (dbeta) {
+            for (int64_t c = 0; c < cols; ++c) dbeta[c] += gr[c];
+        }
         if (!dx) continue;
         float* dxr = dx + r * cols;
         for (int64_t c = 0; c < cols; ++c) {
@@ -218,7 +225,6 @@ void gated_residual_backward_cpu_fast(float* dpre, float* dp, float* dm, float* 
                                       const float* m, int64_t rows, int64_t F) {
     const std::vector<float> zero(static_cast<size_t>(F), 0.0f);
     const float* gbv = gb ? gb : zero.data();
-    const int64_t n = rows * F;
     for (int64_t r = 0; r < rows; ++r) {
         const float *pr = p + r * F, *mr = m + r * F, *gr = dout + r * F;
         float* d = dpre + r * F;
@@ -235,11 +241,16 @@ void gated_residual_backward_cpu_fast(float* dpre, float* dp, float* dm, float* 
                 d[f] = gr[f] * mr[f] * y * (1.0f - y);
             }
         }
+        // The accumulations while the row is still in L1, rather than two more passes.
+        if (dp) {
+            float* dpr = dp + r * F;
+            for (int64_t f = 0; f < F; ++f) dpr[f] += d[f];
+        }
+        if (ds) {
+            float* dsr = ds + r * F;
+            for (int64_t f = 0; f < F; ++f) dsr[f] += gr[f];
+        }
     }
-    if (dp)
-        for (int64_t i = 0; i < n; ++i) dp[i] += dpre[i];
-    if (ds)
-        for (int64_t i = 0; i < n; ++i) ds[i] += dout[i];
 }
 
 }  // namespace nasflat::kernels
