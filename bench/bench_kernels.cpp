@@ -1,6 +1,7 @@
 // bench_kernels.cpp — kernel micro-benchmark at NASFLAT shapes: GEMM (bench_gemm.cpp), the
 // sparse product (forward CSR and reverse-CSR backward), SDDMM + edge softmax (attention),
-// embedding gather forward + backward, for every backend and numbered CUDA version (cuSPARSE included).
+// embedding gather forward + backward, for every backend and numbered CUDA version (cuSPARSE
+// included).
 // Dims: G graphs, n nodes per graph, N = G n nodes, E edge slots, F = 128 features.
 // Pass 1 validates every variant against the CPU reference (max |got - ref| / max |ref|) and
 // exits 1 on any mismatch before timing anything. Pass 2 times: CPU with std::chrono (warm
