@@ -12,6 +12,7 @@
 #   JOBS      suite processes at a time (default 8), sharing the GPU through MPS when present
 # DEV=cpu runs the suite on the CPU instead (a dry run of this script on a machine without GPU).
 # SUITE_ONLY=1 skips the check and the benchmarks (a short lease after a full one).
+# NO_SUITE=1 stops after the benchmarks (a lease for measuring only).
 # QUEUE="space:task:config:trial ..." replaces the default job list.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +52,13 @@ extra tf32_bench_model 90 "$bin/bench_model" --device cuda --tf32 --quick \
     done
 } >> "$summary"
 }
+
+if [ -n "${NO_SUITE:-}" ]; then
+    tar czf "$final/logs.tgz" -C "$out" . 2>/dev/null
+    cp "$summary" "$final/"
+    echo "done in $(( $(date +%s) - start )) s (no suite)"
+    exit 0
+fi
 
 suite_bin="$bin"
 if [ -z "${SUITE_ONLY:-}" ] && { ! grep -q "gpu_tests_kernels *rc=0" "$summary" \
