@@ -4,7 +4,7 @@
 // It first checks that every device it times computes the CPU reference's scores, and exits
 // non-zero on a mismatch. Graphs are random DAGs shaped like the spaces' graphs (the timing
 // does not depend on which architectures are scored).
-// Usage: bench_model [--quick] [--profile] [--tf32] [--fused] [--device cpu|cuda|all]
+// Usage: bench_model [--quick] [--profile] [--tf32] [--fused] [--capture] [--device cpu|cuda|all]
 //                    [--space nb201|fbnet|all] [--batches 256,1024,...] [--train-batches 128,...]
 // --tf32: CUDA GEMMs on TF32 tensor cores (off by default); first prints how far TF32 scores
 // of 4096 random architectures are from fp32 ones (max relative error, Spearman between them).
@@ -12,6 +12,9 @@
 // (kernels/fused_readout.h), versions 1-3 (3: TF32, GPU only), each batch right after the
 // op-by-op row ("infer-fusedvN"; GFLOP/s counts the model's FLOPs as the op-by-op path issues
 // them). Validation: v1 as the op-by-op path (1e-3); v3 within 2e-2 relative (TF32).
+// --profile: per-kernel tables of one training step per batch and of one forward per version
+// at the largest inference batch. --capture: one forward per version at the first inference
+// batch runs inside cudaProfilerStart/Stop, for `ncu --profile-from-start off`.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -22,6 +25,7 @@
 
 #include "autograd/ops.h"
 #include "kernels/cuda_options.h"
+#include "kernels/fused_readout.h"
 #include "kernels/memory.h"
 #include "kernels/profiler.h"
 #include "models/training.h"
@@ -37,6 +41,7 @@ using Clock = std::chrono::steady_clock;
 struct Args {
     bool quick = false;
     bool profile = false;
+    bool capture = false;  // ncu --profile-from-start off records one forward per version
     bool tf32 = false;
     bool fused = false;
     std::string device = "all", space = "all";
@@ -105,6 +110,19 @@ double time_it(Device d, int reps, F&& f) {
     return median(t);
 }
 
+// Runs f once with every kernel of d's backend synchronised and timed, and prints the table.
+template <class F>
+void print_profile(Device d, const char* what, F&& f) {
+    const auto backend = d == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();
+    kernels::reset_kernel_profile();
+    kernels::enable_kernel_profiling(backend, true);
+    f();
+    kernels::synchronize(d);
+    std::printf("profile of %s (synchronised per kernel):\n", what);
+    kernels::print_kernel_profile(stdout);
+    kernels::enable_kernel_profiling(backend, false);
+}
+
 bool validate(bool fbnet, Flavor flavor, Device d, int fused_version) {
     Rng rng(3);
     std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, 64, rng);
@@ -162,6 +180,29 @@ void tf32_accuracy(bool fbnet, Flavor flavor) {
         fbnet ? "fbnet" : "nb201", flavor_name(flavor), worst, spread, rho, fp32.size());
 }
 
+// The inference rows of one batch: the op-by-op path, then (with --fused) every version of the
+// fused readout kernel, on CUDA also built for the other number of blocks per SM ("/2b").
+struct InferVariant {
+    std::string label;
+    int version = 0;  // 0: op by op
+    int blocks = 0;   // CUDA blocks per SM of the fused kernel; 0: not the fused kernel on CUDA
+};
+
+std::vector<InferVariant> infer_variants(Device d, bool fused) {
+    std::vector<InferVariant> vs{{"infer", 0, 0}};
+    if (!fused) return vs;
+    const bool cuda = d == Device::CUDA;
+    for (int v = 1; v <= (cuda ? 3 : 2); ++v) {  // v3 (TF32): GPU only
+        const int other = kernels::kFusedBlocksPerSm == 3 ? 2 : 3;
+        vs.push_back({"infer-fusedv" + std::to_string(v), v, cuda ? kernels::kFusedBlocksPerSm : 0});
+        if (cuda) {
+            vs.push_back({"infer-fusedv" + std::to_string(v) + "/" + std::to_string(other) + "b", v,
+                          other});
+        }
+    }
+    return vs;
+}
+
 void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
     ModelConfig c;
     c.flavor = flavor;
@@ -180,22 +221,29 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
             reset_flop_count();
             model.forward(batch);
             const double flops = static_cast<double>(flop_count()) / B;
-            for (int version : {0, 1, 2, 3}) {  // 0: op by op; 1-3: the fused kernel versions
-                const bool fused = version > 0;
-                if (fused && !args.fused) break;
-                if (version == 3 && d != Device::CUDA) break;  // TF32: GPU only
-                model.set_fused_readout(fused, version);
+            for (const InferVariant& v : infer_variants(d, args.fused)) {
+                model.set_fused_readout(v.version > 0, v.version);
+                if (v.blocks > 0) kernels::set_fused_readout_blocks_per_sm(v.blocks);
                 double s = time_it(d, reps, [&] { model.forward(batch); });
                 std::printf(
-                    "%-6s %-9s %-4s %-13s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
+                    "%-6s %-9s %-4s %-16s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
                     "%7.1f GFLOP/s\n",
                     fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d),
-                    !fused         ? "infer"
-                    : version == 1 ? "infer-fusedv1"
-                    : version == 2 ? "infer-fusedv2"
-                                   : "infer-fusedv3",
-                    B, s * 1e3, B / s, flops / 1e6, flops * B / s / 1e9);
+                    v.label.c_str(), B, s * 1e3, B / s, flops / 1e6, flops * B / s / 1e9);
+                if (args.profile && B == args.batches.back()) {
+                    const std::string what = std::string("one forward (") + (fbnet ? "fbnet " : "nb201 ") +
+                                             flavor_name(flavor) + ", batch " + std::to_string(B) +
+                                             ", " + v.label + ")";
+                    print_profile(d, what.c_str(), [&] { model.forward(batch); });
+                }
+                if (args.capture && d == Device::CUDA && B == args.batches.front()) {
+                    kernels::cuda_profiler_capture(true);  // one forward per variant for ncu
+                    model.forward(batch);
+                    kernels::synchronize(d);
+                    kernels::cuda_profiler_capture(false);
+                }
             }
+            if (d == Device::CUDA) kernels::set_fused_readout_blocks_per_sm(kernels::kFusedBlocksPerSm);
             model.set_fused_readout(false);
         } catch (const std::exception& e) {  // e.g. out of device memory at the largest batch
             model.set_fused_readout(false);
@@ -230,14 +278,9 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
         double s = time_it(d, reps, step);
         const int64_t allocs = kernels::raw_alloc_count(d) - allocs_before;
         if (args.profile) {
-            const auto backend = d == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();
-            kernels::enable_kernel_profiling(backend, true);
-            step();
-            std::printf(
-                "profile of one training step (%s %s, batch %d, synchronised per kernel):\n",
-                fbnet ? "fbnet" : "nb201", flavor_name(flavor), B);
-            kernels::print_kernel_profile(stdout);
-            kernels::enable_kernel_profiling(backend, false);
+            const std::string what = std::string("one training step (") + (fbnet ? "fbnet " : "nb201 ") +
+                                     flavor_name(flavor) + ", batch " + std::to_string(B) + ")";
+            print_profile(d, what.c_str(), step);
         }
         std::printf(
             "%-6s %-9s %-4s train  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  %7.1f "
@@ -262,6 +305,8 @@ int main(int argc, char** argv) {
             args.tf32 = true;
         else if (a == "--fused")
             args.fused = true;
+        else if (a == "--capture")
+            args.capture = true;
         else if (a == "--device" && i + 1 < argc)
             args.device = argv[++i];
         else if (a == "--space" && i + 1 < argc)

@@ -35,4 +35,9 @@ void set_cuda_gemm_tf32(bool) {}
 bool cuda_gemm_tf32() {
     return false;
 }
+void cuda_profiler_capture(bool) {}
+void set_fused_readout_blocks_per_sm(int) {}
+int fused_readout_blocks_per_sm() {
+    return 0;
+}
 }  // namespace nasflat::kernels

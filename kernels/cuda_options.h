@@ -18,6 +18,15 @@ namespace nasflat::kernels {
 void set_cuda_gemm_tf32(bool on);
 bool cuda_gemm_tf32();
 
+// Fused readout kernel (fused_readout.cu): blocks per SM its launch bounds aim at, 2 or 3
+// (kFusedBlocksPerSm by default), for the benchmark to time both. A no-op without CUDA.
+void set_fused_readout_blocks_per_sm(int blocks);
+int fused_readout_blocks_per_sm();
+
+// Brackets the launches an external profiler started with capture off (`ncu
+// --profile-from-start off`) records: cudaProfilerStart / Stop. A no-op without CUDA.
+void cuda_profiler_capture(bool on);
+
 // Sparse product (graph.cu). 1: thread per (row, feature); 2: warp per row, lanes over features,
 // float4 when possible; 3: cuSPARSE SpMM (only without edge_id; allocates its workspace).
 constexpr int kSpmmDefaultVersion = 2;

@@ -5,11 +5,15 @@
 //
 // Versions (fused_tile.h, gemm_tile): v1 fp32 on CUDA cores, 8x4 register tiles per thread,
 // weights straight from global memory; v2 the same reading X as float4; v3 TF32 tensor cores.
-// Shared memory ~127 KB per block for NB201 (C = 48, M = 8): one block per SM.
+// Shared memory ~64 KB per block for NB201 (C = 48, M = 8), registers capped at 170 by the
+// launch bounds, so three blocks share an SM: while one waits at a barrier, the others issue.
+// (Tiles of 64 rows and 256 threads took 127 KB and 188 registers, one block per SM: 8 warps,
+// 0.4 eligible per scheduler, IPC 1.2 under Nsight Compute on an H200.)
 #include <cuda_runtime.h>
 
 #include "kernels/cuda_check.cuh"
 #include "kernels/cuda_kernels.cuh"
+#include "kernels/cuda_options.h"
 #include "kernels/fused_readout.h"
 #include "kernels/fused_tile.h"
 
@@ -24,12 +28,43 @@ struct BlockExec {
     }
 };
 
-__global__ void __launch_bounds__(kFusedThreads)
+// One kernel per (version, blocks per SM): with the version a compile-time constant, each
+// kernel holds only its own GEMM loop. Blocks: the launch bounds' register cap (65536 / (128 x
+// blocks)): 3 blocks fit 168 registers with ~30 words spilled (v1, v2; more for v3), 2 blocks
+// the uncapped ~200 registers without spills. Which wins is measured (bench_model --fused).
+template <int Version, int Blocks>
+__global__ void __launch_bounds__(kFusedThreads, Blocks)
     fused_readout_kernel(const FusedReadoutArgs args, int gpt) {
     extern __shared__ __align__(128) float tile_mem[];  // v3's wmma loads need 32 B
-    const fused::Tile t = fused::make_tile(args, blockIdx.x, gpt, tile_mem);
+    fused::Tile t = fused::make_tile(args, blockIdx.x, gpt, tile_mem);
+    t.version = Version;
     fused::run_tile(args, t, BlockExec{});
 }
+
+template <int Version, int Blocks>
+void launch(const FusedReadoutArgs& args, int gpt, int64_t tiles, int64_t bytes) {
+    static int64_t allowed = 0;  // the largest dynamic shared memory asked for so far
+    if (bytes > allowed) {
+        CUDA_CHECK(cudaFuncSetAttribute(fused_readout_kernel<Version, Blocks>,
+                                        cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                        static_cast<int>(bytes)));
+        allowed = bytes;
+    }
+    fused_readout_kernel<Version, Blocks><<<static_cast<unsigned int>(tiles), kFusedThreads,
+                                            static_cast<size_t>(bytes)>>>(args, gpt);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+template <int Blocks>
+void launch_version(const FusedReadoutArgs& args, int gpt, int64_t tiles, int64_t bytes) {
+    switch (args.version) {
+        case 2: launch<2, Blocks>(args, gpt, tiles, bytes); break;
+        case 3: launch<3, Blocks>(args, gpt, tiles, bytes); break;
+        default: launch<1, Blocks>(args, gpt, tiles, bytes); break;
+    }
+}
+
+int g_blocks_per_sm = kFusedBlocksPerSm;
 
 }  // namespace
 
@@ -39,16 +74,21 @@ void fused_readout_cuda(const FusedReadoutArgs& args) {
     const int gpt = fused_graphs_per_tile(args.max_nodes);
     const int64_t tiles = (args.num_graphs + gpt - 1) / gpt;
     const int64_t bytes = fused::tile_bytes(args.gate_dim, args.max_nodes, gpt);
-    static int64_t allowed = 0;  // the largest dynamic shared memory asked for so far
-    if (bytes > allowed) {
-        CUDA_CHECK(cudaFuncSetAttribute(fused_readout_kernel,
-                                                cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                                static_cast<int>(bytes)));
-        allowed = bytes;
+    if (g_blocks_per_sm == 2) {
+        launch_version<2>(args, gpt, tiles, bytes);
+    } else {
+        launch_version<3>(args, gpt, tiles, bytes);
     }
-    fused_readout_kernel<<<static_cast<unsigned int>(tiles), kFusedThreads,
-                           static_cast<size_t>(bytes)>>>(args, gpt);
-    CUDA_CHECK(cudaGetLastError());
+}
+
+void set_fused_readout_blocks_per_sm(int blocks) {
+    NASFLAT_CHECK(blocks == 2 || blocks == 3, "fused readout: ", blocks,
+                  " blocks per SM is not built; hint: 2 or 3");
+    g_blocks_per_sm = blocks;
+}
+
+int fused_readout_blocks_per_sm() {
+    return g_blocks_per_sm;
 }
 
 }  // namespace nasflat::kernels

@@ -24,8 +24,9 @@ constexpr int kFusedMaxGate = 64;        // gate vector width C
 constexpr int kFusedMaxNodes = 32;       // nodes per graph (neighbour sets are 32-bit masks)
 constexpr int kFusedMaxLayers = 6;       // ensemble layers per pass
 constexpr int kFusedMaxMlp = 4;          // linears of the output MLP
-constexpr int kFusedTileRows = 64;       // node rows of one tile (whole graphs only)
-constexpr int kFusedThreads = 256;       // threads of one tile (CUDA block size)
+constexpr int kFusedTileRows = 32;       // node rows of one tile (whole graphs only)
+constexpr int kFusedThreads = 128;       // threads of one tile (CUDA block size): 8 rows a warp
+constexpr int kFusedBlocksPerSm = 3;     // CUDA blocks resident per SM (launch bounds)
 constexpr int kFusedDefaultVersion = 1;  // not yet timed against v2 on a GPU
 
 // One ensemble layer (models/layers.h). A branch's pointers are null when the layer lacks it.

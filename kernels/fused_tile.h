@@ -42,6 +42,7 @@ constexpr int kRowsPerWarp = R / kWarps;
 constexpr int kColsPerLane = F / 32;
 static_assert(R == kRowsPerWarp * kWarps && kRowsPerWarp == 8, "GEMM tiles are 8 rows per warp");
 static_assert(F == 32 * kColsPerLane, "F must be a multiple of the warp width");
+static_assert(kWarps == 2 * (R / 16), "v3: two warps per 16 rows (64 columns each)");
 
 constexpr int kScratch = kWarps * 16 * 16;  // one 16 x 16 accumulator tile per warp (v3)
 
