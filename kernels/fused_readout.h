@@ -27,7 +27,7 @@ constexpr int kFusedMaxMlp = 4;          // linears of the output MLP
 constexpr int kFusedTileRows = 32;       // node rows of one tile (whole graphs only)
 constexpr int kFusedThreads = 128;       // threads of one tile (CUDA block size): 8 rows a warp
 constexpr int kFusedBlocksPerSm = 3;     // CUDA blocks resident per SM (launch bounds)
-constexpr int kFusedDefaultVersion = 1;  // not yet timed against v2 on a GPU
+constexpr int kFusedDefaultVersion = 2;  // v2 1.1-1.2x v1 on an H200; v3 (TF32) only on request
 
 // One ensemble layer (models/layers.h). A branch's pointers are null when the layer lacks it.
 struct FusedLayer {

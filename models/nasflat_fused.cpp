@@ -6,6 +6,7 @@
 
 #include "autograd/ops.h"
 #include "kernels/check.h"
+#include "kernels/cuda_options.h"
 #include "kernels/fused_readout.h"
 #include "models/nasflat_model.h"
 
@@ -104,7 +105,9 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     Tensor out = Tensor::empty({batch.num_graphs, F}, device());
     if (batch.num_graphs == 0) return out;
     kernels::FusedReadoutArgs a;
-    if (fused_version_ != 0) a.version = fused_version_;
+    a.version = fused_version_ != 0 ? fused_version_
+                : device() == Device::CUDA && kernels::cuda_gemm_tf32() ? 3
+                                                                      : kernels::kFusedDefaultVersion;
     a.num_graphs = batch.num_graphs;
     a.max_nodes = batch.max_nodes;
     a.seg_ptr = batch.seg_ptr.data();

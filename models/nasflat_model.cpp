@@ -93,7 +93,7 @@ Tensor NasflatModel::forward(const ModelBatch& batch, bool training, uint64_t dr
 Tensor NasflatModel::readout(const ModelBatch& batch) const {
     NASFLAT_CHECK(batch.device == device(), "NasflatModel: batch on ", device_name(batch.device),
                   ", model on ", device_name(device()));
-    if (fused_readout_ && !grad_enabled() && fused_readout_supported(batch)) {
+    if (fused_readout() && !grad_enabled() && fused_readout_supported(batch)) {
         return readout_fused(batch);
     }
     return readout_by_ops(batch);

@@ -66,6 +66,28 @@ TEST_P(ModelOnGpu, ForwardAndGradientsMatchTheCpu) {
     expect_close(g_gpu, g_cpu, 1e-4f * scale, 1e-4f, "parameter gradients");
 }
 
+// Scoring without gradients: on the GPU the model takes the fused readout by default; both it
+// and the op-by-op path give the CPU's scores.
+TEST_P(ModelOnGpu, InferenceMatchesTheCpuFusedOrNot) {
+    ModelConfig c;
+    c.flavor = GetParam();
+    c.none_op = 5;
+    NasflatModel cpu(c, 4, Device::CPU), gpu(c, 4, Device::CUDA);
+    EXPECT_FALSE(cpu.fused_readout());
+    EXPECT_TRUE(gpu.fused_readout());
+    std::vector<ArchGraph> gs = mixed_graphs(300);
+    ArchTable table{&gs, nullptr, 0};
+    std::vector<int32_t> archs;
+    for (size_t i = 0; i < gs.size(); ++i) archs.push_back(static_cast<int32_t>(i));
+    const std::vector<float> want = predict(cpu, table, archs, 2);
+    const std::vector<float> fused = predict(gpu, table, archs, 2);
+    gpu.set_fused_readout(false);
+    const std::vector<float> by_ops = predict(gpu, table, archs, 2);
+    expect_close(fused, want, 1e-5f, 1e-4f, "gpu fused (default) vs cpu");
+    expect_close(by_ops, want, 1e-5f, 1e-4f, "gpu by ops vs cpu");
+    EXPECT_NE(fused, by_ops);  // a different summation order: the default did take the kernel
+}
+
 double rank_corr(const std::vector<float>& a, const std::vector<float>& b) {
     auto ranks = [](const std::vector<float>& v) {
         std::vector<int> idx(v.size());
@@ -188,6 +210,7 @@ TEST_P(ModelOnGpu, FusedReadoutManyTiles) {
         std::vector<int32_t> devs(gs.size(), 3);
         NoGradGuard no_grad;
         auto b = collate(pointers(gs), devs, nullptr, 0, c, Device::CUDA);
+        m.gpu.set_fused_readout(false);  // readout() by ops (on the GPU it is fused by default)
         std::vector<float> ops = m.gpu.readout(b).to_vector();
         for (int version : {1, 2, 3}) {
             m.gpu.set_fused_readout(false, version);
