@@ -5,6 +5,8 @@
 #include <mutex>
 #include <vector>
 
+#include "kernels/check.h"
+
 namespace nasflat {
 namespace {
 
@@ -23,6 +25,14 @@ Cache& cache() {
 
 size_t round_up(size_t bytes) { return (bytes + kGranule - 1) / kGranule * kGranule; }
 
+// Frees the cached blocks of one device (the caller holds the cache's lock).
+void release_locked(Cache& c, Device device) {
+    for (auto& [size, blocks] : c.free_blocks[static_cast<int>(device)]) {
+        for (void* p : blocks) kernels::raw_free(device, p);
+        blocks.clear();
+    }
+}
+
 }  // namespace
 
 std::shared_ptr<Buffer> Buffer::make(size_t bytes, Device device) {
@@ -38,7 +48,20 @@ std::shared_ptr<Buffer> Buffer::make(size_t bytes, Device device) {
             it->second.pop_back();
         }
     }
-    if (p == nullptr) p = kernels::raw_alloc(device, rounded);
+    if (p == nullptr) {
+        try {
+            p = kernels::raw_alloc(device, rounded);
+        } catch (const Error&) {
+            // Out of memory while the cache holds blocks of other sizes (e.g. a larger batch's,
+            // run before): give them back and try once more; a second failure propagates.
+            {
+                Cache& c = cache();
+                std::lock_guard<std::mutex> lock(c.mutex);
+                release_locked(c, device);
+            }
+            p = kernels::raw_alloc(device, rounded);
+        }
+    }
     return std::shared_ptr<Buffer>(new Buffer(p, rounded, device));
 }
 
@@ -57,12 +80,7 @@ Buffer::~Buffer() {
 void Buffer::release_cache() {
     Cache& c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
-    for (int d = 0; d < 2; ++d) {
-        for (auto& [size, blocks] : c.free_blocks[d]) {
-            for (void* p : blocks) kernels::raw_free(static_cast<Device>(d), p);
-            blocks.clear();
-        }
-    }
+    for (int d = 0; d < 2; ++d) release_locked(c, static_cast<Device>(d));
 }
 
 }  // namespace nasflat

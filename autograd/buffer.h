@@ -13,6 +13,8 @@ namespace nasflat {
 class Buffer {
 public:
     // Uninitialised memory of at least `bytes` on `device`, taken from the cache when possible.
+    // When the device is out of memory, the device's cached blocks are freed and the allocation
+    // tried once more before the error propagates.
     static std::shared_ptr<Buffer> make(size_t bytes, Device device);
     // Zero-filled memory.
     static std::shared_ptr<Buffer> zeros(size_t bytes, Device device);

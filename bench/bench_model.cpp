@@ -203,12 +203,8 @@ std::vector<InferVariant> infer_variants(Device d, bool fused) {
     return vs;
 }
 
-void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
-    ModelConfig c;
-    c.flavor = flavor;
-    c.none_op = fbnet ? -1 : 5;
-    NasflatModel model(c, 1, d);
-    Rng rng(5);
+void bench_inference(NasflatModel& model, bool fbnet, Flavor flavor, Device d, const Args& args,
+                     Rng& rng) {
     const int reps = args.quick ? 3 : 7;
     for (int B : args.batches) {
         try {
@@ -228,12 +224,12 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
                 std::printf(
                     "%-6s %-9s %-4s %-16s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
                     "%7.1f GFLOP/s\n",
-                    fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d),
-                    v.label.c_str(), B, s * 1e3, B / s, flops / 1e6, flops * B / s / 1e9);
+                    fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), v.label.c_str(),
+                    B, s * 1e3, B / s, flops / 1e6, flops * B / s / 1e9);
                 if (args.profile && B == args.batches.back()) {
-                    const std::string what = std::string("one forward (") + (fbnet ? "fbnet " : "nb201 ") +
-                                             flavor_name(flavor) + ", batch " + std::to_string(B) +
-                                             ", " + v.label + ")";
+                    const std::string what = std::string("one forward (") +
+                                             (fbnet ? "fbnet " : "nb201 ") + flavor_name(flavor) +
+                                             ", batch " + std::to_string(B) + ", " + v.label + ")";
                     print_profile(d, what.c_str(), [&] { model.forward(batch); });
                 }
                 if (args.capture && d == Device::CUDA && B == args.batches.front()) {
@@ -243,7 +239,8 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
                     kernels::cuda_profiler_capture(false);
                 }
             }
-            if (d == Device::CUDA) kernels::set_fused_readout_blocks_per_sm(kernels::kFusedBlocksPerSm);
+            if (d == Device::CUDA)
+                kernels::set_fused_readout_blocks_per_sm(kernels::kFusedBlocksPerSm);
             model.set_fused_readout(false);
         } catch (const std::exception& e) {  // e.g. out of device memory at the largest batch
             model.set_fused_readout(false);
@@ -252,43 +249,64 @@ void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
         }
         std::fflush(stdout);
     }
+}
+
+void bench_training(NasflatModel& model, bool fbnet, Flavor flavor, Device d, const Args& args,
+                    Rng& rng) {
+    const int reps = args.quick ? 3 : 7;
     AdamW opt(model.params(), AdamWOptions{});
     for (int B : args.train_batches) {
-        std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, B, rng);
-        ArchTable table{&gs, nullptr, 0};
-        std::vector<int32_t> archs(B), devs(B, 0);
-        std::vector<float> y(B);
-        for (int i = 0; i < B; ++i) {
-            archs[i] = i;
-            y[i] = static_cast<float>(rng.uniform());
+        try {
+            std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, B, rng);
+            ArchTable table{&gs, nullptr, 0};
+            std::vector<int32_t> archs(B), devs(B, 0);
+            std::vector<float> y(B);
+            for (int i = 0; i < B; ++i) {
+                archs[i] = i;
+                y[i] = static_cast<float>(rng.uniform());
+            }
+            ModelBatch batch = collate_archs(model, table, archs, devs);
+            Pairs p = sample_pairs(y, 4 * B, rng);
+            PairList pairs = PairList::make(p.i, p.j, p.sign, B, d);
+            reset_flop_count();
+            auto step = [&] {
+                model.params().zero_grad();
+                Tensor loss = pair_hinge_loss(model.forward(batch, true, 7), pairs, 0.1f);
+                loss.backward();
+                opt.step();
+            };
+            step();
+            const double flops = static_cast<double>(flop_count()) / B;
+            const int64_t allocs_before = kernels::raw_alloc_count(d);
+            double s = time_it(d, reps, step);
+            const int64_t allocs = kernels::raw_alloc_count(d) - allocs_before;
+            if (args.profile) {
+                const std::string what = std::string("one training step (") +
+                                         (fbnet ? "fbnet " : "nb201 ") + flavor_name(flavor) +
+                                         ", batch " + std::to_string(B) + ")";
+                print_profile(d, what.c_str(), step);
+            }
+            std::printf(
+                "%-6s %-9s %-4s train  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
+                "%7.1f GFLOP/s  allocs/step %lld\n",
+                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
+                flops / 1e6, flops * B / s / 1e9, static_cast<long long>(allocs / (reps + 1)));
+        } catch (const std::exception& e) {  // e.g. out of device memory
+            std::printf("%-6s %-9s %-4s train  batch %7d  failed: %s\n", fbnet ? "fbnet" : "nb201",
+                        flavor_name(flavor), device_name(d), B, e.what());
         }
-        ModelBatch batch = collate_archs(model, table, archs, devs);
-        Pairs p = sample_pairs(y, 4 * B, rng);
-        PairList pairs = PairList::make(p.i, p.j, p.sign, B, d);
-        reset_flop_count();
-        auto step = [&] {
-            model.params().zero_grad();
-            Tensor loss = pair_hinge_loss(model.forward(batch, true, 7), pairs, 0.1f);
-            loss.backward();
-            opt.step();
-        };
-        step();
-        const double flops = static_cast<double>(flop_count()) / B;
-        const int64_t allocs_before = kernels::raw_alloc_count(d);
-        double s = time_it(d, reps, step);
-        const int64_t allocs = kernels::raw_alloc_count(d) - allocs_before;
-        if (args.profile) {
-            const std::string what = std::string("one training step (") + (fbnet ? "fbnet " : "nb201 ") +
-                                     flavor_name(flavor) + ", batch " + std::to_string(B) + ")";
-            print_profile(d, what.c_str(), step);
-        }
-        std::printf(
-            "%-6s %-9s %-4s train  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  %7.1f "
-            "GFLOP/s  allocs/step %lld\n",
-            fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
-            flops / 1e6, flops * B / s / 1e9, static_cast<long long>(allocs / (reps + 1)));
         std::fflush(stdout);
     }
+}
+
+void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
+    ModelConfig c;
+    c.flavor = flavor;
+    c.none_op = fbnet ? -1 : 5;
+    NasflatModel model(c, 1, d);
+    Rng rng(5);
+    bench_inference(model, fbnet, flavor, d, args, rng);
+    bench_training(model, fbnet, flavor, d, args, rng);
 }
 
 }  // namespace
