@@ -58,8 +58,6 @@ Csr Csr::from_host(int32_t rows, int32_t cols, const std::vector<int32_t>& row_p
     m.cols_ = cols;
     m.num_edges_ = static_cast<int32_t>(col.size());
     m.device_ = device;
-    m.host_row_ptr_ = row_ptr;
-    m.host_col_ = col;
     m.row_ptr_ = IntArray::from_host(row_ptr, device);
     m.col_ = IntArray::from_host(col, device);
     m.rev_row_ptr_ = IntArray::from_host(rev_ptr, device);
