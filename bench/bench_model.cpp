@@ -5,7 +5,7 @@
 // non-zero on a mismatch. Graphs are random DAGs shaped like the spaces' graphs (the timing
 // does not depend on which architectures are scored).
 // Usage: bench_model [--quick] [--profile] [--tf32] [--fused] [--capture] [--device cpu|cuda|all]
-//                    [--space nb201|fbnet|all] [--batches 256,1024,...] [--train-batches 128,...]
+//                    [--space nb201|fbnet|all] [--batches 256,1024,...] [--train-batches 128,...|none]
 // --tf32: CUDA GEMMs on TF32 tensor cores (off by default); first prints how far TF32 scores
 // of 4096 random architectures are from fp32 ones (max relative error, Spearman between them).
 // --fused: also validate and time inference through the fused readout kernel
@@ -46,6 +46,7 @@ struct Args {
     bool fused = false;
     std::string device = "all", space = "all";
     std::vector<int> batches, train_batches;
+    bool train_given = false;  // --train-batches none (or none): no training rows
 };
 
 std::vector<int> parse_list(const char* s) {
@@ -180,7 +181,8 @@ void tf32_accuracy(bool fbnet, Flavor flavor) {
         fbnet ? "fbnet" : "nb201", flavor_name(flavor), worst, spread, rho, fp32.size());
 }
 
-// The inference rows of one batch: the op-by-op path, then (with --fused) every version of the
+// The inference rows of one batch: the op-by-op path ("infer", explicitly: on a GPU the model
+// takes the fused kernel by default), then (with --fused) every version of the
 // fused readout kernel, on CUDA also built for the other number of blocks per SM ("/2b").
 struct InferVariant {
     std::string label;
@@ -214,6 +216,7 @@ void bench_inference(NasflatModel& model, bool fbnet, Flavor flavor, Device d, c
             for (int i = 0; i < B; ++i) archs[i] = i;
             ModelBatch batch = collate_archs(model, table, archs, devs);
             NoGradGuard no_grad;
+            model.set_fused_readout(false);  // FLOPs as the op-by-op path issues them
             reset_flop_count();
             model.forward(batch);
             const double flops = static_cast<double>(flop_count()) / B;
@@ -331,9 +334,11 @@ int main(int argc, char** argv) {
             args.space = argv[++i];
         else if (a == "--batches" && i + 1 < argc)
             args.batches = parse_list(argv[++i]);
-        else if (a == "--train-batches" && i + 1 < argc)
-            args.train_batches = parse_list(argv[++i]);
-        else {
+        else if (a == "--train-batches" && i + 1 < argc) {
+            const std::string list = argv[++i];
+            args.train_batches = list == "none" ? std::vector<int>{} : parse_list(list.c_str());
+            args.train_given = true;
+        } else {
             std::fprintf(stderr, "bench_model: unknown argument '%s'\n", a.c_str());
             return 2;
         }
@@ -378,7 +383,7 @@ int main(int argc, char** argv) {
                                          : std::vector<int>{256, 4096, 32768, 262144, 1048576};
             if (args.quick) a.batches.resize(d == Device::CPU ? 1 : 3);
         }
-        if (a.train_batches.empty()) {
+        if (a.train_batches.empty() && !a.train_given) {
             a.train_batches =
                 d == Device::CPU ? std::vector<int>{128} : std::vector<int>{128, 4096};
         }

@@ -83,7 +83,7 @@ step bench_model_fbnet 160 "$bin/bench_model" --device cuda --space fbnet $quick
 command -v ncu >/dev/null && step ncu_fused 90 ncu --clock-control none -k regex:fused_readout \
     --launch-count 40 --section SpeedOfLight --section Occupancy --section LaunchStats \
     --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis \
-    "$bin/bench_model" --device cuda --space nb201 --quick --fused --batches 32768 --train-batches ""
+    "$bin/bench_model" --device cuda --space nb201 --quick --fused --batches 32768 --train-batches none
 # The kernel table across batch sizes (validated at the smallest size first).
 [ -n "$sweep" ] && step bench_kernels_sweep 240 "$bin/bench_kernels" --device cuda --reps 5 \
     --graphs 1024,16384,131072,1048576

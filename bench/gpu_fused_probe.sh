@@ -26,8 +26,8 @@ run() {  # run NAME LIMIT COMMAND...
 }
 run gpu_tests_kernels 60 "$bin/test_kernels" --gtest_filter='*Cuda*:GatherBackwardChunked.*'
 run gpu_tests_model 90 "$bin/test_models" --gtest_filter='*Gpu*'
-nb201=(--device cuda --space nb201 --quick --fused --batches 4096,32768,262144 --train-batches "")
-fbnet=(--device cuda --space fbnet --quick --fused --batches 4096,32768,131072 --train-batches "")
+nb201=(--device cuda --space nb201 --quick --fused --batches 4096,32768,262144 --train-batches none)
+fbnet=(--device cuda --space fbnet --quick --fused --batches 4096,32768,131072 --train-batches none)
 run bench_nb201 90 "$bin/bench_model" "${nb201[@]}" --profile
 run bench_fbnet 90 "$bin/bench_model" "${fbnet[@]}" --profile
 if [ -n "$base" ]; then
@@ -45,7 +45,7 @@ sections="--section SpeedOfLight --section Occupancy --section LaunchStats --sec
 --section SchedulerStats"
 command -v ncu >/dev/null && run ncu_nb201 90 ncu --clock-control none --profile-from-start off \
     -k regex:fused_readout $sections "$bin/bench_model" --device cuda --space nb201 --quick --fused \
-    --capture --batches 32768 --train-batches ""
+    --capture --batches 32768 --train-batches none
 {
     echo "--- inference rows ---"
     for f in bench_nb201 bench_fbnet base_nb201 base_fbnet; do
