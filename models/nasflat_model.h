@@ -50,9 +50,10 @@ class NasflatModel {
     Tensor readout_fused(const ModelBatch& batch) const;
     bool fused_readout_supported(const ModelBatch& batch) const;
     // When on, readout() takes the fused kernel whenever no gradient is recorded (NoGradGuard)
-    // and the batch fits. Default: on for a model on the GPU (1.3-1.5x the op-by-op inference
-    // for NB201 on an H200; docs/performance.md), off on the CPU, where the kernel's twin is a
-    // test oracle, not a fast path. `version` picks the kernel version (0: v2, or v3 = TF32
+    // and the batch fits. Default: on for a model on the GPU where it pays (1.3-1.5x the
+    // op-by-op inference for NB201 on an H200; not for batches whose attention sets average
+    // over 20 nodes, e.g. FBNet's reference flavor: fused_pays; docs/performance.md), off on
+    // the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks the kernel version (0: v2, or v3 = TF32
     // tensor cores while CUDA GEMMs run in TF32; 3 falls back to 2 where the weights are not
     // 32-byte aligned; kernels/fused_tile.h).
     void set_fused_readout(bool on, int version = 0) {
@@ -76,6 +77,7 @@ class NasflatModel {
     NodeRows gate_vectors(const ModelBatch& batch) const;
     Tensor updated_gates(const NodeRows& e, const Tensor& g, const ModelBatch& batch) const;
     Tensor readout_by_ops(const ModelBatch& batch) const;
+    bool fused_pays(const ModelBatch& batch) const;
 
     ModelConfig config_;
     enum class FusedChoice { Auto, On, Off };  // Auto: on where the model is on the GPU
