@@ -93,6 +93,8 @@ void gated_residual_forward_cpu_fast(float* out, const float* p, const float* gb
 void gated_residual_backward_cpu_fast(float* dpre, float* dp, float* dm, float* ds,
                                       const float* dout, const float* p, const float* gb,
                                       const float* m, int64_t rows, int64_t F);
+void spmm_cpu_fast(float* out, CsrView A, const float* val, const float* x, int64_t F,
+                   bool accumulate);
 void sddmm_cpu_fast(float* out, CsrView A, const float* a, const float* b, int64_t F);
 void layer_norm_forward_cpu_fast(float* out, float* mean, float* rstd, const float* x,
                                  const float* gamma, const float* beta, int64_t rows, int64_t cols,

@@ -50,7 +50,7 @@ KernelTable make_cpu_table(Backend backend) {
     t.layer_norm_backward = fast ? layer_norm_backward_cpu_fast : layer_norm_backward_cpu;
     t.segment_sum_forward = segment_sum_forward_cpu;
     t.segment_sum_backward = segment_sum_backward_cpu;
-    t.spmm = spmm_cpu;
+    t.spmm = fast ? spmm_cpu_fast : spmm_cpu;
     t.sddmm = fast ? sddmm_cpu_fast : sddmm_cpu;
     t.edge_softmax_forward = edge_softmax_forward_cpu;
     t.edge_softmax_backward = edge_softmax_backward_cpu;
