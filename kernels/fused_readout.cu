@@ -50,17 +50,24 @@ void launch(const FusedReadoutArgs& args, int gpt, int64_t tiles, int64_t bytes)
                                         static_cast<int>(bytes)));
         allowed = bytes;
     }
-    fused_readout_kernel<Version, Blocks><<<static_cast<unsigned int>(tiles), kFusedThreads,
-                                            static_cast<size_t>(bytes)>>>(args, gpt);
+    fused_readout_kernel<Version, Blocks>
+        <<<static_cast<unsigned int>(tiles), kFusedThreads, static_cast<size_t>(bytes)>>>(args,
+                                                                                          gpt);
     CUDA_CHECK(cudaGetLastError());
 }
 
 template <int Blocks>
 void launch_version(const FusedReadoutArgs& args, int gpt, int64_t tiles, int64_t bytes) {
     switch (args.version) {
-        case 2: launch<2, Blocks>(args, gpt, tiles, bytes); break;
-        case 3: launch<3, Blocks>(args, gpt, tiles, bytes); break;
-        default: launch<1, Blocks>(args, gpt, tiles, bytes); break;
+        case 2:
+            launch<2, Blocks>(args, gpt, tiles, bytes);
+            break;
+        case 3:
+            launch<3, Blocks>(args, gpt, tiles, bytes);
+            break;
+        default:
+            launch<1, Blocks>(args, gpt, tiles, bytes);
+            break;
     }
 }
 
