@@ -23,6 +23,8 @@
 #include <math.h>
 
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "kernels/fused_readout.h"
 #include "kernels/host_device.h"
@@ -119,6 +121,25 @@ NASFLAT_HD void load4(const float* p, float* v) {
 #endif
 }
 
+// Epilogues take one result at a time, epi(r, o, v). One that also has row(r, lane, v) gets a
+// thread's kColsPerLane results of row r at once (columns lane, lane + 32, ...), so that its
+// per-row work (reading the row's neighbour set, walking it) runs once for all of them.
+template <class E, class = void>
+struct HasRowEpilogue : std::false_type {};
+template <class E>
+struct HasRowEpilogue<
+    E, std::void_t<decltype(std::declval<const E&>().row(0, 0, static_cast<const float*>(nullptr)))>>
+    : std::true_type {};
+
+template <class Epi>
+NASFLAT_HD void emit_row(Epi& epi, int r, int lane, const float* v) {
+    if constexpr (HasRowEpilogue<std::decay_t<Epi>>::value) {
+        epi.row(r, lane, v);
+    } else {
+        for (int j = 0; j < kColsPerLane; ++j) epi(r, lane + 32 * j, v[j]);
+    }
+}
+
 // Y = X W for rows [0, nr) of X (ldx stride, K columns) and W (K, F); epi(row, col, value)
 // receives each result. Kernel versions (FusedReadoutArgs::version):
 //   v1: X one float at a time: per k, 8 shared loads (broadcasts) + 4 weight loads for 32 FMAs.
@@ -204,7 +225,7 @@ NASFLAT_HD void gemm_tile(const Tile& t, const float* x, int ldx, int K, const f
     }
     for (int i = 0; i < kRowsPerWarp; ++i) {
         if (r0 + i >= nr) break;
-        for (int j = 0; j < kColsPerLane; ++j) epi(r0 + i, lane + 32 * j, acc[i][j]);
+        emit_row(epi, r0 + i, lane, acc[i]);
     }
 }
 
@@ -214,9 +235,13 @@ NASFLAT_HD_TEMPLATE
 template <class Epi>
 NASFLAT_HD void table_tile(const FusedReadoutArgs& args, const Tile& t, const float* table, int tid,
                            Epi&& epi) {
-    for (int i = tid; i < t.nr * F; i += T) {
-        const int r = i / F, o = i % F;
-        epi(r, o, table[static_cast<int64_t>(args.gate_rows[t.base + r]) * F + o]);
+    // The GEMMs' layout: warp w takes rows 8w.., lane l columns l, l + 32, ... (coalesced reads).
+    const int r0 = (tid / 32) * kRowsPerWarp, lane = tid % 32;
+    for (int i = 0; i < kRowsPerWarp && r0 + i < t.nr; ++i) {
+        const float* row = table + static_cast<int64_t>(args.gate_rows[t.base + r0 + i]) * F;
+        float v[kColsPerLane];
+        for (int j = 0; j < kColsPerLane; ++j) v[j] = row[lane + 32 * j];
+        emit_row(epi, r0 + i, lane, v);
     }
 }
 
@@ -303,21 +328,37 @@ NASFLAT_HD void stage_products(const FusedPass& pass, int li, const Tile& t, int
     }
 }
 
+// Graph flow's epilogue, v = (e W_g)[r, o]: h = sigmoid(v + b_g) * (sum over predecessors of
+// a) + a + b, for the N columns o0, o0 + step, ... of row r.
+struct FlowEpilogue {
+    const FusedLayer& L;
+    const Tile& t;
+    template <int N>
+    NASFLAT_HD void columns(int r, int o0, int step, const float* v) const {
+        const int lo = t.row0[t.graph_of_row[r]];
+        float msg[N];
+        for (int j = 0; j < N; ++j) msg[j] = 0.0f;
+        for (uint32_t bits = t.pred_bits[r]; bits; bits &= bits - 1) {
+            const float* al = t.a + (lo + lowest_bit(bits)) * kLd + o0;
+            for (int j = 0; j < N; ++j) msg[j] += al[j * step];
+        }
+        for (int j = 0; j < N; ++j) {
+            const int o = o0 + j * step;
+            const float g = sigmoid(v[j] + L.flow_gate_b[o]);
+            t.h[r * kLd + o] = g * msg[j] + t.a[r * kLd + o] + L.flow_b[o];
+        }
+    }
+    NASFLAT_HD void operator()(int r, int o, float v) const { columns<1>(r, o, 0, &v); }
+    NASFLAT_HD void row(int r, int lane, const float* v) const {
+        columns<kColsPerLane>(r, lane, 32, v);
+    }
+};
+
 // Graph flow: h = sigmoid(e W_g + b_g) * (sum over predecessors of a) + a + b.
 // Attention logits: score[r, l] = leaky(<b_r * att_a / sqrt(F), b_l>) * mask[r, l].
 NASFLAT_HD void stage_flow_and_logits(const FusedReadoutArgs& args, const FusedLayer& L,
                                       const Tile& t, int tid) {
-    if (L.flow_gate_w) {
-        gate_tile(args, t, L.flow_gate_table, L.flow_gate_w, tid, [&](int r, int o, float v) {
-            const float g = sigmoid(v + L.flow_gate_b[o]);
-            const int lo = t.row0[t.graph_of_row[r]];
-            float msg = 0.0f;
-            for (uint32_t bits = t.pred_bits[r]; bits; bits &= bits - 1) {
-                msg += t.a[(lo + lowest_bit(bits)) * kLd + o];
-            }
-            t.h[r * kLd + o] = g * msg + t.a[r * kLd + o] + L.flow_b[o];
-        });
-    }
+    if (L.flow_gate_w) gate_tile(args, t, L.flow_gate_table, L.flow_gate_w, tid, FlowEpilogue{L, t});
     if (L.att_gate_w) {
         const float inv_sqrt = 1.0f / sqrtf(static_cast<float>(F));
         for (int i = tid; i < t.nr * t.M; i += T) {
@@ -351,20 +392,38 @@ NASFLAT_HD void stage_softmax(const Tile& t, int tid) {
     for (uint32_t m = bits; m; m &= m - 1) s[lowest_bit(m)] *= inv;
 }
 
+// The attention mix's epilogue, v = (e W_g')[r, o]: a = sigmoid(v + b_g') * (sum over the
+// attention set of weight * b), for the N columns o0, o0 + step, ... of row r.
+struct MixEpilogue {
+    const FusedLayer& L;
+    const Tile& t;
+    template <int N>
+    NASFLAT_HD void columns(int r, int o0, int step, const float* v) const {
+        const int lo = t.row0[t.graph_of_row[r]];
+        const float* w = t.score + r * t.M;
+        float mixed[N];
+        for (int j = 0; j < N; ++j) mixed[j] = 0.0f;
+        for (uint32_t bits = t.att_bits[r]; bits; bits &= bits - 1) {
+            const int l = lowest_bit(bits);
+            const float wl = w[l];
+            const float* bl = t.b + (lo + l) * kLd + o0;
+            for (int j = 0; j < N; ++j) mixed[j] += wl * bl[j * step];
+        }
+        for (int j = 0; j < N; ++j) {
+            const int o = o0 + j * step;
+            t.a[r * kLd + o] = sigmoid(v[j] + L.att_gate_b[o]) * mixed[j];
+        }
+    }
+    NASFLAT_HD void operator()(int r, int o, float v) const { columns<1>(r, o, 0, &v); }
+    NASFLAT_HD void row(int r, int lane, const float* v) const {
+        columns<kColsPerLane>(r, lane, 32, v);
+    }
+};
+
 // a = sigmoid(e W_g' + b_g') * (sum over the attention set of weight * b): the layer norm's input.
 NASFLAT_HD void stage_attention_mix(const FusedReadoutArgs& args, const FusedLayer& L,
                                     const Tile& t, int tid) {
-    gate_tile(args, t, L.att_gate_table, L.att_gate_w, tid, [&](int r, int o, float v) {
-        const float g = sigmoid(v + L.att_gate_b[o]);
-        const int lo = t.row0[t.graph_of_row[r]];
-        const float* w = t.score + r * t.M;
-        float mixed = 0.0f;
-        for (uint32_t bits = t.att_bits[r]; bits; bits &= bits - 1) {
-            const int l = lowest_bit(bits);
-            mixed += w[l] * t.b[(lo + l) * kLd + o];
-        }
-        t.a[r * kLd + o] = g * mixed;
-    });
+    gate_tile(args, t, L.att_gate_table, L.att_gate_w, tid, MixEpilogue{L, t});
 }
 
 // Layer-norm statistics of a's rows (thread per row, two passes as the op-by-op kernel).
