@@ -78,12 +78,13 @@ step bench_model_nb201 200 "$bin/bench_model" --device cuda --space nb201 $quick
     --batches 256,4096,32768,262144,1048576 --train-batches 128,4096
 step bench_model_fbnet 160 "$bin/bench_model" --device cuda --space fbnet $quick --profile --fused \
     --batches 256,4096,32768,131072 --train-batches 128,4096
-# Hardware counters of the fused readout kernel (every launch of it: the validation's small
-# batches, then v1-v3 at 32768 graphs; the grid size tells them apart).
-command -v ncu >/dev/null && step ncu_fused 90 ncu --clock-control none -k regex:fused_readout \
-    --launch-count 40 --section SpeedOfLight --section Occupancy --section LaunchStats \
-    --section ComputeWorkloadAnalysis --section MemoryWorkloadAnalysis \
-    "$bin/bench_model" --device cuda --space nb201 --quick --fused --batches 32768 --train-batches none
+# Hardware counters of the fused readout kernel: one launch per version at 32768 graphs
+# (bench_model --capture brackets them; the validation's launches are not profiled).
+command -v ncu >/dev/null && step ncu_fused 90 ncu --clock-control none --profile-from-start off \
+    -k regex:fused_readout --section SpeedOfLight --section Occupancy --section LaunchStats \
+    --section WarpStateStats --section ComputeWorkloadAnalysis --section InstructionStats \
+    "$bin/bench_model" --device cuda --space nb201 --quick --fused --capture --batches 32768 \
+    --train-batches none
 # The kernel table across batch sizes (validated at the smallest size first).
 [ -n "$sweep" ] && step bench_kernels_sweep 240 "$bin/bench_kernels" --device cuda --reps 5 \
     --graphs 1024,16384,131072,1048576
