@@ -144,7 +144,7 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
             l.att_gate_table = first.back().data();
         }
     }
-    first.push_back(matmul(e_rows, slice(update_mlp_.layers[0].w, 0, 0, config_.gate_dim)));
+    first.push_back(matmul(e_rows, update_gate_weight()));
     a.upd_table = first.back().data();
     a.num_out_mlp = static_cast<int>(output_mlp_.layers.size());
     for (int i = 0; i < a.num_out_mlp; ++i) {

@@ -72,13 +72,19 @@ NodeRows NasflatModel::gate_vectors(const ModelBatch& batch) const {
 // e' (N, C) = MLP([e ; g per node]). The first layer is split by rows of its weight, so each
 // half multiplies distinct rows: e W[:C] on the P gate rows, g W[C:] + b on the G graphs; the
 // sum per node is the concat's product up to float rounding, for a fraction of the FLOPs.
+Tensor NasflatModel::update_gate_weight() const {
+    return slice(update_mlp_.layers[0].w, 0, 0, config_.gate_dim);
+}
+
+Tensor NasflatModel::update_graph_weight() const {
+    const Tensor& w = update_mlp_.layers[0].w;
+    return slice(w, 0, config_.gate_dim, w.dim(0) - config_.gate_dim);
+}
+
 Tensor NasflatModel::updated_gates(const NodeRows& e, const Tensor& g,
                                    const ModelBatch& batch) const {
-    const Linear& first = update_mlp_.layers[0];
-    const int64_t C = config_.gate_dim, width = first.w.dim(0) - C;
-    Tensor per_graph = linear(g, slice(first.w, 0, C, width), first.b);  // (G, hidden)
-    Tensor h =
-        relu(add(e.times(slice(first.w, 0, 0, C)), index_select(per_graph, batch.node_graph)));
+    Tensor per_graph = linear(g, update_graph_weight(), update_mlp_.layers[0].b);  // (G, hidden)
+    Tensor h = relu(add(e.times(update_gate_weight()), index_select(per_graph, batch.node_graph)));
     for (size_t i = 1; i < update_mlp_.layers.size(); ++i) {
         h = update_mlp_.layers[i](h);
         if (i + 1 < update_mlp_.layers.size()) h = relu(h);

@@ -78,6 +78,10 @@ class NasflatModel {
     Tensor updated_gates(const NodeRows& e, const Tensor& g, const ModelBatch& batch) const;
     Tensor readout_by_ops(const ModelBatch& batch) const;
     bool fused_pays(const ModelBatch& batch) const;
+    // The update MLP's first weight, split by rows: W1[:C] multiplies the gate vector e, W1[C:]
+    // the graph's output-MLP vector g (updated_gates; the fused readout's upd_table).
+    Tensor update_gate_weight() const;
+    Tensor update_graph_weight() const;
 
     ModelConfig config_;
     enum class FusedChoice { Auto, On, Off };  // Auto: on where the model is on the GPU
