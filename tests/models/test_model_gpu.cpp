@@ -196,7 +196,7 @@ TEST_P(ModelOnGpu, FusedReadoutMatchesTheCpu) {
     }
 }
 
-// Many tiles: 20,000 NB201-sized graphs (2,500 blocks) and 3,000 FBNet-sized ones, fused
+// Many tiles: 20,000 NB201-sized graphs (5,000 blocks) and 3,000 FBNet-sized ones, fused
 // against the GPU's own op-by-op readout.
 TEST_P(ModelOnGpu, FusedReadoutManyTiles) {
     ModelConfig c;
