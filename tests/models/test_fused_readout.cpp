@@ -120,8 +120,8 @@ TEST(FusedReadoutUse, ReadoutTakesItOnlyWithoutGradientsAndWhenOn) {
 }
 
 // The CUDA kernel's stages run on kFusedThreads (128) threads at once; the twin runs them one
-// after another. Shuffling that order per stage must not change a bit: no stage reads what another thread
-// writes in the same stage (what compute-sanitizer racecheck checks on the GPU).
+// after another. Shuffling that order per stage must not change a bit: no stage reads what
+// another thread writes in the same stage (what compute-sanitizer racecheck checks on the GPU).
 TEST(FusedReadoutUse, ThreadOrderDoesNotMatter) {
     for (Flavor flavor : {Flavor::Reference, Flavor::Fixed}) {
         ModelConfig c;
