@@ -127,9 +127,8 @@ NASFLAT_HD void load4(const float* p, float* v) {
 template <class E, class = void>
 struct HasRowEpilogue : std::false_type {};
 template <class E>
-struct HasRowEpilogue<
-    E, std::void_t<decltype(std::declval<const E&>().row(0, 0, static_cast<const float*>(nullptr)))>>
-    : std::true_type {};
+struct HasRowEpilogue<E, std::void_t<decltype(std::declval<const E&>().row(
+                             0, 0, static_cast<const float*>(nullptr)))>> : std::true_type {};
 
 template <class Epi>
 NASFLAT_HD void emit_row(Epi& epi, int r, int lane, const float* v) {
@@ -358,7 +357,8 @@ struct FlowEpilogue {
 // Attention logits: score[r, l] = leaky(<b_r * att_a / sqrt(F), b_l>) * mask[r, l].
 NASFLAT_HD void stage_flow_and_logits(const FusedReadoutArgs& args, const FusedLayer& L,
                                       const Tile& t, int tid) {
-    if (L.flow_gate_w) gate_tile(args, t, L.flow_gate_table, L.flow_gate_w, tid, FlowEpilogue{L, t});
+    if (L.flow_gate_w)
+        gate_tile(args, t, L.flow_gate_table, L.flow_gate_w, tid, FlowEpilogue{L, t});
     if (L.att_gate_w) {
         const float inv_sqrt = 1.0f / sqrtf(static_cast<float>(F));
         for (int i = tid; i < t.nr * t.M; i += T) {
