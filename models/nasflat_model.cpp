@@ -110,7 +110,7 @@ Tensor NasflatModel::readout(const ModelBatch& batch) const {
 // per output element, so it wins where sets are small (NB201: 8 nodes, 1.3-1.5x; FBNet fixed:
 // predecessors + self, 1.06-1.2x) and loses a few percent where every node attends to all ~22
 // nodes of an FBNet graph (reference flavor: 0.95x at batch 131072). 20 lies between.
-bool NasflatModel::fused_pays(const ModelBatch& batch) const {
+bool NasflatModel::fused_pays(const ModelBatch& batch) {
     return batch.attention.num_edges() <= 20LL * batch.num_nodes;
 }
 

@@ -49,6 +49,9 @@ class NasflatModel {
     // ensembles or single branches, gate width <= 64).
     Tensor readout_fused(const ModelBatch& batch) const;
     bool fused_readout_supported(const ModelBatch& batch) const;
+    // The default's rule on the GPU: does the fused kernel beat the op-by-op path on this batch
+    // (attention sets averaging <= 20 nodes; measured in docs/performance.md)?
+    static bool fused_pays(const ModelBatch& batch);
     // When on, readout() takes the fused kernel whenever no gradient is recorded (NoGradGuard)
     // and the batch fits. Default: on for a model on the GPU where it pays (1.3-1.5x the
     // op-by-op inference for NB201 on an H200; not for batches whose attention sets average
@@ -77,7 +80,6 @@ class NasflatModel {
     NodeRows gate_vectors(const ModelBatch& batch) const;
     Tensor updated_gates(const NodeRows& e, const Tensor& g, const ModelBatch& batch) const;
     Tensor readout_by_ops(const ModelBatch& batch) const;
-    bool fused_pays(const ModelBatch& batch) const;
     // The update MLP's first weight, split by rows: W1[:C] multiplies the gate vector e, W1[C:]
     // the graph's output-MLP vector g (updated_gates; the fused readout's upd_table).
     Tensor update_gate_weight() const;

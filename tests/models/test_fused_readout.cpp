@@ -119,6 +119,29 @@ TEST(FusedReadoutUse, ReadoutTakesItOnlyWithoutGradientsAndWhenOn) {
     EXPECT_TRUE(r.requires_grad());
 }
 
+// On the GPU the model takes the fused kernel by default only where it measured faster: not for
+// FBNet's reference flavor, whose every node attends to all ~22 nodes of its graph.
+TEST(FusedReadoutUse, DefaultRuleFollowsTheAttentionSetSize) {
+    Rng rng(12);
+    std::vector<ArchGraph> nb, fb;
+    for (int k = 0; k < 20; ++k) {
+        nb.push_back(random_dag(rng, 8, 7));
+        fb.push_back(random_dag(rng, 22, 7));
+    }
+    for (Flavor flavor : {Flavor::Reference, Flavor::Fixed}) {
+        ModelConfig c;
+        c.flavor = flavor;
+        c.none_op = 5;
+        const std::vector<int32_t> devs(20, 0);
+        const bool nb_pays = NasflatModel::fused_pays(
+            models::collate(pointers(nb), devs, nullptr, 0, c, Device::CPU));
+        const bool fb_pays = NasflatModel::fused_pays(
+            models::collate(pointers(fb), devs, nullptr, 0, c, Device::CPU));
+        EXPECT_TRUE(nb_pays) << flavor_name(flavor);
+        EXPECT_EQ(fb_pays, flavor == Flavor::Fixed) << flavor_name(flavor);
+    }
+}
+
 // The CUDA kernel's stages run on kFusedThreads (128) threads at once; the twin runs them one
 // after another. Shuffling that order per stage must not change a bit: no stage reads what
 // another thread writes in the same stage (what compute-sanitizer racecheck checks on the GPU).
