@@ -3,9 +3,9 @@
 // intermediate in shared memory, weights read through L1/L2. The stages are fused_tile.h's,
 // the same code the CPU twin runs; __syncthreads() separates them.
 //
-// Versions (fused_tile.h, gemm_tile): v1 fp32 on CUDA cores, 8x4 register tiles per thread,
+// Versions (fused_gemm.h, gemm_tile): v1 fp32 on CUDA cores, 8x4 register tiles per thread,
 // weights straight from global memory; v2 the same reading X as float4; v3 TF32 tensor cores.
-// Shared memory ~64 KB per block for NB201 (C = 48, M = 8), registers capped at 170 by the
+// Shared memory ~64 KB per block for NB201 (C = 48, M = 8), registers capped at 168 by the
 // launch bounds, so three blocks share an SM: while one waits at a barrier, the others issue.
 // (Tiles of 64 rows and 256 threads took 127 KB and 188 registers, one block per SM: 8 warps,
 // 0.4 eligible per scheduler, IPC 1.2 under Nsight Compute on an H200.)

@@ -57,7 +57,7 @@ struct FusedPass {
 };
 
 struct FusedReadoutArgs {
-    int version = kFusedDefaultVersion;  // kernel version (fused_tile.h: gemm_tile)
+    int version = kFusedDefaultVersion;  // kernel version (fused_gemm.h: gemm_tile)
 
     // The batch (device pointers of a ModelBatch).
     int32_t num_graphs = 0;

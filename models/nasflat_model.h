@@ -56,9 +56,9 @@ class NasflatModel {
     // and the batch fits. Default: on for a model on the GPU where it pays (1.3-1.5x the
     // op-by-op inference for NB201 on an H200; not for batches whose attention sets average
     // over 20 nodes, e.g. FBNet's reference flavor: fused_pays; docs/performance.md), off on
-    // the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks the kernel version (0: v2, or v3 = TF32
-    // tensor cores while CUDA GEMMs run in TF32; 3 falls back to 2 where the weights are not
-    // 32-byte aligned; kernels/fused_tile.h).
+    // the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks the
+    // kernel version (0: v2, or v3 = TF32 tensor cores while CUDA GEMMs run in TF32; 3 falls
+    // back to 2 where the weights are not 32-byte aligned; kernels/fused_gemm.h).
     void set_fused_readout(bool on, int version = 0) {
         fused_choice_ = on ? FusedChoice::On : FusedChoice::Off;
         fused_version_ = version;
