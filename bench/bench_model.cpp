@@ -46,7 +46,7 @@ struct Args {
     bool fused = false;
     std::string device = "all", space = "all";
     std::vector<int> batches, train_batches;
-    bool train_given = false;  // --train-batches none (or none): no training rows
+    bool train_given = false;  // --train-batches was given ("none": no training rows)
 };
 
 std::vector<int> parse_list(const char* s) {
