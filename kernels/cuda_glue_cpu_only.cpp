@@ -37,7 +37,4 @@ bool cuda_gemm_tf32() {
 }
 void cuda_profiler_capture(bool) {}
 void set_fused_readout_blocks_per_sm(int) {}
-int fused_readout_blocks_per_sm() {
-    return 0;
-}
 }  // namespace nasflat::kernels

@@ -21,7 +21,6 @@ bool cuda_gemm_tf32();
 // Fused readout kernel (fused_readout.cu): blocks per SM its launch bounds aim at, 2 or 3
 // (kFusedBlocksPerSm by default), for the benchmark to time both. A no-op without CUDA.
 void set_fused_readout_blocks_per_sm(int blocks);
-int fused_readout_blocks_per_sm();
 
 // Brackets the launches an external profiler started with capture off (`ncu
 // --profile-from-start off`) records: cudaProfilerStart / Stop. A no-op without CUDA.

@@ -94,8 +94,4 @@ void set_fused_readout_blocks_per_sm(int blocks) {
     g_blocks_per_sm = blocks;
 }
 
-int fused_readout_blocks_per_sm() {
-    return g_blocks_per_sm;
-}
-
 }  // namespace nasflat::kernels
