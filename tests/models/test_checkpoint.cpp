@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "kernels/check.h"
 #include "models/checkpoint.h"
 #include "models/training.h"
@@ -17,8 +19,11 @@ namespace {
 
 using namespace models;
 
+// Per process: ctest runs this file's tests side by side, each in its own process, and two of
+// them writing the same file raced (a rename found its temporary gone).
 std::string temp_path(const std::string& name) {
-    return (std::filesystem::temp_directory_path() / ("nasflat_ckpt_" + name)).string();
+    const std::string file = "nasflat_ckpt_" + std::to_string(getpid()) + "_" + name;
+    return (std::filesystem::temp_directory_path() / file).string();
 }
 
 std::string read_all(const std::string& p) {
