@@ -47,25 +47,29 @@ void ExperimentOptions::resolve() {
     if (source_samples < 0) source_samples = nb ? 900 : 800;
     if (transfer_epochs < 0) transfer_epochs = nb ? 40 : 30;
     if (transfer_lr < 0.0f) transfer_lr = nb ? 3e-3f : 1e-3f;
-    NASFLAT_CHECK(!samples.empty(), "experiment: --samples needs at least one value");
+    NASFLAT_CHECK(!samples.empty(), "--samples needs at least one value");
     for (int t : samples) {
-        NASFLAT_CHECK(t >= 2, "experiment: --samples ", t,
-                      " is too small; hint: the ranking "
-                      "loss needs at least 2 target samples");
+        NASFLAT_CHECK(t >= 2, "--samples ", t,
+                      " is too small; fix: the ranking loss needs at least 2 target samples");
     }
-    NASFLAT_CHECK(trials >= 1, "experiment: --trials must be at least 1, got ", trials);
-    NASFLAT_CHECK(first_trial >= 0, "experiment: --first-trial must be >= 0, got ", first_trial);
+    NASFLAT_CHECK(trials >= 1, "--trials must be at least 1, got ", trials);
+    NASFLAT_CHECK(first_trial >= 0, "--first-trial must be >= 0, got ", first_trial);
     NASFLAT_CHECK(epochs >= 0 && transfer_epochs >= 1,
-                  "experiment: epochs must be >= 0 and "
-                  "transfer epochs >= 1");
+                  "--epochs must be >= 0 and --transfer-epochs >= 1");
     NASFLAT_CHECK(batch_size >= 2 && transfer_batch_size >= 2,
-                  "experiment: batch sizes must be at least 2");
-    NASFLAT_CHECK(lr > 0.0f && transfer_lr > 0.0f, "experiment: learning rates must be positive");
-    NASFLAT_CHECK(eval_batch >= 0, "experiment: --eval-batch must be positive (0: the default)");
+                  "--batch-size and --transfer-batch-size must be at least 2");
+    NASFLAT_CHECK(std::isfinite(lr) && std::isfinite(transfer_lr) && lr > 0.0f &&
+                      transfer_lr > 0.0f && lr <= 1.0f && transfer_lr <= 1.0f,
+                  "learning rates must be finite numbers in (0, 1]");
+    NASFLAT_CHECK(std::isfinite(weight_decay) && weight_decay >= 0.0f && weight_decay <= 1.0f,
+                  "--weight-decay must be a finite number in [0, 1]");
+    NASFLAT_CHECK(std::isfinite(eta_min) && eta_min >= 0.0f && eta_min <= lr,
+                  "--eta-min ", eta_min, " must be in [0, --lr = ", lr, "]");
+    NASFLAT_CHECK(eval_batch >= 0, "--eval-batch must be positive (0: the default)");
     if (eval_batch == 0) eval_batch = default_score_batch(device);
     NASFLAT_CHECK(!also_first128 || protocol == Protocol::Full,
-                  "experiment: first128 can share a run only with protocol full (aliasing "
-                  "fine-tunes differently); hint: run --protocol ",
+                  "first128 can share a run only with protocol full (aliasing fine-tunes "
+                  "differently); fix: run --protocol ",
                   protocol_name(protocol), " alone");
     samplers::parse_method(sampler);  // validates the names
     samplers::parse_method(source_sampler);
@@ -126,6 +130,23 @@ void keep_predictions(const models::NasflatModel& model, const models::ArchTable
     result.predictions.push_back(std::move(dp));
 }
 
+// Every T must leave at least 2 architectures of every target to score: checked before the
+// pre-training, so a bad --samples fails at once rather than after it.
+void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, const Task& task) {
+    for (const std::string& name : task.targets) {
+        const DeviceData& target = ctx.device(name);
+        const int measured = static_cast<int>(target.arch_index.size());
+        const int first128 = static_cast<int>(std::count_if(
+            target.arch_index.begin(), target.arch_index.end(), [](int32_t a) { return a < 128; }));
+        for (int t : o.samples) {
+            const int left = o.protocol == Protocol::Full ? measured - t : first128;
+            NASFLAT_CHECK(t <= measured && left >= 2, "--samples ", t, ": target ", name, " has ",
+                          measured, " measured architectures, which leaves ",
+                          std::max(0, left), " to score; fix: use T <= ", measured - 2);
+        }
+    }
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
@@ -141,6 +162,7 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
     const Task& task = result.task;
     const auto t_start = Clock::now();
 
+    check_samples_fit_targets(o, ctx, task);
     const models::ModelConfig config = experiment_model_config(o, ctx);
     const models::ArchTable table = arch_table(ctx, o.supp);
     for (int t : o.samples) result.per_samples.push_back({o.protocol, t, {}});

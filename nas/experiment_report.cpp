@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kernels/check.h"
+#include "kernels/file_io.h"
 
 namespace nasflat::nas {
 namespace {
@@ -131,15 +132,7 @@ std::string experiment_json(const ExperimentResult& r) {
 }
 
 void write_experiment_json(const ExperimentResult& r, const std::string& path) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp);
-        NASFLAT_CHECK(f.good(), "cannot write '", path, "'; hint: check the folder exists");
-        f << experiment_json(r) << "\n";
-        NASFLAT_CHECK(f.good(), "writing '", path, "' failed");
-    }
-    NASFLAT_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, "cannot move '", tmp, "' to '", path,
-                  "'");
+    write_file_atomically(path, experiment_json(r) + "\n");
 }
 
 std::vector<Panel> experiment_plot(const ExperimentResult& r) {

@@ -65,6 +65,7 @@ void check_content(const Measurements& m, const std::string& file) {
                        std::to_string(m.arch_index.size()) + " architectures",
                    "give one latency per architecture");
     }
+    const double to_ms = ms_per_unit(m.unit);
     std::unordered_map<int32_t, size_t> seen;
     for (size_t k = 0; k < m.arch_index.size(); ++k) {
         auto [it, fresh] = seen.emplace(m.arch_index[k], k);
@@ -74,16 +75,48 @@ void check_content(const Measurements& m, const std::string& file) {
                            " appears twice (also entry " + std::to_string(it->second) + ")",
                        "average repeated measurements into one value");
         }
-        if (!(m.latency[k] > 0) || !std::isfinite(m.latency[k])) {
+        const double ms = m.latency[k] * to_ms;
+        if (!(ms >= kMinLatencyMs && ms <= kMaxLatencyMs)) {
             std::ostringstream os;
-            os << "latency " << m.latency[k] << " is not a positive finite number";
+            os << "latency " << m.latency[k] << " " << m.unit << " is outside " << kMinLatencyMs
+               << " .. " << kMaxLatencyMs << " ms";
             file_error(file, entry_at("latency", k), os.str(),
-                       "re-measure that architecture or drop the entry");
+                       "check the value and the unit (\"unit\": \"ms\", \"us\" or \"s\"), "
+                       "or re-measure that architecture");
         }
     }
 }
 
 }  // namespace
+
+double ms_per_unit(const std::string& unit) {
+    if (unit == "ms") return 1.0;
+    if (unit == "us") return 1e-3;
+    if (unit == "s") return 1e3;
+    fail("'", printable(unit, 40), "' is not a latency unit; fix: use ms, us or s");
+}
+
+std::vector<double> Measurements::latency_ms() const {
+    const double to_ms = ms_per_unit(unit);
+    std::vector<double> ms;
+    ms.reserve(latency.size());
+    for (double v : latency) ms.push_back(v * to_ms);
+    return ms;
+}
+
+void check_transferable(const Measurements& m) {
+    if (m.latency.size() < 2) {
+        file_error(m.file, "latency",
+                   "holds " + std::to_string(m.latency.size()) +
+                       " measurement; transfer needs at least 2 (20 or more fit well)",
+                   "measure more architectures (`nasflat sample` chooses them)");
+    }
+    if (*std::max_element(m.latency.begin(), m.latency.end()) ==
+        *std::min_element(m.latency.begin(), m.latency.end())) {
+        file_error(m.file, "latency", "every latency is the same, so there is no ranking to learn",
+                   "measure architectures of different sizes");
+    }
+}
 
 std::vector<int32_t> read_arch_indices(const Json& root, const SearchSpace& ss,
                                        const std::string& path) {
@@ -129,8 +162,8 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
         bool known = false;
         for (const auto& k : kAllowedKeys) known = known || k == it.key();
         if (!known) {
-            std::string hint = closest_name(it.key(), kAllowedKeys);
-            file_error(path, "key \"" + it.key() + "\"",
+            std::string hint = it.key().size() > 100 ? "" : closest_name(it.key(), kAllowedKeys);
+            file_error(path, "key \"" + printable(it.key(), 60) + "\"",
                        "is not part of the format" +
                            (hint.empty() ? std::string() : " (did you mean \"" + hint + "\"?)"),
                        "use space, unit, arch_index or archs, latency (docs/data.md)");
@@ -141,14 +174,16 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
     std::string space = get_string(root, "space", path);
     if (space != space_name(ss.space())) {
         file_error(path, "space",
-                   "is '" + space + "' but the architectures are " + space_name(ss.space()),
-                   std::string("write \"space\": \"") + space_name(ss.space()) +
-                       "\" or use the other space");
+                   "is \"" + printable(space, 40) + "\", but " + space_name(ss.space()) +
+                       " architectures are expected here (the checkpoint's or --space's space)",
+                   std::string("give measurements of ") + space_name(ss.space()) +
+                       " architectures, or a checkpoint / --space of the file's space");
     }
     m.space = ss.space();
     m.unit = get_string(root, "unit", path);
     if (!is_latency_unit(m.unit)) {
-        file_error(path, "unit", "'" + m.unit + "' is not a latency unit", "use ms, us or s");
+        file_error(path, "unit", "'" + printable(m.unit, 40) + "' is not a latency unit",
+                   "use ms, us or s");
     }
     if (root.contains("metric") && get_string(root, "metric", path) != "latency") {
         file_error(path, "metric", "must be \"latency\"", "store latencies under \"latency\"");
@@ -164,10 +199,10 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
 }
 
 void save_measurements(const std::string& path, const Measurements& m, const SearchSpace* ss) {
-    check_content(m, path);
     if (!is_latency_unit(m.unit)) {
         file_error(path, "unit", "'" + m.unit + "' is not a latency unit", "use ms, us or s");
     }
+    check_content(m, path);
     if (ss != nullptr && ss->space() != m.space) {
         fail("save_measurements: measurements are ", space_name(m.space), " but the space is ",
              space_name(ss->space()));
@@ -197,9 +232,9 @@ std::vector<double> latency_ms_by_arch(const std::string& what, const std::strin
                                        const SearchSpace& ss) {
     if (std::filesystem::is_regular_file(what)) {
         const Measurements m = load_measurements(what, ss);
-        const double to_ms = m.unit == "us" ? 1e-3 : m.unit == "s" ? 1e3 : 1.0;
+        const std::vector<double> ms = m.latency_ms();
         std::vector<double> dense(static_cast<size_t>(ss.size()), std::nan(""));
-        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = m.latency[k] * to_ms;
+        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = ms[k];
         return dense;
     }
     return load_device(data_dir, ss.space(), what).dense(ss.size());

@@ -8,7 +8,9 @@
 // lists of 22 layer ops (array or "7,8,1,..."), or indices. With both keys they must agree.
 // Optional keys: metric ("latency"), count (= length), device, hardware, device_type,
 // batch_size, value_type, note, comment, source, format_version; anything else is an error.
-// Values are finite and > 0; each architecture appears once (average repeats before writing).
+// Values are finite and, converted to ms, within [kMinLatencyMs, kMaxLatencyMs] (bounds that
+// keep every later sum, ratio and log finite); each architecture appears once (average repeats
+// before writing).
 #pragma once
 
 #include <cstdint>
@@ -21,16 +23,28 @@
 
 namespace nasflat::nas {
 
+constexpr double kMinLatencyMs = 1e-6;
+constexpr double kMaxLatencyMs = 1e9;
+
 struct Measurements {
     Space space = Space::NB201;
     std::string unit, file;           // unit: "ms", "us" or "s"
     std::vector<int32_t> arch_index;  // (M) file order, distinct
-    std::vector<double> latency;      // (M) finite, > 0
+    std::vector<double> latency;      // (M) in `unit`, within the bounds above once in ms
+
+    std::vector<double> latency_ms() const;  // (M)
 };
+
+// Milliseconds per `unit` ("ms" 1, "us" 1e-3, "s" 1e3); any other unit is an error.
+double ms_per_unit(const std::string& unit);
 
 // Reads and validates a measurement file against `ss` (its space and architectures).
 // Every problem -> one-line error naming the file, the entry and the fix.
 Measurements load_measurements(const std::string& path, const SearchSpace& ss);
+
+// What `transfer` needs beyond a valid file: at least 2 measurements whose latencies are not
+// all equal (there is no ranking to learn otherwise). `nasflat data --check` applies it too.
+void check_transferable(const Measurements& m);
 
 // The architectures a JSON file names by "arch_index" and/or "archs" (entries as above; with
 // both keys they must agree), in file order; duplicates are an error.

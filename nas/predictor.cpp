@@ -79,6 +79,10 @@ void save_predictor(const std::string& path, const Predictor& p) {
     models::save_checkpoint(path, *p.model, p.info.to_json());
 }
 
+std::string predictor_bytes(const Predictor& p) {
+    return models::checkpoint_bytes(*p.model, p.info.to_json());
+}
+
 nlohmann::json encoding_normalisation(const Encoding& e) {
     nlohmann::json cols = nlohmann::json::array();
     for (int c = 0; c < e.dim; ++c) {

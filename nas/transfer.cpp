@@ -70,15 +70,8 @@ private:
 std::vector<double> checked_ms(const Measurements& m, Space space) {
     NASFLAT_CHECK(m.space == space, m.file, ": measurements of ", space_name(m.space),
                   " but the checkpoint is a ", space_name(space), " predictor");
-    NASFLAT_CHECK(m.arch_index.size() >= 2, m.file, ": transfer needs at least 2 measured "
-                  "architectures, got ", m.arch_index.size());
-    std::vector<double> ms = m.latency;
-    const double to_ms = m.unit == "us" ? 1e-3 : m.unit == "s" ? 1e3 : 1.0;
-    for (double& v : ms) v *= to_ms;
-    NASFLAT_CHECK(*std::max_element(ms.begin(), ms.end()) > *std::min_element(ms.begin(), ms.end()),
-                  m.file, ": every latency is the same, so there is no ranking to learn; fix: "
-                  "measure architectures of different sizes");
-    return ms;
+    check_transferable(m);
+    return m.latency_ms();
 }
 
 // The device's embedding row: its own when the table has it, else a new one.

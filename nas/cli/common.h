@@ -1,8 +1,11 @@
-// common.h — what every `nasflat` verb shares: the --data and --seed options, exit codes, and
-// run(), which turns every failure into one line on stderr and an exit code:
-//   0 ok; 1 a check the verb ran found problems (it printed a report); 2 bad input or usage
-//   (nasflat::Error -> "nasflat: error: <message>", CLI11 parse errors with CLI11's message);
-//   3 an internal error (any other exception: a bug, please report).
+// common.h — what every `nasflat` verb shares: the --data and --seed options, flag validators,
+// exit codes, and run(), which turns every failure into one line on stderr and an exit code:
+//   0 ok; 1 a check the verb ran found bad data (`nasflat data`, `data --check`); 2 bad input
+//   or usage, or an output that cannot be written (nasflat::Error -> "nasflat: error:
+//   <message>", CLI11 parse errors with CLI11's message); anything else is a bug (3: an
+//   unexpected exception, "internal error (please report)").
+// Standard output is checked when a verb ends (and by streaming verbs as they go): a full disk,
+// a closed pipe or a closed stdout is an error, exit 2.
 // To add a verb: see verbs.h.
 #pragma once
 
@@ -31,6 +34,12 @@ CLI::Option* add_data_option(CLI::App& verb, std::string& data_flag);
 CLI::Option* add_seed_option(CLI::App& verb, uint64_t& seed);
 // --space nb201|fbnet (empty = both when `optional`).
 CLI::Option* add_space_option(CLI::App& verb, std::string& space, bool optional);
+
+// Validators for numeric flags, applied when the flag is given (so a default sentinel such as
+// -1 can never be typed in): a finite number in [lo, hi] (lo excluded when `open_low`), and a
+// whole number without sign (for unsigned flags such as --seed, where "-1" would wrap).
+CLI::Validator finite_in(double lo, double hi, bool open_low = false);
+CLI::Validator unsigned_number();
 
 // --task: 0..5 (of `space`), or a label (N0..N5, F0..F5, ND, NA, FD, FA) that must be of `space`.
 nas::Task resolve_task(const std::string& flag, nas::Space space);

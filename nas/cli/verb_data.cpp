@@ -2,12 +2,15 @@
 // spaces, their devices (count, unit, min/median/max) and the other data files, validating
 // every one (data_check.h). Exit 0 when every file is valid, 1 when any is bad (each bad file
 // gets its one-line reason), 2 when no data folder is found.
-// `nasflat data --check FILE` validates a user measurement file (measurements.h) instead and
-// lists what it holds; a bad file is a one-line error and exit 2.
+// `nasflat data --check FILE` validates a user measurement file (measurements.h) with the rules
+// `transfer` applies (including at least 2 measurements, not all equal) and lists what it holds;
+// a bad file is a one-line error and exit 1 (exit 2 when the file cannot be read at all).
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include "kernels/check.h"
 #include "nas/cli/common.h"
 #include "nas/data_check.h"
 #include "nas/json_io.h"
@@ -46,15 +49,41 @@ void print_row(const nas::FileReport& f) {
     if (!f.ok) std::printf("           %s\n", f.error.c_str());
 }
 
-// --check FILE: the space comes from --space, else from the file's own "space" key.
+// --check FILE: validated as `transfer` would; the space comes from --space, else from the
+// file's own "space" key. A bad file (it exists, so the check found bad data) is exit 1.
 void run_check(const std::string& dir, const DataOptions& opt) {
     const std::string& file = opt.check;
-    const std::string space =
-        opt.space.empty() ? nas::get_string(nas::read_json_file(file), "space", file) : opt.space;
-    const nas::SearchSpace ss = nas::SearchSpace::load(dir, nas::parse_space(space));
-    const nas::Measurements m = nas::load_measurements(file, ss);
+    if (!std::filesystem::is_regular_file(file)) {
+        nas::read_json_file(file);  // the usual "not found" / "is a folder" error, exit 2
+    }
+    auto bad_file = [](const Error& e) {
+        print_error(e.what());
+        return ExitStatus{kExitCheckFailed};
+    };
+    nas::Space space = nas::Space::NB201;
+    try {
+        const std::string name =
+            opt.space.empty() ? nas::get_string(nas::read_json_file(file), "space", file)
+                              : opt.space;
+        if (name != "nb201" && name != "fbnet") {
+            nas::file_error(file, "space", "'" + printable(name, 40) + "' is not a search space",
+                            "write \"nb201\" or \"fbnet\"");
+        }
+        space = nas::parse_space(name);
+    } catch (const Error& e) {
+        throw bad_file(e);
+    }
+    const nas::SearchSpace ss = nas::SearchSpace::load(dir, space);
+    nas::Measurements m;
+    try {
+        m = nas::load_measurements(file, ss);
+        nas::check_transferable(m);
+    } catch (const Error& e) {
+        throw bad_file(e);
+    }
+    const std::string space_text = nas::space_name(space);
     std::printf("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.latency.size(),
-                space.c_str(), m.unit.c_str());
+                space_text.c_str(), m.unit.c_str());
     std::printf("  %6s %10s  %s\n", "arch", "latency", "architecture");
     for (size_t k = 0; k < m.latency.size(); ++k) {
         if (k == 10 && m.latency.size() > 12) {

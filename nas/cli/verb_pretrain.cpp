@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "kernels/check.h"
+#include "kernels/file_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
@@ -39,24 +40,32 @@ void run_pretrain(Flags& f) {
     } else {
         sources = split_list(f.devices);
         origin = "--devices";
+        for (size_t i = 0; i < sources.size(); ++i) {
+            for (size_t j = 0; j < i; ++j) {
+                NASFLAT_CHECK(sources[i] != sources[j], "--devices lists '",
+                              printable(sources[i], 60), "' twice; fix: name each device once");
+            }
+        }
     }
     format_of(f.out, {"ckpt"});
     o.resolve();
     const std::string data_dir = nas::resolve_data_dir(f.data);
     const std::vector<std::string> known = nas::list_devices(data_dir, o.space);
     for (const auto& s : sources) {
-        NASFLAT_CHECK(std::find(known.begin(), known.end(), s) != known.end(), "--devices: '", s,
+        NASFLAT_CHECK(std::find(known.begin(), known.end(), s) != known.end(), "--devices: '", printable(s, 60),
                       "' is not a ", nas::space_name(o.space), " device of ", data_dir,
                       "; fix: see `nasflat data --space ", nas::space_name(o.space), "`",
                       nas::closest_name(s, known).empty() ? std::string()
                                                           : " (did you mean '" + nas::closest_name(s, known) + "'?)");
     }
+    StagedFile out(f.out, Durability::Fsync);  // a bad folder fails now, before the training
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
     auto ctx = nas::SpaceContext::load(data_dir, o.space, nas::graph_mode_for(o.flavor));
     nas::Predictor p = nas::pretrain_predictor(o, *ctx, sources, std::cerr);
     if (!task_name.empty()) p.info.pretrain["task"] = task_name;
-    nas::save_predictor(f.out, p);
+    out.write(nas::predictor_bytes(p));
+    out.publish();
     if (o.source_samples == 0 || o.epochs == 0) {
         std::cout << "initialised a " << nas::space_name(o.space) << " predictor ("
                   << models::flavor_name(o.flavor) << ", " << p.model->params().numel()

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "kernels/check.h"
+#include "kernels/file_io.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/verbs.h"
@@ -35,6 +36,10 @@ void run_sample(Flags& f) {
                   "params or random (latency works only with --fill-from, as an oracle)");
     NASFLAT_CHECK(f.count >= 1, "--count must be at least 1, got ", f.count);
     const std::string fmt = f.out.empty() ? "stdout" : format_of(f.out, {"json", "txt"});
+    NASFLAT_CHECK(f.fill_from.empty() || fmt == "json", "--fill-from copies latencies, which ",
+                  fmt == "txt" ? "a text arch list" : "the listing on stdout",
+                  " cannot hold; fix: --out FILE.json (a measurement file)");
+    check_output_is_not_input(f.out, {f.pool}, "--out");
     const std::string data_dir = nas::resolve_data_dir(f.data);
     const nas::SearchSpace ss = nas::SearchSpace::load(data_dir, space);
 
@@ -104,7 +109,9 @@ void register_sample(CLI::App& app) {
                                                "device");
     add_data_option(*v, f.data);
     add_space_option(*v, f.space, false);
-    v->add_option("--count", f.count, "how many architectures")->capture_default_str();
+    v->add_option("--count", f.count, "how many architectures")
+        ->check(CLI::Range(1, 1 << 24))
+        ->capture_default_str();
     v->add_option("--sampler", f.sampler, "kmeancosine, kmeans, cosine, cosine_greedy, params "
                                           "or random")
         ->capture_default_str();

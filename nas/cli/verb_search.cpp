@@ -20,6 +20,7 @@
 #include <numeric>
 
 #include "kernels/check.h"
+#include "kernels/file_io.h"
 #include "nas/accuracy.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
@@ -244,7 +245,9 @@ void judge(Choice& c, const Setup& s, const std::vector<double>& true_objective)
     if (std::isfinite(c.objective)) c.regret = c.optimum_objective - c.objective;
 }
 
-void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& choices) {
+// The table on stdout; with --json, the choices staged into `json` (published by the caller).
+void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& choices,
+                   StagedFile* json) {
     std::cout << "search (" << f.mode << ") on " << s.p.info.target << ", objective "
               << s.objective.name << (s.truth.empty() ? "" : ", true latency from " + s.truth)
               << "\n  limit_ms  predicted_ms   true_ms  objective  optimum  regret  arch\n";
@@ -259,7 +262,7 @@ void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& ch
                           : "")
                   << "\n";
     }
-    if (f.json.empty()) return;
+    if (json == nullptr) return;
     nlohmann::json j = {{"checkpoint", f.checkpoint},
                         {"device", s.p.info.target},
                         {"mode", f.mode},
@@ -267,7 +270,8 @@ void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& ch
                         {"truth", s.truth},
                         {"choices", nlohmann::json::array()}};
     for (const Choice& c : choices) j["choices"].push_back(to_json(c));
-    nas::write_text_file(f.json, j.dump(2) + "\n");
+    json->write(j.dump(2) + "\n");
+    json->publish();
     std::cout << "  wrote " << f.json << "\n";
 }
 
@@ -284,7 +288,11 @@ void run_search(Flags& f) {
     NASFLAT_CHECK(f.candidates.empty() || f.mode == "enumerate",
                   "--candidates lists what "
                   "enumerate scores; evolution makes its own candidates");
+    if (!f.json.empty()) format_of(f.json, {"json"});
+    check_output_is_not_input(f.json, {f.checkpoint, f.candidates, f.objective, f.truth}, "--json");
     const Setup s = load_setup(f);
+    std::unique_ptr<StagedFile> json;
+    if (!f.json.empty()) json = std::make_unique<StagedFile>(f.json);
     const nas::SearchSpace& ss = s.ctx->space();
     std::vector<Choice> choices;
     if (f.mode == "enumerate") {
@@ -306,7 +314,7 @@ void run_search(Flags& f) {
             judge(choices.back(), s, all);
         }
     }
-    print_choices(f, s, choices);
+    print_choices(f, s, choices, json.get());
 }
 
 }  // namespace
@@ -332,12 +340,17 @@ void register_search(CLI::App& app) {
                   "measured latencies: a data-folder device or a "
                   "measurement file (default: the checkpoint's device, when "
                   "the data folder has it)");
-    v->add_option("--population", f.evo.population, "evolution: population")->capture_default_str();
+    v->add_option("--population", f.evo.population, "evolution: population")
+        ->check(CLI::Range(2, 1 << 24))
+        ->capture_default_str();
     v->add_option("--tournament", f.evo.tournament, "evolution: tournament size")
+        ->check(CLI::Range(1, 1 << 24))
         ->capture_default_str();
     v->add_option("--children", f.evo.children, "evolution: children per generation")
+        ->check(CLI::Range(1, 1 << 24))
         ->capture_default_str();
     v->add_option("--generations", f.evo.generations, "evolution: generations")
+        ->check(CLI::Range(0, 1 << 24))
         ->capture_default_str();
     v->add_option("--json", f.json, "write the choices as JSON");
     add_seed_option(*v, f.evo.seed);

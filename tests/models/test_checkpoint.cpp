@@ -95,7 +95,7 @@ TEST_F(Checkpoints, RefusesDamagedFiles) {
     version[8] = 99;
     write_all(bad, version);
     expect_load_error(bad, "version");
-    expect_load_error(temp_path("missing.ckpt"), "cannot open");
+    expect_load_error(temp_path("missing.ckpt"), "file not found");
     std::filesystem::remove(bad);
 }
 

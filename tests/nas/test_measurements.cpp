@@ -68,7 +68,7 @@ TEST_F(MeasurementsTest, SaveLoadRoundTrip) {
                  {"2 values for 1 architectures"});
     bad.latency = {-1};
     expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); },
-                 {"not a positive finite number"});
+                 {"latency -1 ms is outside 1e-06 .. 1e+09 ms"});
     bad.latency = {1};
     bad.unit = "hours";
     expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"not a latency unit"});
@@ -77,7 +77,7 @@ TEST_F(MeasurementsTest, SaveLoadRoundTrip) {
             save_measurements("/no/such/folder/m.json",
                               Measurements{Space::NB201, "ms", "", {1}, {1.0}});
         },
-        {"cannot be opened for writing"});
+        {"/no/such/folder", "does not exist"});
 }
 
 struct BadMeasurement {
@@ -105,12 +105,12 @@ INSTANTIATE_TEST_SUITE_P(
                        false,
                        {"archs[1]", "unknown op 'conv1x1'", "did you mean"}},
         BadMeasurement{
-            "meas_bad_space.json", false, {"space: is 'fbnet' but the architectures are nb201"}},
+            "meas_bad_space.json", false, {"space: is \"fbnet\", but nb201 architectures are expected"}},
         BadMeasurement{"meas_bad_duplicate_arch.json",
                        false,
                        {"archs[2]", "architecture 1 appears twice (also entry 0)", "average"}},
         BadMeasurement{
-            "meas_bad_zero_latency.json", false, {"latency[1]", "not a positive finite number"}},
+            "meas_bad_zero_latency.json", false, {"latency[1]", "latency 0 ms is outside"}},
         BadMeasurement{
             "meas_bad_unknown_key.json", false, {"key \"latencies\"", "did you mean \"latency\""}},
         BadMeasurement{"meas_bad_disagree.json",

@@ -318,7 +318,7 @@ TEST_F(Nb201Loop, BadInputsGiveOneLineErrors) {
          {"same.json", "every latency is the same"}},
         {"transfer --checkpoint " + path("pre.ckpt") + " --measurements " + path("m.json") +
              " --calibration spline --out " + path("y.ckpt"),
-         {"isotonic or linear"}},
+         {"--calibration", "isotonic,linear"}},
         {"predict --checkpoint " + path("pixel2.ckpt") + " --archs '" + bad_line + "'",
          {"bad.txt:2"}},
         {"predict --checkpoint " + path("pixel2.ckpt") + " --all --out x.xml", {"x.xml", ".csv"}},
