@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr uint64_t kDefaultMaxInputMiB = 1024;
+constexpr uint64_t kDefaultMaxInputMiB = 256;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -243,18 +243,75 @@ void write_file_atomically(const std::string& path, std::string_view bytes, Dura
     f.publish();
 }
 
+namespace {
+
+// std::cout's buffer once install_checked_stdout() ran: 64 KiB, written with ::write, the first
+// failure's errno kept (later output is dropped: it could not arrive either).
+class CheckedStdoutBuf : public std::streambuf {
+  public:
+    CheckedStdoutBuf() { setp(buf_, buf_ + sizeof buf_); }
+    int error() const { return error_; }
+
+  protected:
+    int_type overflow(int_type c) override {
+        if (drain() != 0) return traits_type::eof();
+        if (!traits_type::eq_int_type(c, traits_type::eof())) {
+            *pptr() = traits_type::to_char_type(c);
+            pbump(1);
+        }
+        return traits_type::not_eof(c);
+    }
+    int sync() override { return drain(); }
+
+  private:
+    int drain() {
+        const char* p = pbase();
+        size_t left = static_cast<size_t>(pptr() - pbase());
+        while (left > 0 && error_ == 0) {
+            const ssize_t n = ::write(STDOUT_FILENO, p, left);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) error_ = errno;
+            else {
+                p += n;
+                left -= static_cast<size_t>(n);
+            }
+        }
+        setp(buf_, buf_ + sizeof buf_);
+        return error_ == 0 ? 0 : -1;
+    }
+    char buf_[1 << 16];
+    int error_ = 0;
+};
+
+CheckedStdoutBuf* checked_stdout = nullptr;
+
+[[noreturn]] void stdout_failed(int err) {
+    if (err == EBADF) fail("cannot write to standard output: it is closed");
+    fail("cannot write to standard output: ", err != 0 ? errno_text(err) : "the output was lost",
+         err == EPIPE ? " (the reader closed the pipe)" : "");
+}
+
+}  // namespace
+
+void install_checked_stdout() {
+    if (checked_stdout != nullptr) return;
+    checked_stdout = new CheckedStdoutBuf();  // lives as long as std::cout
+    std::cout.rdbuf(checked_stdout);
+}
+
 void check_stdout() {
     std::cout.flush();
+    if (checked_stdout != nullptr && checked_stdout->error() != 0) {
+        std::cout.clear();
+        stdout_failed(checked_stdout->error());
+    }
     errno = 0;
-    const bool flushed = std::fflush(stdout) == 0;
+    const bool flushed = std::fflush(stdout) == 0;  // anything printed through stdio
     const int err = errno;
     if (flushed && !std::ferror(stdout) && std::cout.good()) return;
     std::clearerr(stdout);
     std::cout.clear();
-    if (err == EBADF) fail("cannot write to standard output: it is closed");
-    fail("cannot write to standard output",
-         err != 0 ? ": " + errno_text(err) : std::string(": the output was lost"),
-         err == EPIPE ? " (the reader closed the pipe)" : "");
+    stdout_failed(err);
 }
 
 }  // namespace nasflat

@@ -1,5 +1,5 @@
 // file_io.h — how every file of the project is read and written, so that nothing is lost:
-//   reading:  bounded (at most max_input_bytes(), default 1024 MiB, NASFLAT_MAX_INPUT_MB to
+//   reading:  bounded (at most max_input_bytes(), default 256 MiB, NASFLAT_MAX_INPUT_MB to
 //             change it), so a path like /dev/zero is refused instead of read forever;
 //   writing:  staged. Bytes go to a unique temporary file in the target's folder (mkstemp), every
 //             write and the close are checked (fsync for durable files), and only publish()
@@ -19,7 +19,7 @@
 namespace nasflat {
 
 // Bytes any single input may hold: NASFLAT_MAX_INPUT_MB (a positive whole number of MiB) or
-// 1024 MiB. A malformed variable is an error naming it.
+// 256 MiB. A malformed variable is an error naming it.
 uint64_t max_input_bytes();
 
 // The whole file, refused past max_input_bytes(). `what` names the file's role in messages
@@ -71,6 +71,10 @@ void publish_all(const std::vector<StagedFile*>& files);
 void write_file_atomically(const std::string& path, std::string_view bytes,
                            Durability durability = Durability::Normal);
 
+// Routes std::cout through a buffer on file descriptor 1 that keeps the cause of the first
+// failed write (ENOSPC, EPIPE, EBADF) for check_stdout. Call once, first thing in main; print
+// through std::cout only (not printf) afterwards.
+void install_checked_stdout();
 // Flushes standard output and fails ("cannot write to standard output: No space left on
 // device") if anything written to it was lost: a full disk, a closed pipe, a closed stdout.
 void check_stdout();

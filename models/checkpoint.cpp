@@ -260,7 +260,9 @@ Checkpoint parse_checkpoint(const std::string& bytes, const std::string& path) {
                   "checkpoint '", path, "': ", numel, " parameters do not match the file size; "
                   "fix: the file is damaged");
     check_parameter_table(header["parameters"], c.config, numel, path);
-    c.metadata = header.contains("metadata") ? header["metadata"] : nlohmann::json::object();
+    c.metadata = header.contains("metadata") && !header["metadata"].is_null()
+                     ? header["metadata"]
+                     : nlohmann::json::object();
     NASFLAT_CHECK(c.metadata.is_object(), "checkpoint '", path, "': its metadata is not an object");
     c.values.resize(static_cast<size_t>(numel));
     std::memcpy(c.values.data(), bytes.data() + pos, c.values.size() * sizeof(float));

@@ -11,6 +11,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -51,6 +53,17 @@ std::string format_of(const std::string& path, const std::vector<std::string>& a
 
 // Parses argv (running the chosen verb's callback) and maps every outcome to an exit code.
 int run(CLI::App& app, int argc, char** argv);
+
+// printf-style formatting onto std::cout: every verb's stdout goes through the one checked
+// buffer (kernels/file_io.h install_checked_stdout), never through stdio.
+template <typename... Args>
+void print(const char* format, Args... args) {
+    const int n = std::snprintf(nullptr, 0, format, args...);
+    std::string text(static_cast<size_t>(n > 0 ? n : 0) + 1, '\0');
+    std::snprintf(text.data(), text.size(), format, args...);
+    text.pop_back();
+    std::cout << text;
+}
 
 // "nasflat: error: <message>" on stderr, newlines in `message` flattened to keep one line.
 void print_error(const std::string& message);

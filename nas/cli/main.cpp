@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 
+#include "kernels/file_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/verbs.h"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
     // 2), not signals that kill it silently.
     std::signal(SIGPIPE, SIG_IGN);
     std::signal(SIGXFSZ, SIG_IGN);
+    nasflat::install_checked_stdout();
     CLI::App app{"nasflat — few-shot hardware latency prediction for NAS (NASFLAT)", "nasflat"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "nasflat 0.1");

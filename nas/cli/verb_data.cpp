@@ -36,17 +36,17 @@ void print_row(const nas::FileReport& f) {
     const char* status = f.ok ? "ok" : "BAD";
     if (is_device(f)) {
         if (f.ok) {
-            std::printf("  %-8s %-44s %6d %-3s %10.6g %10.6g %10.6g  %s\n", f.kind.c_str(),
+            print("  %-8s %-44s %6d %-3s %10.6g %10.6g %10.6g  %s\n", f.kind.c_str(),
                         f.name.c_str(), f.count, f.unit.c_str(), f.min, f.median, f.max, status);
         } else {
-            std::printf("  %-8s %-44s %6s %-3s %10s %10s %10s  %s\n", f.kind.c_str(),
+            print("  %-8s %-44s %6s %-3s %10s %10s %10s  %s\n", f.kind.c_str(),
                         f.name.c_str(), "-", "-", "-", "-", "-", status);
         }
     } else {
-        std::printf("  %-8s %s: %s  %s\n", f.kind.c_str(), f.file.c_str(),
+        print("  %-8s %s: %s  %s\n", f.kind.c_str(), f.file.c_str(),
                     f.ok ? f.detail.c_str() : "", status);
     }
-    if (!f.ok) std::printf("           %s\n", f.error.c_str());
+    if (!f.ok) print("           %s\n", f.error.c_str());
 }
 
 // --check FILE: validated as `transfer` would; the space comes from --space, else from the
@@ -82,15 +82,15 @@ void run_check(const std::string& dir, const DataOptions& opt) {
         throw bad_file(e);
     }
     const std::string space_text = nas::space_name(space);
-    std::printf("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.latency.size(),
+    print("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.latency.size(),
                 space_text.c_str(), m.unit.c_str());
-    std::printf("  %6s %10s  %s\n", "arch", "latency", "architecture");
+    print("  %6s %10s  %s\n", "arch", "latency", "architecture");
     for (size_t k = 0; k < m.latency.size(); ++k) {
         if (k == 10 && m.latency.size() > 12) {
-            std::printf("  ... %zu more\n", m.latency.size() - k);
+            print("  ... %zu more\n", m.latency.size() - k);
             break;
         }
-        std::printf("  %6d %10.6g  %s\n", m.arch_index[k], m.latency[k],
+        print("  %6d %10.6g  %s\n", m.arch_index[k], m.latency[k],
                     ss.arch_string(m.arch_index[k]).c_str());
     }
 }
@@ -102,7 +102,7 @@ void run_data(const DataOptions& opt) {
     if (!opt.space.empty()) spaces.push_back(nas::parse_space(opt.space));
     nas::DataReport report = nas::check_data_folder(dir, spaces);
 
-    std::printf("data folder: %s\n", dir.c_str());
+    print("data folder: %s\n", dir.c_str());
     std::string current = "-";  // the space whose heading was printed last
     bool in_table = false;
     for (const nas::FileReport& f : report.files) {
@@ -110,19 +110,19 @@ void run_data(const DataOptions& opt) {
         if (f.space != current) {
             current = f.space;
             in_table = false;
-            if (!f.space.empty()) std::printf("\n%s\n", f.space.c_str());
+            if (!f.space.empty()) print("\n%s\n", f.space.c_str());
         }
         if (is_device(f) && !in_table) {
-            std::printf("  %-8s %-44s %6s %-3s %10s %10s %10s  status\n", "metric", "device",
+            print("  %-8s %-44s %6s %-3s %10s %10s %10s  status\n", "metric", "device",
                         "count", "unit", "min", "median", "max");
             in_table = true;
         }
         print_row(f);
     }
     const int bad = report.num_bad();
-    std::printf("\n%zu files checked: %s\n", report.files.size(),
+    print("\n%zu files checked: %s\n", report.files.size(),
                 bad == 0 ? "all valid" : (std::to_string(bad) + " bad").c_str());
-    std::fflush(stdout);
+    std::cout.flush();
     if (bad > 0) {
         std::cerr << "nasflat: error: " << bad << " of " << report.files.size()
                   << " data files are bad (listed above)" << std::endl;
