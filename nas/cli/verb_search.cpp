@@ -210,11 +210,11 @@ Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& 
         }
         std::vector<int32_t> idx(graphs.size());
         std::iota(idx.begin(), idx.end(), 0);
+        const std::vector<float> model =
+            models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
+                            nas::default_score_batch(s.p.model->device()), s.threads);
         std::vector<double> ms;
-        for (float v : models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
-                                       nas::default_score_batch(s.p.model->device()), s.threads)) {
-            ms.push_back(s.p.info.calibration(v));
-        }
+        for (double v : nas::blend_of_ops(s.p, ss, batch, model)) ms.push_back(s.p.info.calibration(v));
         return ms;
     };
     const bool nb = ss.space() == nas::Space::NB201;

@@ -5,6 +5,7 @@
 // table gets a new embedding row, initialised from the best-correlated source device.
 // Example:
 //   nasflat transfer --checkpoint nd.ckpt --measurements pixel2_20.json --out pixel2.ckpt
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
+#include "nas/json_io.h"
 #include "nas/plot.h"
 #include "nas/transfer.h"
 
@@ -23,6 +25,7 @@ namespace {
 
 struct Flags {
     std::string data, checkpoint, measurements, out, name, plot;
+    std::string priors = "flops,params,device,ridge", blend = "4";
     DeviceFlag device;
     bool no_init = false, score_once = false;
     nas::TransferOptions t;
@@ -62,6 +65,18 @@ std::vector<nas::Panel> transfer_plot(const nas::TransferReport& r, const nas::P
     return {cv, cal};
 }
 
+std::vector<std::string> parse_priors(const std::string& text) {
+    if (text == "none") return {};
+    const std::vector<std::string> kinds = split_list(text);
+    for (const auto& k : kinds) {
+        const auto& known = nas::prior_kinds();
+        NASFLAT_CHECK(std::find(known.begin(), known.end(), k) != known.end(), "--priors: '",
+                      printable(k, 40), "' is not a prior; fix: use none or a list of ",
+                      nas::join_names(known));
+    }
+    return kinds;
+}
+
 void print_report(const Flags& f, const nas::TransferReport& r, const nas::Predictor& p) {
     std::cout << std::fixed << "transferred " << f.checkpoint << " to device '" << r.device
               << "' on " << r.samples << " measured architectures (initialised from "
@@ -74,6 +89,14 @@ void print_report(const Flags& f, const nas::TransferReport& r, const nas::Predi
     } else {
         std::cout << "  no cross-validation (needs --folds >= 2 and at least 4 samples)\n";
     }
+    if (!r.candidates.empty() && r.folds >= 2) {
+        std::cout << "  out-of-fold Spearman of each candidate:";
+        for (const auto& c : r.candidates)
+            std::cout << std::setprecision(3) << " " << c.name << " " << c.oof_spearman;
+        std::cout << "\n";
+    }
+    std::cout << "  answers with: " << r.choice << "\n";
+    if (!r.warning.empty()) std::cout << "  warning: " << r.warning << "\n";
     std::cout << "  calibration: " << p.info.calibration.kind << " (score -> ms)\n  wrote " << f.out
               << "\n";
     if (!f.plot.empty()) std::cout << "  wrote " << f.plot << "\n";
@@ -101,6 +124,8 @@ void run_transfer(Flags& f) {
     nas::TransferOptions t = f.t;
     t.init_from_best_source = !f.no_init;
     t.scoring = f.score_once ? models::PairScoring::ScoreOnce : models::PairScoring::TwoForwards;
+    t.priors = parse_priors(f.priors);
+    t.blend_rule = nas::BlendRule::parse(f.blend);
     const nas::TransferReport r = nas::transfer_predictor(p, *ctx, m, name, t, std::cerr);
     out.write(nas::predictor_bytes(p));
     std::vector<StagedFile*> outputs = {&out};
@@ -146,6 +171,14 @@ void register_transfer(CLI::App& app) {
     v->add_flag("--no-init-from-source", f.no_init,
                 "keep the device row's own initialisation (no copy from the best source)");
     v->add_flag("--score-once", f.score_once, "score each batch once and pair the scores");
+    v->add_option("--priors", f.priors,
+                  "simple predictors scored beside the fine-tuned one (flops, params, device, "
+                  "ridge; 'none' for the model alone)")
+        ->capture_default_str();
+    v->add_option("--blend", f.blend,
+                  "how the candidates' weights follow their out-of-fold Spearman: a power p "
+                  "(weights ~ rho^p) or 'best'")
+        ->capture_default_str();
     v->add_option("--plot", f.plot,
                   "write an SVG: cross-validated predicted vs measured, and "
                   "the calibration");
