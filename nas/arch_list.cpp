@@ -71,7 +71,8 @@ bool ArchLineReader::read_line(std::string& line) {
 
 int ArchLineReader::parse(const std::string& line) {
     const std::string where = name_ + ":" + std::to_string(line_no_);
-    if (line_no_ == 1 && trim(line) == "index,arch,score,latency_ms") {
+    if (line_no_ == 1 && (trim(line) == "index,arch,score,latency_ms" ||
+                          trim(line) == "index,arch,score,energy_mj")) {
         csv_ = true;
         return -1;
     }
@@ -123,17 +124,19 @@ std::vector<int32_t> load_arch_list(const std::string& path, const SearchSpace& 
 }
 
 void save_arch_list(const std::string& path, const SearchSpace& ss,
-                    const std::vector<int32_t>& archs, const std::vector<double>* latency_ms,
-                    const nlohmann::json& extra) {
-    NASFLAT_CHECK(latency_ms == nullptr || latency_ms->size() == archs.size(), "save_arch_list: ",
-                  archs.size(), " archs but ", latency_ms ? latency_ms->size() : 0, " latencies");
+                    const std::vector<int32_t>& archs, const std::vector<double>* values,
+                    const nlohmann::json& extra, const std::string& metric) {
+    NASFLAT_CHECK(values == nullptr || values->size() == archs.size(), "save_arch_list: ",
+                  archs.size(), " archs but ", values ? values->size() : 0, " values");
     Json names = Json::array(), lat = Json::array();
     for (int32_t a : archs) names.push_back(ss.arch_string(a));
     std::ostringstream os;
     os << "{\n  \"space\": \"" << space_name(ss.space()) << "\",\n  \"count\": " << archs.size()
        << ",\n  \"arch_index\": " << Json(archs).dump() << ",\n  \"archs\": " << names.dump();
-    if (latency_ms) {
-        os << ",\n  \"unit\": \"ms\",\n  \"latency\": " << Json(*latency_ms).dump();
+    if (values) {
+        os << ",\n  \"metric\": " << Json(metric).dump() << ",\n  \"unit\": "
+           << Json(base_unit(metric)).dump() << ",\n  " << Json(metric).dump() << ": "
+           << Json(*values).dump();
     }
     for (auto it = extra.begin(); it != extra.end(); ++it) {
         os << ",\n  " << Json(it.key()).dump() << ": " << it.value().dump();

@@ -50,10 +50,11 @@ private:
 };
 
 // Writes `archs` in the JSON layout above: "space", "count", "arch_index", "archs" (arch
-// strings / op lists), then "unit": "ms" and "latency" when `latency_ms` is given (a valid
-// measurement file), then the keys of `extra` (e.g. "note"); one key per line. Atomic write.
+// strings / op lists), then, when `values` are given (a valid measurement file), "metric",
+// "unit" (ms or mJ) and the values under the metric's key, then the keys of `extra` (e.g.
+// "note"); one key per line. Atomic write.
 void save_arch_list(const std::string& path, const SearchSpace& ss,
-                    const std::vector<int32_t>& archs, const std::vector<double>* latency_ms,
-                    const nlohmann::json& extra);
+                    const std::vector<int32_t>& archs, const std::vector<double>* values,
+                    const nlohmann::json& extra, const std::string& metric = "latency");
 
 }  // namespace nasflat::nas

@@ -65,7 +65,7 @@ LodoDraw run_draw(Predictor& p, const PredictorInfo& base_info, const std::vecto
     m.unit = "ms";  // the metric's base unit: only ratios and order matter below
     m.file = "lodo:" + name;
     m.arch_index = d.archs;
-    for (int32_t a : d.archs) m.latency.push_back(std::max(target.value(a), kMinLatencyMs));
+    for (int32_t a : d.archs) m.values.push_back(std::max(target.value(a), kMinValue));
     std::ostringstream quiet;
     const TransferReport tr = transfer_predictor(p, ctx, m, name, o.transfer, quiet);
     std::vector<int32_t> eval;

@@ -21,6 +21,7 @@ nlohmann::json PredictorInfo::to_json() const {
             {"supp", supp},
             {"supp_normalisation", supp_normalisation},
             {"target", target},
+            {"metric", metric},
             {"blend", blend.empty() ? nlohmann::json() : blend.to_json()},
             {"calibration", calibration.to_json()},
             {"pretrain", pretrain},
@@ -40,6 +41,7 @@ PredictorInfo PredictorInfo::from_json(const nlohmann::json& j, const std::strin
         p.supp = j.at("supp").get<std::string>();
         p.supp_normalisation = j.at("supp_normalisation");
         p.target = j.at("target").get<std::string>();
+        p.metric = j.value("metric", std::string("latency"));
         p.calibration = Calibration::from_json(j.at("calibration"), file);
         p.blend = Blend::from_json(j.value("blend", nlohmann::json()), file);
         p.pretrain = j.value("pretrain", nlohmann::json::object());
@@ -52,6 +54,8 @@ PredictorInfo PredictorInfo::from_json(const nlohmann::json& j, const std::strin
         NASFLAT_CHECK(p.row_of(s) >= 0, "checkpoint '", file, "': source device '", s,
                       "' is not in its device table");
     }
+    NASFLAT_CHECK(p.metric == "latency" || p.metric == "energy", "checkpoint '", file,
+                  "': unknown metric '", printable(p.metric, 40), "'");
     NASFLAT_CHECK(p.target.empty() || p.row_of(p.target) >= 0, "checkpoint '", file,
                   "': target device '", p.target, "' is not in its device table");
     return p;

@@ -29,8 +29,9 @@ struct PredictorInfo {
     // Per column of the supplementary encoding: name, normalisation and its constants.
     nlohmann::json supp_normalisation = nlohmann::json::array();
     std::string target;                // the device fitted by `transfer` ("" before)
+    std::string metric = "latency";    // what the target's measurements were (latency, energy)
     Blend blend;                       // what answers for the target (empty: the model alone)
-    Calibration calibration;           // blended score -> ms on the target
+    Calibration calibration;           // blended score -> base unit (ms, mJ) on the target
     nlohmann::json pretrain, transfer; // settings and reports, for people
 
     nlohmann::json to_json() const;

@@ -79,7 +79,7 @@ std::vector<double> checked_ms(const Measurements& m, Space space) {
     NASFLAT_CHECK(m.space == space, m.file, ": measurements of ", space_name(m.space),
                   " but the checkpoint is a ", space_name(space), " predictor");
     check_transferable(m);
-    return m.latency_ms();
+    return m.base_values();
 }
 
 // The device's embedding row: its own when the table has it, else a new one.
@@ -265,6 +265,7 @@ TransferReport transfer_predictor(Predictor& p, SpaceContext& ctx, const Measure
         if (std::isfinite(v)) best = std::max(best, v);
     if (k >= 2) r.warning = weak_evidence_warning(r, best, o.warn_below);
     p.info.target = device;
+    p.info.metric = m.metric;
     r.seconds = seconds_since(t0);
     p.info.transfer = {{"device", device},
                        {"row", r.row},

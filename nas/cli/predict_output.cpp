@@ -9,13 +9,19 @@
 
 #include "kernels/check.h"
 #include "nas/calibration.h"
+#include "nas/measurements.h"
 #include "nas/metrics.h"
 #include "nas/plot.h"
 
 namespace nasflat::cli {
 
-RowWriter::RowWriter(std::string format) : format_(std::move(format)) {
-    if (format_ == "csv") text_ = "index,arch,score,latency_ms\n";
+RowWriter::RowWriter(std::string format, std::string column)
+    : format_(std::move(format)), column_(std::move(column)) {
+    if (format_ == "csv") text_ = "index,arch,score," + column_ + "\n";
+}
+
+std::string value_column(const nas::Predictor& p) {
+    return p.info.metric == "energy" ? "energy_mj" : "latency_ms";
 }
 
 void RowWriter::row(int32_t index, const std::string& arch, float score, double ms) {
@@ -29,7 +35,7 @@ void RowWriter::row(int32_t index, const std::string& arch, float score, double 
         out << "\n";
     } else {
         out << "{\"index\":" << index << ",\"arch\":\"" << arch << "\",\"score\":" << score
-            << ",\"latency_ms\":";
+            << ",\"" << column_ << "\":";
         if (std::isfinite(ms)) out << ms;
         else out << "null";
         out << "}\n";
@@ -69,8 +75,9 @@ void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std:
     std::ostringstream note;
     note << std::fixed << std::setprecision(3) << "Spearman " << rho << ", Kendall " << tau
          << " on " << s.size() << " archs";
-    nas::Panel panel{p.info.target + ": predicted vs measured latency", "measured latency (ms)",
-                     has_ms ? "predicted latency (ms)" : "predicted score", true, has_ms, has_ms,
+    const std::string what = p.info.metric + " (" + nas::base_unit(p.info.metric) + ")";
+    nas::Panel panel{p.info.target + ": predicted vs measured " + p.info.metric, "measured " + what,
+                     has_ms ? "predicted " + what : "predicted score", true, has_ms, has_ms,
                      {{"", t, has_ms ? ms : s, false, true}}, {note.str()}};
     plot->write(nas::render_svg({panel}));
 }

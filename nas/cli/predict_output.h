@@ -16,12 +16,13 @@ namespace nasflat::cli {
 // caller takes after each batch (to a staged file or stdout).
 class RowWriter {
 public:
-    explicit RowWriter(std::string format);  // format: "csv" | "jsonl"
+    // format "csv" | "jsonl"; column: the value column, "latency_ms" or "energy_mj".
+    RowWriter(std::string format, std::string column);
     void row(int32_t index, const std::string& arch, float score, double ms);
     std::string take();  // the text so far, emptied
 
 private:
-    std::string format_, text_;
+    std::string format_, column_, text_;
 };
 
 // Every predicted row, kept for --truth.
@@ -37,5 +38,8 @@ struct PredictedRows {
 // and an SVG of predicted vs measured into `plot` when it is not null.
 void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std::string& truth_name,
                   const std::vector<double>& truth_ms, StagedFile* plot);
+
+// "latency_ms" or "energy_mj": the value column of a predictor's rows.
+std::string value_column(const nas::Predictor& p);
 
 }  // namespace nasflat::cli

@@ -82,15 +82,15 @@ void run_check(const std::string& dir, const DataOptions& opt) {
         throw bad_file(e);
     }
     const std::string space_text = nas::space_name(space);
-    print("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.latency.size(),
+    print("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.values.size(),
                 space_text.c_str(), m.unit.c_str());
     print("  %6s %10s  %s\n", "arch", "latency", "architecture");
-    for (size_t k = 0; k < m.latency.size(); ++k) {
-        if (k == 10 && m.latency.size() > 12) {
-            print("  ... %zu more\n", m.latency.size() - k);
+    for (size_t k = 0; k < m.values.size(); ++k) {
+        if (k == 10 && m.values.size() > 12) {
+            print("  ... %zu more\n", m.values.size() - k);
             break;
         }
-        print("  %6d %10.6g  %s\n", m.arch_index[k], m.latency[k],
+        print("  %6d %10.6g  %s\n", m.arch_index[k], m.values[k],
                     ss.arch_string(m.arch_index[k]).c_str());
     }
 }

@@ -3,7 +3,8 @@
 // else one architecture per line on stdin, streamed: rows are written as each batch is scored.
 // --threads N scores N batches of listed architectures side by side (stdin: one at a time).
 // Output: one row per architecture, columns index, arch, score, latency_ms (ms from the
-// checkpoint's calibration; empty/null for a checkpoint without one), as CSV or JSON lines
+// checkpoint's calibration; energy_mj for an energy predictor; empty/null for a checkpoint
+// without one), as CSV or JSON lines
 // (by the extension of --out, or --format on stdout). Throughput goes to stderr.
 // --truth DEVICE|FILE compares with measured latencies (Spearman, Kendall, MAPE; the archs the
 // predictor was fitted on are left out) and --plot draws predicted vs measured.
@@ -136,13 +137,13 @@ void run_predict(Flags& f) {
     auto ctx = nas::load_predictor_context(data_dir, p);
     const nas::SearchSpace& ss = ctx->space();
     const std::vector<double> truth =
-        f.truth.empty() ? std::vector<double>() : nas::latency_ms_by_arch(f.truth, data_dir, ss);
+        f.truth.empty() ? std::vector<double>() : nas::measured_by_arch(f.truth, data_dir, ss, p.info.metric);
     const int threads = scoring_threads(f.device, device);
     ArchSource source(f, ss, static_cast<size_t>(f.batch) * threads);
     RowSink sink(f.out);
     std::unique_ptr<StagedFile> plot;
     if (!f.plot.empty()) plot = std::make_unique<StagedFile>(f.plot);
-    RowWriter writer(format);
+    RowWriter writer(format, value_column(p));
     PredictedRows kept;
     double model_seconds = 0;
     int64_t done = 0;

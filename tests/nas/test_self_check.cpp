@@ -160,7 +160,7 @@ TEST_F(SelfCheck, FallsBackToASimplePriorWhenTheModelIsWorse) {
     m.file = "constructed";
     for (int k : rng.sample_without_replacement(15625, 20)) {
         m.arch_index.push_back(k);
-        m.latency.push_back(ctx->device("gold_6240").value(k));
+        m.values.push_back(ctx->device("gold_6240").value(k));
     }
     TransferOptions t;
     t.epochs = 1;
@@ -208,7 +208,7 @@ TEST_F(SelfCheck, WarnsWhenNothingRanksTheSamples) {
     m.file = "noise";
     for (int k : rng.sample_without_replacement(15625, 12)) {
         m.arch_index.push_back(k);
-        m.latency.push_back(1 + rng.uniform(0, 1));  // latency unrelated to anything
+        m.values.push_back(1 + rng.uniform(0, 1));  // latency unrelated to anything
     }
     TransferOptions t;
     t.epochs = 1;
