@@ -8,10 +8,13 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
+#include <sstream>
 
 #include "kernels/check.h"
 #include "nas/calibration.h"
 #include "nas/metrics.h"
+#include "nas/predictor.h"
+#include "nas/transfer.h"
 #include "nas/training_steps.h"
 #include "samplers/samplers.h"
 
@@ -130,6 +133,50 @@ void keep_predictions(const models::NasflatModel& model, const models::ArchTable
     result.predictions.push_back(std::move(dp));
 }
 
+// The practitioner's transfer (transfer.h: cross-validated self-check, blend of the model with
+// the simple priors over the task's sources) from the T samples, scored on each set of `evals`
+// with what it answers: one Score per set.
+std::vector<std::vector<Score>> self_checked_scores(Predictor& p, SpaceContext& ctx,
+                                                    const ExperimentOptions& o, const Task& task,
+                                                    const DeviceData& target,
+                                                    const std::vector<int32_t>& tf,
+                                                    const std::vector<std::vector<int32_t>>& evals,
+                                                    uint64_t seed) {
+    p.info = PredictorInfo();
+    p.info.space = o.space;
+    p.info.graph_mode = ctx.graph_mode();
+    p.info.devices = ctx.device_names();
+    p.info.sources = task.sources;
+    p.info.supp = o.supp;
+    Measurements m;
+    m.space = o.space;
+    m.unit = "ms";
+    m.file = "experiment:" + target.name;
+    m.arch_index = tf;
+    for (int32_t a : tf) m.values.push_back(std::max(target.value(a), kMinValue));
+    TransferOptions t;
+    t.epochs = o.transfer_epochs;
+    t.lr = o.transfer_lr;
+    t.batch_size = o.transfer_batch_size;
+    t.weight_decay = o.weight_decay;
+    t.eta_min = o.eta_min;
+    t.scoring = o.scoring;
+    t.init_from_best_source = o.transfer_hwemb;
+    t.blend_rule = BlendRule::parse(o.blend_rule);
+    t.seed = seed;
+    std::ostringstream quiet;
+    transfer_predictor(p, ctx, m, target.name, t, quiet);
+    const int row = p.info.row_of(target.name);
+    std::vector<std::vector<Score>> out;
+    for (const auto& eval : evals) {
+        const std::vector<float> s = predictor_scores(p, ctx, eval, row, o.eval_batch);
+        std::vector<double> pred(s.begin(), s.end()), truth;
+        for (int32_t a : eval) truth.push_back(target.value(a));
+        out.push_back({{spearman(pred, truth), kendall_tau_b(pred, truth)}});
+    }
+    return out;
+}
+
 // Every T must leave at least 2 architectures of every target to score: checked before the
 // pre-training, so a bad --samples fails at once rather than after it.
 void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, const Task& task) {
@@ -175,7 +222,10 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
 
     for (int trial = o.first_trial; trial < o.first_trial + o.trials; ++trial) {
         const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
-        models::NasflatModel model(config, derive_seed(trial_seed, 1), o.device);
+        Predictor predictor;  // the model, and (self_check) what `transfer` needs besides
+        predictor.model =
+            std::make_unique<models::NasflatModel>(config, derive_seed(trial_seed, 1), o.device);
+        models::NasflatModel& model = *predictor.model;
         // 1. pre-train on S archs per source device (the same archs on every source).
         const auto t_pre = Clock::now();
         pretrain_on_sources(model, o, ctx, task.sources, trial_seed, progress,
@@ -206,17 +256,23 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                 if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
                 const models::TrainOptions topt = transfer_train_options(o);
                 std::vector<std::vector<Score>> scores(evals.size());
+                if (o.self_check) {
+                    model.params().values_from_host(pretrained);
+                    scores = self_checked_scores(predictor, ctx, o, task, target, tf, evals,
+                                                 derive_seed(trial_seed, 5000 + 97 * di + ti));
+                } else {
                 const int first_scored = o.score == ScoreMode::LastFour
                                              ? std::max(0, o.transfer_epochs - 4)
                                              : o.transfer_epochs - 1;
-                // Scoring does not touch the training's random stream or weights.
-                models::train(model, table, samples, topt, rng, [&](int epoch, double) {
-                    if (epoch < first_scored) return;
-                    for (size_t k = 0; k < evals.size(); ++k) {
-                        scores[k].push_back(
-                            evaluate(model, table, target, evals[k], row, o.eval_batch));
-                    }
-                });
+                    // Scoring does not touch the training's random stream or weights.
+                    models::train(model, table, samples, topt, rng, [&](int epoch, double) {
+                        if (epoch < first_scored) return;
+                        for (size_t k = 0; k < evals.size(); ++k) {
+                            scores[k].push_back(
+                                evaluate(model, table, target, evals[k], row, o.eval_batch));
+                        }
+                    });
+                }
                 std::vector<Score> means(evals.size());
                 for (size_t k = 0; k < evals.size(); ++k) {
                     for (const Score& sc : scores[k]) {

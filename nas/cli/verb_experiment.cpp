@@ -132,6 +132,11 @@ void register_experiment(CLI::App& app) {
         ->capture_default_str();
     v->add_option("--score", f.score, "last4 (mean of the last 4 transfer epochs) or final")
         ->capture_default_str();
+    v->add_flag("--self-check", f.m.o.self_check,
+                "transfer as `nasflat transfer` does: blend the model with FLOPs, params, the "
+                "best source device and a ridge over the sources by out-of-fold evidence");
+    v->add_option("--blend", f.m.o.blend_rule, "with --self-check: a power p or 'best'")
+        ->capture_default_str();
     v->add_option("--eval-batch", f.m.o.eval_batch,
                   "batch size when scoring (default: CPU 256, "
                   "CUDA 32768)")

@@ -80,6 +80,17 @@ TEST_F(CliNewDevice, EnergyGoesThroughTheWholeLoop) {
     expect_one_error_line(mixed, {"'ms' is not a unit of energy", "mJ"});
 }
 
+TEST_F(CliNewDevice, TheSuiteRunsWithTheSelfCheck) {
+    const CliResult r = cli("experiment --space fbnet --task 2 --samples 8 --trials 1 "
+                            "--source-samples 8 --epochs 1 --transfer-epochs 1 --config fixed "
+                            "--score-once --self-check --blend best --json " + q("x.json"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("self-check (blend best)"), std::string::npos) << r.out;
+    const auto j = nlohmann::json::parse(slurp(file("x.json")));
+    EXPECT_EQ(j["self_check"], "best");
+    EXPECT_EQ(j["per_device"].size(), 5u);
+}
+
 TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
     const CliResult fam = cli("lodo --space nb201 --families");
     ASSERT_EQ(fam.code, 0) << fam.err;
