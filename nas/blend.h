@@ -4,7 +4,9 @@
 //   member score   z_m(a) = (s_m(a) - shift_m) / scale_m   (standardised on the samples)
 //   blend          b(a) = sum_m weight_m z_m(a)            (weights sum to 1)
 //   weights        w_m ~ max(0, rho_m)^power over the candidates whose out-of-fold Spearman
-//                  rho_m is positive; power "best" keeps only the best candidate.
+//                  rho_m is positive; "best" keeps only the best candidate; "stack" fits
+//                  non-negative weights to the out-of-fold scores by least squares against the
+//                  standardised log measurements (stacking), then normalises them.
 // A checkpoint without a blend (pre-trained, or written before blends existed) answers with
 // the model alone.
 #pragma once
@@ -45,19 +47,23 @@ struct Candidate {
     std::string name;  // "predictor" or the prior's name
     Prior prior;
     double oof_spearman = 0;
+    std::vector<double> oof_scores;     // (T) out-of-fold, standardised per fold (for "stack")
     std::vector<double> sample_scores;  // (T)
 };
 
-// How weights follow the evidence: power p (w ~ rho^p), or p < 0 for "best only".
+// How weights follow the evidence: power p (w ~ rho^p), p < 0 for "best only", or stacking.
 struct BlendRule {
     double power = 4.0;
+    bool stack = false;
     std::string name() const;
-    static BlendRule parse(const std::string& text);  // "best" or a number >= 0
+    static BlendRule parse(const std::string& text);  // "best", "stack" or a number >= 0
 };
 
 // The blend of the candidates under `rule`. When no candidate has a positive out-of-fold
-// Spearman, the predictor alone (nothing better is known).
-Blend choose_blend(const std::vector<Candidate>& candidates, const BlendRule& rule);
+// Spearman (or stacking gives every candidate weight 0), the predictor alone (nothing better
+// is known). `measured` (T, base unit) is what "stack" fits to.
+Blend choose_blend(const std::vector<Candidate>& candidates, const BlendRule& rule,
+                   const std::vector<double>& measured = {});
 
 // b(a) for rows of member scores: scores[m][k] is member m's score of architecture k.
 std::vector<double> blend_scores(const Blend& blend,

@@ -108,7 +108,9 @@ LodoDraw run_draw(Predictor& p, const PredictorInfo& base_info, const std::vecto
         }
     }
     for (const std::string& rule : o.rules)
-        d.by_rule.push_back(rho(blend_on(choose_blend(tr.fitted, BlendRule::parse(rule)), model,
+        d.by_rule.push_back(rho(blend_on(choose_blend(tr.fitted, BlendRule::parse(rule),
+                                                      tr.measured_ms),
+                                         model,
                                          ctx, eval),
                                 truth));
     progress << "[lodo] " << name << ": spearman " << std::fixed << std::setprecision(3)

@@ -31,7 +31,7 @@ struct LodoOptions {
     int samples = 20;                   // T
     int draws = 3;                      // R
     std::vector<std::string> targets;   // only these devices (empty: every device of the metric)
-    std::vector<std::string> rules = {"best", "0", "1", "2", "4", "8"};  // also evaluated
+    std::vector<std::string> rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};  // also evaluated
 };
 
 // One draw of one device: Spearman on the scored architectures of each way of ranking them.

@@ -129,8 +129,8 @@ std::vector<double> candidate_scores(const std::string& name, const std::vector<
 // k folds of a seeded permutation; each fold is scored by every candidate fitted without it,
 // standardised with the training part's mean and sd so that the folds pool into one ranking.
 // Fills the report's cv_* fields (the predictor's, cv_ms calibrated on the other folds) and
-// returns each candidate's out-of-fold Spearman.
-std::vector<double> cross_validate(SubsetFitter& fitter, SpaceContext& ctx,
+// returns each candidate's out-of-fold scores (C x T).
+std::vector<std::vector<double>> cross_validate(SubsetFitter& fitter, SpaceContext& ctx,
                                    const std::vector<std::string>& names,
                                    const std::vector<std::string>& prior_devices, int k,
                                    const TransferOptions& o, TransferReport& r) {
@@ -162,13 +162,11 @@ std::vector<double> cross_validate(SubsetFitter& fitter, SpaceContext& ctx,
             }
         }
     }
-    std::vector<double> rho;
-    for (size_t c = 0; c < names.size(); ++c) rho.push_back(spearman(oof[c], r.measured_ms));
     r.folds = k;
-    r.cv_spearman = rho[0];
+    r.cv_spearman = spearman(oof[0], r.measured_ms);
     r.cv_kendall = kendall_tau_b(oof[0], r.measured_ms);
     r.cv_mape = mape(r.cv_ms, r.measured_ms);
-    return rho;
+    return oof;
 }
 
 // The plain-words warning when the samples do not pin the device down.
@@ -225,8 +223,10 @@ TransferReport transfer_predictor(Predictor& p, SpaceContext& ctx, const Measure
     //    needs 2 training samples).
     const int k = std::min<int>(o.folds, static_cast<int>(n / 2));
     std::vector<double> oof(names.size(), std::nan(""));
+    std::vector<std::vector<double>> oof_scores(names.size());
     if (k >= 2) {
-        oof = cross_validate(fitter, ctx, names, prior_devices, k, o, r);
+        oof_scores = cross_validate(fitter, ctx, names, prior_devices, k, o, r);
+        for (size_t c = 0; c < names.size(); ++c) oof[c] = spearman(oof_scores[c], r.measured_ms);
         progress << "[transfer] " << device << ": " << k << "-fold cross-validation on " << n
                  << " samples: spearman " << std::fixed << std::setprecision(3) << r.cv_spearman
                  << ", kendall " << r.cv_kendall << ", MAPE " << std::setprecision(1) << r.cv_mape
@@ -240,6 +240,7 @@ TransferReport transfer_predictor(Predictor& p, SpaceContext& ctx, const Measure
         Candidate cand;
         cand.name = names[c];
         cand.oof_spearman = oof[c];
+        cand.oof_scores = oof_scores[c];
         const uint64_t seed = derive_seed(o.seed, 1000);
         cand.sample_scores = candidate_scores(names[c], all, fitter, ctx, prior_devices, r, seed,
                                               &cand.prior);
@@ -248,7 +249,7 @@ TransferReport transfer_predictor(Predictor& p, SpaceContext& ctx, const Measure
         candidates.push_back(cand);
         r.candidates.push_back({cand.name, oof[c]});
     }
-    p.info.blend = k >= 2 ? choose_blend(candidates, o.blend_rule) : Blend();
+    p.info.blend = k >= 2 ? choose_blend(candidates, o.blend_rule, r.measured_ms) : Blend();
     r.fitted = candidates;
     std::vector<std::vector<double>> member_scores;
     for (const auto& m : p.info.blend.members) {

@@ -26,7 +26,7 @@ namespace {
 
 struct Flags {
     std::string data, targets, json, markdown, priors = "flops,params,device,ridge", blend = "4";
-    std::vector<std::string> merge, rules = {"best", "0", "1", "2", "4", "8"};
+    std::vector<std::string> merge, rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};
     bool families = false;
     ModelFlags m;
     nas::LodoOptions l;

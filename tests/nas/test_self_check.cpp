@@ -95,13 +95,37 @@ TEST(Blend, WeightsFollowTheEvidence) {
                                     BlendRule::parse("4"));
     ASSERT_EQ(none.members.size(), 1u);
     EXPECT_TRUE(none.model_only());
-    testing::expect_error([] { BlendRule::parse("-2"); }, {"'best' or a number"});
+    testing::expect_error([] { BlendRule::parse("-2"); }, {"'best', 'stack' or a number"});
     // JSON round trip, and refusal of weights that do not sum to 1.
     const Blend back = Blend::from_json(p4.to_json(), "x.ckpt");
     EXPECT_EQ(back.describe(), p4.describe());
     nlohmann::json j = p4.to_json();
     j["members"][0]["weight"] = 0.9;
     testing::expect_error([&] { Blend::from_json(j, "x.ckpt"); }, {"x.ckpt", "sum to 1"});
+}
+
+TEST(Blend, StackingFitsNonNegativeWeightsToTheOutOfFoldScores) {
+    // log(measured) standardised = 0.7 a + 0.3 b exactly, with a and b standardised and
+    // uncorrelated; c is anti-correlated and must get weight 0.
+    const std::vector<double> a = {-1.5, -0.5, 0.5, 1.5, -1.5, -0.5, 0.5, 1.5};
+    const std::vector<double> b = {1, -1, -1, 1, -1, 1, 1, -1};
+    std::vector<double> c(8), ms(8);
+    for (int i = 0; i < 8; ++i) {
+        c[i] = -a[i];
+        ms[i] = std::exp(0.7 * a[i] + 0.3 * b[i] * std::sqrt(1.25));
+    }
+    std::vector<Candidate> cands = {candidate("predictor", 0.5, a), candidate("flops", 0.2, b),
+                                    candidate("params", -0.9, c)};
+    cands[0].oof_scores = a;
+    cands[1].oof_scores = b;
+    cands[2].oof_scores = c;
+    const Blend s = choose_blend(cands, BlendRule::parse("stack"), ms);
+    ASSERT_EQ(s.members.size(), 2u) << s.describe();
+    EXPECT_EQ(s.rule, "stack");
+    EXPECT_GT(s.members[0].weight, s.members[1].weight);
+    EXPECT_NEAR(s.members[0].weight + s.members[1].weight, 1.0, 1e-12);
+    testing::expect_error([&] { choose_blend(cands, BlendRule::parse("stack")); },
+                          {"needs the measurements"});
 }
 
 TEST(Families, HardwareTextWithoutNotesAndPrecision) {
