@@ -31,10 +31,8 @@ std::string BlendRule::name() const {
 
 BlendRule BlendRule::parse(const std::string& text) {
     BlendRule r;
-    if (text == "stack") {
-        r.stack = true;
-        return r;
-    }
+    if (text == "stack") return r;
+    r.stack = false;
     if (text == "best") {
         r.power = -1;
         return r;

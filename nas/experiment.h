@@ -73,7 +73,7 @@ struct ExperimentOptions {
     // blend of the model with the simple priors (FLOPs, params, best device, ridge over the
     // task's sources), weighted by blend_rule; scored once, after the fine-tuning.
     bool self_check = false;
-    std::string blend_rule = "4";
+    std::string blend_rule = "stack";
     uint64_t seed = 42;
     Device device = Device::CPU;
     int eval_batch = 0;  // 0: default_score_batch(device) (CPU 256, CUDA 32768)

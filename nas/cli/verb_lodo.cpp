@@ -25,7 +25,7 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, targets, json, markdown, priors = "flops,params,device,ridge", blend = "4";
+    std::string data, targets, json, markdown, priors = "flops,params,device,ridge", blend = "stack";
     std::vector<std::string> merge, rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};
     bool families = false;
     ModelFlags m;

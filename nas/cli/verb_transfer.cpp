@@ -25,7 +25,7 @@ namespace {
 
 struct Flags {
     std::string data, checkpoint, measurements, out, name, plot;
-    std::string priors = "flops,params,device,ridge", blend = "4";
+    std::string priors = "flops,params,device,ridge", blend = "stack";
     DeviceFlag device;
     bool no_init = false, score_once = false;
     nas::TransferOptions t;
