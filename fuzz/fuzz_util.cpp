@@ -46,18 +46,19 @@ void MemFile::set(const uint8_t* data, size_t size) {
 }
 
 namespace {
-std::filesystem::path scratch_dir() {
-    static const std::filesystem::path dir = [] {
-        auto d = std::filesystem::temp_directory_path() /
-                 ("nasflat-fuzz-" + std::to_string(getpid()));
-        std::filesystem::create_directories(d);
+// Never destroyed: the atexit handler that removes the folder runs after static destructors.
+const std::filesystem::path& scratch_dir() {
+    static const std::filesystem::path* dir = [] {
+        auto* d = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                            ("nasflat-fuzz-" + std::to_string(getpid())));
+        std::filesystem::create_directories(*d);
         std::atexit([] {
             std::error_code ec;
             std::filesystem::remove_all(scratch_dir(), ec);
         });
         return d;
     }();
-    return dir;
+    return *dir;
 }
 }  // namespace
 
@@ -68,8 +69,13 @@ void check_message(const std::string& msg) {
     if (msg.size() > kMaxMessageBytes)
         finding("an error message of " + std::to_string(msg.size()) + " bytes: " +
                 printable(msg, 300));
-    for (unsigned char c : msg) {
-        if (c < 0x20 || c == 0x7f) finding("an error message with a control byte: " + printable(msg));
+    for (size_t i = 0; i < msg.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(msg[i]);
+        if (c < 0x20 || c == 0x7f) {
+            finding("an error message with the control byte " + printable(msg.substr(i, 1)) +
+                    " at byte " + std::to_string(i) + ", after: " +
+                    printable(msg.substr(i > 80 ? i - 80 : 0, i > 80 ? 80 : i)));
+        }
     }
 }
 
