@@ -2,7 +2,7 @@
 # gpu_prepare.sh — before a GPU lease, on the CPU machine: portable CUDA binaries of this tree
 # for bench/gpu_session.sh, so that the lease spends its minutes measuring, not compiling.
 #   .gpu/bin   test_kernels, test_models, bench_kernels, bench_model, nasflat of this tree
-#              (Release, sm_90, no -march=native: the lent machine's CPU is another one)
+#              (Release, sm_90, -march=x86-64-v3: the lent machine's CPU is another one)
 #   .gpu/base  the previous .gpu/bin's bench_model and nasflat: the binaries measured on the
 #              last lease, timed again beside the new ones on the same card
 #   .gpu/data  the data folder (gpu_session.sh's DATA_DIR), copied when missing
@@ -15,7 +15,7 @@ data="${1:-${NASFLAT_DATA:-../shared/data}}"
 targets=(test_kernels test_models bench_kernels bench_model nasflat)
 paths=(tests/test_kernels tests/test_models bench/bench_kernels bench/bench_model nas/cli/nasflat)
 
-configure=$(cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DNASFLAT_NATIVE=OFF \
+configure=$(cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DNASFLAT_MARCH=x86-64-v3 \
     -DNASFLAT_CUDA=ON 2>&1)
 grep -q "CUDA backend ON" <<< "$configure" \
     || { echo "gpu_prepare: build-gpu has no CUDA backend (is nvcc on PATH?)" >&2; exit 1; }

@@ -83,7 +83,7 @@ bool tf32_operands_aligned(const kernels::FusedReadoutArgs& a) {
 
 bool NasflatModel::fused_readout_supported(const ModelBatch& batch) const {
     const ModelConfig& c = config_;
-    const auto layers_fit = [&c](const std::vector<int>& dims) {
+    const auto layers_fit = [](const std::vector<int>& dims) {
         return all_equal(dims, F) && !dims.empty() &&
                static_cast<int>(dims.size()) <= kernels::kFusedMaxLayers;
     };

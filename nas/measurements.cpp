@@ -170,6 +170,17 @@ std::vector<int32_t> read_arch_indices(const Json& root, const SearchSpace& ss,
         }
         index = from_archs;
     }
+    // get_index_array refuses repeats in arch_index; entries of "archs" are checked here.
+    std::unordered_map<int32_t, size_t> seen;
+    for (size_t k = 0; k < index.size(); ++k) {
+        auto [it, fresh] = seen.emplace(index[k], k);
+        if (!fresh) {
+            file_error(path, entry_at(has_archs ? "archs" : "arch_index", k),
+                       "architecture " + std::to_string(index[k]) + " appears twice (also entry " +
+                           std::to_string(it->second) + ")",
+                       "list each architecture once (average repeated measurements into one value)");
+        }
+    }
     return index;
 }
 

@@ -232,7 +232,7 @@ std::vector<int> SearchSpace::parse_nb201_string(const std::string& text) const 
     for (size_t g = 0; g < 3; ++g) {
         const std::string& group = groups[g];
         if (group.size() < 2 || group.front() != '|' || group.back() != '|') {
-            fail("arch '", printable(text), "': node group ", g + 1, " '", group,
+            fail("arch '", printable(text), "': node group ", g + 1, " '", printable(group, 40),
                  "' must start and end with '|'; fix: ", usage);
         }
         std::vector<std::string> tokens;

@@ -6,6 +6,10 @@
 #include <cstring>
 #include <numeric>
 
+#if defined(__FMA__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
 namespace nasflat::samplers::detail {
 
 PointTable make_point_table(const float* rows, int64_t n, int d) {
@@ -36,6 +40,25 @@ inline void store_vec(float* p, const FVec& v) {
     std::memcpy(p, &v, sizeof v);
 }
 
+// a + u * u per lane, rounded as add_square (kmeans_math.h): an explicit FMA instruction where
+// the target has one, so no compiler tuning can split it; plain multiply and add where it has
+// not (-ffp-contract=off keeps those two roundings).
+inline FVec add_square_vec(FVec a, FVec u) {
+#if defined(__AVX512F__)
+    static_assert(kWidth == 16, "AVX-512 blocks hold 16 points");
+    return reinterpret_cast<FVec>(_mm512_fmadd_ps(reinterpret_cast<__m512>(u),
+                                                  reinterpret_cast<__m512>(u),
+                                                  reinterpret_cast<__m512>(a)));
+#elif defined(__FMA__)
+    static_assert(kWidth == 8, "FMA implies AVX: blocks hold 8 points");
+    return reinterpret_cast<FVec>(_mm256_fmadd_ps(reinterpret_cast<__m256>(u),
+                                                  reinterpret_cast<__m256>(u),
+                                                  reinterpret_cast<__m256>(a)));
+#else
+    return a + u * u;
+#endif
+}
+
 }  // namespace
 
 void sq_dists_bulk(const PointTable& pts, const float* queries, int t, float* out) {
@@ -56,10 +79,10 @@ void sq_dists_bulk(const PointTable& pts, const float* queries, int t, float* ou
             for (int j = 0; j < d; ++j) {
                 const FVec x = load_vec(block + j * kWidth);
                 const FVec u0 = x - q0[j], u1 = x - q1[j], u2 = x - q2[j], u3 = x - q3[j];
-                a0 += u0 * u0;
-                a1 += u1 * u1;
-                a2 += u2 * u2;
-                a3 += u3 * u3;
+                a0 = add_square_vec(a0, u0);
+                a1 = add_square_vec(a1, u1);
+                a2 = add_square_vec(a2, u2);
+                a3 = add_square_vec(a3, u3);
             }
             store_vec(dst + q * stride, a0);
             store_vec(dst + (q + 1) * stride, a1);
@@ -70,7 +93,7 @@ void sq_dists_bulk(const PointTable& pts, const float* queries, int t, float* ou
             FVec a = {};
             for (int j = 0; j < d; ++j) {
                 const FVec u = load_vec(block + j * kWidth) - queries[q * d + j];
-                a += u * u;
+                a = add_square_vec(a, u);
             }
             store_vec(dst + q * stride, a);
         }

@@ -3,9 +3,10 @@
 // Dims: N points, D dim, K centres, T queries (centres or k-means++ candidates); row-major.
 //
 // Rounding contract: sq_dist and sq_dists_bulk both sum (x_j - q_j)^2 over j = 0..D-1 in order
-// in float, one lane per (point, query) pair, with the same fusing (add_square), so they return
-// bit-identical values. Hence the reference and the fast Lloyd see the same distances and must
-// produce the same labels.
+// in float, one lane per (point, query) pair, and every term is fused explicitly or not at all
+// (add_square, add_square_vec; samplers/ builds with -ffp-contract=off, so the compiler never
+// fuses on its own), so they return bit-identical values at every x86-64 level. Hence the
+// reference and the fast Lloyd see the same distances and must produce the same labels.
 #pragma once
 
 #include <cmath>
@@ -16,10 +17,10 @@
 
 namespace nasflat::samplers::detail {
 
-// One term s + t^2, rounded exactly as the SIMD kernel's `a += u * u`: with FMA hardware that
-// line is fused (samplers/ builds with -ffp-contract=fast), so this fuses explicitly; without
-// FMA neither can fuse. Left to the compiler, a scalar loop may or may not be fused (GCC turns
-// some into vmulps + vaddss), and the bit-for-bit tests would catch it.
+// One term s + t^2, rounded exactly as the SIMD kernel's add_square_vec: one rounding (fma) where
+// the target has FMA, two (multiply, then add) where it has not. Left to the compiler, fusing
+// depends on its tuning: GCC's znver2/znver3 tuning (avoid-fma-max-bits=256) declines to fuse
+// 256-bit loop-carried `a += u * u`, so an AVX2 Zen build once broke the bit-for-bit tests.
 inline float add_square(float s, float t) {
 #if defined(__FMA__)
     return std::fma(t, t, s);

@@ -3,7 +3,9 @@
 # Usage: scripts/setup.sh        (needs root or sudo; does nothing when everything is present)
 set -euo pipefail
 
-packages=(cmake ninja-build g++ libeigen3-dev nlohmann-json3-dev libgtest-dev libcli11-dev)
+# clang and libclang-rt-dev (libFuzzer, the sanitizer runtimes) build the fuzz targets of fuzz/.
+packages=(cmake ninja-build g++ libeigen3-dev nlohmann-json3-dev libgtest-dev libcli11-dev clang
+          libclang-rt-dev)
 
 missing=()
 for p in "${packages[@]}"; do

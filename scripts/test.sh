@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # test.sh — set up, build and run every test: the normal build (CUDA compiled when nvcc is
-# found; GPU tests skip without a GPU), then the whole suite again under ASan + UBSan.
-# Usage: scripts/test.sh            (from anywhere; build folders: build/ and build-asan/)
+# found; GPU tests skip without a GPU), the whole suite again under ASan + UBSan, the kernel and
+# sampler suites once more at another x86-64 level (fast paths must agree with their references
+# on every level, not only on this machine's), and a short run of each fuzz target.
+# Usage: scripts/test.sh   (from anywhere; build folders: build/, build-asan/, build-isa/,
+#                           build-fuzz/). NASFLAT_TEST_MARCH sets the second level (x86-64-v2);
+#                           NASFLAT_FUZZ_SECONDS the seconds per fuzz target (5; 0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -20,4 +24,19 @@ cmake --build build-asan -j "$jobs"
 echo "== tests (ASan + UBSan) =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+march=${NASFLAT_TEST_MARCH:-x86-64-v2}
+echo "== build (kernel and sampler tests at -march=$march, CPU only) =="
+cmake -S . -B build-isa -G Ninja -DCMAKE_BUILD_TYPE=Release -DNASFLAT_CUDA=OFF \
+      -DNASFLAT_MARCH="$march" >/dev/null
+cmake --build build-isa -j "$jobs" --target test_kernels test_samplers
+echo "== tests (kernels, samplers at -march=$march) =="
+build-isa/tests/test_kernels --gtest_brief=1
+build-isa/tests/test_samplers --gtest_brief=1
+
+seconds=${NASFLAT_FUZZ_SECONDS:-5}
+if [ "$seconds" != 0 ]; then
+    echo "== fuzz smoke ($seconds s per target) =="
+    scripts/fuzz.sh all "$seconds"
+fi
 echo "== all tests passed =="

@@ -104,8 +104,10 @@ std::string data_dir() {
     if (const char* env = std::getenv("NASFLAT_DATA")) {
         if (std::filesystem::exists(std::string(env) + "/manifest.json")) return env;
     }
-    std::filesystem::path here = std::filesystem::path(__FILE__).parent_path().parent_path();
-    std::filesystem::path shared = here.parent_path() / "shared" / "data";
+    // The source folder comes from CMake: __FILE__ is relative under ccache's base_dir, and the
+    // data-backed tests would skip without a word.
+    std::filesystem::path shared =
+        std::filesystem::path(NASFLAT_SOURCE_DIR).parent_path() / "shared" / "data";
     if (std::filesystem::exists(shared / "manifest.json")) return shared.string();
     return "";
 }

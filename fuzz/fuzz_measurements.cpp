@@ -1,0 +1,43 @@
+// fuzz_measurements.cpp — libFuzzer target: a user's measurement file (nas::load_measurements,
+// the input of `nasflat transfer` and `data --check`), for NB201 and FBNet.
+// Properties of an accepted file: one latency per architecture, indices in range and distinct,
+// latencies within kMinLatencyMs..kMaxLatencyMs once in ms, and the file survives
+// save_measurements -> load_measurements unchanged (same indices, same bits).
+// Seeds: tests/data/nas/*.json. Run: scripts/fuzz.sh measurements SECONDS.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "fuzz/fuzz_util.h"
+#include "nas/measurements.h"
+
+using namespace nasflat;
+
+namespace {
+
+void check_file(const nas::SearchSpace& ss, const std::string& path) {
+    nas::Measurements m;
+    if (!fuzz::refused_or_ran([&] { m = nas::load_measurements(path, ss); })) return;
+    FUZZ_EXPECT(!m.latency.empty() && m.latency.size() == m.arch_index.size(), "lengths");
+    const std::set<int32_t> distinct(m.arch_index.begin(), m.arch_index.end());
+    FUZZ_EXPECT(distinct.size() == m.arch_index.size(), "a repeated architecture was accepted");
+    FUZZ_EXPECT(*distinct.begin() >= 0 && *distinct.rbegin() < ss.size(), "index out of range");
+    for (double ms : m.latency_ms()) {
+        FUZZ_EXPECT(ms >= nas::kMinLatencyMs && ms <= nas::kMaxLatencyMs, std::to_string(ms));
+    }
+    fuzz::refused_or_ran([&] { nas::check_transferable(m); });
+    const std::string copy = fuzz::scratch_path("m.json");
+    nas::save_measurements(copy, m, &ss);
+    const nas::Measurements back = nas::load_measurements(copy, ss);
+    FUZZ_EXPECT(back.arch_index == m.arch_index && back.latency == m.latency && back.unit == m.unit,
+                "save_measurements -> load_measurements changed it");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    static fuzz::MemFile file;
+    file.set(data, size);
+    for (nas::Space s : {nas::Space::NB201, nas::Space::FBNet}) check_file(fuzz::space(s), file.path());
+    return 0;
+}
