@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 namespace {

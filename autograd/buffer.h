@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <memory>
 
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 
 namespace nasflat {
 

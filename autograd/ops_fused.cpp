@@ -3,7 +3,7 @@
 // they exist because every pass over a (nodes, 128) tensor costs memory traffic and, at small
 // batches, a kernel launch.
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 

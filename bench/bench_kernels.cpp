@@ -22,7 +22,7 @@
 #include "bench/bench_common.h"
 #include "bench/bench_gemm.h"
 #include "bench/bench_ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 #ifdef NASFLAT_WITH_CUDA
 #include "kernels/cuda_options.h"

@@ -26,7 +26,7 @@
 #include "autograd/ops.h"
 #include "kernels/cuda_options.h"
 #include "kernels/fused_readout.h"
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 #include "kernels/profiler.h"
 #include "models/training.h"
 #include "nas/metrics.h"

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "kernels/cuda_check.cuh"
+#include "kernels/base/cuda_check.cuh"
 
 namespace nasflat::kernels::cuda_detail {
 

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "kernels/host_device.h"
+#include "kernels/base/host_device.h"
 #include "kernels/kernels.h"
 
 namespace nasflat::kernels {

@@ -19,7 +19,7 @@
 #include <cstdint>
 
 #include "kernels/fused_readout.h"
-#include "kernels/host_device.h"
+#include "kernels/base/host_device.h"
 
 namespace nasflat::kernels::fused {
 

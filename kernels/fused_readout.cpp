@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "kernels/fused_tile.h"
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::kernels {
 

@@ -11,7 +11,7 @@
 // 0.4 eligible per scheduler, IPC 1.2 under Nsight Compute on an H200.)
 #include <cuda_runtime.h>
 
-#include "kernels/cuda_check.cuh"
+#include "kernels/base/cuda_check.cuh"
 #include "kernels/cuda_kernels.cuh"
 #include "kernels/cuda_options.h"
 #include "kernels/fused_readout.h"

@@ -1,6 +1,6 @@
 // kernel_table.cpp — fills one KernelTable per CPU backend; the CUDA table comes from
 // cuda_table.cu when this binary was built with CUDA.
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "kernels/cpu_kernels.h"
 #include "kernels/fused_readout.h"
 #include "kernels/kernels.h"

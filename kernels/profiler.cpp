@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 
 namespace nasflat::kernels {
 namespace {

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "kernels/cpu_kernels.h"
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::kernels {
 

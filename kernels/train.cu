@@ -1,12 +1,12 @@
 // train.cu — CUDA kernels used only by training: dropout, the losses, AdamW.
 // Dims: n elements, P pairs, S scores (by_score.num_rows). Reference twins: train.cpp.
-// Determinism: dropout draws its mask from hash_uniform(seed, i) (kernels/rng.h), the same
+// Determinism: dropout draws its mask from hash_uniform(seed, i) (kernels/base/rng.h), the same
 // function the CPU uses, so both paths drop the same elements; scalar losses are summed by one
 // block in double with a fixed tree; the hinge gradient is written per pair, then gathered per
 // score through the by-score CSR. No atomics.
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::kernels {
 

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::models {
 namespace {

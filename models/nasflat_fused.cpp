@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "kernels/cuda_options.h"
 #include "kernels/fused_readout.h"
 #include "models/nasflat_model.h"

@@ -3,7 +3,7 @@
 #include "models/nasflat_model.h"
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::models {
 

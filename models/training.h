@@ -8,7 +8,7 @@
 #include <functional>
 #include <vector>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 #include "models/nasflat_model.h"
 
 namespace nasflat::models {

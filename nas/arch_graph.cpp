@@ -2,7 +2,7 @@
 // it is order-dependent: an earlier skip node changes the predecessors of later nodes.
 #include "nas/arch_graph.h"
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
 

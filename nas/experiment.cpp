@@ -9,7 +9,7 @@
 #include <cmath>
 #include <iomanip>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/calibration.h"
 #include "nas/metrics.h"
 #include "nas/training_steps.h"

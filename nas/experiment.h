@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 #include "models/config.h"
 #include "models/training.h"
 #include "nas/space_context.h"

@@ -1,7 +1,7 @@
 // space_context.cpp — see space_context.h.
 #include "nas/space_context.h"
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
 

@@ -8,7 +8,7 @@
 #include <iomanip>
 #include <numeric>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/metrics.h"
 #include "nas/training_steps.h"
 

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::samplers {
 

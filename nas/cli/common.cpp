@@ -5,7 +5,7 @@
 #include <cctype>
 #include <iostream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/json_io.h"
 
 namespace nasflat::cli {

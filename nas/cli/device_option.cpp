@@ -5,7 +5,7 @@
 #include <iostream>
 #include <thread>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "kernels/cuda_options.h"
 #include "kernels/kernels.h"
 

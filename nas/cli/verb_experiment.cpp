@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "kernels/profiler.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"

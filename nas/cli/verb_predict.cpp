@@ -25,7 +25,7 @@
 #include <iomanip>
 #include <iostream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"

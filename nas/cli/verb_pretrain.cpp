@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"

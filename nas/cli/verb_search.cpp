@@ -19,7 +19,7 @@
 #include <memory>
 #include <numeric>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/accuracy.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <memory>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/json_io.h"
 #include "nas/manifest.h"

@@ -9,7 +9,7 @@
 #include <iomanip>
 #include <iostream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"

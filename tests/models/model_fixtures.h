@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 #include "models/collate.h"
 
 namespace nasflat::testing {

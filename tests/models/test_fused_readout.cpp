@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "kernels/fused_readout.h"
 #include "models/nasflat_model.h"
 #include "tests/models/model_fixtures.h"

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "models/nasflat_model.h"
 #include "tests/models/model_fixtures.h"
 #include "tests/test_util.h"

@@ -1,12 +1,12 @@
 // memory.cpp — host memory and dispatch to the CUDA runtime (cuda_glue.cu) when built.
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 
-#include "kernels/check.h"
-#include "kernels/cuda_glue.h"
+#include "kernels/base/check.h"
+#include "kernels/base/cuda_glue.h"
 
 namespace nasflat {
 

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/host_device.h"
+#include "kernels/base/host_device.h"
 
 namespace nasflat {
 

@@ -1,6 +1,6 @@
 // cuda_glue_cpu_only.cpp — the CUDA glue of a CPU-only build: no GPU, and a clear error if asked.
-#include "kernels/check.h"
-#include "kernels/cuda_glue.h"
+#include "kernels/base/check.h"
+#include "kernels/base/cuda_glue.h"
 #include "kernels/cuda_options.h"
 
 namespace nasflat::kernels::cuda_glue {

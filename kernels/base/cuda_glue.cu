@@ -4,11 +4,11 @@
 #include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 
-#include "kernels/check.h"
-#include "kernels/cuda_check.cuh"
-#include "kernels/cuda_glue.h"
+#include "kernels/base/check.h"
+#include "kernels/base/cuda_check.cuh"
+#include "kernels/base/cuda_glue.h"
 #include "kernels/cuda_options.h"
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 
 namespace nasflat::kernels::cuda_glue {
 

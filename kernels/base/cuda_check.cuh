@@ -9,7 +9,7 @@
 #include <cuda_runtime.h>
 #include <cusparse.h>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 #define CUDA_CHECK(call)                                                                     \
     do {                                                                                     \
