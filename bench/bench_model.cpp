@@ -9,7 +9,7 @@
 // --tf32: CUDA GEMMs on TF32 tensor cores (off by default); first prints how far TF32 scores
 // of 4096 random architectures are from fp32 ones (max relative error, Spearman between them).
 // --fused: also validate and time inference through the fused readout kernel
-// (kernels/fused_readout.h), versions 1-3 (3: TF32, GPU only), each batch right after the
+// (kernels/fused/fused_readout.h), versions 1-3 (3: TF32, GPU only), each batch right after the
 // op-by-op row ("infer-fusedvN"; GFLOP/s counts the model's FLOPs as the op-by-op path issues
 // them). Validation: v1 as the op-by-op path (1e-3); v3 within 2e-2 relative (TF32).
 // --profile: per-kernel tables of one training step per batch and of one forward per version
@@ -25,7 +25,7 @@
 
 #include "autograd/ops.h"
 #include "kernels/cuda_options.h"
-#include "kernels/fused_readout.h"
+#include "kernels/fused/fused_readout.h"
 #include "kernels/base/memory.h"
 #include "kernels/profiler.h"
 #include "models/training.h"

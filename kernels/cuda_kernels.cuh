@@ -6,7 +6,7 @@
 #pragma once
 
 #include "kernels/cuda_options.h"
-#include "kernels/fused_readout.h"
+#include "kernels/fused/fused_readout.h"
 #include "kernels/kernels.h"
 
 namespace nasflat::kernels {

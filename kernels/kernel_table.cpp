@@ -2,7 +2,7 @@
 // cuda_table.cu when this binary was built with CUDA.
 #include "kernels/base/check.h"
 #include "kernels/cpu_kernels.h"
-#include "kernels/fused_readout.h"
+#include "kernels/fused/fused_readout.h"
 #include "kernels/kernels.h"
 #include "kernels/profiler.h"
 

@@ -1,5 +1,5 @@
 // nasflat_fused.cpp — NasflatModel::readout_fused: steps 1-5 of the forward pass through the
-// fused readout kernel (kernels/fused_readout.h) instead of the op-by-op autograd graph. This
+// fused readout kernel (kernels/fused/fused_readout.h) instead of the op-by-op autograd graph. This
 // file only lays the model's parameters and the batch out as the kernel's arguments.
 #include <algorithm>
 #include <cstdint>
@@ -7,7 +7,7 @@
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
 #include "kernels/cuda_options.h"
-#include "kernels/fused_readout.h"
+#include "kernels/fused/fused_readout.h"
 #include "models/nasflat_model.h"
 
 namespace nasflat::models {

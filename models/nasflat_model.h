@@ -43,7 +43,7 @@ class NasflatModel {
     // depend on `training` or the seed: a training step that scores an architecture several
     // times (the authors' two passes over pair sides) can run this once per architecture.
     Tensor readout(const ModelBatch& batch) const;
-    // Steps 1-5 in one fused kernel per tile of graphs (kernels/fused_readout.h): the same
+    // Steps 1-5 in one fused kernel per tile of graphs (kernels/fused/fused_readout.h): the same
     // readout to float rounding, no autograd graph. fused_readout_supported says whether this
     // model and batch fit the kernel (all widths 128, graphs of <= 32 nodes, add-fused
     // ensembles or single branches, gate width <= 64).
@@ -58,7 +58,7 @@ class NasflatModel {
     // over 20 nodes, e.g. FBNet's reference flavor: fused_pays; docs/performance.md), off on
     // the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks the
     // kernel version (0: v2, or v3 = TF32 tensor cores while CUDA GEMMs run in TF32; 3 falls
-    // back to 2 where the weights are not 32-byte aligned; kernels/fused_gemm.h).
+    // back to 2 where the weights are not 32-byte aligned; kernels/fused/fused_gemm.h).
     void set_fused_readout(bool on, int version = 0) {
         fused_choice_ = on ? FusedChoice::On : FusedChoice::Off;
         fused_version_ = version;

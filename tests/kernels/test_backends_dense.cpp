@@ -2,7 +2,7 @@
 // CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
 #include "kernels/cpu_kernels.h"
 #include "kernels/cuda_options.h"
-#include "kernels/gather_chunks.h"
+#include "kernels/layout/gather_chunks.h"
 #include "tests/kernels/backend_fixture.h"
 
 namespace nasflat::testing {

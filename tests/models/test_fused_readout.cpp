@@ -1,4 +1,4 @@
-// test_fused_readout.cpp — the fused readout kernel's CPU twin (kernels/fused_readout.cpp, the
+// test_fused_readout.cpp — the fused readout kernel's CPU twin (kernels/fused/fused_readout.cpp, the
 // CUDA kernel's stages run thread by thread) against the op-by-op readout on the CPU reference
 // kernels: both flavors, every layer type, hwemb_to_mlp, graphs of 2 to 32 nodes with and
 // without edges, batches that end mid-tile; and when readout() may take it.
@@ -6,7 +6,7 @@
 
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
-#include "kernels/fused_readout.h"
+#include "kernels/fused/fused_readout.h"
 #include "models/nasflat_model.h"
 #include "tests/models/model_fixtures.h"
 #include "tests/test_util.h"

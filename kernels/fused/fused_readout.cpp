@@ -2,13 +2,13 @@
 // each run for thread 0, 1, ..., kFusedThreads-1 in turn, one tile after another. It exists to
 // test the kernel's arithmetic and indexing without a GPU; the op-by-op CPU path is the faster
 // one on a CPU (per-thread register tiles do not vectorise here).
-#include "kernels/fused_readout.h"
+#include "kernels/fused/fused_readout.h"
 
 #include <utility>
 #include <vector>
 
 #include "kernels/base/check.h"
-#include "kernels/fused_tile.h"
+#include "kernels/fused/fused_tile.h"
 #include "kernels/base/rng.h"
 
 namespace nasflat::kernels {

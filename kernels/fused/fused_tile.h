@@ -6,7 +6,7 @@
 // fused_layout.h's; its dense products, fused_gemm.h's.
 #pragma once
 
-#include "kernels/fused_gemm.h"
+#include "kernels/fused/fused_gemm.h"
 
 namespace nasflat::kernels::fused {
 

@@ -17,7 +17,7 @@
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
-#include "kernels/gather_chunks.h"
+#include "kernels/layout/gather_chunks.h"
 
 namespace nasflat::kernels {
 

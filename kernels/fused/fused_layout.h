@@ -18,7 +18,7 @@
 
 #include <cstdint>
 
-#include "kernels/fused_readout.h"
+#include "kernels/fused/fused_readout.h"
 #include "kernels/base/host_device.h"
 
 namespace nasflat::kernels::fused {

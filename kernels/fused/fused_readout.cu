@@ -14,8 +14,8 @@
 #include "kernels/base/cuda_check.cuh"
 #include "kernels/cuda_kernels.cuh"
 #include "kernels/cuda_options.h"
-#include "kernels/fused_readout.h"
-#include "kernels/fused_tile.h"
+#include "kernels/fused/fused_readout.h"
+#include "kernels/fused/fused_tile.h"
 
 namespace nasflat::kernels {
 namespace {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "kernels/cpu_kernels.h"
-#include "kernels/gather_chunks.h"
+#include "kernels/layout/gather_chunks.h"
 
 namespace nasflat::kernels {
 

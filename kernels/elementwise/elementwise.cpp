@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "kernels/cpu_kernels.h"
-#include "kernels/elementwise_math.h"
+#include "kernels/elementwise/elementwise_math.h"
 
 namespace nasflat::kernels {
 

@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "kernels/fused_layout.h"
+#include "kernels/fused/fused_layout.h"
 
 #ifdef __CUDACC__
 #include <mma.h>

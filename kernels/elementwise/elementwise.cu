@@ -11,7 +11,7 @@
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
 #include "kernels/cuda_kernels.cuh"
-#include "kernels/elementwise_math.h"
+#include "kernels/elementwise/elementwise_math.h"
 
 namespace nasflat::kernels {
 
