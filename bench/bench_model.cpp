@@ -27,7 +27,7 @@
 #include "kernels/cuda_options.h"
 #include "kernels/fused/fused_readout.h"
 #include "kernels/base/memory.h"
-#include "kernels/profiler.h"
+#include "kernels/profiled_table.h"
 #include "models/training.h"
 #include "nas/metrics.h"
 

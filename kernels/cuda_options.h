@@ -1,22 +1,14 @@
-// cuda_options.h — switches and numbered kernel versions of the CUDA backend, for host code
-// (.cpp) that wants more than the KernelTable: the TF32 GEMM switch, and the launchers that take
-// an explicit `int version` so the benchmark can time every version side by side.
-// Plain C++: no CUDA headers. Defined in kernels/*.cu; only present when NASFLAT_WITH_CUDA,
-// except the TF32 switch, which a CPU-only build defines as a no-op.
-// Pointers are device pointers; shapes and semantics are those of the KernelTable entry of the
-// same name (kernels.h). The KernelTable always uses the k*DefaultVersion.
+// cuda_options.h — numbered kernel versions of the CUDA backend, for host code (.cpp) that wants
+// more than the KernelTable: launchers that take an explicit `int version` so the benchmark can
+// time every version side by side. Plain C++: no CUDA headers. Defined in kernels/*/*.cu; only
+// present when NASFLAT_WITH_CUDA. The KernelTable always uses the k*DefaultVersion.
 #pragma once
 
 #include <cstdint>
 
-#include "kernels/kernels.h"
+#include "kernels/csr_view.h"
 
 namespace nasflat::kernels {
-
-// GEMM math mode. Off (the default): plain fp32 (CUBLAS_DEFAULT_MATH). On: TF32 tensor cores
-// (CUBLAS_TF32_TENSOR_OP_MATH), ~1e-3 relative error at K = 128; measure before relying on it.
-void set_cuda_gemm_tf32(bool on);
-bool cuda_gemm_tf32();
 
 // Fused readout kernel (fused_readout.cu): blocks per SM its launch bounds aim at, 2 or 3
 // (kFusedBlocksPerSm by default), for the benchmark to time both. A no-op without CUDA.

@@ -30,11 +30,6 @@ void synchronize() {}
 }  // namespace nasflat::kernels::cuda_glue
 
 namespace nasflat::kernels {
-// The TF32 switch exists in every build so that callers need no #ifdef; here it changes nothing.
-void set_cuda_gemm_tf32(bool) {}
-bool cuda_gemm_tf32() {
-    return false;
-}
 void cuda_profiler_capture(bool) {}
 void set_fused_readout_blocks_per_sm(int) {}
 }  // namespace nasflat::kernels

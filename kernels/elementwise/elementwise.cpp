@@ -1,9 +1,10 @@
-// dense.cpp — CPU reference kernels for memory, GEMM and elementwise ops (plain loops: the spec).
-// Dims: M,N,K GEMM sizes (row-major), n elements, nb elements of a broadcast operand.
-// Fast GEMM: gemm_fast.cpp (Eigen). CUDA twins: dense.cu.
+// elementwise.cpp — CPU reference kernels of the elementwise family (elementwise.h): memory,
+// unary and binary ops with broadcast, the layer tails. Plain loops: the spec and the oracle.
+// Dims: n elements, nb elements of a broadcast operand, (rows, F) views for the layer tails.
+// Fast versions: elementwise_fast.cpp. CUDA twins: elementwise.cu.
 #include <cmath>
 
-#include "kernels/cpu_kernels.h"
+#include "kernels/elementwise/elementwise.h"
 #include "kernels/elementwise/elementwise_math.h"
 
 namespace nasflat::kernels {
@@ -20,31 +21,7 @@ void add_scaled_cpu(float* out, const float* x, int64_t n, float alpha) {
     for (int64_t i = 0; i < n; ++i) out[i] += alpha * x[i];
 }
 
-// C_b = alpha op(A_b) op(B_b) + beta C_b. Accumulates in double so the oracle is tighter than
-// any fast version it judges. beta == 0 ignores C's old contents (even NaN), like BLAS.
-void gemm_cpu(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-              float alpha, const float* A, int64_t stride_a, const float* B, int64_t stride_b,
-              float beta, float* C, int64_t stride_c) {
-    for (int64_t b = 0; b < batch; ++b) {
-        const float* a = A + b * stride_a;
-        const float* bm = B + b * stride_b;
-        float* c = C + b * stride_c;
-        for (int64_t i = 0; i < M; ++i) {
-            for (int64_t j = 0; j < N; ++j) {
-                double acc = 0.0;
-                for (int64_t k = 0; k < K; ++k) {
-                    float av = trans_a ? a[k * M + i] : a[i * K + k];
-                    float bv = trans_b ? bm[j * K + k] : bm[k * N + j];
-                    acc += static_cast<double>(av) * bv;
-                }
-                float old = beta == 0.0f ? 0.0f : beta * c[i * N + j];
-                c[i * N + j] = static_cast<float>(alpha * acc) + old;
-            }
-        }
-    }
-}
-
-// The scalar formulas are elementwise_math.h's (shared with dense.cu).
+// The scalar formulas are elementwise_math.h's (shared with elementwise.cu).
 void unary_forward_cpu(UnaryOp op, float* out, const float* x, int64_t n, float alpha) {
     for (int64_t i = 0; i < n; ++i) out[i] = unary_value(op, x[i], alpha);
 }

@@ -1,16 +1,14 @@
-// dense.cu — CUDA kernels for memory, GEMM (cuBLAS) and elementwise ops, with broadcast.
-// Dims: M,N,K GEMM sizes (row-major, as in kernels.h), n elements, nb elements of a broadcast
-// operand: a is viewed as (n / nb, nb) and b as one (nb) row repeated.
-// Reference twins: dense.cpp (plain loops). Bench: bench/bench_kernels.cpp (gemm rows).
-// Each op: a static __global__ kernel with a grid-stride int64 loop, a launcher that returns
-// early on empty work and checks the launch. No atomics: the broadcast gradient db is a column
-// sum owned by one block per column tile (cuda_common.cuh).
-#include <atomic>
-#include <climits>
-
+// elementwise.cu — CUDA kernels of the elementwise family (elementwise.h): memory, unary and
+// binary ops with broadcast, the layer tails.
+// Dims: n elements, nb elements of a broadcast operand: a is viewed as (n / nb, nb) and b as one
+// (nb) row repeated; (rows, F) views for the layer tails.
+// Reference twins: elementwise.cpp (plain loops). Bench: bench/bench_ops.cpp.
+// Each op: a static __global__ kernel with a grid-stride loop, a launcher that returns early on
+// empty work and checks the launch. No atomics: the broadcast gradient db is a deterministic
+// two-pass column sum (cuda_columns.cuh).
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
-#include "kernels/cuda_kernels.cuh"
+#include "kernels/elementwise/elementwise.h"
 #include "kernels/elementwise/elementwise_math.h"
 
 namespace nasflat::kernels {
@@ -52,76 +50,6 @@ void add_scaled_cuda(float* out, const float* x, int64_t n, float alpha) {
     if (n <= 0) return;
     add_scaled_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, n, alpha);
     CUDA_CHECK(cudaGetLastError());
-}
-
-// --- GEMM --------------------------------------------------------------------------------------
-
-namespace {
-std::atomic<bool> g_gemm_tf32{false};
-
-// One handle for the process, created on first use (cublasCreate touches the GPU, which CPU-only
-// runs must never do). Never destroyed: at exit the runtime may already be gone.
-cublasHandle_t cublas_handle() {
-    static cublasHandle_t handle = [] {
-        cublasHandle_t h = nullptr;
-        CUBLAS_CHECK(cublasCreate(&h));
-        CUBLAS_CHECK(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH));
-        return h;
-    }();
-    return handle;
-}
-}  // namespace
-
-void set_cuda_gemm_tf32(bool on) {
-    g_gemm_tf32.store(on);
-}
-bool cuda_gemm_tf32() {
-    return g_gemm_tf32.load();
-}
-
-// K == 0: C_b = beta C_b (beta == 0 writes zeros, ignoring NaN in C, like BLAS).
-static __global__ void gemm_scale_kernel(float* __restrict__ C,  // batch x (M, N), stride_c apart
-                                         int64_t batch, int64_t MN, int64_t stride_c, float beta) {
-    for (int64_t t = global_thread(); t < batch * MN; t += grid_threads()) {
-        float* c = C + (t / MN) * stride_c + t % MN;
-        *c = beta == 0.0f ? 0.0f : beta * *c;
-    }
-}
-
-// Row-major C = op(A) op(B) is column-major C^T = op(B)^T op(A)^T: hand cuBLAS B first, with
-// m = N, n = M. A row-major (R, S) array is a column-major (S, R) one with ld = S, so an
-// untransposed row-major operand is already the transposed column-major operand cuBLAS needs,
-// and a transposed one needs op = T:
-//   B' = B: op N, ld N (trans_b: op T, ld K);  A' = A: op N, ld K (trans_a: op T, ld M); ldc = N.
-void gemm_cuda(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-               float alpha, const float* A, int64_t stride_a, const float* B, int64_t stride_b,
-               float beta, float* C, int64_t stride_c) {
-    if (batch <= 0 || M <= 0 || N <= 0) return;
-    if (K <= 0) {
-        gemm_scale_kernel<<<blocks_for(batch * M * N, kThreads), kThreads>>>(C, batch, M * N,
-                                                                             stride_c, beta);
-        CUDA_CHECK(cudaGetLastError());
-        return;
-    }
-    NASFLAT_CHECK(M <= INT_MAX && N <= INT_MAX && K <= INT_MAX && batch <= INT_MAX,
-                  "gemm_cuda: sizes M ", M, " N ", N, " K ", K, " batch ", batch,
-                  " exceed cuBLAS's 32-bit arguments; hint: split the batch");
-    cublasHandle_t h = cublas_handle();
-    CUBLAS_CHECK(cublasSetMathMode(
-        h, g_gemm_tf32.load() ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH));
-    const cublasOperation_t op_b = trans_b ? CUBLAS_OP_T : CUBLAS_OP_N;
-    const cublasOperation_t op_a = trans_a ? CUBLAS_OP_T : CUBLAS_OP_N;
-    const int m = static_cast<int>(N), n = static_cast<int>(M), k = static_cast<int>(K);
-    const int ld_b = static_cast<int>(trans_b ? K : N);
-    const int ld_a = static_cast<int>(trans_a ? M : K);
-    const int ld_c = static_cast<int>(N);
-    if (batch == 1) {
-        CUBLAS_CHECK(cublasSgemm(h, op_b, op_a, m, n, k, &alpha, B, ld_b, A, ld_a, &beta, C, ld_c));
-    } else {
-        CUBLAS_CHECK(cublasSgemmStridedBatched(h, op_b, op_a, m, n, k, &alpha, B, ld_b, stride_b, A,
-                                               ld_a, stride_a, &beta, C, ld_c, stride_c,
-                                               static_cast<int>(batch)));
-    }
 }
 
 // --- elementwise -------------------------------------------------------------------------------
@@ -246,7 +174,7 @@ void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, 
     }
 }
 
-// --- fused layer tails ---------------------------------------------------------------------
+// --- layer tails ---------------------------------------------------------------------------
 // One thread per element of the (rows, F) view; gb, s, b optional. Index as in binary_forward.
 
 // out = sigmoid(p + gb) * m + s + b

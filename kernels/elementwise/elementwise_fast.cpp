@@ -1,13 +1,12 @@
-// elementwise_fast.cpp — fast CPU versions of the elementwise and edge kernels whose plain-loop
-// references (dense.cpp, graph.cpp) are slow: one loop per op (no switch inside), rows x
-// contiguous columns instead of `i % nb` (no integer division), and dot products with
-// independent partial sums so the compiler can vectorise them.
-// Same contracts as the KernelTable entries; the references stay the oracles.
+// elementwise_fast.cpp — fast CPU versions of the elementwise kernels whose plain-loop references
+// (elementwise.cpp) are slow: one loop per op (no switch inside), rows x contiguous columns
+// instead of `i % nb` (no integer division), and a vectorisable exp for the sigmoid.
+// Same contracts as elementwise.h; the references stay the oracles.
 #include <cmath>
 #include <cstring>
 #include <vector>
 
-#include "kernels/cpu_kernels.h"
+#include "kernels/elementwise/elementwise.h"
 
 namespace nasflat::kernels {
 namespace {
@@ -114,90 +113,7 @@ void binary_backward_cpu_fast(BinaryOp op, float* da, float* db, const float* do
     }
 }
 
-namespace {
-// <x, y> over F floats with 16 independent partial sums (vectorisable, fixed order).
-// sum over c < n of term(c) in kLanes interleaved partial sums, which vectorise, instead of one
-// serial chain of adds (which cannot: float addition is not associative). The order is fixed,
-// so the bits are the same on every run.
-constexpr int kLanes = 16;
-template <class Term>
-inline float lane_sum(int64_t n, Term&& term) {
-    float part[kLanes] = {};
-    int64_t c = 0;
-    for (; c + kLanes <= n; c += kLanes) {
-        for (int l = 0; l < kLanes; ++l) part[l] += term(c + l);
-    }
-    float acc = 0.0f;
-    for (; c < n; ++c) acc += term(c);
-    for (int l = 0; l < kLanes; ++l) acc += part[l];
-    return acc;
-}
-
-inline float dot(const float* x, const float* y, int64_t F) {
-    return lane_sum(F, [&](int64_t f) { return x[f] * y[f]; });
-}
-}  // namespace
-
-void sddmm_cpu_fast(float* out, CsrView A, const float* a, const float* b, int64_t F) {
-    for (int32_t i = 0; i < A.num_rows; ++i) {
-        const float* ai = a + static_cast<int64_t>(i) * F;
-        for (int32_t e = A.row_ptr[i]; e < A.row_ptr[i + 1]; ++e) {
-            out[e] = dot(ai, b + static_cast<int64_t>(A.col[e]) * F, F);
-        }
-    }
-}
-
-}  // namespace nasflat::kernels
-
-namespace nasflat::kernels {
-
-// Row-wise layer norm in one pass over each row for the statistics and one for the output.
-void layer_norm_forward_cpu_fast(float* out, float* mean, float* rstd, const float* x,
-                                 const float* gamma, const float* beta, int64_t rows, int64_t cols,
-                                 float eps) {
-    for (int64_t r = 0; r < rows; ++r) {
-        const float* xr = x + r * cols;
-        const float mu =
-            lane_sum(cols, [&](int64_t c) { return xr[c]; }) / static_cast<float>(cols);
-        const float v = lane_sum(cols, [&](int64_t c) { return (xr[c] - mu) * (xr[c] - mu); });
-        const float rs = 1.0f / std::sqrt(v / static_cast<float>(cols) + eps);
-        mean[r] = mu;
-        rstd[r] = rs;
-        float* o = out + r * cols;
-        for (int64_t c = 0; c < cols; ++c) o[c] = (xr[c] - mu) * rs * gamma[c] + beta[c];
-    }
-}
-
-// dgamma/dbeta accumulate row by row (vectorised over columns) instead of column by column;
-// the row sums run in lanes (lane_sum), as in the forward.
-void layer_norm_backward_cpu_fast(float* dx, float* dgamma, float* dbeta, const float* dout,
-                                  const float* x, const float* mean, const float* rstd,
-                                  const float* gamma, int64_t rows, int64_t cols) {
-    for (int64_t r = 0; r < rows; ++r) {
-        const float* xr = x + r * cols;
-        const float* gr = dout + r * cols;
-        const float mu = mean[r], rs = rstd[r];
-        const float mg =
-            lane_sum(cols, [&](int64_t c) { return gr[c] * gamma[c]; }) / static_cast<float>(cols);
-        const float mgx =
-            lane_sum(cols, [&](int64_t c) { return gr[c] * gamma[c] * ((xr[c] - mu) * rs); }) /
-            static_cast<float>(cols);
-        if (dgamma) {
-            for (int64_t c = 0; c < cols; ++c) dgamma[c] += gr[c] * ((xr[c] - mu) * rs);
-        }
-        if (dbeta) {
-            for (int64_t c = 0; c < cols; ++c) dbeta[c] += gr[c];
-        }
-        if (!dx) continue;
-        float* dxr = dx + r * cols;
-        for (int64_t c = 0; c < cols; ++c) {
-            const float xhat = (xr[c] - mu) * rs;
-            dxr[c] += rs * (gr[c] * gamma[c] - mg - xhat * mgx);
-        }
-    }
-}
-
-// The fused layer tails, row by row with the optional (F) vectors replaced by zeros so that the
+// The layer tails, row by row with the optional (F) vectors replaced by zeros so that the
 // inner loops have no branches.
 void gated_residual_forward_cpu_fast(float* out, const float* p, const float* gb, const float* m,
                                      const float* s, const float* b, int64_t rows, int64_t F) {

@@ -12,7 +12,6 @@
 #include <cuda_runtime.h>
 
 #include "kernels/base/cuda_check.cuh"
-#include "kernels/cuda_kernels.cuh"
 #include "kernels/cuda_options.h"
 #include "kernels/fused/fused_readout.h"
 #include "kernels/fused/fused_tile.h"

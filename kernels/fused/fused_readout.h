@@ -15,7 +15,7 @@
 
 #include <cstdint>
 
-#include "kernels/kernels.h"
+#include "kernels/csr_view.h"
 
 namespace nasflat::kernels {
 
@@ -100,9 +100,12 @@ inline int fused_graphs_per_tile(int max_nodes) {
 // Both launchers call it.
 void check_fused_readout_args(const FusedReadoutArgs& args);
 
-// The CPU twin: runs each tile's stages thread by thread, in the CUDA kernel's order and index
-// arithmetic (kernels/fused_tile.h), so it tests that arithmetic where no GPU is.
-void fused_readout_cpu(const FusedReadoutArgs& args);
+// Writes args.out. fused_readout_cpu is the CPU twin: it runs each tile's stages thread by
+// thread, in the CUDA kernel's order and index arithmetic (fused_tile.h), so it tests that
+// arithmetic where no GPU is. fused_readout_cuda is the kernel (fused_readout.cu).
+using FusedReadoutFn = void(const FusedReadoutArgs& args);
+FusedReadoutFn fused_readout_cpu, fused_readout_cuda;
+
 // For tests: run each stage's threads in a fresh random order drawn from `seed` (0: in order).
 // A stage that read another thread's write of the same stage (a race on the GPU) would then
 // give different bits.

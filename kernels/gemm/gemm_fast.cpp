@@ -3,7 +3,7 @@
 // throughput comes from batching many graphs, and the CPU numbers we report are per core.
 #include <Eigen/Core>
 
-#include "kernels/cpu_kernels.h"
+#include "kernels/gemm/gemm.h"
 
 namespace nasflat::kernels {
 namespace {

@@ -6,7 +6,7 @@
 // so every output row is owned by one loop iteration: no atomics. CUDA twins: graph.cu.
 #include <cmath>
 
-#include "kernels/cpu_kernels.h"
+#include "kernels/graph/graph.h"
 
 namespace nasflat::kernels {
 

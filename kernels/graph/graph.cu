@@ -23,7 +23,9 @@
 #include <mutex>
 
 #include "kernels/cuda_common.cuh"
-#include "kernels/cuda_kernels.cuh"
+#include "kernels/cuda_options.h"
+#include "kernels/elementwise/elementwise.h"
+#include "kernels/graph/graph.h"
 
 namespace nasflat::kernels {
 

@@ -1,6 +1,9 @@
-// graph_fast.cpp — the fast CPU sparse product over the block-diagonal CSR batch. Same contract
-// and the same sums in the same order as spmm_cpu (graph.cpp), which stays the oracle.
-#include "kernels/cpu_kernels.h"
+// graph_fast.cpp — the fast CPU graph kernels (graph.h): the sparse product with each row's
+// accumulators in vector registers (the same sums in the same order as spmm_cpu), and SDDMM
+// with its dot products in vectorisable lanes (lane_sum.h). The references in graph.cpp stay
+// the oracles.
+#include "kernels/graph/graph.h"
+#include "kernels/lane_sum.h"
 
 namespace nasflat::kernels {
 
@@ -49,6 +52,16 @@ void spmm_cpu_fast(float* out, CsrView A, const float* val, const float* x, int6
                 acc += v * x[static_cast<int64_t>(A.col[e]) * F + c];
             }
             o[c] = acc;
+        }
+    }
+}
+
+// out[e] = <a[i], b[col[e]]>, each dot in lanes.
+void sddmm_cpu_fast(float* out, CsrView A, const float* a, const float* b, int64_t F) {
+    for (int32_t i = 0; i < A.num_rows; ++i) {
+        const float* ai = a + static_cast<int64_t>(i) * F;
+        for (int32_t e = A.row_ptr[i]; e < A.row_ptr[i + 1]; ++e) {
+            out[e] = fast::dot(ai, b + static_cast<int64_t>(A.col[e]) * F, F);
         }
     }
 }

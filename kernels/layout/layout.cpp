@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "kernels/cpu_kernels.h"
+#include "kernels/layout/layout.h"
 #include "kernels/layout/gather_chunks.h"
 
 namespace nasflat::kernels {

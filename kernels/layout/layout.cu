@@ -16,7 +16,9 @@
 
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
-#include "kernels/cuda_kernels.cuh"
+#include "kernels/cuda_options.h"
+#include "kernels/elementwise/elementwise.h"
+#include "kernels/layout/layout.h"
 #include "kernels/layout/gather_chunks.h"
 
 namespace nasflat::kernels {

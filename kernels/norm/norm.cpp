@@ -3,7 +3,7 @@
 // CUDA twins: norm.cu.
 #include <cmath>
 
-#include "kernels/cpu_kernels.h"
+#include "kernels/norm/norm.h"
 
 namespace nasflat::kernels {
 

@@ -9,7 +9,7 @@
 
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
-#include "kernels/cuda_kernels.cuh"
+#include "kernels/norm/norm.h"
 
 namespace nasflat::kernels {
 

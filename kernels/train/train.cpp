@@ -2,7 +2,7 @@
 // Dims: n elements, P pairs. CUDA twins: train.cu.
 #include <cmath>
 
-#include "kernels/cpu_kernels.h"
+#include "kernels/train/train.h"
 #include "kernels/base/rng.h"
 
 namespace nasflat::kernels {

@@ -5,7 +5,7 @@
 // block in double with a fixed tree; the hinge gradient is written per pair, then gathered per
 // score through the by-score CSR. No atomics.
 #include "kernels/cuda_common.cuh"
-#include "kernels/cuda_kernels.cuh"
+#include "kernels/train/train.h"
 #include "kernels/base/rng.h"
 
 namespace nasflat::kernels {

@@ -10,7 +10,7 @@
 #include <iostream>
 
 #include "kernels/base/check.h"
-#include "kernels/profiler.h"
+#include "kernels/profiled_table.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/model_options.h"

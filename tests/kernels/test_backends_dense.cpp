@@ -1,6 +1,6 @@
 // test_backends_dense.cpp — every dense/elementwise/layout kernel of the fast backends (CPU fast,
 // CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
-#include "kernels/cpu_kernels.h"
+#include "kernels/kernels.h"
 #include "kernels/cuda_options.h"
 #include "kernels/layout/gather_chunks.h"
 #include "tests/kernels/backend_fixture.h"

@@ -1,0 +1,67 @@
+// graph.h — the message-passing family over a block-diagonal CSR batch of many small graphs:
+// segment readout, sparse-dense product (SpMM), edge scores (SDDMM), edge softmax.
+// One function type per op (the KernelTable's entry, kernels.h) and the backends that define it:
+//   *_cpu       graph.cpp        plain loops: the spec and the tests' oracle
+//   *_cpu_fast  graph_fast.cpp   SpMM rows in vector registers, SDDMM dots in lanes
+//   *_cuda      graph.cu         a warp per CSR row
+// Dims: N nodes (all graphs), E edge slots, F features, G graphs (segments); row-major.
+// Forward products walk the forward CSR (row i = the nodes i reads from); their backward is the
+// same product on the reverse CSR (row j = the nodes that read j) with edge_id pointing at values
+// in forward order, so every output row has one owner: no atomics anywhere.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/csr_view.h"
+
+namespace nasflat::kernels {
+
+// out[g, :] = sum over nodes i in [seg_ptr[g], seg_ptr[g+1]) of w[i] * x[i, :]; w null = 1.
+using SegmentSumForwardFn = void(float* out,              // (G, F)
+                                 const float* x,          // (N, F)
+                                 const int32_t* seg_ptr,  // (G + 1)
+                                 const float* w,          // (N) or null
+                                 int64_t G, int64_t F);
+SegmentSumForwardFn segment_sum_forward_cpu, segment_sum_forward_cuda;
+
+// dx[i, :] += w[i] * dout[g(i), :]
+using SegmentSumBackwardFn = void(float* dx,               // (N, F)
+                                  const float* dout,       // (G, F)
+                                  const int32_t* seg_ptr,  // (G + 1)
+                                  const float* w,          // (N) or null
+                                  int64_t G, int64_t F);
+SegmentSumBackwardFn segment_sum_backward_cpu, segment_sum_backward_cuda;
+
+// out[i, :] (= or +=) sum over edge slots e of row i of v(e) * x[col[e], :], where
+// v(e) = val[edge_id ? edge_id[e] : e], or 1 when val is null. Walk the forward CSR for the
+// forward product and the reverse CSR (with edge_id) for the backward one.
+using SpmmFn = void(float* out,        // (A.num_rows, F)
+                    CsrView A,         // forward or reverse CSR
+                    const float* val,  // (E) or null (= 1)
+                    const float* x,    // (A.num_cols, F)
+                    int64_t F, bool accumulate);
+SpmmFn spmm_cpu, spmm_cpu_fast;
+
+// out[e] = <a[row(e), :], b[col[e], :]> for every edge slot e of the CSR (assign).
+using SddmmFn = void(float* out,      // (E)
+                     CsrView A,       // forward CSR
+                     const float* a,  // (A.num_rows, F)
+                     const float* b,  // (A.num_cols, F)
+                     int64_t F);
+SddmmFn sddmm_cpu, sddmm_cpu_fast;
+
+// Softmax of the edge values of each row: out[e] = exp(s[e]) / sum over the row of exp(s)
+// (max-subtracted); an empty row writes nothing.
+using EdgeSoftmaxForwardFn = void(float* out,  // (E)
+                                  CsrView A,   // forward CSR
+                                  const float* s);  // (E)
+EdgeSoftmaxForwardFn edge_softmax_forward_cpu;
+
+// ds[e] += y[e] * (dy[e] - sum over the row of y * dy)
+using EdgeSoftmaxBackwardFn = void(float* ds,  // (E)
+                                   CsrView A,  // forward CSR
+                                   const float* y,    // (E) the forward's output
+                                   const float* dy);  // (E)
+EdgeSoftmaxBackwardFn edge_softmax_backward_cpu;
+
+}  // namespace nasflat::kernels

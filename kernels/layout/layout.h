@@ -1,0 +1,54 @@
+// layout.h — the layout family: sums over a dim and their broadcast backward, block copies
+// (concat, slice) and row gathers (embedding lookup, index_select) with their backward.
+// One function type per op (the KernelTable's entry, kernels.h) and the backends that define it:
+//   *_cpu    layout.cpp   plain loops: the spec and the tests' oracle
+//   *_cuda   layout.cu    no atomics: every output element has one owner
+// Dims: a tensor viewed as (outer, len, inner), row-major; F features; n gathered rows.
+// `_forward` and reductions assign their output; `_backward` accumulates (+=).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/csr_view.h"
+
+namespace nasflat::kernels {
+
+// out[o, i] = sum_l x[o, l, i]   (assign)
+using ReduceSumFn = void(float* out,      // (outer, inner)
+                         const float* x,  // (outer, len, inner)
+                         int64_t outer, int64_t len, int64_t inner);
+ReduceSumFn reduce_sum_cpu, reduce_sum_cuda;
+
+// dx[o, l, i] += scale * dout[o, i]
+using BroadcastAddFn = void(float* dx,          // (outer, len, inner)
+                            const float* dout,  // (outer, inner)
+                            int64_t outer, int64_t len, int64_t inner, float scale);
+BroadcastAddFn broadcast_add_cpu, broadcast_add_cuda;
+
+// out[o, out_off + l, i] (= or +=) x[o, x_off + l, i] for l < len. Serves concat, slice and
+// their backward.
+using CopyBlockFn = void(float* out,  // (outer, out_len, inner)
+                         int64_t out_len, int64_t out_off,
+                         const float* x,  // (outer, x_len, inner)
+                         int64_t x_len, int64_t x_off, int64_t len, int64_t outer, int64_t inner,
+                         bool accumulate);
+CopyBlockFn copy_block_cpu, copy_block_cuda;
+
+// out[r, :] = x[idx[r], :] for r < n.
+using GatherRowsForwardFn = void(float* out,          // (n, F)
+                                 const float* x,      // (rows_x, F)
+                                 const int32_t* idx,  // (n) in [0, rows_x)
+                                 int64_t n, int64_t F);
+GatherRowsForwardFn gather_rows_forward_cpu, gather_rows_forward_cuda;
+
+// dx[v, :] += sum over r in inverse row v of dout[r, :]. `inverse` maps each row v of x to the
+// positions r with idx[r] == v (no atomics: a gather over the inverse index). The CUDA version
+// picks its kernel by the average in-degree (layout.cu); gather_rows_backward_chunked_cpu is the
+// CPU twin of its chunked kernel (gather_chunks.h), summing in the GPU's order.
+using GatherRowsBackwardFn = void(float* dx,          // (inverse.num_rows, F)
+                                  const float* dout,  // (n, F)
+                                  CsrView inverse,    // row v of x -> positions r, idx[r] == v
+                                  int64_t F);
+GatherRowsBackwardFn gather_rows_backward_cpu, gather_rows_backward_chunked_cpu;
+
+}  // namespace nasflat::kernels
