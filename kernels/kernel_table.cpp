@@ -2,9 +2,7 @@
 // declares its function type (kernels.h lists them): the plain-loop reference, the fast CPU
 // version where one exists, and (when built with CUDA) the CUDA version.
 #include "kernels/base/check.h"
-#include "kernels/cuda_options.h"
 #include "kernels/kernels.h"
-#include "kernels/profiled_table.h"
 
 namespace nasflat::kernels {
 
@@ -55,24 +53,6 @@ KernelTable make_cpu_table(Backend backend) {
 }
 
 #ifdef NASFLAT_WITH_CUDA
-// The versioned launchers at their default version.
-void spmm_default(float* out, CsrView A, const float* val, const float* x, int64_t F,
-                  bool accumulate) {
-    spmm_cuda(out, A, val, x, F, accumulate, kSpmmDefaultVersion);
-}
-void sddmm_default(float* out, CsrView A, const float* a, const float* b, int64_t F) {
-    sddmm_cuda(out, A, a, b, F, kSddmmDefaultVersion);
-}
-void edge_softmax_forward_default(float* out, CsrView A, const float* s) {
-    edge_softmax_forward_cuda(out, A, s, kEdgeSoftmaxDefaultVersion);
-}
-void edge_softmax_backward_default(float* ds, CsrView A, const float* y, const float* dy) {
-    edge_softmax_backward_cuda(ds, A, y, dy, kEdgeSoftmaxDefaultVersion);
-}
-void gather_rows_backward_default(float* dx, const float* dout, CsrView inverse, int64_t F) {
-    gather_rows_backward_cuda(dx, dout, inverse, F, kGatherBackwardAutoVersion);
-}
-
 // Building the table touches no GPU.
 KernelTable make_cuda_table() {
     KernelTable t{};
@@ -93,17 +73,17 @@ KernelTable make_cuda_table() {
     t.broadcast_add = broadcast_add_cuda;
     t.copy_block = copy_block_cuda;
     t.gather_rows_forward = gather_rows_forward_cuda;
-    t.gather_rows_backward = gather_rows_backward_default;
+    t.gather_rows_backward = gather_rows_backward_cuda;
     t.softmax_forward = softmax_forward_cuda;
     t.softmax_backward = softmax_backward_cuda;
     t.layer_norm_forward = layer_norm_forward_cuda;
     t.layer_norm_backward = layer_norm_backward_cuda;
     t.segment_sum_forward = segment_sum_forward_cuda;
     t.segment_sum_backward = segment_sum_backward_cuda;
-    t.spmm = spmm_default;
-    t.sddmm = sddmm_default;
-    t.edge_softmax_forward = edge_softmax_forward_default;
-    t.edge_softmax_backward = edge_softmax_backward_default;
+    t.spmm = spmm_cuda;
+    t.sddmm = sddmm_cuda;
+    t.edge_softmax_forward = edge_softmax_forward_cuda;
+    t.edge_softmax_backward = edge_softmax_backward_cuda;
     t.fused_readout = fused_readout_cuda;
     t.dropout_forward = dropout_forward_cuda;
     t.dropout_backward = dropout_backward_cuda;
@@ -116,10 +96,20 @@ KernelTable make_cuda_table() {
 }
 #endif
 
+const KernelTable* g_override[3] = {nullptr, nullptr, nullptr};  // by Backend
+
 }  // namespace
 
+void override_kernel_table(Backend b, const KernelTable* t) {
+    g_override[static_cast<int>(b)] = t;
+}
+
+const KernelTable* kernel_table_override(Backend b) {
+    return g_override[static_cast<int>(b)];
+}
+
 const KernelTable& kernel_table(Backend b) {
-    if (const KernelTable* profiled = profiling_table(b)) return *profiled;
+    if (const KernelTable* t = g_override[static_cast<int>(b)]) return *t;
     static const KernelTable reference = make_cpu_table(Backend::CpuReference);
     static const KernelTable fast = make_cpu_table(Backend::CpuFast);
     switch (b) {

@@ -86,6 +86,13 @@ struct KernelTable {
 // The table of a backend. Cuda throws when the binary was built without CUDA.
 const KernelTable& kernel_table(Backend b);
 
+// Replaces the table kernel_table(b) hands out, until called again with null (the built-in
+// table comes back). For tools that swap kernels the product does not know: the profiler
+// (profiled_table.h) and the benchmark (timing a version the product does not run). `t` must
+// outlive its use; not thread-safe: set it before the work starts.
+void override_kernel_table(Backend b, const KernelTable* t);
+const KernelTable* kernel_table_override(Backend b);  // null when none
+
 // True when this binary contains the CUDA backend (it may still find no GPU at run time).
 bool cuda_compiled();
 

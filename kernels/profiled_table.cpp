@@ -15,6 +15,7 @@ namespace {
 struct State {
     bool on = false;
     Backend backend = Backend::CpuFast;
+    const KernelTable* before = nullptr;  // the override in place before profiling, if any
     KernelTable original{};
     KernelTable wrapped{};
 };
@@ -116,19 +117,19 @@ static_assert(sizeof(KernelTable) == sizeof(void*) * (kNumEntries + 1),
 
 void enable_kernel_profiling(Backend backend, bool on) {
     State& s = state();
-    s.on = false;
+    if (s.on) {  // back to the table of before, whichever backend was profiled
+        override_kernel_table(s.backend, s.before);
+        s.on = false;
+    }
     if (!on) return;
     s.backend = backend;
+    s.before = kernel_table_override(backend);
     s.original = kernel_table(backend);
     s.wrapped = s.original;
     reset_kernel_profile();
     NASFLAT_CHECK(wrap_all(s.wrapped) == kNumEntries, "profiled table: entry count");
+    override_kernel_table(backend, &s.wrapped);
     s.on = true;
-}
-
-const KernelTable* profiling_table(Backend backend) {
-    const State& s = state();
-    return s.on && s.backend == backend ? &s.wrapped : nullptr;
 }
 
 }  // namespace nasflat::kernels

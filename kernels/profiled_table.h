@@ -10,10 +10,8 @@
 
 namespace nasflat::kernels {
 
-// On: forget earlier totals and time every entry of `backend`'s table. Off: the plain table.
+// On: forget earlier totals and time every entry of `backend`'s table (through
+// override_kernel_table, wrapping whatever table it handed out before). Off: that table again.
 void enable_kernel_profiling(Backend backend, bool on);
-
-// Used by kernel_table(): the wrapped table while profiling `backend`, else null.
-const KernelTable* profiling_table(Backend backend);
 
 }  // namespace nasflat::kernels

@@ -53,12 +53,12 @@ class NasflatModel {
     // (attention sets averaging <= 20 nodes; measured in docs/performance.md)?
     static bool fused_pays(const ModelBatch& batch);
     // When on, readout() takes the fused kernel whenever no gradient is recorded (NoGradGuard)
-    // and the batch fits. Default: on for a model on the GPU where it pays (1.3-1.5x the
-    // op-by-op inference for NB201 on an H200; not for batches whose attention sets average
-    // over 20 nodes, e.g. FBNet's reference flavor: fused_pays; docs/performance.md), off on
-    // the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks the
-    // kernel version (0: v2, or v3 = TF32 tensor cores while CUDA GEMMs run in TF32; 3 falls
-    // back to 2 where the weights are not 32-byte aligned; kernels/fused/fused_gemm.h).
+    // and the batch fits. Default: on for a model on the GPU where it pays (fused_pays: not for
+    // batches whose attention sets average over 20 nodes, e.g. FBNet's reference flavor), off
+    // on the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks
+    // the kernel version (0: v2, or v3 = TF32 tensor cores while CUDA GEMMs run in TF32; 2 or
+    // 3 forces one; any other throws). v3 falls back to v2, with a note on stderr, where the
+    // weights are not 32-byte aligned or the GPU or binary lacks sm_80+ code.
     void set_fused_readout(bool on, int version = 0) {
         fused_choice_ = on ? FusedChoice::On : FusedChoice::Off;
         fused_version_ = version;

@@ -1,13 +1,12 @@
-// cuda_check.cuh — CUDA_CHECK, CUBLAS_CHECK and CUSPARSE_CHECK: wrap every CUDA runtime, cuBLAS
-// and cuSPARSE call so that a failure throws nasflat::Error (kernels/check.h) naming the call,
-// the library's error string and file:line. Included only by kernels/*.cu.
+// cuda_check.cuh — CUDA_CHECK and CUBLAS_CHECK: wrap every CUDA runtime and cuBLAS call so that a
+// failure throws nasflat::Error (kernels/base/check.h) naming the call, the library's error
+// string and file:line. Included only by .cu files.
 // Usage: CUDA_CHECK(cudaMemcpy(dst, src, bytes, cudaMemcpyDefault));
 //        CUDA_CHECK(cudaGetLastError());   // right after every kernel launch
 #pragma once
 
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
-#include <cusparse.h>
 
 #include "kernels/base/check.h"
 
@@ -28,15 +27,5 @@
             ::nasflat::fail("cuBLAS error ", cublasGetStatusName(nasflat_cublas_st_), " (",      \
                             cublasGetStatusString(nasflat_cublas_st_), ") in '", #call, "' at ", \
                             __FILE__, ":", __LINE__);                                            \
-        }                                                                                        \
-    } while (0)
-
-#define CUSPARSE_CHECK(call)                                                                     \
-    do {                                                                                         \
-        const cusparseStatus_t nasflat_cusparse_st_ = (call);                                    \
-        if (nasflat_cusparse_st_ != CUSPARSE_STATUS_SUCCESS) {                                   \
-            ::nasflat::fail("cuSPARSE error ", cusparseGetErrorName(nasflat_cusparse_st_), " (", \
-                            cusparseGetErrorString(nasflat_cusparse_st_), ") in '", #call,       \
-                            "' at ", __FILE__, ":", __LINE__);                                   \
         }                                                                                        \
     } while (0)

@@ -1,13 +1,11 @@
 // cuda_glue.cu — the CUDA runtime calls behind kernels/memory.cpp: device count, allocation,
 // copies, zeroing, synchronisation (declared in cuda_glue.h with plain C++ signatures).
 // CPU-only builds use cuda_glue_cpu_only.cpp instead. Everything runs on the default stream.
-#include <cuda_profiler_api.h>
 #include <cuda_runtime.h>
 
 #include "kernels/base/check.h"
 #include "kernels/base/cuda_check.cuh"
 #include "kernels/base/cuda_glue.h"
-#include "kernels/cuda_options.h"
 #include "kernels/base/memory.h"
 
 namespace nasflat::kernels::cuda_glue {
@@ -91,11 +89,3 @@ float* cuda_workspace(int64_t floats) {
 }
 
 }  // namespace nasflat::kernels::cuda_detail
-
-namespace nasflat::kernels {
-
-void cuda_profiler_capture(bool on) {
-    CUDA_CHECK(on ? cudaProfilerStart() : cudaProfilerStop());
-}
-
-}  // namespace nasflat::kernels

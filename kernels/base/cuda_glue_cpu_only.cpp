@@ -1,7 +1,6 @@
 // cuda_glue_cpu_only.cpp — the CUDA glue of a CPU-only build: no GPU, and a clear error if asked.
 #include "kernels/base/check.h"
 #include "kernels/base/cuda_glue.h"
-#include "kernels/cuda_options.h"
 
 namespace nasflat::kernels::cuda_glue {
 namespace {
@@ -28,8 +27,3 @@ void zero(void*, size_t) {
 void synchronize() {}
 
 }  // namespace nasflat::kernels::cuda_glue
-
-namespace nasflat::kernels {
-void cuda_profiler_capture(bool) {}
-void set_fused_readout_blocks_per_sm(int) {}
-}  // namespace nasflat::kernels

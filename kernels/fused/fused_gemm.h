@@ -1,5 +1,6 @@
 // fused_gemm.h — the fused readout's dense products on a tile (fused_layout.h): Y = X W for the
-// tile's rows, in three kernel versions, and the (P, F) gate tables read in the same layout.
+// tile's rows, in two kernel versions and a scalar loop, and the (P, F) gate tables read in the
+// same layout.
 // Each result goes to an epilogue, which does the stage's elementwise work where the value is.
 // GEMMs: warp w owns rows 8w..8w+7 and lane l columns l, l+32, l+64, l+96, so the warp reads
 // one row of X at a time (a broadcast) and 32 consecutive floats of W (one coalesced load).
@@ -50,14 +51,16 @@ NASFLAT_HD void emit_row(Epi& epi, int r, int lane, const float* v) {
 }
 
 // Y = X W for rows [0, nr) of X (ldx stride, K columns) and W (K, F); epi(row, col, value)
-// receives each result. Kernel versions (FusedReadoutArgs::version):
-//   v1: X one float at a time: per k, 8 shared loads (broadcasts) + 4 weight loads for 32 FMAs.
+// receives each result. Kernel versions (Tile::version):
 //   v2: X four k at a time (float4; needs ldx and K multiples of 4): per 4 k, 8 + 16 loads for
-//       128 FMAs, so the FMA units rather than the load units set the pace. Same sums in the same
-//       order as v1 (the bits may differ where the compiler contracts differently into FMAs).
-//   v3: TF32 tensor cores (gemm_tile_tf32 above), GPU only: inputs rounded to 10-bit
-//       mantissas, so scores move by ~1e-3 relative (the --tf32 trade). The CPU twin runs
-//       v3's tiles as v1, so only the GPU tests check v3.
+//       128 FMAs, so the FMA units rather than the load units set the pace.
+//   v3: TF32 tensor cores (gemm_tile_tf32 above), GPU only (sm_80+): inputs rounded to 10-bit
+//       mantissas, so scores move by ~1e-3 relative (the --tf32 trade).
+//   The scalar loop, X one float at a time (per k, 8 shared loads + 4 weight loads for 32
+//   FMAs), serves every other case: v2 where K or ldx is not a multiple of 4, v3 where K is not
+//   a multiple of 8, and v3's tiles in the CPU twin (so only the GPU tests check v3). Same sums
+//   in the same order as v2 (the bits may differ where the compiler contracts differently into
+//   FMAs). As a version of its own (v1) it lost to v2 and is timed by the bench only.
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
 // v3: TF32 tensor cores (wmma 16x16x8). Warp w owns rows 16 (w / 2) .. +15 and columns
 // 64 (w % 2) .. +63 (four accumulator tiles); each finished tile goes through the warp's

@@ -45,7 +45,7 @@ struct Tile {
     int nr = 0;        // node rows in the tile
     int32_t base = 0;  // batch node index of row 0
     int C = 0, M = 0;
-    int version = 1;  // GEMM loop (gemm_tile)
+    int version = 2;  // GEMM loop (gemm_tile: 2, 3, or 1 = the scalar loop)
 };
 
 NASFLAT_HD int64_t tile_floats(int C, int M) {

@@ -22,6 +22,9 @@ void set_fused_twin_thread_order(uint64_t seed) {
 }
 
 void check_fused_readout_args(const FusedReadoutArgs& args) {
+    NASFLAT_CHECK(args.version == kFusedDefaultVersion || args.version == kFusedTf32Version,
+                  "fused readout: unknown kernel version ", args.version, "; hint: ",
+                  kFusedDefaultVersion, " (fp32) or ", kFusedTf32Version, " (TF32)");
     NASFLAT_CHECK(args.gate_rows && args.upd_table,
                   "fused readout: the gate rows and the update table are required");
     for (int i = 0; i < args.op_update.num_layers; ++i) {
@@ -59,5 +62,11 @@ void fused_readout_cpu(const FusedReadoutArgs& args) {
         fused::run_tile(args, t, each_thread);
     }
 }
+
+#ifndef NASFLAT_WITH_CUDA
+bool fused_readout_tf32_available() {
+    return false;
+}
+#endif
 
 }  // namespace nasflat::kernels

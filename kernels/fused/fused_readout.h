@@ -27,7 +27,10 @@ constexpr int kFusedMaxMlp = 4;          // linears of the output MLP
 constexpr int kFusedTileRows = 32;       // node rows of one tile (whole graphs only)
 constexpr int kFusedThreads = 128;       // threads of one tile (CUDA block size): 8 rows a warp
 constexpr int kFusedBlocksPerSm = 3;     // CUDA blocks resident per SM (launch bounds)
-constexpr int kFusedDefaultVersion = 2;  // v2 1.1-1.2x v1 on an H200; v3 (TF32) only on request
+// Kernel versions (the GEMM loop, fused_gemm.h): 2 fp32, the default; 3 TF32 tensor cores (GPU
+// only, on request: the model takes it while CUDA GEMMs run in TF32). Any other is an error.
+constexpr int kFusedDefaultVersion = 2;
+constexpr int kFusedTf32Version = 3;
 
 // One ensemble layer (models/layers.h). A branch's pointers are null when the layer lacks it.
 struct FusedLayer {
@@ -57,7 +60,7 @@ struct FusedPass {
 };
 
 struct FusedReadoutArgs {
-    int version = kFusedDefaultVersion;  // kernel version (fused_gemm.h: gemm_tile)
+    int version = kFusedDefaultVersion;  // 2 or 3 (kFusedTf32Version)
 
     // The batch (device pointers of a ModelBatch).
     int32_t num_graphs = 0;
@@ -96,8 +99,8 @@ inline int fused_graphs_per_tile(int max_nodes) {
     return max_nodes <= 0 ? 1 : kFusedTileRows / max_nodes;
 }
 
-// Throws (naming the field) when args lack what the kernel needs: the gate rows and tables.
-// Both launchers call it.
+// Throws (naming the field) when args lack what the kernel needs (the gate rows and tables) or
+// name an unknown version. Both launchers call it.
 void check_fused_readout_args(const FusedReadoutArgs& args);
 
 // Writes args.out. fused_readout_cpu is the CPU twin: it runs each tile's stages thread by
@@ -105,6 +108,10 @@ void check_fused_readout_args(const FusedReadoutArgs& args);
 // arithmetic where no GPU is. fused_readout_cuda is the kernel (fused_readout.cu).
 using FusedReadoutFn = void(const FusedReadoutArgs& args);
 FusedReadoutFn fused_readout_cpu, fused_readout_cuda;
+
+// Whether this process can run v3: a GPU of compute capability >= 8.0 and a binary with code
+// built for it (false without CUDA). The model falls back to v2, and says so, where it cannot.
+bool fused_readout_tf32_available();
 
 // For tests: run each stage's threads in a fresh random order drawn from `seed` (0: in order).
 // A stage that read another thread's write of the same stage (a race on the GPU) would then

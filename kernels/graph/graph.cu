@@ -1,29 +1,26 @@
-// graph.cu — CUDA message passing over a block-diagonal CSR batch of many small graphs: segment
-// readout, sparse-dense product (SpMM), edge scores (SDDMM), edge softmax.
+// graph.cu — CUDA message passing over a block-diagonal CSR batch of many small graphs (graph.h):
+// segment readout, sparse-dense product (SpMM), edge scores (SDDMM), edge softmax.
 // Dims: N nodes (all graphs), E edge slots, F features, G graphs (segments); row-major.
 // Reference twins: graph.cpp. Bench: bench/bench_kernels.cpp (spmm, sddmm, edge_softmax rows).
 // Forward products walk the forward CSR (row i = the nodes i reads from); their backward is the
 // same SpMM on the reverse CSR (row j = the nodes that read j) with edge_id pointing at values
 // in forward order: every output row has one owner, so there are no atomics anywhere.
 //
-// Numbered versions (the launchers take `int version`; defaults in cuda_options.h):
-//   spmm_kernel1: one thread per (row, feature). Simple and coalesced over f; every thread
-//                 re-reads its row's col/val entries, but no lane idles when F is small.
-//   spmm_kernel2: one warp per row, lanes over features (float4 when F % 4 == 0 and rows are
-//                 16-byte aligned): the row's col/val are broadcast loads shared by 32 lanes and
-//                 a 128-feature row of x is one 512-byte coalesced read. The default.
-//   spmm_cusparse: cuSPARSE SpMM (CSR, row-major dense, CSR_ALG2), for the benchmark table only:
-//                 it cannot follow edge_id and allocates its workspace and a ones vector.
-//   sddmm_kernel1 / edge_softmax_kernel1: one thread per row, the reference's loops.
-//   sddmm_kernel2: one warp per row; per edge, lanes multiply features and a shuffle tree sums.
-//   edge_softmax_kernel2: one warp per row, lanes over the row's edges, shuffle max/sum.
-// Default versions chosen by reasoning, not yet measured: record the GPU and date here once
-// bench_kernels has run on one.
+// Every kernel here gives a CSR row to one warp: the row's col/val are broadcast loads shared
+// by 32 lanes. SpMM: lanes over features (float4 when F % 4 == 0 and rows are 16-byte aligned),
+// so a 128-feature row of x is one 512-byte coalesced read. SDDMM: per edge, lanes multiply
+// features and a shuffle tree sums. Edge softmax: lanes over the row's edges, shuffle max/sum.
+// Obituaries (bench_kernels, 4096 NB201-sized graphs, F = 128, H200, 2026-11-27; the losers
+// live on in bench/experiments/ so the benchmark can time them on other cards):
+//   spmm v1, a thread per (row, feature): 1.7x slower than the warp per row (0.033 vs 0.020 ms).
+//   cuSPARSE SpMM (CSR_ALG2): 1.3-1.7x slower on these batches of tiny graphs, and it cannot
+//     follow edge_id (the backward's reverse CSR).
+//   sddmm v1, a thread per row: 3.3x slower (0.160 vs 0.048 ms, complete 8-node graphs).
+//   edge softmax v1, a thread per row: 1.3x faster on 8-entry rows (0.008 vs 0.011 ms) but 2.6x
+//     slower on FBNet's 22-entry rows (0.059 vs 0.023 ms); the warp per row serves both.
 #include <cmath>
-#include <mutex>
 
 #include "kernels/cuda_common.cuh"
-#include "kernels/cuda_options.h"
 #include "kernels/elementwise/elementwise.h"
 #include "kernels/graph/graph.h"
 
@@ -92,24 +89,6 @@ void segment_sum_backward_cuda(float* dx, const float* dout, const int32_t* seg_
 // The accumulator starts from out (accumulate) or 0 and adds edges in CSR order: the reference's
 // exact order of operations.
 
-// v1: one thread per (row i, feature f)
-static __global__ void spmm_kernel1(float* __restrict__ out,              // (rows, F)
-                                    const int32_t* __restrict__ row_ptr,  // (rows + 1)
-                                    const int32_t* __restrict__ col,      // (E)
-                                    const int32_t* __restrict__ edge_id,  // (E) or null
-                                    const float* __restrict__ val,        // (E) or null
-                                    const float* __restrict__ x,          // (cols, F)
-                                    int64_t rows, int64_t F, bool accumulate) {
-    for (int64_t t = global_thread(); t < rows * F; t += grid_threads()) {
-        const int64_t i = t / F, f = t % F;
-        float acc = accumulate ? out[t] : 0.0f;
-        for (int32_t e = row_ptr[i]; e < row_ptr[i + 1]; ++e) {
-            acc += edge_value(val, edge_id, e) * x[static_cast<int64_t>(col[e]) * F + f];
-        }
-        out[t] = acc;
-    }
-}
-
 // v2: one warp per row i, lane l owns features l, l + 32, ... (scalar path, any F)
 static __global__ void spmm_kernel2(float* __restrict__ out,              // (rows, F)
                                     const int32_t* __restrict__ row_ptr,  // (rows + 1)
@@ -155,134 +134,23 @@ static __global__ void spmm_kernel2_vec4(float4* __restrict__ out,             /
     }
 }
 
-static __global__ void ones_kernel(float* __restrict__ out, int64_t n) {  // (n)
-    for (int64_t i = global_thread(); i < n; i += grid_threads()) out[i] = 1.0f;
-}
-
-namespace {
-
-// cuSPARSE state for the comparison version: one handle, a grow-only workspace and a vector of
-// ones (cuSPARSE has no "pattern only" CSR). Allocated on first use, kept for the process.
-struct CusparseState {
-    std::mutex mutex;
-    cusparseHandle_t handle = nullptr;
-    void* workspace = nullptr;
-    size_t workspace_bytes = 0;
-    float* ones = nullptr;
-    int64_t ones_count = 0;
-};
-
-CusparseState& cusparse_state() {
-    static CusparseState* state = new CusparseState();  // leaked: the runtime may unload first
-    return *state;
-}
-
-void spmm_cusparse(float* out, CsrView A, const float* val, const float* x, int64_t F,
-                   bool accumulate) {
-    NASFLAT_CHECK(A.edge_id == nullptr,
-                  "spmm_cuda: the cuSPARSE version cannot follow edge_id "
-                  "(reverse CSR); hint: use version 1 or 2 for the backward product");
-    if (A.num_edges == 0) {  // cuSPARSE and empty matrices: keep it out of the question
-        if (!accumulate) fill_cuda(out, static_cast<int64_t>(A.num_rows) * F, 0.0f);
-        return;
-    }
-    CusparseState& st = cusparse_state();
-    std::lock_guard<std::mutex> lock(st.mutex);
-    if (st.handle == nullptr) CUSPARSE_CHECK(cusparseCreate(&st.handle));
-    if (val == nullptr) {
-        if (st.ones_count < A.num_edges) {
-            if (st.ones != nullptr) CUDA_CHECK(cudaFree(st.ones));
-            CUDA_CHECK(cudaMalloc(&st.ones, sizeof(float) * A.num_edges));
-            st.ones_count = A.num_edges;
-            ones_kernel<<<blocks_for(A.num_edges, kThreads), kThreads>>>(st.ones, A.num_edges);
-            CUDA_CHECK(cudaGetLastError());
-        }
-        val = st.ones;
-    }
-    cusparseConstSpMatDescr_t mat_a = nullptr;
-    cusparseConstDnMatDescr_t mat_x = nullptr;
-    cusparseDnMatDescr_t mat_out = nullptr;
-    CUSPARSE_CHECK(cusparseCreateConstCsr(&mat_a, A.num_rows, A.num_cols, A.num_edges, A.row_ptr,
-                                          A.col, val, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
-                                          CUSPARSE_INDEX_BASE_ZERO, CUDA_R_32F));
-    CUSPARSE_CHECK(
-        cusparseCreateConstDnMat(&mat_x, A.num_cols, F, F, x, CUDA_R_32F, CUSPARSE_ORDER_ROW));
-    CUSPARSE_CHECK(
-        cusparseCreateDnMat(&mat_out, A.num_rows, F, F, out, CUDA_R_32F, CUSPARSE_ORDER_ROW));
-    const float alpha = 1.0f, beta = accumulate ? 1.0f : 0.0f;
-    const cusparseOperation_t op = CUSPARSE_OPERATION_NON_TRANSPOSE;
-    // CSR_ALG2 is deterministic and meant for row-major dense operands; fall back to the
-    // default algorithm if this cuSPARSE refuses it for the shape.
-    cusparseSpMMAlg_t alg = CUSPARSE_SPMM_CSR_ALG2;
-    size_t bytes = 0;
-    if (cusparseSpMM_bufferSize(st.handle, op, op, &alpha, mat_a, mat_x, &beta, mat_out, CUDA_R_32F,
-                                alg, &bytes) != CUSPARSE_STATUS_SUCCESS) {
-        alg = CUSPARSE_SPMM_ALG_DEFAULT;
-        CUSPARSE_CHECK(cusparseSpMM_bufferSize(st.handle, op, op, &alpha, mat_a, mat_x, &beta,
-                                               mat_out, CUDA_R_32F, alg, &bytes));
-    }
-    if (bytes > st.workspace_bytes) {
-        if (st.workspace != nullptr) CUDA_CHECK(cudaFree(st.workspace));
-        CUDA_CHECK(cudaMalloc(&st.workspace, bytes));
-        st.workspace_bytes = bytes;
-    }
-    CUSPARSE_CHECK(cusparseSpMM(st.handle, op, op, &alpha, mat_a, mat_x, &beta, mat_out, CUDA_R_32F,
-                                alg, st.workspace));
-    CUSPARSE_CHECK(cusparseDestroySpMat(mat_a));
-    CUSPARSE_CHECK(cusparseDestroyDnMat(mat_x));
-    CUSPARSE_CHECK(cusparseDestroyDnMat(mat_out));
-}
-
-}  // namespace
-
-void spmm_cuda(float* out, CsrView A, const float* val, const float* x, int64_t F, bool accumulate,
-               int version) {
+void spmm_cuda(float* out, CsrView A, const float* val, const float* x, int64_t F,
+               bool accumulate) {
     const int64_t rows = A.num_rows;
     if (rows <= 0 || F <= 0) return;
-    switch (version) {
-        case 1:
-            spmm_kernel1<<<blocks_for(rows * F, kThreads), kThreads>>>(
-                out, A.row_ptr, A.col, A.edge_id, val, x, rows, F, accumulate);
-            break;
-        case 2:
-            if (F % 4 == 0 && aligned16(out) && aligned16(x)) {
-                spmm_kernel2_vec4<<<warp_blocks_for(rows), kThreads>>>(
-                    reinterpret_cast<float4*>(out), A.row_ptr, A.col, A.edge_id, val,
-                    reinterpret_cast<const float4*>(x), rows, F / 4, accumulate);
-            } else {
-                spmm_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, A.col, A.edge_id,
-                                                                  val, x, rows, F, accumulate);
-            }
-            break;
-        case kSpmmCusparseVersion:
-            spmm_cusparse(out, A, val, x, F, accumulate);
-            return;
-        default:
-            fail("spmm_cuda: unknown version ", version, "; hint: 1 to ", kSpmmNumVersions);
+    if (F % 4 == 0 && aligned16(out) && aligned16(x)) {
+        spmm_kernel2_vec4<<<warp_blocks_for(rows), kThreads>>>(
+            reinterpret_cast<float4*>(out), A.row_ptr, A.col, A.edge_id, val,
+            reinterpret_cast<const float4*>(x), rows, F / 4, accumulate);
+    } else {
+        spmm_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, A.col, A.edge_id, val, x,
+                                                          rows, F, accumulate);
     }
     CUDA_CHECK(cudaGetLastError());
 }
 
 // --- SDDMM -------------------------------------------------------------------------------------
 // forward: out_e = <a_i, b_{col(e)}> for every edge slot e of row i (forward CSR)
-
-// v1: one thread per row, the reference's loops
-static __global__ void sddmm_kernel1(float* __restrict__ out,              // (E)
-                                     const int32_t* __restrict__ row_ptr,  // (rows + 1)
-                                     const int32_t* __restrict__ col,      // (E)
-                                     const float* __restrict__ a,          // (rows, F)
-                                     const float* __restrict__ b,          // (cols, F)
-                                     int64_t rows, int64_t F) {
-    for (int64_t i = global_thread(); i < rows; i += grid_threads()) {
-        const float* ai = a + i * F;
-        for (int32_t e = row_ptr[i]; e < row_ptr[i + 1]; ++e) {
-            const float* bj = b + static_cast<int64_t>(col[e]) * F;
-            float acc = 0.0f;
-            for (int64_t f = 0; f < F; ++f) acc += ai[f] * bj[f];
-            out[e] = acc;
-        }
-    }
-}
 
 // v2: one warp per row; for each edge, lanes take features lane, lane + 32, ... and a butterfly
 // sums the 32 partial dot products (every lane ends with the same total)
@@ -304,57 +172,16 @@ static __global__ void sddmm_kernel2(float* __restrict__ out,              // (E
     }
 }
 
-void sddmm_cuda(float* out, CsrView A, const float* a, const float* b, int64_t F, int version) {
+void sddmm_cuda(float* out, CsrView A, const float* a, const float* b, int64_t F) {
     const int64_t rows = A.num_rows;
     if (rows <= 0 || A.num_edges <= 0) return;
-    if (version == 1) {
-        sddmm_kernel1<<<blocks_for(rows, kThreads), kThreads>>>(out, A.row_ptr, A.col, a, b, rows,
-                                                                F);
-    } else if (version == 2) {
-        sddmm_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, A.col, a, b, rows, F);
-    } else {
-        fail("sddmm_cuda: unknown version ", version, "; hint: 1 to ", kSddmmNumVersions);
-    }
+    sddmm_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, A.col, a, b, rows, F);
     CUDA_CHECK(cudaGetLastError());
 }
 
 // --- edge softmax ------------------------------------------------------------------------------
 // forward:  y_e = exp(s_e - max_row) / sum_row exp(s - max_row); an empty row writes nothing
 // backward: ds_e += y_e (dy_e - sum_row y dy)
-
-// v1: one thread per row, the reference's loops
-static __global__ void edge_softmax_forward_kernel1(
-    float* __restrict__ out,              // (E)
-    const int32_t* __restrict__ row_ptr,  // (rows+1)
-    const float* __restrict__ s,          // (E)
-    int64_t rows) {
-    for (int64_t i = global_thread(); i < rows; i += grid_threads()) {
-        const int32_t lo = row_ptr[i], hi = row_ptr[i + 1];
-        if (lo == hi) continue;
-        float mx = -INFINITY;
-        for (int32_t e = lo; e < hi; ++e) mx = fmaxf(mx, s[e]);
-        float sum = 0.0f;
-        for (int32_t e = lo; e < hi; ++e) {
-            out[e] = expf(s[e] - mx);
-            sum += out[e];
-        }
-        for (int32_t e = lo; e < hi; ++e) out[e] /= sum;
-    }
-}
-
-static __global__ void edge_softmax_backward_kernel1(
-    float* __restrict__ ds,               // (E)
-    const int32_t* __restrict__ row_ptr,  // (rows+1)
-    const float* __restrict__ y,          // (E)
-    const float* __restrict__ dy,         // (E)
-    int64_t rows) {
-    for (int64_t i = global_thread(); i < rows; i += grid_threads()) {
-        const int32_t lo = row_ptr[i], hi = row_ptr[i + 1];
-        float dot = 0.0f;
-        for (int32_t e = lo; e < hi; ++e) dot += y[e] * dy[e];
-        for (int32_t e = lo; e < hi; ++e) ds[e] += y[e] * (dy[e] - dot);
-    }
-}
 
 // v2: one warp per row, lane l owns edge slots lo + l, lo + l + 32, ...; shuffle max and sum
 static __global__ void edge_softmax_forward_kernel2(
@@ -394,35 +221,17 @@ static __global__ void edge_softmax_backward_kernel2(
     }
 }
 
-void edge_softmax_forward_cuda(float* out, CsrView A, const float* s, int version) {
+void edge_softmax_forward_cuda(float* out, CsrView A, const float* s) {
     const int64_t rows = A.num_rows;
     if (rows <= 0 || A.num_edges <= 0) return;
-    if (version == 1) {
-        edge_softmax_forward_kernel1<<<blocks_for(rows, kThreads), kThreads>>>(out, A.row_ptr, s,
-                                                                               rows);
-    } else if (version == 2) {
-        edge_softmax_forward_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, s, rows);
-    } else {
-        fail("edge_softmax_forward_cuda: unknown version ", version, "; hint: 1 to ",
-             kEdgeSoftmaxNumVersions);
-    }
+    edge_softmax_forward_kernel2<<<warp_blocks_for(rows), kThreads>>>(out, A.row_ptr, s, rows);
     CUDA_CHECK(cudaGetLastError());
 }
 
-void edge_softmax_backward_cuda(float* ds, CsrView A, const float* y, const float* dy,
-                                int version) {
+void edge_softmax_backward_cuda(float* ds, CsrView A, const float* y, const float* dy) {
     const int64_t rows = A.num_rows;
     if (rows <= 0 || A.num_edges <= 0) return;
-    if (version == 1) {
-        edge_softmax_backward_kernel1<<<blocks_for(rows, kThreads), kThreads>>>(ds, A.row_ptr, y,
-                                                                                dy, rows);
-    } else if (version == 2) {
-        edge_softmax_backward_kernel2<<<warp_blocks_for(rows), kThreads>>>(ds, A.row_ptr, y, dy,
-                                                                           rows);
-    } else {
-        fail("edge_softmax_backward_cuda: unknown version ", version, "; hint: 1 to ",
-             kEdgeSoftmaxNumVersions);
-    }
+    edge_softmax_backward_kernel2<<<warp_blocks_for(rows), kThreads>>>(ds, A.row_ptr, y, dy, rows);
     CUDA_CHECK(cudaGetLastError());
 }
 

@@ -40,7 +40,7 @@ using SpmmFn = void(float* out,        // (A.num_rows, F)
                     const float* val,  // (E) or null (= 1)
                     const float* x,    // (A.num_cols, F)
                     int64_t F, bool accumulate);
-SpmmFn spmm_cpu, spmm_cpu_fast;
+SpmmFn spmm_cpu, spmm_cpu_fast, spmm_cuda;
 
 // out[e] = <a[row(e), :], b[col[e], :]> for every edge slot e of the CSR (assign).
 using SddmmFn = void(float* out,      // (E)
@@ -48,20 +48,20 @@ using SddmmFn = void(float* out,      // (E)
                      const float* a,  // (A.num_rows, F)
                      const float* b,  // (A.num_cols, F)
                      int64_t F);
-SddmmFn sddmm_cpu, sddmm_cpu_fast;
+SddmmFn sddmm_cpu, sddmm_cpu_fast, sddmm_cuda;
 
 // Softmax of the edge values of each row: out[e] = exp(s[e]) / sum over the row of exp(s)
 // (max-subtracted); an empty row writes nothing.
 using EdgeSoftmaxForwardFn = void(float* out,  // (E)
                                   CsrView A,   // forward CSR
                                   const float* s);  // (E)
-EdgeSoftmaxForwardFn edge_softmax_forward_cpu;
+EdgeSoftmaxForwardFn edge_softmax_forward_cpu, edge_softmax_forward_cuda;
 
 // ds[e] += y[e] * (dy[e] - sum over the row of y * dy)
 using EdgeSoftmaxBackwardFn = void(float* ds,  // (E)
                                    CsrView A,  // forward CSR
                                    const float* y,    // (E) the forward's output
                                    const float* dy);  // (E)
-EdgeSoftmaxBackwardFn edge_softmax_backward_cpu;
+EdgeSoftmaxBackwardFn edge_softmax_backward_cpu, edge_softmax_backward_cuda;
 
 }  // namespace nasflat::kernels

@@ -1,5 +1,5 @@
-// gather_chunks.h — the work split of the chunked gather backward (version 3 in layout.cu) and
-// of its CPU twin (layout.cpp), written once for both.
+// gather_chunks.h — the work split of the chunked gather backward (layout.cu:
+// gather_rows_backward_chunked_cuda) and of its CPU twin (layout.cpp), written once for both.
 //
 // The inverse index holds E entries sorted by table row v (row v of dx <- positions r with
 // idx[r] == v). They are cut at every row boundary and at every kGatherChunk-th entry:
@@ -11,8 +11,8 @@
 //           lo + y, lo + y + kGatherRowThreads, ... of each piece; the threads meet in a fixed
 //           tree (block_column_sum in cuda_common.cuh; gather_tree_sum below is its twin).
 //   Pass 2: thread (v, f) adds row v's slots in chunk order into dx[v, f].
-// Why: version 2 (block per table row) has rows x F / 32 blocks, 28 for a 7-row op table at
-// F = 128, on a 132-SM GPU; here the blocks scale with E. No atomics; the order of every sum
+// Why: a block per table row has rows x F / 32 blocks, 28 for a 7-row op table at F = 128, on
+// a 132-SM GPU; here the blocks scale with E. No atomics; the order of every sum
 // depends only on the index, so the GPU and the twin produce the same bits.
 #pragma once
 
@@ -24,6 +24,8 @@ namespace nasflat::kernels {
 
 constexpr int32_t kGatherChunk = 256;  // entries per chunk
 constexpr int kGatherRowThreads = 8;   // threads splitting a piece's entries (a power of two)
+// gather_rows_backward_cuda takes the chunked kernel from this average in-degree E / rows on.
+constexpr int32_t kGatherChunkedMinDegree = 32;
 
 NASFLAT_HD int32_t gather_chunk_count(int32_t E) {
     return (E + kGatherChunk - 1) / kGatherChunk;

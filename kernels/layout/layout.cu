@@ -4,19 +4,19 @@
 // Reference twins: layout.cpp. Bench: bench/bench_kernels.cpp (embedding rows).
 // No atomics: reduce_sum owns each output (a warp when inner == 1, else a column tile of one
 // block); gather backward walks the inverse index (kernels.h), one owner per row of dx.
-// Gather backward versions (cuda_options.h):
-//   kernel1: one thread per (source row v, feature f), entries summed in CSR order.
-//   kernel2: one block per source row, its threads split the entries, then a fixed tree. An
-//            embedding table of ~10 rows hit by 90K positions gives kernel1 only 10 x F threads
-//            with 9K serial loads each; kernel2 spreads each row over 1024 threads.
-//   kernel3: two passes over chunks of 256 entries (gather_chunks.h): blocks scale with E, not
-//            with the table's rows; kernel2 gives a 7-row table at F = 128 only 28 blocks.
-//   The launcher picks 3 when the average in-degree E / rows >= 32 (not yet tuned on a GPU).
+// Gather backward, two kernels (layout.h), picked by the average in-degree E / rows:
+//   per row (< kGatherChunkedMinDegree): one thread per (source row v, feature f), entries
+//            summed in CSR order, the reference's order.
+//   chunked (>= it): two passes over chunks of 256 entries (gather_chunks.h): blocks scale
+//            with E, not with the table's rows (a 7-row op table hit by every node of 4096
+//            graphs would give the per-row kernel 7 x F threads with thousands of loads each).
+// Obituary: v2, a block per table row with its threads splitting the row's entries, lost to the
+// chunked kernel by 5.2x (7-row table, 4096 NB201 graphs, H100; it had 28 blocks for 132 SMs);
+// it lives on in bench/experiments/ for the benchmark.
 #include <algorithm>
 
 #include "kernels/cuda_columns.cuh"
 #include "kernels/cuda_common.cuh"
-#include "kernels/cuda_options.h"
 #include "kernels/elementwise/elementwise.h"
 #include "kernels/layout/layout.h"
 #include "kernels/layout/gather_chunks.h"
@@ -146,31 +146,6 @@ static __global__ void gather_rows_backward_kernel1(
     }
 }
 
-// backward v2: block per (row v, tile of TX features); thread (x, y) sums entries y, y + TY, ...
-// of feature x, then the TY partial sums meet in a fixed tree (cuda_common.cuh).
-static __global__ void __launch_bounds__(kColumnThreads)
-    gather_rows_backward_kernel2(float* __restrict__ dx,               // (rows, F)
-                                 const float* __restrict__ dout,       // (n, F)
-                                 const int32_t* __restrict__ row_ptr,  // (rows + 1)
-                                 const int32_t* __restrict__ col,      // (E)
-                                 int64_t rows, int64_t F) {
-    __shared__ float smem[kColumnThreads];
-    const int64_t tiles_per_row = (F + blockDim.x - 1) / blockDim.x;
-    for (int64_t work = blockIdx.x; work < rows * tiles_per_row; work += gridDim.x) {
-        const int64_t v = work / tiles_per_row;
-        const int64_t f = (work % tiles_per_row) * blockDim.x + threadIdx.x;
-        float acc = 0.0f;
-        if (f < F) {
-            for (int32_t e = row_ptr[v] + static_cast<int32_t>(threadIdx.y); e < row_ptr[v + 1];
-                 e += blockDim.y) {
-                acc += dout[static_cast<int64_t>(col[e]) * F + f];
-            }
-        }
-        const float total = block_column_sum(acc, smem);
-        if (threadIdx.y == 0 && f < F) dx[v * F + f] += total;
-    }
-}
-
 // backward v3, pass 1: block (32-feature tile, chunk c) sums each piece (c, v) of its chunk into
 // slot c + v of partial; its kGatherRowThreads row-threads meet in block_column_sum's tree.
 constexpr int kGatherThreads = kWarp * kGatherRowThreads;
@@ -206,37 +181,38 @@ static __global__ void gather_chunk_finish_kernel(float* __restrict__ dx,  // (r
     }
 }
 
-void gather_rows_backward_cuda(float* dx, const float* dout, CsrView inverse, int64_t F,
-                               int version) {
+void gather_rows_backward_per_row_cuda(float* dx, const float* dout, CsrView inverse, int64_t F) {
     const int64_t rows = inverse.num_rows;
     if (rows <= 0 || F <= 0 || inverse.num_edges <= 0) return;  // nothing to add
-    if (version == kGatherBackwardAutoVersion) {
-        version = inverse.num_edges >= 32 * rows ? 3 : 1;
-    }
-    if (version == 1) {
-        gather_rows_backward_kernel1<<<blocks_for(rows * F, kThreads), kThreads>>>(
-            dx, dout, inverse.row_ptr, inverse.col, rows, F);
-    } else if (version == 2) {
-        // 32 features wide (one 128-byte line per entry), 32 entries deep.
-        const dim3 block(kWarp, kColumnThreads / kWarp);
-        const int64_t work = rows * ((F + kWarp - 1) / kWarp);
-        gather_rows_backward_kernel2<<<blocks_for(work, 1), block>>>(dx, dout, inverse.row_ptr,
-                                                                     inverse.col, rows, F);
-    } else if (version == 3) {
-        const int32_t E = inverse.num_edges, chunks = gather_chunk_count(E);
-        float* partial = cuda_workspace(gather_slot_count(E, inverse.num_rows) * F);
-        const dim3 block(kWarp, kGatherRowThreads);
-        const dim3 grid(static_cast<unsigned int>((F + kWarp - 1) / kWarp),
-                        static_cast<unsigned int>(std::min<int64_t>(chunks, kMaxChunkBlocks)));
-        gather_chunk_partials_kernel<<<grid, block>>>(partial, dout, inverse.row_ptr, inverse.col,
-                                                      inverse.num_rows, E, F);
-        CUDA_CHECK(cudaGetLastError());
-        gather_chunk_finish_kernel<<<blocks_for(rows * F, kThreads), kThreads>>>(
-            dx, partial, inverse.row_ptr, inverse.num_rows, F);
-    } else {
-        fail("gather_rows_backward_cuda: unknown version ", version, "; hint: 0 (auto), 1, 2 or 3");
-    }
+    gather_rows_backward_kernel1<<<blocks_for(rows * F, kThreads), kThreads>>>(
+        dx, dout, inverse.row_ptr, inverse.col, rows, F);
     CUDA_CHECK(cudaGetLastError());
+}
+
+void gather_rows_backward_chunked_cuda(float* dx, const float* dout, CsrView inverse, int64_t F) {
+    const int64_t rows = inverse.num_rows;
+    if (rows <= 0 || F <= 0 || inverse.num_edges <= 0) return;  // nothing to add
+    const int32_t E = inverse.num_edges, chunks = gather_chunk_count(E);
+    float* partial = cuda_workspace(gather_slot_count(E, inverse.num_rows) * F);
+    const dim3 block(kWarp, kGatherRowThreads);
+    const dim3 grid(static_cast<unsigned int>((F + kWarp - 1) / kWarp),
+                    static_cast<unsigned int>(std::min<int64_t>(chunks, kMaxChunkBlocks)));
+    gather_chunk_partials_kernel<<<grid, block>>>(partial, dout, inverse.row_ptr, inverse.col,
+                                                  inverse.num_rows, E, F);
+    CUDA_CHECK(cudaGetLastError());
+    gather_chunk_finish_kernel<<<blocks_for(rows * F, kThreads), kThreads>>>(
+        dx, partial, inverse.row_ptr, inverse.num_rows, F);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// Few entries per row: a thread per (row, feature) has work enough and no second pass; many
+// (an embedding table of a few rows hit by every node): the chunks spread them over the GPU.
+void gather_rows_backward_cuda(float* dx, const float* dout, CsrView inverse, int64_t F) {
+    if (inverse.num_edges >= kGatherChunkedMinDegree * static_cast<int64_t>(inverse.num_rows)) {
+        gather_rows_backward_chunked_cuda(dx, dout, inverse, F);
+    } else {
+        gather_rows_backward_per_row_cuda(dx, dout, inverse, F);
+    }
 }
 
 }  // namespace nasflat::kernels

@@ -42,13 +42,16 @@ using GatherRowsForwardFn = void(float* out,          // (n, F)
 GatherRowsForwardFn gather_rows_forward_cpu, gather_rows_forward_cuda;
 
 // dx[v, :] += sum over r in inverse row v of dout[r, :]. `inverse` maps each row v of x to the
-// positions r with idx[r] == v (no atomics: a gather over the inverse index). The CUDA version
-// picks its kernel by the average in-degree (layout.cu); gather_rows_backward_chunked_cpu is the
-// CPU twin of its chunked kernel (gather_chunks.h), summing in the GPU's order.
+// positions r with idx[r] == v (no atomics: a gather over the inverse index).
+// gather_rows_backward_cuda picks one of its two kernels by the average in-degree (layout.cu):
+// *_per_row_cuda (a thread per (row, feature)) or *_chunked_cuda (chunks of entries, for tables
+// of few rows hit many times); gather_rows_backward_chunked_cpu is the chunked kernel's CPU twin
+// (gather_chunks.h), summing in the GPU's order.
 using GatherRowsBackwardFn = void(float* dx,          // (inverse.num_rows, F)
                                   const float* dout,  // (n, F)
                                   CsrView inverse,    // row v of x -> positions r, idx[r] == v
                                   int64_t F);
-GatherRowsBackwardFn gather_rows_backward_cpu, gather_rows_backward_chunked_cpu;
+GatherRowsBackwardFn gather_rows_backward_cpu, gather_rows_backward_chunked_cpu,
+    gather_rows_backward_cuda, gather_rows_backward_per_row_cuda, gather_rows_backward_chunked_cuda;
 
 }  // namespace nasflat::kernels

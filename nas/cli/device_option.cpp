@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "kernels/base/check.h"
-#include "kernels/cuda_options.h"
+#include "kernels/gemm/gemm.h"
 #include "kernels/kernels.h"
 
 namespace nasflat::cli {
