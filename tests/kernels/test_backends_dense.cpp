@@ -101,7 +101,7 @@ TEST_P(DenseKernels, BinaryForwardBackwardWithBroadcast) {
     }
 }
 
-// The fused layer tails: every optional pointer present and absent; large |p| saturates the
+// The layer tails: every optional pointer present and absent; large |p| saturates the
 // sigmoid (y = 0 or 1 exactly) without NaN; rows x F from empty to more than one grid's worth.
 TEST_P(DenseKernels, GatedResidualForwardBackward) {
     Rng rng(14);

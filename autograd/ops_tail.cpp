@@ -1,4 +1,4 @@
-// ops_fused.cpp — ops that do in one kernel what a chain of elementwise ops would do in four or
+// ops_tail.cpp — ops that do in one kernel what a chain of elementwise ops would do in four or
 // five: the tails of the model's layers. Each equals its chain (tests/autograd compares both);
 // they exist because every pass over a (nodes, 128) tensor costs memory traffic and, at small
 // batches, a kernel launch.
