@@ -26,9 +26,6 @@ public:
     size_t bytes() const { return bytes_; }
     Device device() const { return device_; }
 
-    // Returns every cached (unused) block to the system, e.g. before measuring memory.
-    static void release_cache();
-
 private:
     Buffer(void* data, size_t bytes, Device device) : data_(data), bytes_(bytes), device_(device) {}
     void* data_;

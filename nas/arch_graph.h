@@ -16,19 +16,18 @@
 #include <utility>
 #include <vector>
 
+#include "models/arch_graph.h"
+#include "models/config.h"
+
 namespace nasflat::nas {
 
-struct ArchGraph {
-    int num_nodes = 0;
-    std::vector<int32_t> ops;                // (num_nodes)
-    std::vector<std::pair<int, int>> edges;  // (E) pairs (from, to), row-major order
-};
+// The graph type is the model's (models/arch_graph.h): the encoders here build what it reads.
+using models::ArchGraph;
 
-// Reference: the authors' encoding, defects included (FBNet identity adjacency).
-// Fixed: FBNet as a visible chain (DESIGN.md section 4). NB201 is the same in both.
-enum class GraphMode { Reference, Fixed };
-GraphMode parse_graph_mode(const std::string& text);  // "reference" | "fixed"
-const char* graph_mode_name(GraphMode mode);
+// The encoding follows the model's flavor (models/config.h): Reference is the authors' encoding,
+// defects included (FBNet identity adjacency); Fixed is FBNet as a visible chain of its 22
+// layers between an input and an output node. NB201 is the same in both.
+using GraphMode = models::Flavor;
 
 // archs.json edge-op vocabulary of NB201 (none=0 skip=1 conv1x1=2 conv3x3=3 avgpool=4).
 constexpr int kNb201NumEdges = 6;

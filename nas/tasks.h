@@ -18,6 +18,9 @@ struct Task {
     std::string name;         // N0..N5, F0..F5
     std::string paper_label;  // ND, NA, N1..N4, FD, FA, F1..F4
     std::vector<std::string> sources, targets;
+    // The authors' NASFLAT Spearman at T = 20 on their protocol (the paper's results table,
+    // NASFLAT column): the one place these numbers live (`nasflat tasks --json` prints them).
+    double authors_spearman = 0.0;
 };
 
 constexpr int kNumTasksPerSpace = 6;

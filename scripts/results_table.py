@@ -1,18 +1,21 @@
 #!/usr/bin/env python3
 """results_table.py — turns the JSON files of scripts/run_suite.sh into the markdown tables of
 docs/results.md: one row per task, our Spearman (mean +- std over trials, averaged over the
-task's target devices) per config, the authors' recorded number, trials and wall time.
-Usage: scripts/results_table.py DIR [--protocol full] [--samples 20]"""
+task's target devices) per config, the authors' recorded number (from `nasflat tasks --json`,
+the one place it is kept), trials and wall time.
+Usage: scripts/results_table.py DIR [--protocol full] [--samples 20] [--bin NASFLAT] [--data DIR]"""
 import argparse
 import glob
 import json
 import os
+import subprocess
 
-PAPER = {  # PAPER_RESULTS.md section 1, NASFLAT column (their protocol)
-    "N0": 0.959, "N1": 0.967, "N2": 0.857, "N3": 0.962, "N4": 0.959, "N5": 0.893,
-    "F0": 0.961, "F1": 0.809, "F2": 0.871, "F3": 0.814, "F4": 0.734, "F5": 0.577,
-}
-LABEL = {"N0": "ND", "N5": "NA", "F0": "FD", "F5": "FA"}
+
+def tasks(binary, data):
+    """Paper label and the authors' Spearman of every task, as the nasflat binary knows them."""
+    cmd = [binary, "tasks", "--json"] + (["--data", data] if data else [])
+    out = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    return {t["name"]: t for t in out}
 
 
 def load(directory, protocol, samples):
@@ -38,8 +41,11 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--protocol", default="full")
     ap.add_argument("--samples", type=int, default=20)
+    ap.add_argument("--bin", default="build/nas/cli/nasflat")
+    ap.add_argument("--data", default=None, help="data folder (default: nasflat's own lookup)")
     a = ap.parse_args()
     rows = load(a.dir, a.protocol, a.samples)
+    known = tasks(a.bin, a.data)
     print("| task | paper label | reference: Spearman (trials) | fixed: Spearman (trials) | "
           "reference: Kendall | fixed: Kendall | authors' NASFLAT (their protocol) | S | "
           "wall s (ref / fixed) |")
@@ -50,8 +56,10 @@ def main():
         any_r = ref or fix
         s = any_r["source_samples"] if any_r else "-"
         wall = " / ".join(f"{x['seconds']:.0f}" if x else "-" for x in (ref, fix))
-        print(f"| {task} | {LABEL.get(task, task)} | {cell(ref)} | {cell(fix)} | "
-              f"{cell(ref, 'kendall')} | {cell(fix, 'kendall')} | {PAPER[task]:.3f} | {s} | {wall} |")
+        t = known[task]
+        print(f"| {task} | {t['paper_label']} | {cell(ref)} | {cell(fix)} | "
+              f"{cell(ref, 'kendall')} | {cell(fix, 'kendall')} | {t['authors_spearman']:.3f} | "
+              f"{s} | {wall} |")
 
 
 if __name__ == "__main__":

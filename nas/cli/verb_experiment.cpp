@@ -49,7 +49,7 @@ void run_experiment_verb(Flags& f) {
     const std::string data_dir = nas::resolve_data_dir(f.data);
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
-    auto ctx = nas::SpaceContext::load(data_dir, o.space, nas::graph_mode_for(o.flavor));
+    auto ctx = nas::SpaceContext::load(data_dir, o.space, o.flavor);
     // NASFLAT_KERNEL_PROFILE=1: time every kernel (synchronised) and print the totals at the end.
     const bool profile = std::getenv("NASFLAT_KERNEL_PROFILE") != nullptr;
     const auto backend = o.device == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();

@@ -53,7 +53,7 @@ void run_pretrain(Flags& f) {
     }
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
-    auto ctx = nas::SpaceContext::load(data_dir, o.space, nas::graph_mode_for(o.flavor));
+    auto ctx = nas::SpaceContext::load(data_dir, o.space, o.flavor);
     nas::Predictor p = nas::pretrain_predictor(o, *ctx, sources, std::cerr);
     if (!task_name.empty()) p.info.pretrain["task"] = task_name;
     nas::save_predictor(f.out, p);

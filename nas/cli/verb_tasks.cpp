@@ -72,6 +72,7 @@ void run_tasks(const TasksOptions& opt) {
                         {"paper_label", t.paper_label},
                         {"space", nas::space_name(t.space)},
                         {"index", t.index},
+                        {"authors_spearman", t.authors_spearman},
                         {"sources", nas::Json::array()},
                         {"targets", nas::Json::array()}};
         if (!opt.json) {

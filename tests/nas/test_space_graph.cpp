@@ -26,9 +26,10 @@ TEST(Space, ParseAndName) {
     expect_error([] { parse_space("nb210"); },
                  {"unknown search space 'nb210'", "did you mean 'nb201'"});
     expect_error([] { parse_space(""); }, {"unknown search space", "fix: use nb201"});
-    EXPECT_EQ(parse_graph_mode("reference"), GraphMode::Reference);
-    EXPECT_EQ(parse_graph_mode("fixed"), GraphMode::Fixed);
-    expect_error([] { parse_graph_mode("chain"); }, {"unknown graph mode 'chain'"});
+    // The graph encoding is named like the model flavor it goes with (one enum).
+    EXPECT_EQ(models::parse_flavor("reference"), GraphMode::Reference);
+    EXPECT_EQ(models::parse_flavor("fixed"), GraphMode::Fixed);
+    expect_error([] { models::parse_flavor("chain"); }, {"unknown config 'chain'"});
 }
 
 // Sets or unsets an environment variable for one scope, restoring the old value.
