@@ -39,7 +39,7 @@ struct ExperimentOptions {
     int trials = 3;
     // Index of the first trial run: trials first_trial .. first_trial + trials - 1, each seeded
     // from (seed, index) exactly as in one long run, so trials split over several processes
-    // (e.g. on a shared GPU) merge into the same result (scripts/merge_trials.py).
+    // (e.g. on a shared GPU) merge into the same result (scripts/paper/merge_trials.py).
     int first_trial = 0;
     int source_samples = -1;  // S per source device; -1: NB201 900, FBNet 800; 0: none
     int epochs = 150;

@@ -90,7 +90,7 @@ void register_experiment(CLI::App& app) {
     v->add_option("--trials", f.m.o.trials, "independent trials")->capture_default_str();
     v->add_option("--first-trial", f.m.o.first_trial,
                   "index of the first trial (seeds as in one long run; merge split runs with "
-                  "scripts/merge_trials.py)")
+                  "scripts/paper/merge_trials.py)")
         ->capture_default_str();
     v->add_option("--transfer-epochs", f.m.o.transfer_epochs,
                   "fine-tuning epochs (default NB201 40, FBNet 30)");

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""results_table.py — turns the JSON files of scripts/run_suite.sh into the markdown tables of
+"""results_table.py — turns the JSON files of scripts/paper/run_suite.sh into the markdown tables of
 docs/results.md: one row per task, our Spearman (mean +- std over trials, averaged over the
 task's target devices) per config, the authors' recorded number (from `nasflat tasks --json`,
 the one place it is kept), trials and wall time.
-Usage: scripts/results_table.py DIR [--protocol full] [--samples 20] [--bin NASFLAT] [--data DIR]"""
+Usage: scripts/paper/results_table.py DIR [--protocol full] [--samples 20] [--bin NASFLAT] [--data DIR]"""
 import argparse
 import glob
 import json

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # run_suite.sh — the NASFLAT task suite: one `nasflat experiment` per (space, task, config,
 # protocol), run N at a time, each writing OUT/<space>_<task>_<config>_<protocol>.json and .log.
-# Usage: scripts/run_suite.sh [--bin PATH] [--out DIR] [--jobs N] [--trials N] [--device D]
+# Usage: scripts/paper/run_suite.sh [--bin PATH] [--out DIR] [--jobs N] [--trials N] [--device D]
 #            [--spaces "nb201 fbnet"] [--tasks "0 1 2 3 4 5"] [--configs "reference fixed"]
 #            [--protocols "full"] [--samples 20] [--ref-args "..."] [--fixed-args "..."]
 # --ref-args / --fixed-args are extra flags for the reference / fixed jobs (e.g. --score-once).
-# Tabulate afterwards with scripts/results_table.py OUT.
+# On one GPU, several jobs run side by side only under MPS (start it first with
+# `nvidia-cuda-mps-control -d`); without it they time-slice and gain nothing.
+# Tabulate afterwards with scripts/paper/results_table.py OUT.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 bin=build/nas/cli/nasflat
-out=results
+out=suite_runs
 jobs=2
 trials=3
 device=auto

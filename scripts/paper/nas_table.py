@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""nas_table.py — tabulates scripts/nas_table.sh's search JSONs as a Markdown table: per device
+"""nas_table.py — tabulates scripts/paper/nas_table.sh's search JSONs as a Markdown table: per device
 and latency limit, for each predictor the mean true latency and accuracy of the chosen cell
 over the repeats, how many choices broke the limit in truth, and the mean regret against the
 true optimum; beside them the true optimum and the HELP / BRP-NAS points that NASFLAT's
 pareto_analysis.py hard-codes (PAPER_RESULTS.md section 3; their accuracy is another column,
 see docs/nas.md).
-Usage: scripts/nas_table.py OUT_DIR"""
+Usage: scripts/paper/nas_table.py OUT_DIR"""
 import glob
 import json
 import os

@@ -9,7 +9,7 @@ Pieces must agree on every setting and must not repeat a trial index; both are c
 Files holding several results (e.g. `--protocol full first128`, or several T) are merged per
 (protocol, T); OUT holds a list then.
 
-Usage: scripts/merge_trials.py OUT.json PIECE.json [PIECE.json ...]"""
+Usage: scripts/paper/merge_trials.py OUT.json PIECE.json [PIECE.json ...]"""
 import json
 import statistics
 import sys

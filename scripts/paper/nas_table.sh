@@ -7,10 +7,10 @@
 #               targets), then `transfer` on the 20 samples;
 #   scratch     the authors' NAS predictor: no pre-training, trained on the 20 samples only.
 # Each searches all 15625 cells (`nasflat search`, accuracy cifar10_valid_200ep) and is scored
-# with the device's measured latency. Tabulate with scripts/nas_table.py OUT.
-# Usage: scripts/nas_table.sh [OUT_DIR] [REPEATS]   (needs build/nas/cli/nasflat)
+# with the device's measured latency. Tabulate with scripts/paper/nas_table.py OUT.
+# Usage: scripts/paper/nas_table.sh [OUT_DIR] [REPEATS]   (needs build/nas/cli/nasflat)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 out=${1:-nas_runs}
 repeats=${2:-5}
 bin=build/nas/cli/nasflat
@@ -40,4 +40,4 @@ pixel2 18 21 25
 titan_rtx_256 18 21 25
 DEVICES
 rm -f "$out/tmp.ckpt"
-python3 scripts/nas_table.py "$out"
+python3 scripts/paper/nas_table.py "$out"
