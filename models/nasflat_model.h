@@ -1,4 +1,4 @@
-// nasflat_model.h — the NASFLAT latency predictor (NASFLAT_SPEC.md 3.4), on any device.
+// nasflat_model.h — the NASFLAT latency predictor (the authors' model), on any device.
 // forward, as a numbered list (Dims: G graphs, N nodes, C = 48 gate width):
 //   1. gate vectors e (N, C) = [op_emb[op] ; hw_emb[device]] (input node zeros, output node
 //      learned and device-agnostic; hwemb_to_mlp: e = op_emb[op] only): kept as the batch's

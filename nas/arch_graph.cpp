@@ -1,4 +1,4 @@
-// arch_graph.cpp — see arch_graph.h. The NB201 procedure follows spec 2.2 line by line because
+// arch_graph.cpp — see arch_graph.h. The NB201 procedure follows the authors' code step by step because
 // it is order-dependent: an earlier skip node changes the predecessors of later nodes.
 #include "nas/arch_graph.h"
 

@@ -1,6 +1,6 @@
 // experiment.h — the NASFLAT task-suite experiment: pre-train on a task's source devices,
 // transfer to each target device from T samples, score on the target.
-// Protocols (DESIGN.md section 3):
+// Protocols (README "Protocols and configurations"):
 //   full      fresh copy of the pre-trained weights for every (trial, target, T); Spearman and
 //             Kendall over every measured arch of the target except the T transfer samples.
 //   first128  reference-compatible: fresh copies, but scored on archs 0..127 only, transfer

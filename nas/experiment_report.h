@@ -1,6 +1,6 @@
 // experiment_report.h — what an experiment prints and writes: the per-device / per-task table
 // beside the authors' number for the task, and the JSON result file.
-// Aggregation (the authors' convention, NASFLAT_SPEC.md 6.4): per device, mean and population
+// Aggregation (the authors' convention): per device, mean and population
 // std over trials; per task, the mean over devices of those means and of those stds.
 #pragma once
 

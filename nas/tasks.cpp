@@ -1,4 +1,5 @@
-// tasks.cpp — see tasks.h. The lists are copied verbatim from spec section 7 (order kept).
+// tasks.cpp — see tasks.h. The lists are copied verbatim from the authors'
+// device_task_list.py (order kept).
 #include "nas/tasks.h"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// cuda_glue.cu — the CUDA runtime calls behind kernels/memory.cpp: device count, allocation,
+// cuda_glue.cu — the CUDA runtime calls behind memory.cpp: device count, allocation,
 // copies, zeroing, synchronisation (declared in cuda_glue.h with plain C++ signatures).
 // CPU-only builds use cuda_glue_cpu_only.cpp instead. Everything runs on the default stream.
 #include <cuda_runtime.h>

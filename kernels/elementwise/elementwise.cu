@@ -54,7 +54,7 @@ void add_scaled_cuda(float* out, const float* x, int64_t n, float alpha) {
 
 // --- elementwise -------------------------------------------------------------------------------
 
-// The scalar formulas are elementwise_math.h's (shared with the CPU reference, dense.cpp).
+// The scalar formulas are elementwise_math.h's (shared with the CPU reference, elementwise.cpp).
 static __global__ void unary_forward_kernel(UnaryOp op,
                                             float* __restrict__ out,      // (n)
                                             const float* __restrict__ x,  // (n)

@@ -1,7 +1,7 @@
 // elementwise_math.h — the scalar formulas of the unary and binary elementwise ops, shared by the
-// CPU reference loops (dense.cpp) and the CUDA kernels (dense.cu), so the two differ only in how
-// they walk the elements. The fast CPU loops (elementwise_fast.cpp) keep one loop per op for
-// vectorisation and are tested against these.
+// CPU reference loops (elementwise.cpp) and the CUDA kernels (elementwise.cu), so the two differ
+// only in how they walk the elements. The fast CPU loops (elementwise_fast.cpp) keep one loop per
+// op for vectorisation and are tested against these.
 #pragma once
 
 #include <math.h>
@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "kernels/base/host_device.h"
-#include "kernels/kernels.h"
+#include "kernels/elementwise/elementwise.h"
 
 namespace nasflat::kernels {
 

@@ -1,5 +1,5 @@
 // gemm_fast.cpp — the fast CPU GEMM: Eigen's blocked, vectorised product on row-major maps.
-// Same contract as gemm_cpu (dense.cpp), which stays the oracle. Single-threaded by design:
+// Same contract as gemm_cpu (gemm.cpp), which stays the oracle. Single-threaded by design:
 // throughput comes from batching many graphs, and the CPU numbers we report are per core.
 #include <Eigen/Core>
 

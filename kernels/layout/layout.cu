@@ -1,9 +1,10 @@
-// layout.cu — CUDA kernels that move or reduce data: sums over a dim, block copies (concat,
-// slice) and row gathers (embedding lookup, index_select) with their backward.
+// layout.cu — CUDA kernels that move or reduce data (layout.h): sums over a dim, block copies
+// (concat, slice) and row gathers (embedding lookup, index_select) with their backward.
 // Dims: a tensor viewed as (outer, len, inner), row-major; F features; n gathered rows.
 // Reference twins: layout.cpp. Bench: bench/bench_kernels.cpp (embedding rows).
-// No atomics: reduce_sum owns each output (a warp when inner == 1, else a column tile of one
-// block); gather backward walks the inverse index (kernels.h), one owner per row of dx.
+// No atomics: reduce_sum owns each output (a warp per row when inner == 1, else the two-pass
+// column sums of cuda_columns.cuh); gather backward walks the inverse index (layout.h), one
+// owner per row of dx.
 // Gather backward, two kernels (layout.h), picked by the average in-degree E / rows:
 //   per row (< kGatherChunkedMinDegree): one thread per (source row v, feature f), entries
 //            summed in CSR order, the reference's order.

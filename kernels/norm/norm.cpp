@@ -1,6 +1,6 @@
-// norm.cpp — CPU reference softmax (over any dim) and layer norm (over the last dim).
+// norm.cpp — CPU reference softmax (over any dim) and layer norm (over the last dim): norm.h.
 // Dims: softmax input viewed as (outer, len, inner); layer norm over (rows, cols).
-// CUDA twins: norm.cu.
+// Fast layer norm: norm_fast.cpp. CUDA twins: norm.cu.
 #include <cmath>
 
 #include "kernels/norm/norm.h"

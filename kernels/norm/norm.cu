@@ -1,10 +1,10 @@
-// norm.cu — CUDA softmax (over any dim) and layer norm (over the last dim).
+// norm.cu — CUDA softmax (over any dim) and layer norm (over the last dim): norm.h.
 // Dims: softmax input viewed as (outer, len, inner), row-major; layer norm over (rows, cols).
 // Reference twins: norm.cpp. Bench: bench/bench_kernels.cpp.
 // Layout choices: softmax over the last dim (inner == 1) and layer norm use one warp per row
 // (lanes over the contiguous row, shuffle reductions); softmax over an inner dim uses one thread
 // per (o, i) column, so neighbouring threads read neighbouring i. Layer norm's dgamma and dbeta
-// are column sums owned by one block per column tile: no atomics, deterministic.
+// are deterministic two-pass column sums (cuda_columns.cuh): no atomics.
 #include <cmath>
 
 #include "kernels/cuda_columns.cuh"

@@ -1,4 +1,4 @@
-// train.cpp — CPU reference kernels used only by training: dropout, the losses, AdamW.
+// train.cpp — CPU reference kernels used only by training (train.h): dropout, the losses, AdamW.
 // Dims: n elements, P pairs. CUDA twins: train.cu.
 #include <cmath>
 

@@ -1,4 +1,4 @@
-// train.cu — CUDA kernels used only by training: dropout, the losses, AdamW.
+// train.cu — CUDA kernels used only by training (train.h): dropout, the losses, AdamW.
 // Dims: n elements, P pairs, S scores (by_score.num_rows). Reference twins: train.cpp.
 // Determinism: dropout draws its mask from hash_uniform(seed, i) (kernels/base/rng.h), the same
 // function the CPU uses, so both paths drop the same elements; scalar losses are summed by one

@@ -3,7 +3,7 @@
 and latency limit, for each predictor the mean true latency and accuracy of the chosen cell
 over the repeats, how many choices broke the limit in truth, and the mean regret against the
 true optimum; beside them the true optimum and the HELP / BRP-NAS points that NASFLAT's
-pareto_analysis.py hard-codes (PAPER_RESULTS.md section 3; their accuracy is another column,
+pareto_analysis.py hard-codes (the paper's NAS table; their accuracy is another column,
 see docs/nas.md).
 Usage: scripts/paper/nas_table.py OUT_DIR"""
 import glob
@@ -12,7 +12,7 @@ import os
 import statistics
 import sys
 
-# (latency ms, accuracy %) in constraint order; source: PAPER_RESULTS.md section 3.
+# (latency ms, accuracy %) in constraint order; source: the paper's NAS table.
 HELP = {"eyeriss": [(4.1, 69.8), (5.5, 71.9), (9.1, 73.5)],
         "fpga": [(4.7, 71.8), (5.9, 72.4), (7.4, 73.5)],
         "gold_6226": [(7.7, 66.6), (11.0, 70.6), (13.9, 72.1)],

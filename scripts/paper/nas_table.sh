@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# nas_table.sh — the authors' latency-constrained NB201 NAS setting (NASFLAT_SPEC.md 9.1):
+# nas_table.sh — the authors' latency-constrained NB201 NAS setting (their pareto_analysis.py):
 # devices eyeriss, fpga, gold_6226, pixel2, titan_rtx_256 with the constraints NASFLAT's
 # pareto_analysis.py attaches to HELP's points; 20 random target samples; 5 repeats. Two
 # predictors per repeat:

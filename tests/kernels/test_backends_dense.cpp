@@ -269,7 +269,7 @@ TEST(GatherBackwardChunked, SlotArithmetic) {
     EXPECT_EQ(kernels::gather_slot_count(701, 7), 3 + 7 - 1);
 }
 
-// The CPU twin of the CUDA version 3 against the reference: a piece written to a wrong or
+// The CPU twin of the chunked CUDA kernel against the reference: a piece written to a wrong or
 // shared slot, or a piece missed, changes a row's sum by a whole entry.
 TEST(GatherBackwardChunked, TwinMatchesReference) {
     Rng rng(17);

@@ -1,5 +1,5 @@
 // test_space_graph.cpp — space names, data-folder resolution, and the predictor graphs:
-// NB201's sequential procedure (spec 2.2 golden examples and properties over all 15625 cells,
+// NB201's sequential procedure (the authors' golden examples and properties over all 15625 cells,
 // enumerated here without the data folder) and FBNet's reference / fixed graphs.
 #include <gtest/gtest.h>
 
@@ -96,7 +96,7 @@ TEST(ResolveDataDir, OrderAndErrors) {
     }
 }
 
-// Spec 2.2's three golden examples (ops in archs.json vocabulary).
+// The authors' three golden examples (ops in archs.json vocabulary).
 TEST(Nb201Graph, GoldenExamples) {
     struct Golden {
         std::array<int, 6> edge_ops;
