@@ -10,11 +10,20 @@ namespace nasflat {
 Tensor ParameterStore::add(const std::string& name, const Shape& shape) {
     NASFLAT_CHECK(!packed_, "ParameterStore::add('", name, "') after pack()");
     for (const auto& n : names_) NASFLAT_CHECK(n != name, "ParameterStore: duplicate name '", name, "'");
+    int64_t numel = 1;
+    for (int64_t d : shape) {
+        NASFLAT_CHECK(d >= 0 && (d == 0 || numel <= (int64_t{1} << 40) / d),
+                      "ParameterStore: parameter '", name, "' has an impossible shape ",
+                      shape_str(shape));
+        numel *= d;
+    }
+    names_.push_back(name);
+    shapes_.push_back(shape);
+    total_ += numel;
+    if (mode_ == Mode::ShapesOnly) return Tensor();
     Tensor t = Tensor::zeros(shape, Device::CPU);
     t.set_requires_grad(true);
-    names_.push_back(name);
     tensors_.push_back(t);
-    total_ += t.numel();
     return t;
 }
 
@@ -26,6 +35,7 @@ const Tensor& ParameterStore::get(const std::string& name) const {
 }
 
 void ParameterStore::pack(Device device) {
+    NASFLAT_CHECK(mode_ == Mode::Values, "ParameterStore: a shapes-only store cannot be packed");
     auto values = Buffer::make(static_cast<size_t>(total_) * sizeof(float), device);
     auto grads = Buffer::zeros(static_cast<size_t>(total_) * sizeof(float), device);
     size_t offset = 0;

@@ -13,6 +13,12 @@ namespace nasflat {
 
 class ParameterStore {
 public:
+    // A shapes-only store records names and shapes but allocates nothing, and add() returns
+    // undefined tensors: it tells what a model would hold before anything is allocated (a
+    // checkpoint's claims are checked against it).
+    enum class Mode { Values, ShapesOnly };
+    explicit ParameterStore(Mode mode = Mode::Values) : mode_(mode) {}
+
     // Registers a new trainable tensor of `shape` (zero-filled) and returns its handle.
     // Must be called before pack().
     Tensor add(const std::string& name, const Shape& shape);
@@ -22,7 +28,8 @@ public:
     Device device() const { return device_; }
     int64_t numel() const { return total_; }
     const std::vector<std::string>& names() const { return names_; }
-    const std::vector<Tensor>& tensors() const { return tensors_; }
+    const std::vector<Shape>& shapes() const { return shapes_; }
+    const std::vector<Tensor>& tensors() const { return tensors_; }  // empty when ShapesOnly
     const Tensor& get(const std::string& name) const;
 
     float* values() const;     // numel() floats on device()
@@ -35,7 +42,9 @@ public:
     void copy_values_from(const ParameterStore& other);
 
 private:
+    Mode mode_;
     std::vector<std::string> names_;
+    std::vector<Shape> shapes_;
     std::vector<Tensor> tensors_;
     BufferPtr values_, grads_;
     int64_t total_ = 0;

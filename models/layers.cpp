@@ -7,16 +7,25 @@
 
 namespace nasflat::models {
 
+// The initialisers skip an undefined tensor: a shapes-only ParameterStore (optim.h) hands those
+// out, and then only the shapes matter.
 void init_uniform(Tensor& t, Rng& rng, float bound) {
+    if (!t.defined()) return;
     std::vector<float> v(static_cast<size_t>(t.numel()));
     for (auto& x : v) x = static_cast<float>(rng.uniform(-bound, bound));
     t.copy_from(v);
 }
 
 void init_normal(Tensor& t, Rng& rng, float stddev) {
+    if (!t.defined()) return;
     std::vector<float> v(static_cast<size_t>(t.numel()));
     for (auto& x : v) x = static_cast<float>(stddev * rng.normal());
     t.copy_from(v);
+}
+
+void init_constant(Tensor& t, float value) {
+    if (!t.defined()) return;
+    t.copy_from(std::vector<float>(static_cast<size_t>(t.numel()), value));
 }
 
 Linear Linear::make(ParameterStore& params, Rng& rng, const std::string& name, int in, int out,
@@ -93,7 +102,7 @@ AttentionLayer AttentionLayer::make(ParameterStore& params, Rng& rng, const std:
     init_uniform(l.a, rng, 1.0f / std::sqrt(static_cast<float>(out)));
     l.gate = Linear::make(params, rng, name + ".gate", gate_dim, out);
     l.ln_gamma = params.add(name + ".ln_gamma", {out});
-    l.ln_gamma.copy_from(std::vector<float>(static_cast<size_t>(out), 1.0f));
+    init_constant(l.ln_gamma, 1.0f);
     l.ln_beta = params.add(name + ".ln_beta", {out});
     l.slope = slope;
     l.eps = eps;

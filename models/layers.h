@@ -107,8 +107,10 @@ struct LayerStack {
     Tensor forward(const NodeRows& input, const NodeRows& e, const ModelBatch& batch) const;
 };
 
-// Fills a parameter with values from the RNG.
+// Fills a parameter with values from the RNG, or with one value; an undefined tensor (from a
+// shapes-only ParameterStore) is skipped.
 void init_uniform(Tensor& t, Rng& rng, float bound);
 void init_normal(Tensor& t, Rng& rng, float stddev = 1.0f);
+void init_constant(Tensor& t, float value);
 
 }  // namespace nasflat::models

@@ -8,7 +8,20 @@
 namespace nasflat::models {
 
 NasflatModel::NasflatModel(const ModelConfig& config, uint64_t seed, Device device)
-    : config_(config) {
+    : NasflatModel(config, seed, device, false) {}
+
+std::vector<NasflatModel::ParameterEntry> NasflatModel::parameter_table(const ModelConfig& config) {
+    const NasflatModel probe(config, 0, Device::CPU, true);
+    std::vector<ParameterEntry> table;
+    for (size_t i = 0; i < probe.params_.names().size(); ++i)
+        table.push_back({probe.params_.names()[i], probe.params_.shapes()[i]});
+    return table;
+}
+
+NasflatModel::NasflatModel(const ModelConfig& config, uint64_t seed, Device device,
+                           bool shapes_only)
+    : config_(config),
+      params_(shapes_only ? ParameterStore::Mode::ShapesOnly : ParameterStore::Mode::Values) {
     NASFLAT_CHECK(config.op_dim() > 0 && config.hidden_dim > 0 && !config.main_dims.empty() &&
                       !config.op_update_dims.empty(),
                   "NasflatModel: invalid configuration ", config.describe());
@@ -54,6 +67,7 @@ NasflatModel::NasflatModel(const ModelConfig& config, uint64_t seed, Device devi
     head_dims.insert(head_dims.end(), config.head_dims.begin(), config.head_dims.end());
     head_dims.push_back(1);
     head_ = Mlp::make(params_, rng, "head", head_dims, config.head_dropout, false);
+    if (shapes_only) return;
     params_.pack(device);
     zero_op_ = Tensor::zeros({1, D}, device);
     zero_hw_ = Tensor::zeros({1, config.hw_dim}, device);

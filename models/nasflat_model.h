@@ -30,6 +30,14 @@ class NasflatModel {
     NasflatModel(const NasflatModel&) = delete;
     NasflatModel& operator=(const NasflatModel&) = delete;
 
+    // The parameters a model of `config` holds, in registration order, computed without
+    // allocating any (a crafted checkpoint cannot make the loader allocate what it claims).
+    struct ParameterEntry {
+        std::string name;
+        Shape shape;
+    };
+    static std::vector<ParameterEntry> parameter_table(const ModelConfig& config);
+
     const ModelConfig& config() const { return config_; }
     Device device() const { return params_.device(); }
     ParameterStore& params() { return params_; }
@@ -77,6 +85,8 @@ class NasflatModel {
     void copy_device_row(int dst, int src);
 
   private:
+    // shapes_only: register names and shapes in a shapes-only store; nothing is allocated.
+    NasflatModel(const ModelConfig& config, uint64_t seed, Device device, bool shapes_only);
     NodeRows gate_vectors(const ModelBatch& batch) const;
     Tensor updated_gates(const NodeRows& e, const Tensor& g, const ModelBatch& batch) const;
     Tensor readout_by_ops(const ModelBatch& batch) const;

@@ -2,6 +2,7 @@
 #include "models/training.h"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <thread>
 
@@ -106,6 +107,17 @@ Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
     return pair_hinge_loss(concat({si, sj}, 0), pl, options.margin);
 }
 
+// A step can turn weights non-finite while the loss still reads finite (a hinge clamps NaN
+// scores to 0): every epoch ends with a look at every weight.
+void check_finite_parameters(const NasflatModel& model, int epoch, float lr) {
+    const std::vector<float> values = model.params().values_to_host();
+    for (size_t i = 0; i < values.size(); ++i) {
+        NASFLAT_CHECK(std::isfinite(values[i]), "training diverged at epoch ", epoch + 1,
+                      ": the weights became non-finite (NaN or inf); fix: lower the learning "
+                      "rate (it is ", lr, ")");
+    }
+}
+
 }  // namespace
 
 double train(NasflatModel& model, const ArchTable& table, const std::vector<Sample>& samples,
@@ -133,11 +145,16 @@ double train(NasflatModel& model, const ArchTable& table, const std::vector<Samp
             model.params().zero_grad();
             Tensor loss = batch_loss(model, table, batch, options, rng);
             if (!loss.defined()) continue;  // every target tied: nothing to rank
+            const double value = loss.item();
+            NASFLAT_CHECK(std::isfinite(value), "training diverged at epoch ", epoch + 1,
+                          ": the loss became ", value, "; fix: lower the learning rate (it is ",
+                          options.lr, ")");
             loss.backward();
             opt.step();
-            loss_sum += loss.item();
+            loss_sum += value;
             ++batches;
         }
+        check_finite_parameters(model, epoch, options.lr);
         last_loss = batches ? loss_sum / batches : 0.0;
         if (on_epoch) on_epoch(epoch, last_loss);
     }

@@ -55,7 +55,8 @@ using EpochCallback = std::function<void(int epoch, double mean_loss)>;
 
 // Fits `model` on `samples` for options.epochs epochs: fresh AdamW, cosine LR per epoch,
 // shuffled batches (a batch of one sample has no pair and is skipped). Returns the last
-// epoch's mean loss.
+// epoch's mean loss. Divergence is an error (nasflat::Error naming the epoch): a non-finite loss
+// at any step, or a non-finite weight at the end of an epoch.
 double train(NasflatModel& model, const ArchTable& table, const std::vector<Sample>& samples,
              const TrainOptions& options, Rng& rng, const EpochCallback& on_epoch = nullptr);
 

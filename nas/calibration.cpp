@@ -127,8 +127,9 @@ Calibration Calibration::from_json(const nlohmann::json& j, const std::string& f
         c.y = j.at("y").get<std::vector<double>>();
         c.slope = j.at("slope").get<double>();
         c.intercept = j.at("intercept").get<double>();
-    } catch (const nlohmann::json::exception& e) {
-        fail(file, ": calibration: ", e.what(), "; fix: run `nasflat transfer` again");
+    } catch (const nlohmann::json::exception&) {
+        fail(file, ": the calibration is incomplete or holds non-finite values; fix: run "
+             "`nasflat transfer` again");
     }
     bool ok = (c.kind == "isotonic" || c.kind == "linear") && c.x.size() == c.y.size() &&
               std::isfinite(c.slope) && std::isfinite(c.intercept) && c.slope >= 0;

@@ -8,10 +8,13 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
+#include <sstream>
 
 #include "kernels/base/check.h"
 #include "nas/calibration.h"
 #include "nas/metrics.h"
+#include "nas/predictor.h"
+#include "nas/transfer.h"
 #include "nas/training_steps.h"
 #include "samplers/samplers.h"
 
@@ -47,25 +50,29 @@ void ExperimentOptions::resolve() {
     if (source_samples < 0) source_samples = nb ? 900 : 800;
     if (transfer_epochs < 0) transfer_epochs = nb ? 40 : 30;
     if (transfer_lr < 0.0f) transfer_lr = nb ? 3e-3f : 1e-3f;
-    NASFLAT_CHECK(!samples.empty(), "experiment: --samples needs at least one value");
+    NASFLAT_CHECK(!samples.empty(), "--samples needs at least one value");
     for (int t : samples) {
-        NASFLAT_CHECK(t >= 2, "experiment: --samples ", t,
-                      " is too small; hint: the ranking "
-                      "loss needs at least 2 target samples");
+        NASFLAT_CHECK(t >= 2, "--samples ", t,
+                      " is too small; fix: the ranking loss needs at least 2 target samples");
     }
-    NASFLAT_CHECK(trials >= 1, "experiment: --trials must be at least 1, got ", trials);
-    NASFLAT_CHECK(first_trial >= 0, "experiment: --first-trial must be >= 0, got ", first_trial);
+    NASFLAT_CHECK(trials >= 1, "--trials must be at least 1, got ", trials);
+    NASFLAT_CHECK(first_trial >= 0, "--first-trial must be >= 0, got ", first_trial);
     NASFLAT_CHECK(epochs >= 0 && transfer_epochs >= 1,
-                  "experiment: epochs must be >= 0 and "
-                  "transfer epochs >= 1");
+                  "--epochs must be >= 0 and --transfer-epochs >= 1");
     NASFLAT_CHECK(batch_size >= 2 && transfer_batch_size >= 2,
-                  "experiment: batch sizes must be at least 2");
-    NASFLAT_CHECK(lr > 0.0f && transfer_lr > 0.0f, "experiment: learning rates must be positive");
-    NASFLAT_CHECK(eval_batch >= 0, "experiment: --eval-batch must be positive (0: the default)");
+                  "--batch-size and --transfer-batch-size must be at least 2");
+    NASFLAT_CHECK(std::isfinite(lr) && std::isfinite(transfer_lr) && lr > 0.0f &&
+                      transfer_lr > 0.0f && lr <= 1.0f && transfer_lr <= 1.0f,
+                  "learning rates must be finite numbers in (0, 1]");
+    NASFLAT_CHECK(std::isfinite(weight_decay) && weight_decay >= 0.0f && weight_decay <= 1.0f,
+                  "--weight-decay must be a finite number in [0, 1]");
+    NASFLAT_CHECK(std::isfinite(eta_min) && eta_min >= 0.0f && eta_min <= lr,
+                  "--eta-min ", eta_min, " must be in [0, --lr = ", lr, "]");
+    NASFLAT_CHECK(eval_batch >= 0, "--eval-batch must be positive (0: the default)");
     if (eval_batch == 0) eval_batch = default_score_batch(device);
     NASFLAT_CHECK(!also_first128 || protocol == Protocol::Full,
-                  "experiment: first128 can share a run only with protocol full (aliasing "
-                  "fine-tunes differently); hint: run --protocol ",
+                  "first128 can share a run only with protocol full (aliasing fine-tunes "
+                  "differently); fix: run --protocol ",
                   protocol_name(protocol), " alone");
     samplers::parse_method(sampler);  // validates the names
     samplers::parse_method(source_sampler);
@@ -126,6 +133,67 @@ void keep_predictions(const models::NasflatModel& model, const models::ArchTable
     result.predictions.push_back(std::move(dp));
 }
 
+// The practitioner's transfer (transfer.h: cross-validated self-check, blend of the model with
+// the simple priors over the task's sources) from the T samples, scored on each set of `evals`
+// with what it answers: one Score per set.
+std::vector<std::vector<Score>> self_checked_scores(Predictor& p, SpaceContext& ctx,
+                                                    const ExperimentOptions& o, const Task& task,
+                                                    const DeviceData& target,
+                                                    const std::vector<int32_t>& tf,
+                                                    const std::vector<std::vector<int32_t>>& evals,
+                                                    uint64_t seed) {
+    p.info = PredictorInfo();
+    p.info.space = o.space;
+    p.info.graph_mode = ctx.graph_mode();
+    p.info.devices = ctx.device_names();
+    p.info.sources = task.sources;
+    p.info.supp = o.supp;
+    Measurements m;
+    m.space = o.space;
+    m.unit = "ms";
+    m.file = "experiment:" + target.name;
+    m.arch_index = tf;
+    for (int32_t a : tf) m.values.push_back(std::max(target.value(a), kMinValue));
+    TransferOptions t;
+    t.epochs = o.transfer_epochs;
+    t.lr = o.transfer_lr;
+    t.batch_size = o.transfer_batch_size;
+    t.weight_decay = o.weight_decay;
+    t.eta_min = o.eta_min;
+    t.scoring = o.scoring;
+    t.init_from_best_source = o.transfer_hwemb;
+    t.blend_rule = BlendRule::parse(o.blend_rule);
+    t.seed = seed;
+    std::ostringstream quiet;
+    transfer_predictor(p, ctx, m, target.name, t, quiet);
+    const int row = p.info.row_of(target.name);
+    std::vector<std::vector<Score>> out;
+    for (const auto& eval : evals) {
+        const std::vector<float> s = predictor_scores(p, ctx, eval, row, o.eval_batch);
+        std::vector<double> pred(s.begin(), s.end()), truth;
+        for (int32_t a : eval) truth.push_back(target.value(a));
+        out.push_back({{spearman(pred, truth), kendall_tau_b(pred, truth)}});
+    }
+    return out;
+}
+
+// Every T must leave at least 2 architectures of every target to score: checked before the
+// pre-training, so a bad --samples fails at once rather than after it.
+void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, const Task& task) {
+    for (const std::string& name : task.targets) {
+        const DeviceData& target = ctx.device(name);
+        const int measured = static_cast<int>(target.arch_index.size());
+        const int first128 = static_cast<int>(std::count_if(
+            target.arch_index.begin(), target.arch_index.end(), [](int32_t a) { return a < 128; }));
+        for (int t : o.samples) {
+            const int left = o.protocol == Protocol::Full ? measured - t : first128;
+            NASFLAT_CHECK(t <= measured && left >= 2, "--samples ", t, ": target ", name, " has ",
+                          measured, " measured architectures, which leaves ",
+                          std::max(0, left), " to score; fix: use T <= ", measured - 2);
+        }
+    }
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
@@ -141,6 +209,7 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
     const Task& task = result.task;
     const auto t_start = Clock::now();
 
+    check_samples_fit_targets(o, ctx, task);
     const models::ModelConfig config = experiment_model_config(o, ctx);
     const models::ArchTable table = arch_table(ctx, o.supp);
     for (int t : o.samples) result.per_samples.push_back({o.protocol, t, {}});
@@ -153,7 +222,10 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
 
     for (int trial = o.first_trial; trial < o.first_trial + o.trials; ++trial) {
         const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
-        models::NasflatModel model(config, derive_seed(trial_seed, 1), o.device);
+        Predictor predictor;  // the model, and (self_check) what `transfer` needs besides
+        predictor.model =
+            std::make_unique<models::NasflatModel>(config, derive_seed(trial_seed, 1), o.device);
+        models::NasflatModel& model = *predictor.model;
         // 1. pre-train on S archs per source device (the same archs on every source).
         const auto t_pre = Clock::now();
         pretrain_on_sources(model, o, ctx, task.sources, trial_seed, progress,
@@ -184,17 +256,23 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                 if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
                 const models::TrainOptions topt = transfer_train_options(o);
                 std::vector<std::vector<Score>> scores(evals.size());
+                if (o.self_check) {
+                    model.params().values_from_host(pretrained);
+                    scores = self_checked_scores(predictor, ctx, o, task, target, tf, evals,
+                                                 derive_seed(trial_seed, 5000 + 97 * di + ti));
+                } else {
                 const int first_scored = o.score == ScoreMode::LastFour
                                              ? std::max(0, o.transfer_epochs - 4)
                                              : o.transfer_epochs - 1;
-                // Scoring does not touch the training's random stream or weights.
-                models::train(model, table, samples, topt, rng, [&](int epoch, double) {
-                    if (epoch < first_scored) return;
-                    for (size_t k = 0; k < evals.size(); ++k) {
-                        scores[k].push_back(
-                            evaluate(model, table, target, evals[k], row, o.eval_batch));
-                    }
-                });
+                    // Scoring does not touch the training's random stream or weights.
+                    models::train(model, table, samples, topt, rng, [&](int epoch, double) {
+                        if (epoch < first_scored) return;
+                        for (size_t k = 0; k < evals.size(); ++k) {
+                            scores[k].push_back(
+                                evaluate(model, table, target, evals[k], row, o.eval_batch));
+                        }
+                    });
+                }
                 std::vector<Score> means(evals.size());
                 for (size_t k = 0; k < evals.size(); ++k) {
                     for (const Score& sc : scores[k]) {

@@ -69,6 +69,11 @@ struct ExperimentOptions {
     std::string source_sampler = "random";
     std::string sampler_encoding = "zcp";  // for feature-based samplers
     std::string supp = "none";             // supplementary encoding for the head
+    // Transfer as `nasflat transfer` does (transfer.h): the cross-validated self-check and the
+    // blend of the model with the simple priors (FLOPs, params, best device, ridge over the
+    // task's sources), weighted by blend_rule; scored once, after the fine-tuning.
+    bool self_check = false;
+    std::string blend_rule = "4";
     uint64_t seed = 42;
     Device device = Device::CPU;
     int eval_batch = 0;  // 0: default_score_batch(device) (CPU 256, CUDA 32768)

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 
 namespace nasflat::nas {
 namespace {
@@ -52,7 +53,9 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
     out << "\n"
         << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
         << "), protocol " << protocol_name(o.protocol) << (o.also_first128 ? " (+ first128)" : "")
-        << ", config " << models::flavor_name(o.flavor) << ", sampler " << o.sampler << ", "
+        << ", config " << models::flavor_name(o.flavor) << (o.supp != "none" ? ", supp " + o.supp : "")
+        << (o.self_check ? ", self-check (blend " + o.blend_rule + ")" : "") << ", sampler "
+        << o.sampler << ", "
         << r.completed_trials << " trial(s)";
     if (o.first_trial > 0) out << " from trial " << o.first_trial + 1;
     out << ", S=" << o.source_samples << ", seed " << o.seed << "\n";
@@ -105,7 +108,11 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"protocol", protocol_name(sr.protocol)},
                        {"config", models::flavor_name(o.flavor)},
                        {"sampler", o.sampler},
+                       {"supp", o.supp},
+                       {"score_once", o.scoring == models::PairScoring::ScoreOnce},
+                       {"self_check", o.self_check ? json(o.blend_rule) : json(false)},
                        {"source_samples", o.source_samples},
+                       {"epochs", o.epochs},
                        {"seed", o.seed},
                        {"samples", sr.samples},
                        {"trials", r.completed_trials},
@@ -122,15 +129,7 @@ std::string experiment_json(const ExperimentResult& r) {
 }
 
 void write_experiment_json(const ExperimentResult& r, const std::string& path) {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp);
-        NASFLAT_CHECK(f.good(), "cannot write '", path, "'; hint: check the folder exists");
-        f << experiment_json(r) << "\n";
-        NASFLAT_CHECK(f.good(), "writing '", path, "' failed");
-    }
-    NASFLAT_CHECK(std::rename(tmp.c_str(), path.c_str()) == 0, "cannot move '", tmp, "' to '", path,
-                  "'");
+    write_file_atomically(path, experiment_json(r) + "\n");
 }
 
 std::vector<Panel> experiment_plot(const ExperimentResult& r) {

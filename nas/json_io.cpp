@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 
 namespace nasflat::nas {
 
@@ -22,9 +23,7 @@ namespace {
 std::string show(const Json& j) {
     if (j.is_array()) return "an array";
     if (j.is_object()) return "an object";
-    std::string s = j.dump();
-    if (s.size() > 40) s = s.substr(0, 37) + "...";
-    return j.type_name() + std::string(" ") + s;
+    return j.type_name() + std::string(" ") + printable(j.dump(), 40);
 }
 
 std::string one_line(std::string s) {
@@ -44,15 +43,7 @@ void file_error(const std::string& file, const std::string& entry, const std::st
 }
 
 Json read_json_file(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) file_error(path, "", "file not found", "check the path");
-    if (fs::is_directory(path, ec)) file_error(path, "", "is a folder, not a JSON file", "");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) file_error(path, "", "cannot be opened for reading", "check its permissions");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
+    const std::string text = read_file_bounded(path, "JSON file");
     if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
         file_error(path, "", "the file is empty", "write the JSON document into it");
     }
@@ -79,7 +70,7 @@ Json read_json_file(const std::string& path) {
         std::string what = e.what();
         size_t at = what.find("parse error at ");
         std::string detail = at == std::string::npos ? what : what.substr(at + 15);
-        file_error(path, "", "not valid JSON (truncated or malformed): " + detail,
+        file_error(path, "", "not valid JSON (truncated or malformed): " + printable(detail),
                    "repair the file; NaN and Infinity are not JSON, write finite numbers");
     } catch (const Json::exception& e) {
         std::string what = e.what();
@@ -88,23 +79,14 @@ Json read_json_file(const std::string& path) {
                    "numbers must fit a double (|x| < 1.8e308) and be finite");
     }
     if (!duplicate.empty()) {
-        file_error(path, "key \"" + duplicate + "\"", "appears twice in one object",
+        file_error(path, "key \"" + printable(duplicate, 60) + "\"", "appears twice in one object",
                    "keep one of them");
     }
     return j;
 }
 
 void write_text_file(const std::string& path, const std::string& text) {
-    std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) file_error(path, "", "cannot be opened for writing", "check the folder exists");
-        out << text;
-        if (!out) file_error(path, "", "write failed", "check free disk space");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) file_error(path, "", "cannot replace the file: " + ec.message(), "");
+    write_file_atomically(path, text);
 }
 
 std::string entry_key(const std::string& entry, const std::string& key) {

@@ -19,11 +19,12 @@ using Json = nlohmann::json;
 [[noreturn]] void file_error(const std::string& file, const std::string& entry,
                              const std::string& problem, const std::string& fix);
 
-// Reads and parses a whole file. Missing/unreadable/empty files, malformed or truncated JSON,
-// numbers that overflow a double, and an object with the same key twice are errors.
+// Reads (bounded: kernels/file_io.h) and parses a whole file. Missing/unreadable/empty/oversized
+// files, malformed or truncated JSON, numbers that overflow a double, and an object with the
+// same key twice are errors. A UTF-8 byte-order mark is skipped.
 Json read_json_file(const std::string& path);
-// Writes `text` to path + ".tmp", then renames it over path, so a reader never sees half a
-// file. Errors name the file.
+// Writes `text` atomically (kernels/file_io.h: a unique temporary beside it, renamed on
+// success), so a reader never sees half a file. Errors name the file.
 void write_text_file(const std::string& path, const std::string& text);
 
 // `key` of object `obj` at `entry` (the object's own path, "" for the root); missing -> error.

@@ -16,10 +16,9 @@ namespace nasflat::nas {
 namespace {
 
 const std::vector<std::string> kAllowedKeys = {
-    "space",   "unit",    "metric",   "count",         "arch_index", "archs",
-    "latency", "device",  "hardware", "device_type",   "batch_size", "value_type",
-    "note",    "comment", "source",   "format_version"};
-const std::vector<std::string> kUnits = {"ms", "us", "s"};
+    "space",   "unit",   "metric",  "count",    "arch_index", "archs",
+    "latency", "energy", "device",  "hardware", "device_type", "batch_size",
+    "value_type", "note", "comment", "source",  "format_version"};
 
 // One entry of "archs" -> architecture index of `ss`.
 int arch_entry(const Json& j, const SearchSpace& ss, const std::string& file,
@@ -52,19 +51,25 @@ int arch_entry(const Json& j, const SearchSpace& ss, const std::string& file,
     }
 }
 
-bool is_latency_unit(const std::string& unit) {
-    return std::find(kUnits.begin(), kUnits.end(), unit) != kUnits.end();
+void check_unit(const std::string& file, const std::string& metric, const std::string& unit) {
+    const auto& units = metric_units(metric);
+    if (std::find(units.begin(), units.end(), unit) == units.end()) {
+        file_error(file, "unit", "'" + printable(unit, 40) + "' is not a unit of " + metric,
+                   "use " + join_names(units));
+    }
 }
 
 void check_content(const Measurements& m, const std::string& file) {
-    if (m.latency.empty())
-        file_error(file, "latency", "no measurements", "measure at least one architecture");
-    if (m.latency.size() != m.arch_index.size()) {
-        file_error(file, "latency",
-                   std::to_string(m.latency.size()) + " values for " +
+    const std::string& key = m.metric;
+    if (m.values.empty())
+        file_error(file, key, "no measurements", "measure at least one architecture");
+    if (m.values.size() != m.arch_index.size()) {
+        file_error(file, key,
+                   std::to_string(m.values.size()) + " values for " +
                        std::to_string(m.arch_index.size()) + " architectures",
-                   "give one latency per architecture");
+                   "give one " + key + " per architecture");
     }
+    const double to_base = base_per_unit(m.metric, m.unit);
     std::unordered_map<int32_t, size_t> seen;
     for (size_t k = 0; k < m.arch_index.size(); ++k) {
         auto [it, fresh] = seen.emplace(m.arch_index[k], k);
@@ -74,16 +79,63 @@ void check_content(const Measurements& m, const std::string& file) {
                            " appears twice (also entry " + std::to_string(it->second) + ")",
                        "average repeated measurements into one value");
         }
-        if (!(m.latency[k] > 0) || !std::isfinite(m.latency[k])) {
+        const double v = m.values[k] * to_base;
+        if (!(v >= kMinValue && v <= kMaxValue)) {
             std::ostringstream os;
-            os << "latency " << m.latency[k] << " is not a positive finite number";
-            file_error(file, entry_at("latency", k), os.str(),
-                       "re-measure that architecture or drop the entry");
+            os << key << " " << m.values[k] << " " << m.unit << " is outside " << kMinValue
+               << " .. " << kMaxValue << " " << base_unit(m.metric);
+            file_error(file, entry_at(key, k), os.str(),
+                       "check the value and the unit (\"unit\": " + join_names(metric_units(key)) +
+                           "), or re-measure that architecture");
         }
     }
 }
 
 }  // namespace
+
+const char* base_unit(const std::string& metric) {
+    if (metric == "latency") return "ms";
+    if (metric == "energy") return "mJ";
+    fail("'", printable(metric, 40), "' is not a metric; fix: use latency or energy");
+}
+
+const std::vector<std::string>& metric_units(const std::string& metric) {
+    static const std::vector<std::string> latency = {"ms", "us", "s"}, energy = {"mJ", "uJ", "J"};
+    base_unit(metric);  // validates
+    return metric == "latency" ? latency : energy;
+}
+
+double base_per_unit(const std::string& metric, const std::string& unit) {
+    const auto& units = metric_units(metric);
+    const double scale[] = {1.0, 1e-3, 1e3};
+    for (size_t i = 0; i < units.size(); ++i)
+        if (units[i] == unit) return scale[i];
+    fail("'", printable(unit, 40), "' is not a unit of ", metric, "; fix: use ",
+         join_names(units));
+}
+
+std::vector<double> Measurements::base_values() const {
+    const double to_base = base_per_unit(metric, unit);
+    std::vector<double> out;
+    out.reserve(values.size());
+    for (double v : values) out.push_back(v * to_base);
+    return out;
+}
+
+void check_transferable(const Measurements& m) {
+    if (m.values.size() < 2) {
+        file_error(m.file, m.metric,
+                   "holds " + std::to_string(m.values.size()) +
+                       " measurement; transfer needs at least 2 (20 or more fit well)",
+                   "measure more architectures (`nasflat sample` chooses them)");
+    }
+    if (*std::max_element(m.values.begin(), m.values.end()) ==
+        *std::min_element(m.values.begin(), m.values.end())) {
+        file_error(m.file, m.metric,
+                   "every " + m.metric + " is the same, so there is no ranking to learn",
+                   "measure architectures of different sizes");
+    }
+}
 
 std::vector<int32_t> read_arch_indices(const Json& root, const SearchSpace& ss,
                                        const std::string& path) {
@@ -129,11 +181,12 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
         bool known = false;
         for (const auto& k : kAllowedKeys) known = known || k == it.key();
         if (!known) {
-            std::string hint = closest_name(it.key(), kAllowedKeys);
-            file_error(path, "key \"" + it.key() + "\"",
+            std::string hint = it.key().size() > 100 ? "" : closest_name(it.key(), kAllowedKeys);
+            file_error(path, "key \"" + printable(it.key(), 60) + "\"",
                        "is not part of the format" +
                            (hint.empty() ? std::string() : " (did you mean \"" + hint + "\"?)"),
-                       "use space, unit, arch_index or archs, latency (docs/data.md)");
+                       "use space, metric, unit, arch_index or archs, latency or energy "
+                       "(docs/data.md)");
         }
     }
     Measurements m;
@@ -141,33 +194,38 @@ Measurements load_measurements(const std::string& path, const SearchSpace& ss) {
     std::string space = get_string(root, "space", path);
     if (space != space_name(ss.space())) {
         file_error(path, "space",
-                   "is '" + space + "' but the architectures are " + space_name(ss.space()),
-                   std::string("write \"space\": \"") + space_name(ss.space()) +
-                       "\" or use the other space");
+                   "is \"" + printable(space, 40) + "\", but " + space_name(ss.space()) +
+                       " architectures are expected here (the checkpoint's or --space's space)",
+                   std::string("give measurements of ") + space_name(ss.space()) +
+                       " architectures, or a checkpoint / --space of the file's space");
     }
     m.space = ss.space();
+    m.metric = root.contains("metric") ? get_string(root, "metric", path) : "latency";
+    if (m.metric != "latency" && m.metric != "energy") {
+        file_error(path, "metric", "'" + printable(m.metric, 40) + "' is not a metric",
+                   "use \"latency\" or \"energy\"");
+    }
+    const std::string other = m.metric == "latency" ? "energy" : "latency";
+    if (root.contains(other)) {
+        file_error(path, other, "is not the file's metric (" + m.metric + ")",
+                   "store one metric per file, under its own key");
+    }
     m.unit = get_string(root, "unit", path);
-    if (!is_latency_unit(m.unit)) {
-        file_error(path, "unit", "'" + m.unit + "' is not a latency unit", "use ms, us or s");
-    }
-    if (root.contains("metric") && get_string(root, "metric", path) != "latency") {
-        file_error(path, "metric", "must be \"latency\"", "store latencies under \"latency\"");
-    }
+    check_unit(path, m.metric, m.unit);
     m.arch_index = read_arch_indices(root, ss, path);
-    m.latency = get_number_array(root, "latency", path, NullPolicy::Reject, SignPolicy::NonNegative,
-                                 "latency");
-    if (root.contains("count") && get_int(root, "count", path) != int64_t(m.latency.size())) {
-        file_error(path, "count", "differs from the number of latencies", "fix count or drop it");
+    m.values = get_number_array(root, m.metric, path, NullPolicy::Reject, SignPolicy::NonNegative,
+                                m.metric);
+    if (root.contains("count") && get_int(root, "count", path) != int64_t(m.values.size())) {
+        file_error(path, "count", "differs from the number of values", "fix count or drop it");
     }
     check_content(m, path);
     return m;
 }
 
 void save_measurements(const std::string& path, const Measurements& m, const SearchSpace* ss) {
+    base_unit(m.metric);
+    check_unit(path, m.metric, m.unit);
     check_content(m, path);
-    if (!is_latency_unit(m.unit)) {
-        file_error(path, "unit", "'" + m.unit + "' is not a latency unit", "use ms, us or s");
-    }
     if (ss != nullptr && ss->space() != m.space) {
         fail("save_measurements: measurements are ", space_name(m.space), " but the space is ",
              space_name(ss->space()));
@@ -175,8 +233,9 @@ void save_measurements(const std::string& path, const Measurements& m, const Sea
     // One key per line, arrays inline: readable and diff-friendly.
     std::ostringstream out;
     out << "{\n  \"space\": " << Json(space_name(m.space)).dump() << ",\n"
-        << "  \"metric\": \"latency\",\n  \"unit\": " << Json(m.unit).dump() << ",\n"
-        << "  \"count\": " << m.latency.size() << ",\n"
+        << "  \"metric\": " << Json(m.metric).dump() << ",\n  \"unit\": " << Json(m.unit).dump()
+        << ",\n"
+        << "  \"count\": " << m.values.size() << ",\n"
         << "  \"arch_index\": " << Json(m.arch_index).dump() << ",\n";
     if (ss != nullptr) {
         Json archs = Json::array();
@@ -189,20 +248,24 @@ void save_measurements(const std::string& path, const Measurements& m, const Sea
         }
         out << "  \"archs\": " << archs.dump() << ",\n";
     }
-    out << "  \"latency\": " << Json(m.latency).dump() << "\n}\n";
+    out << "  " << Json(m.metric).dump() << ": " << Json(m.values).dump() << "\n}\n";
     write_text_file(path, out.str());
 }
 
-std::vector<double> latency_ms_by_arch(const std::string& what, const std::string& data_dir,
-                                       const SearchSpace& ss) {
+std::vector<double> measured_by_arch(const std::string& what, const std::string& data_dir,
+                                     const SearchSpace& ss, const std::string& metric) {
     if (std::filesystem::is_regular_file(what)) {
         const Measurements m = load_measurements(what, ss);
-        const double to_ms = m.unit == "us" ? 1e-3 : m.unit == "s" ? 1e3 : 1.0;
+        NASFLAT_CHECK(m.metric == metric, what, ": holds ", m.metric, " but ", metric,
+                      " is compared here; fix: give a file of ", metric, " measurements");
+        const std::vector<double> v = m.base_values();
         std::vector<double> dense(static_cast<size_t>(ss.size()), std::nan(""));
-        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = m.latency[k] * to_ms;
+        for (size_t k = 0; k < m.arch_index.size(); ++k) dense[m.arch_index[k]] = v[k];
         return dense;
     }
-    return load_device(data_dir, ss.space(), what).dense(ss.size());
+    const DeviceData d = metric == "energy" ? load_energy(data_dir, ss.space(), what)
+                                            : load_device(data_dir, ss.space(), what);
+    return d.dense(ss.size());
 }
 
 }  // namespace nasflat::nas

@@ -21,6 +21,8 @@ nlohmann::json PredictorInfo::to_json() const {
             {"supp", supp},
             {"supp_normalisation", supp_normalisation},
             {"target", target},
+            {"metric", metric},
+            {"blend", blend.empty() ? nlohmann::json() : blend.to_json()},
             {"calibration", calibration.to_json()},
             {"pretrain", pretrain},
             {"transfer", transfer}};
@@ -39,7 +41,9 @@ PredictorInfo PredictorInfo::from_json(const nlohmann::json& j, const std::strin
         p.supp = j.at("supp").get<std::string>();
         p.supp_normalisation = j.at("supp_normalisation");
         p.target = j.at("target").get<std::string>();
+        p.metric = j.value("metric", std::string("latency"));
         p.calibration = Calibration::from_json(j.at("calibration"), file);
+        p.blend = Blend::from_json(j.value("blend", nlohmann::json()), file);
         p.pretrain = j.value("pretrain", nlohmann::json::object());
         p.transfer = j.value("transfer", nlohmann::json::object());
     } catch (const nlohmann::json::exception& e) {
@@ -50,6 +54,8 @@ PredictorInfo PredictorInfo::from_json(const nlohmann::json& j, const std::strin
         NASFLAT_CHECK(p.row_of(s) >= 0, "checkpoint '", file, "': source device '", s,
                       "' is not in its device table");
     }
+    NASFLAT_CHECK(p.metric == "latency" || p.metric == "energy", "checkpoint '", file,
+                  "': unknown metric '", printable(p.metric, 40), "'");
     NASFLAT_CHECK(p.target.empty() || p.row_of(p.target) >= 0, "checkpoint '", file,
                   "': target device '", p.target, "' is not in its device table");
     return p;
@@ -77,6 +83,10 @@ Predictor load_predictor(const std::string& path, Device device) {
 
 void save_predictor(const std::string& path, const Predictor& p) {
     models::save_checkpoint(path, *p.model, p.info.to_json());
+}
+
+std::string predictor_bytes(const Predictor& p) {
+    return models::checkpoint_bytes(*p.model, p.info.to_json());
 }
 
 nlohmann::json encoding_normalisation(const Encoding& e) {
@@ -157,7 +167,47 @@ Predictor pretrain_predictor(const ExperimentOptions& options, SpaceContext& ctx
 std::vector<float> predictor_scores(const Predictor& p, SpaceContext& ctx,
                                     const std::vector<int32_t>& archs, int row, int batch,
                                     int threads) {
-    return models::predict(*p.model, arch_table(ctx, p.info.supp), archs, row, batch, threads);
+    const bool blended = !p.info.blend.model_only() && row == p.info.row_of(p.info.target);
+    bool model_needed = !blended;
+    for (const auto& m : p.info.blend.members) model_needed = model_needed || m.is_predictor();
+    const std::vector<float> model =
+        model_needed
+            ? models::predict(*p.model, arch_table(ctx, p.info.supp), archs, row, batch, threads)
+            : std::vector<float>();
+    if (!blended) return model;
+    std::vector<std::vector<double>> member_scores;
+    for (const auto& m : p.info.blend.members) {
+        member_scores.push_back(m.is_predictor() ? std::vector<double>(model.begin(), model.end())
+                                                 : prior_scores(m.prior, ctx, archs));
+    }
+    const std::vector<double> b = blend_scores(p.info.blend, member_scores);
+    return std::vector<float>(b.begin(), b.end());
+}
+
+std::vector<double> blend_of_ops(const Predictor& p, const SearchSpace& ss,
+                                 const std::vector<std::vector<int>>& ops,
+                                 const std::vector<float>& model_scores) {
+    if (p.info.blend.model_only()) return std::vector<double>(model_scores.begin(), model_scores.end());
+    Blend usable;
+    double total = 0;
+    for (const auto& m : p.info.blend.members) {
+        if (m.is_predictor() || m.prior.scores_any_ops()) {
+            usable.members.push_back(m);
+            total += m.weight;
+        }
+    }
+    NASFLAT_CHECK(total > 0, "the checkpoint's choice (", p.info.blend.describe(),
+                  ") scores only architectures of the data folder; fix: search with --mode "
+                  "enumerate, or transfer with --priors flops,params");
+    std::vector<std::vector<double>> member_scores;
+    for (auto& m : usable.members) {
+        m.weight /= total;
+        std::vector<double> s;
+        for (size_t k = 0; k < ops.size(); ++k)
+            s.push_back(m.is_predictor() ? model_scores[k] : prior_score_of_ops(m.prior, ss, ops[k]));
+        member_scores.push_back(std::move(s));
+    }
+    return blend_scores(usable, member_scores);
 }
 
 }  // namespace nasflat::nas

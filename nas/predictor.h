@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/checkpoint.h"
+#include "nas/blend.h"
 #include "nas/calibration.h"
 #include "nas/experiment.h"
 #include "nas/space_context.h"
@@ -28,7 +29,9 @@ struct PredictorInfo {
     // Per column of the supplementary encoding: name, normalisation and its constants.
     nlohmann::json supp_normalisation = nlohmann::json::array();
     std::string target;                // the device fitted by `transfer` ("" before)
-    Calibration calibration;           // score -> ms on the target
+    std::string metric = "latency";    // what the target's measurements were (latency, energy)
+    Blend blend;                       // what answers for the target (empty: the model alone)
+    Calibration calibration;           // blended score -> base unit (ms, mJ) on the target
     nlohmann::json pretrain, transfer; // settings and reports, for people
 
     nlohmann::json to_json() const;
@@ -49,6 +52,8 @@ nlohmann::json encoding_normalisation(const Encoding& e);
 // caller passes the context of info.space / info.graph_mode (see load_predictor_context).
 Predictor load_predictor(const std::string& path, Device device);
 void save_predictor(const std::string& path, const Predictor& p);
+// The checkpoint file's bytes, for a verb that stages its outputs (kernels/file_io.h).
+std::string predictor_bytes(const Predictor& p);
 // The space context a predictor needs (its space and graph mode), with the supplementary
 // encoding's normalisation constants, as the data folder gives them now, checked against the
 // checkpoint's (a changed proxy file would feed the model differently scaled inputs).
@@ -59,10 +64,17 @@ std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir
 Predictor pretrain_predictor(const ExperimentOptions& o, SpaceContext& ctx,
                              const std::vector<std::string>& sources, std::ostream& progress);
 
-// Scores of `archs` on `row` (default: the target's), in batches; on the CPU `threads` score
-// batches side by side (models::predict).
+// Scores of `archs` on `row`, in batches; on the CPU `threads` score batches side by side
+// (models::predict). On the target's row the checkpoint's blend answers (the model's scores
+// mixed with its priors'); on any other row, the model alone.
 std::vector<float> predictor_scores(const Predictor& p, SpaceContext& ctx,
                                     const std::vector<int32_t>& archs, int row, int batch,
                                     int threads = 1);
+// The blend of the target for op lists (e.g. a search's candidates outside the data folder):
+// members that cannot score an op list (device and ridge priors) are left out and the weights
+// of the others renormalised; `model_scores` are the model's scores of the same op lists.
+std::vector<double> blend_of_ops(const Predictor& p, const SearchSpace& ss,
+                                 const std::vector<std::vector<int>>& ops,
+                                 const std::vector<float>& model_scores);
 
 }  // namespace nasflat::nas

@@ -225,14 +225,14 @@ std::vector<int> SearchSpace::parse_nb201_string(const std::string& text) const 
     }
     groups.push_back(text.substr(start));
     if (groups.size() != 3) {
-        fail("arch '", text, "': expected 3 '+'-separated node groups, found ", groups.size(),
+        fail("arch '", printable(text), "': expected 3 '+'-separated node groups, found ", groups.size(),
              "; fix: ", usage);
     }
     std::vector<int> ops;
     for (size_t g = 0; g < 3; ++g) {
         const std::string& group = groups[g];
         if (group.size() < 2 || group.front() != '|' || group.back() != '|') {
-            fail("arch '", text, "': node group ", g + 1, " '", group,
+            fail("arch '", printable(text), "': node group ", g + 1, " '", group,
                  "' must start and end with '|'; fix: ", usage);
         }
         std::vector<std::string> tokens;
@@ -241,7 +241,7 @@ std::vector<int> SearchSpace::parse_nb201_string(const std::string& text) const 
             tokens.push_back(group.substr(from, bar - from));
         }
         if (tokens.size() != g + 1) {
-            fail("arch '", text, "': node group ", g + 1, " has ", tokens.size(),
+            fail("arch '", printable(text), "': node group ", g + 1, " has ", tokens.size(),
                  " inputs, expected ", g + 1, "; fix: ", usage);
         }
         for (size_t t = 0; t < tokens.size(); ++t) {
@@ -249,7 +249,7 @@ std::vector<int> SearchSpace::parse_nb201_string(const std::string& text) const 
             std::string name = tokens[t].substr(0, tilde);
             std::string src = tilde == std::string::npos ? "" : tokens[t].substr(tilde + 1);
             if (src != std::to_string(t)) {
-                fail("arch '", text, "': token '", tokens[t], "' must read <op>~", t,
+                fail("arch '", printable(text), "': token '", printable(tokens[t], 40), "' must read <op>~", t,
                      " (input node ", t, ")", "; fix: ", usage);
             }
             int op = -1;
@@ -258,7 +258,7 @@ std::vector<int> SearchSpace::parse_nb201_string(const std::string& text) const 
             }
             if (op < 0) {
                 std::string hint = closest_name(name, kNb201Vocab);
-                fail("arch '", text, "': unknown op '", name, "'",
+                fail("arch '", printable(text), "': unknown op '", printable(name, 40), "'",
                      hint.empty() ? "" : " (did you mean '" + hint + "'?)", "; fix: ops are ",
                      join_names(kNb201Vocab));
             }
@@ -274,7 +274,7 @@ std::vector<int> SearchSpace::parse_op_list(const std::string& text) const {
     const int num_ops = nb201 ? kNb201NumOps : kFbnetNumOps;
     std::string body = text;
     if (!body.empty() && body.front() == '[') {
-        if (body.back() != ']') fail("arch '", text, "': '[' without closing ']'");
+        if (body.back() != ']') fail("arch '", printable(text), "': '[' without closing ']'");
         body = body.substr(1, body.size() - 2);
     }
     std::vector<int> ops;
@@ -282,7 +282,7 @@ std::vector<int> SearchSpace::parse_op_list(const std::string& text) const {
     auto flush = [&]() {
         if (token.empty()) return;
         if (!all_digits(token) || token.size() > 3) {
-            fail("arch '", text, "': '", token, "' is not an op index; fix: give ", length,
+            fail("arch '", printable(text), "': '", printable(token, 40), "' is not an op index; fix: give ", length,
                  " integers in 0..", num_ops - 1, " separated by commas");
         }
         ops.push_back(std::stoi(token));
@@ -297,13 +297,13 @@ std::vector<int> SearchSpace::parse_op_list(const std::string& text) const {
     }
     flush();
     if (ops.size() != length) {
-        fail("arch '", text, "': ", ops.size(), " ops, expected ", length, " (", space_name(space_),
+        fail("arch '", printable(text), "': ", ops.size(), " ops, expected ", length, " (", space_name(space_),
              nb201 ? " edge ops" : " layer ops", "); fix: give ", length, " integers in 0..",
              num_ops - 1);
     }
     for (size_t i = 0; i < ops.size(); ++i) {
         if (ops[i] >= num_ops) {
-            fail("arch '", text, "': op ", ops[i], " at position ", i,
+            fail("arch '", printable(text), "': op ", ops[i], " at position ", i,
                  " is out of range; fix: ops are 0..", num_ops - 1, " (", join_names(op_vocab_),
                  ")");
         }
@@ -316,7 +316,7 @@ std::vector<int> SearchSpace::parse_ops(const std::string& raw) const {
     if (text.empty()) fail("empty architecture; fix: give an arch string, an op list or an index");
     if (all_digits(text)) {
         if (text.size() > 9)
-            fail("arch index ", text, " is out of range for ", space_name(space_),
+            fail("arch index ", printable(text, 40), " is out of range for ", space_name(space_),
                  "; fix: indices run from 0 to ", size() - 1);
         int index = std::stoi(text);
         check_index(index, "arch index");
@@ -324,7 +324,7 @@ std::vector<int> SearchSpace::parse_ops(const std::string& raw) const {
     }
     if (text.front() == '|') {
         if (space_ != Space::NB201) {
-            fail("arch '", text,
+            fail("arch '", printable(text),
                  "' is an NB201 arch string but the space is fbnet; fix: give "
                  "22 layer ops like 7,8,1,... or an index");
         }
@@ -338,7 +338,7 @@ int SearchSpace::parse_arch(const std::string& text) const {
     int index = find(o);
     if (index < 0) {
         // Only possible for FBNet: NB201's archs.json holds every cell.
-        fail("arch '", trim(text), "' is a valid FBNet network but not one of the ", size(),
+        fail("arch '", printable(trim(text)), "' is a valid FBNet network but not one of the ", size(),
              " measured architectures of ", file_,
              "; fix: pick one of those (nasflat can index only them)");
     }

@@ -1,7 +1,13 @@
 // transfer.h — fitting a pre-trained predictor to one device from its measurements (the work
-// of `nasflat transfer`): k-fold cross-validation on the samples (how well it will fit), then
-// fine-tuning on all of them and the score -> ms calibration. A device name not in the
-// checkpoint's table gets a new embedding row, initialised from the best-correlated source.
+// of `nasflat transfer`), a transfer that checks itself:
+//   1. k-fold cross-validation on the samples: each fold is scored by the predictor fine-tuned
+//      without it and by every simple prior (priors.h) fitted without it;
+//   2. the choice (blend.h): the candidates weighted by their out-of-fold Spearman, so a
+//      predictor that does not beat FLOPs or a public device on held-out samples is outweighed;
+//      a plain-words warning when even the best candidate is weak;
+//   3. fine-tuning and the priors on every sample, then the score -> ms calibration of the blend.
+// A device name not in the checkpoint's table gets a new embedding row, initialised from the
+// source that correlates best with the samples.
 #pragma once
 
 #include <ostream>
@@ -9,6 +15,7 @@
 #include <vector>
 
 #include "models/training.h"
+#include "nas/blend.h"
 #include "nas/measurements.h"
 #include "nas/predictor.h"
 
@@ -25,6 +32,19 @@ struct TransferOptions {
     int folds = 5;                        // cross-validation folds (<= samples); 0 = none
     std::string calibration = "isotonic";
     uint64_t seed = 42;
+    // The self-check: priors scored beside the predictor (empty = the predictor alone), how
+    // their weights follow the evidence, and the devices the device priors may use (empty: the
+    // checkpoint's sources). A best out-of-fold Spearman below warn_below prints a warning.
+    std::vector<std::string> priors = prior_kinds();
+    BlendRule blend_rule;
+    std::vector<std::string> prior_devices;
+    double warn_below = 0.8;
+};
+
+// One candidate of the self-check in the report: its out-of-fold Spearman on the samples.
+struct CandidateScore {
+    std::string name;
+    double oof_spearman = 0;
 };
 
 struct TransferReport {
@@ -34,6 +54,10 @@ struct TransferReport {
     double cv_spearman = 0, cv_kendall = 0, cv_mape = 0;
     std::vector<int32_t> archs;
     std::vector<double> measured_ms, cv_ms;  // (samples) measured and out-of-fold predicted
+    std::vector<CandidateScore> candidates;  // predictor first, then the priors
+    std::vector<Candidate> fitted;           // the same, fitted on every sample (blend.h)
+    std::string choice;                      // Blend::describe() of what was stored
+    std::string warning;                     // "" or one plain-words sentence
     double seconds = 0;
 };
 

@@ -3,9 +3,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/json_io.h"
 
 namespace nasflat::cli {
@@ -21,7 +25,36 @@ CLI::Option* add_data_option(CLI::App& verb, std::string& data_flag) {
 CLI::Option* add_seed_option(CLI::App& verb, uint64_t& seed) {
     return verb.add_option("--seed", seed, "seed of all randomness (same seed, same result)")
         ->type_name("N")
+        ->check(unsigned_number())
         ->capture_default_str();
+}
+
+CLI::Validator finite_in(double lo, double hi, bool open_low) {
+    std::ostringstream range;
+    range << (open_low ? "(" : "[") << lo << ", " << hi << "]";
+    return CLI::Validator(
+        [lo, hi, open_low, range = range.str()](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            const bool parsed = end != text.c_str() && *end == '\0';
+            if (!parsed || !std::isfinite(v) || v > hi || v < lo || (open_low && v == lo)) {
+                return "'" + printable(text, 40) + "' is not a finite number in " + range;
+            }
+            return "";
+        },
+        "NUMBER in " + range.str());
+}
+
+CLI::Validator unsigned_number() {
+    return CLI::Validator(
+        [](std::string& text) -> std::string {
+            const bool digits = !text.empty() && text.size() <= 20 &&
+                                std::all_of(text.begin(), text.end(), [](char c) {
+                                    return c >= '0' && c <= '9';
+                                });
+            return digits ? "" : "'" + printable(text, 40) + "' is not a whole number >= 0";
+        },
+        "N >= 0");
 }
 
 CLI::Option* add_space_option(CLI::App& verb, std::string& space, bool optional) {
@@ -74,7 +107,8 @@ std::string format_of(const std::string& path, const std::vector<std::string>& a
 void print_error(const std::string& message) {
     std::string line = message;
     std::replace(line.begin(), line.end(), '\n', ' ');
-    std::cerr << "nasflat: error: " << line << std::endl;
+    // Parts of the message come from users' files: escape control bytes, bound the length.
+    std::cerr << "nasflat: error: " << printable(line, 1000) << std::endl;
 }
 
 namespace {
@@ -98,6 +132,7 @@ int run(CLI::App& app, int argc, char** argv) {
     try {
         check_verb(app, argc, argv);
         app.parse(argc, argv);
+        check_stdout();  // a verb's last rows may still sit in the stdio buffer
         return kExitOk;
     } catch (const CLI::ParseError& e) {
         // --help / --version arrive as ParseErrors with exit code 0: let CLI11 print them.
@@ -105,9 +140,19 @@ int run(CLI::App& app, int argc, char** argv) {
         print_error(std::string(e.what()) + "; run 'nasflat --help' for usage");
         return kExitUsage;
     } catch (const ExitStatus& status) {
+        try {
+            check_stdout();  // the report it printed must have arrived
+        } catch (const Error& e) {
+            print_error(e.what());
+            return kExitUsage;
+        }
         return status.code;
     } catch (const Error& e) {
         print_error(e.what());
+        return kExitUsage;
+    } catch (const std::bad_alloc&) {
+        print_error("out of memory; fix: a smaller --batch, fewer architectures, or a machine "
+                    "with more memory");
         return kExitUsage;
     } catch (const std::exception& e) {
         print_error(std::string("internal error (please report): ") + e.what());

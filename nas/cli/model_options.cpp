@@ -10,10 +10,17 @@ void add_model_options(CLI::App& v, ModelFlags& f) {
     v.add_option("--space", f.space, "nb201 or fbnet")->capture_default_str();
     v.add_option("--source-samples", f.o.source_samples,
                  "pre-training archs per source device (0 = no pre-training; default NB201 "
-                 "900, FBNet 800)");
-    v.add_option("--epochs", f.o.epochs, "pre-training epochs")->capture_default_str();
-    v.add_option("--lr", f.o.lr, "pre-training learning rate")->capture_default_str();
-    v.add_option("--batch-size", f.o.batch_size, "pre-training batch")->capture_default_str();
+                 "900, FBNet 800)")
+        ->check(CLI::Range(0, 1 << 20));
+    v.add_option("--epochs", f.o.epochs, "pre-training epochs")
+        ->check(CLI::Range(0, 1 << 20))
+        ->capture_default_str();
+    v.add_option("--lr", f.o.lr, "pre-training learning rate")
+        ->check(finite_in(0.0, 1.0, true))
+        ->capture_default_str();
+    v.add_option("--batch-size", f.o.batch_size, "pre-training batch")
+        ->check(CLI::Range(2, 1 << 20))
+        ->capture_default_str();
     v.add_option("--config", f.config, "reference (the authors' model semantics) or fixed")
         ->capture_default_str();
     v.add_option("--gnn-type", f.gnn_type, "ensemble, dense (graph-flow only) or gat")
@@ -21,8 +28,11 @@ void add_model_options(CLI::App& v, ModelFlags& f) {
     v.add_option("--fuse", f.fuse, "how an ensemble layer joins its branches: add or mlp")
         ->capture_default_str();
     v.add_option("--weight-decay", f.o.weight_decay, "AdamW decoupled weight decay")
+        ->check(finite_in(0.0, 1.0))
         ->capture_default_str();
-    v.add_option("--eta-min", f.o.eta_min, "cosine schedule floor")->capture_default_str();
+    v.add_option("--eta-min", f.o.eta_min, "cosine schedule floor (at most --lr)")
+        ->check(finite_in(0.0, 1.0))
+        ->capture_default_str();
     v.add_option("--source-sampler", f.o.source_sampler,
                  "how the pre-training archs are chosen (the authors' --source_sampon)")
         ->capture_default_str();

@@ -15,30 +15,42 @@
 
 namespace nasflat::cli {
 
-RowWriter::RowWriter(std::ostream& out, std::string format) : out_(out), format_(std::move(format)) {
-    if (format_ == "csv") out_ << "index,arch,score,latency_ms\n";
-    out_ << std::setprecision(7);
+RowWriter::RowWriter(std::string format, std::string column)
+    : format_(std::move(format)), column_(std::move(column)) {
+    if (format_ == "csv") text_ = "index,arch,score," + column_ + "\n";
+}
+
+std::string value_column(const nas::Predictor& p) {
+    return p.info.metric == "energy" ? "energy_mj" : "latency_ms";
 }
 
 void RowWriter::row(int32_t index, const std::string& arch, float score, double ms) {
+    std::ostringstream out;
+    out << std::setprecision(7);
     if (format_ == "csv") {
         const bool quote = arch.find(',') != std::string::npos;
-        out_ << index << "," << (quote ? "\"" : "") << arch << (quote ? "\"" : "") << "," << score
-             << ",";
-        if (std::isfinite(ms)) out_ << ms;
-        out_ << "\n";
+        out << index << "," << (quote ? "\"" : "") << arch << (quote ? "\"" : "") << "," << score
+            << ",";
+        if (std::isfinite(ms)) out << ms;
+        out << "\n";
     } else {
-        out_ << "{\"index\":" << index << ",\"arch\":\"" << arch << "\",\"score\":" << score
-             << ",\"latency_ms\":";
-        if (std::isfinite(ms)) out_ << ms;
-        else out_ << "null";
-        out_ << "}\n";
+        out << "{\"index\":" << index << ",\"arch\":\"" << arch << "\",\"score\":" << score
+            << ",\"" << column_ << "\":";
+        if (std::isfinite(ms)) out << ms;
+        else out << "null";
+        out << "}\n";
     }
+    text_ += out.str();
+}
+
+std::string RowWriter::take() {
+    std::string out;
+    out.swap(text_);
+    return out;
 }
 
 void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std::string& truth_name,
-                  const std::string& plot, const std::string& data_dir, const nas::SearchSpace& ss) {
-    const std::vector<double> truth = nas::latency_ms_by_arch(truth_name, data_dir, ss);
+                  const std::vector<double>& truth, StagedFile* plot) {
     std::unordered_set<int32_t> fitted;
     if (p.info.transfer.contains("archs")) {
         for (int32_t a : p.info.transfer["archs"].get<std::vector<int32_t>>()) fitted.insert(a);
@@ -59,15 +71,15 @@ void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std:
               << ", Kendall " << tau;
     if (has_ms) std::cerr << std::setprecision(1) << ", MAPE " << nas::mape(ms, t) << " %";
     std::cerr << std::defaultfloat << std::endl;
-    if (plot.empty()) return;
+    if (plot == nullptr) return;
     std::ostringstream note;
     note << std::fixed << std::setprecision(3) << "Spearman " << rho << ", Kendall " << tau
          << " on " << s.size() << " archs";
-    nas::Panel panel{p.info.target + ": predicted vs measured latency", "measured latency (ms)",
-                     has_ms ? "predicted latency (ms)" : "predicted score", true, has_ms, has_ms,
+    const std::string what = p.info.metric + " (" + nas::base_unit(p.info.metric) + ")";
+    nas::Panel panel{p.info.target + ": predicted vs measured " + p.info.metric, "measured " + what,
+                     has_ms ? "predicted " + what : "predicted score", true, has_ms, has_ms,
                      {{"", t, has_ms ? ms : s, false, true}}, {note.str()}};
-    nas::write_svg(plot, {panel});
-    std::cerr << "[truth] wrote " << plot << std::endl;
+    plot->write(nas::render_svg({panel}));
 }
 
 }  // namespace nasflat::cli

@@ -3,25 +3,26 @@
 #pragma once
 
 #include <cstdint>
-#include <ostream>
 #include <string>
 #include <vector>
 
+#include "kernels/base/file_io.h"
 #include "nas/predictor.h"
 
 namespace nasflat::cli {
 
-// Writes rows as CSV (header first; FBNet op lists, which hold commas, are quoted) or as JSON
-// lines; a NaN latency (no calibration) is an empty field / null.
+// Formats rows as CSV (header first; FBNet op lists, which hold commas, are quoted) or as JSON
+// lines; a NaN latency (no calibration) is an empty field / null. Rows collect in a buffer the
+// caller takes after each batch (to a staged file or stdout).
 class RowWriter {
 public:
-    RowWriter(std::ostream& out, std::string format);  // format: "csv" | "jsonl"
+    // format "csv" | "jsonl"; column: the value column, "latency_ms" or "energy_mj".
+    RowWriter(std::string format, std::string column);
     void row(int32_t index, const std::string& arch, float score, double ms);
-    void flush() { out_.flush(); }
+    std::string take();  // the text so far, emptied
 
 private:
-    std::ostream& out_;
-    std::string format_;
+    std::string format_, column_, text_;
 };
 
 // Every predicted row, kept for --truth.
@@ -31,10 +32,14 @@ struct PredictedRows {
     std::vector<double> ms;  // NaN without calibration
 };
 
-// Spearman, Kendall and (with ms) MAPE of the rows against `truth` (a data-folder device or a
-// measurement file), leaving out the archs the predictor was fitted on; one line on stderr, and
-// an SVG of predicted vs measured when `plot` is not empty.
-void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std::string& truth,
-                  const std::string& plot, const std::string& data_dir, const nas::SearchSpace& ss);
+// Spearman, Kendall and (with ms) MAPE of the rows against `truth_ms` (ms by arch index, NaN
+// where not measured; read from `truth_name`, a data-folder device or a measurement file, before
+// anything was scored), leaving out the archs the predictor was fitted on; one line on stderr,
+// and an SVG of predicted vs measured into `plot` when it is not null.
+void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std::string& truth_name,
+                  const std::vector<double>& truth_ms, StagedFile* plot);
+
+// "latency_ms" or "energy_mj": the value column of a predictor's rows.
+std::string value_column(const nas::Predictor& p);
 
 }  // namespace nasflat::cli

@@ -2,12 +2,15 @@
 // spaces, their devices (count, unit, min/median/max) and the other data files, validating
 // every one (data_check.h). Exit 0 when every file is valid, 1 when any is bad (each bad file
 // gets its one-line reason), 2 when no data folder is found.
-// `nasflat data --check FILE` validates a user measurement file (measurements.h) instead and
-// lists what it holds; a bad file is a one-line error and exit 2.
+// `nasflat data --check FILE` validates a user measurement file (measurements.h) with the rules
+// `transfer` applies (including at least 2 measurements, not all equal) and lists what it holds;
+// a bad file is a one-line error and exit 1 (exit 2 when the file cannot be read at all).
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
+#include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/data_check.h"
 #include "nas/json_io.h"
@@ -33,35 +36,61 @@ void print_row(const nas::FileReport& f) {
     const char* status = f.ok ? "ok" : "BAD";
     if (is_device(f)) {
         if (f.ok) {
-            std::printf("  %-8s %-44s %6d %-3s %10.6g %10.6g %10.6g  %s\n", f.kind.c_str(),
+            print("  %-8s %-44s %6d %-3s %10.6g %10.6g %10.6g  %s\n", f.kind.c_str(),
                         f.name.c_str(), f.count, f.unit.c_str(), f.min, f.median, f.max, status);
         } else {
-            std::printf("  %-8s %-44s %6s %-3s %10s %10s %10s  %s\n", f.kind.c_str(),
+            print("  %-8s %-44s %6s %-3s %10s %10s %10s  %s\n", f.kind.c_str(),
                         f.name.c_str(), "-", "-", "-", "-", "-", status);
         }
     } else {
-        std::printf("  %-8s %s: %s  %s\n", f.kind.c_str(), f.file.c_str(),
+        print("  %-8s %s: %s  %s\n", f.kind.c_str(), f.file.c_str(),
                     f.ok ? f.detail.c_str() : "", status);
     }
-    if (!f.ok) std::printf("           %s\n", f.error.c_str());
+    if (!f.ok) print("           %s\n", f.error.c_str());
 }
 
-// --check FILE: the space comes from --space, else from the file's own "space" key.
+// --check FILE: validated as `transfer` would; the space comes from --space, else from the
+// file's own "space" key. A bad file (it exists, so the check found bad data) is exit 1.
 void run_check(const std::string& dir, const DataOptions& opt) {
     const std::string& file = opt.check;
-    const std::string space =
-        opt.space.empty() ? nas::get_string(nas::read_json_file(file), "space", file) : opt.space;
-    const nas::SearchSpace ss = nas::SearchSpace::load(dir, nas::parse_space(space));
-    const nas::Measurements m = nas::load_measurements(file, ss);
-    std::printf("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.latency.size(),
-                space.c_str(), m.unit.c_str());
-    std::printf("  %6s %10s  %s\n", "arch", "latency", "architecture");
-    for (size_t k = 0; k < m.latency.size(); ++k) {
-        if (k == 10 && m.latency.size() > 12) {
-            std::printf("  ... %zu more\n", m.latency.size() - k);
+    if (!std::filesystem::is_regular_file(file)) {
+        nas::read_json_file(file);  // the usual "not found" / "is a folder" error, exit 2
+    }
+    auto bad_file = [](const Error& e) {
+        print_error(e.what());
+        return ExitStatus{kExitCheckFailed};
+    };
+    nas::Space space = nas::Space::NB201;
+    try {
+        const std::string name =
+            opt.space.empty() ? nas::get_string(nas::read_json_file(file), "space", file)
+                              : opt.space;
+        if (name != "nb201" && name != "fbnet") {
+            nas::file_error(file, "space", "'" + printable(name, 40) + "' is not a search space",
+                            "write \"nb201\" or \"fbnet\"");
+        }
+        space = nas::parse_space(name);
+    } catch (const Error& e) {
+        throw bad_file(e);
+    }
+    const nas::SearchSpace ss = nas::SearchSpace::load(dir, space);
+    nas::Measurements m;
+    try {
+        m = nas::load_measurements(file, ss);
+        nas::check_transferable(m);
+    } catch (const Error& e) {
+        throw bad_file(e);
+    }
+    const std::string space_text = nas::space_name(space);
+    print("%s: %zu %s latency measurements in %s, valid\n", file.c_str(), m.values.size(),
+                space_text.c_str(), m.unit.c_str());
+    print("  %6s %10s  %s\n", "arch", "latency", "architecture");
+    for (size_t k = 0; k < m.values.size(); ++k) {
+        if (k == 10 && m.values.size() > 12) {
+            print("  ... %zu more\n", m.values.size() - k);
             break;
         }
-        std::printf("  %6d %10.6g  %s\n", m.arch_index[k], m.latency[k],
+        print("  %6d %10.6g  %s\n", m.arch_index[k], m.values[k],
                     ss.arch_string(m.arch_index[k]).c_str());
     }
 }
@@ -73,7 +102,7 @@ void run_data(const DataOptions& opt) {
     if (!opt.space.empty()) spaces.push_back(nas::parse_space(opt.space));
     nas::DataReport report = nas::check_data_folder(dir, spaces);
 
-    std::printf("data folder: %s\n", dir.c_str());
+    print("data folder: %s\n", dir.c_str());
     std::string current = "-";  // the space whose heading was printed last
     bool in_table = false;
     for (const nas::FileReport& f : report.files) {
@@ -81,19 +110,19 @@ void run_data(const DataOptions& opt) {
         if (f.space != current) {
             current = f.space;
             in_table = false;
-            if (!f.space.empty()) std::printf("\n%s\n", f.space.c_str());
+            if (!f.space.empty()) print("\n%s\n", f.space.c_str());
         }
         if (is_device(f) && !in_table) {
-            std::printf("  %-8s %-44s %6s %-3s %10s %10s %10s  status\n", "metric", "device",
+            print("  %-8s %-44s %6s %-3s %10s %10s %10s  status\n", "metric", "device",
                         "count", "unit", "min", "median", "max");
             in_table = true;
         }
         print_row(f);
     }
     const int bad = report.num_bad();
-    std::printf("\n%zu files checked: %s\n", report.files.size(),
+    print("\n%zu files checked: %s\n", report.files.size(),
                 bad == 0 ? "all valid" : (std::to_string(bad) + " bad").c_str());
-    std::fflush(stdout);
+    std::cout.flush();
     if (bad > 0) {
         std::cerr << "nasflat: error: " << bad << " of " << report.files.size()
                   << " data files are bad (listed above)" << std::endl;

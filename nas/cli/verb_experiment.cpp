@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "kernels/profiled_table.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
@@ -44,9 +46,16 @@ void run_experiment_verb(Flags& f) {
     o.score = nas::parse_score_mode(f.score);
     o.transfer_hwemb = !f.no_transfer_hwemb;
     o.keep_predictions = !f.plot.empty();
+    if (!f.json.empty()) format_of(f.json, {"json"});
     if (!f.plot.empty()) format_of(f.plot, {"svg"});
     o.resolve();
     const std::string data_dir = nas::resolve_data_dir(f.data);
+    // Outputs are staged now (a bad folder fails before hours of training) and published
+    // together at the end; finished trials are kept meanwhile in <json>.partial.
+    std::unique_ptr<StagedFile> json, plot;
+    if (!f.json.empty()) json = std::make_unique<StagedFile>(f.json);
+    if (!f.plot.empty()) plot = std::make_unique<StagedFile>(f.plot);
+    const std::string partial = f.json.empty() ? "" : f.json + ".partial";
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
     auto ctx = nas::SpaceContext::load(data_dir, o.space, o.flavor);
@@ -55,22 +64,27 @@ void run_experiment_verb(Flags& f) {
     const auto backend = o.device == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();
     if (profile) kernels::enable_kernel_profiling(backend, true);
     nas::ExperimentResult r = nas::run_experiment(o, *ctx, std::cerr, [&](const auto& so_far) {
-        if (!f.json.empty()) nas::write_experiment_json(so_far, f.json);
+        if (!partial.empty()) nas::write_experiment_json(so_far, partial);
     });
     if (profile) {
         std::fprintf(stderr, "kernel profile (wall time %.1f s):\n", r.seconds);
         kernels::print_kernel_profile(stderr);
         kernels::enable_kernel_profiling(backend, false);
     }
+    std::vector<StagedFile*> outputs;
+    if (json) {
+        json->write(nas::experiment_json(r) + "\n");
+        outputs.push_back(json.get());
+    }
+    if (plot) {
+        plot->write(nas::render_svg(nas::experiment_plot(r)));
+        outputs.push_back(plot.get());
+    }
+    publish_all(outputs);
+    if (!partial.empty()) std::remove(partial.c_str());
     nas::print_experiment(r, std::cout);
-    if (!f.json.empty()) {
-        nas::write_experiment_json(r, f.json);
-        std::cout << "  wrote " << f.json << "\n";
-    }
-    if (!f.plot.empty()) {
-        nas::write_svg(f.plot, nas::experiment_plot(r));
-        std::cout << "  wrote " << f.plot << "\n";
-    }
+    if (json) std::cout << "  wrote " << f.json << "\n";
+    if (plot) std::cout << "  wrote " << f.plot << "\n";
 }
 
 }  // namespace
@@ -86,18 +100,25 @@ void register_experiment(CLI::App& app) {
     v->add_option("--task", f.task, "task 0..5 (or N0..N5, F0..F5, ND, NA, FD, FA)")
         ->capture_default_str();
     v->add_option("--samples", f.m.o.samples, "target samples T (several allowed)")
+        ->check(CLI::Range(2, 1 << 20))
         ->capture_default_str();
-    v->add_option("--trials", f.m.o.trials, "independent trials")->capture_default_str();
+    v->add_option("--trials", f.m.o.trials, "independent trials")
+        ->check(CLI::Range(1, 1 << 16))
+        ->capture_default_str();
     v->add_option("--first-trial", f.m.o.first_trial,
                   "index of the first trial (seeds as in one long run; merge split runs with "
                   "scripts/paper/merge_trials.py)")
+        ->check(CLI::Range(0, 1 << 16))
         ->capture_default_str();
     v->add_option("--transfer-epochs", f.m.o.transfer_epochs,
-                  "fine-tuning epochs (default NB201 40, FBNet 30)");
+                  "fine-tuning epochs (default NB201 40, FBNet 30)")
+        ->check(CLI::Range(1, 1 << 20));
     v->add_option("--transfer-lr", f.m.o.transfer_lr,
                   "fine-tuning learning rate (default NB201 "
-                  "3e-3, FBNet 1e-3)");
+                  "3e-3, FBNet 1e-3)")
+        ->check(finite_in(0.0, 1.0, true));
     v->add_option("--transfer-batch-size", f.m.o.transfer_batch_size, "fine-tuning batch")
+        ->check(CLI::Range(2, 1 << 20))
         ->capture_default_str();
     v->add_flag("--no-transfer-hwemb", f.no_transfer_hwemb,
                 "keep the target's random device row (no copy from the best source)");
@@ -111,10 +132,18 @@ void register_experiment(CLI::App& app) {
         ->capture_default_str();
     v->add_option("--score", f.score, "last4 (mean of the last 4 transfer epochs) or final")
         ->capture_default_str();
+    v->add_flag("--self-check", f.m.o.self_check,
+                "transfer as `nasflat transfer` does: blend the model with FLOPs, params, the "
+                "best source device and a ridge over the sources by out-of-fold evidence");
+    v->add_option("--blend", f.m.o.blend_rule, "with --self-check: a power p or 'best'")
+        ->capture_default_str();
     v->add_option("--eval-batch", f.m.o.eval_batch,
                   "batch size when scoring (default: CPU 256, "
-                  "CUDA 32768)");
-    v->add_option("--json", f.json, "write the result as JSON to this file");
+                  "CUDA 32768)")
+        ->check(CLI::Range(1, 1 << 24));
+    v->add_option("--json", f.json,
+                  "write the result as JSON to this file (finished trials are kept in "
+                  "<file>.partial while the run goes on)");
     v->add_option("--plot", f.plot,
                   "write an SVG: Spearman vs T, and predicted vs measured "
                   "latency of the last trial");

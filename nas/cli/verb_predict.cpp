@@ -3,34 +3,38 @@
 // else one architecture per line on stdin, streamed: rows are written as each batch is scored.
 // --threads N scores N batches of listed architectures side by side (stdin: one at a time).
 // Output: one row per architecture, columns index, arch, score, latency_ms (ms from the
-// checkpoint's calibration; empty/null for a checkpoint without one), as CSV or JSON lines
+// checkpoint's calibration; energy_mj for an energy predictor; empty/null for a checkpoint
+// without one), as CSV or JSON lines
 // (by the extension of --out, or --format on stdout). Throughput goes to stderr.
 // --truth DEVICE|FILE compares with measured latencies (Spearman, Kendall, MAPE; the archs the
 // predictor was fitted on are left out) and --plot draws predicted vs measured.
 // One prediction (the tiny predictor of tests/nas/test_practitioner_cli.cpp, which checks this
 // output; README "Follow one prediction" lists the hops):
-//   nasflat pretrain --space nb201 --devices 1080ti_1,pixel3 --source-samples 30 --epochs 1 --out
-//   pre.ckpt nasflat sample --space nb201 --count 8 --sampler kmeancosine --fill-from pixel2 --seed
-//   3 --out m.json nasflat transfer --checkpoint pre.ckpt --measurements m.json --name pixel2
-//   --epochs 2 --folds 2 --out pixel2.ckpt echo
-//   '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'
-//   |
-//       nasflat predict --checkpoint pixel2.ckpt --format jsonl
+//   nasflat pretrain --space nb201 --devices 1080ti_1,pixel3 --source-samples 30 --epochs 1
+//       --out pre.ckpt
+//   nasflat sample --space nb201 --count 8 --sampler kmeancosine --fill-from pixel2 --seed 3
+//       --out m.json
+//   nasflat transfer --checkpoint pre.ckpt --measurements m.json --name pixel2 --epochs 2
+//       --folds 2 --out pixel2.ckpt
+//   echo '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'
+//       | nasflat predict --checkpoint pixel2.ckpt --format jsonl
 //   {"index":10636,"arch":"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|","score":0.1130053,"latency_ms":14.50543}
 // The whole space to a file: nasflat predict --checkpoint pixel2.ckpt --all --out pixel2_all.csv
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/predict_output.h"
 #include "nas/cli/verbs.h"
+#include "nas/measurements.h"
 #include "nas/predictor.h"
 #include "nas/training_steps.h"
 
@@ -51,7 +55,7 @@ class ArchSource {
     // side). Stdin reads --batch lines at a time, so that a client sending one line and waiting
     // for its row gets it.
     ArchSource(const Flags& f, const nas::SearchSpace& ss, size_t group)
-        : ss_(ss), batch_(static_cast<size_t>(f.batch)), group_(group) {
+        : stdin_(std::cin, ss, "stdin"), batch_(static_cast<size_t>(f.batch)), group_(group) {
         streaming_ = !f.all && f.archs.empty();
         if (f.all) {
             for (int a = 0; a < ss.size(); ++a) listed_.push_back(a);
@@ -62,7 +66,7 @@ class ArchSource {
     bool streaming() const { return streaming_; }
     // The next batch (empty at the end); stdin lines are parsed and validated as they come.
     std::vector<int32_t> next() {
-        if (streaming_) return nas::read_arch_lines(std::cin, ss_, batch_, "stdin", line_no_);
+        if (streaming_) return stdin_.next(batch_);
         const size_t end = std::min(listed_.size(), next_ + group_);
         std::vector<int32_t> b(listed_.begin() + next_, listed_.begin() + end);
         next_ = end;
@@ -70,25 +74,52 @@ class ArchSource {
     }
 
   private:
-    const nas::SearchSpace& ss_;
+    nas::ArchLineReader stdin_;
     size_t batch_, group_, next_ = 0;
     bool streaming_ = false;
-    int64_t line_no_ = 0;
     std::vector<int32_t> listed_;
 };
 
-// One prediction, top to bottom (STYLE.md 12; README "Follow one prediction"). The checkpoint
-// comes first because its space decides how an architecture is parsed.
-void run_predict(Flags& f) {
+// Where rows go: a staged --out file (published only when every row is written) or stdout,
+// checked after every batch so a closed pipe stops the scoring with an error.
+class RowSink {
+  public:
+    explicit RowSink(const std::string& out) {
+        if (!out.empty()) file_ = std::make_unique<StagedFile>(out);
+    }
+    void write(const std::string& text) {
+        if (file_) {
+            file_->write(text);
+        } else {
+            std::cout << text;
+            check_stdout();
+        }
+    }
+    StagedFile* file() { return file_.get(); }
+
+  private:
+    std::unique_ptr<StagedFile> file_;
+};
+
+// The flags' checks that need no file read: combinations, formats, outputs that are inputs.
+std::string check_flags(const Flags& f) {
     NASFLAT_CHECK(!(f.all && !f.archs.empty()), "predict: pass --archs FILE or --all, not both");
-    NASFLAT_CHECK(f.batch >= 0, "--batch must be positive (or 0 for the default), got ", f.batch);
     NASFLAT_CHECK(f.plot.empty() || !f.truth.empty(),
-                  "--plot draws predicted vs measured: it "
-                  "needs --truth DEVICE|FILE");
+                  "--plot draws predicted vs measured: it needs --truth DEVICE|FILE");
     if (!f.plot.empty()) format_of(f.plot, {"svg"});
     const std::string format = f.out.empty() ? f.format : format_of(f.out, {"csv", "jsonl"});
     NASFLAT_CHECK(format == "csv" || format == "jsonl", "--format must be csv or jsonl, got '",
-                  f.format, "'");
+                  printable(f.format, 40), "'");
+    check_output_is_not_input(f.out, {f.checkpoint, f.archs, f.truth}, "--out");
+    check_output_is_not_input(f.plot, {f.checkpoint, f.archs, f.truth, f.out}, "--plot");
+    return format;
+}
+
+// One prediction, top to bottom (STYLE.md 12; README "Follow one prediction"). The checkpoint
+// comes first because its space decides how an architecture is parsed. Every input (the
+// checkpoint, --archs, --truth) is read before a row is written.
+void run_predict(Flags& f) {
+    const std::string format = check_flags(f);
     // 1. load the checkpoint (magic, version, checksum, shapes) and pick the device row.
     const Device device = resolve_device(f.device);
     const nas::Predictor p = nas::load_predictor(f.checkpoint, device);
@@ -98,21 +129,21 @@ void run_predict(Flags& f) {
                   " is not fitted to a device yet; fix: run "
                   "`nasflat transfer`, or pass --target-device with one of its source devices");
     const int row = p.info.row_of(target);
-    NASFLAT_CHECK(row >= 0, "--target-device ", target, " is not in ", f.checkpoint,
-                  "'s device table");
+    NASFLAT_CHECK(row >= 0, "--target-device ", printable(target, 60), " is not in ",
+                  f.checkpoint, "'s device table");
     const bool calibrated = target == p.info.target && p.info.calibration.fitted();
-    // 2. the space: its architectures and their predictor graphs.
+    // 2. the space: its architectures and their predictor graphs; the measured truth.
     const std::string data_dir = nas::resolve_data_dir(f.data);
     auto ctx = nas::load_predictor_context(data_dir, p);
     const nas::SearchSpace& ss = ctx->space();
-    std::ofstream file;
-    if (!f.out.empty()) {
-        file.open(f.out);
-        NASFLAT_CHECK(file.good(), "cannot write '", f.out, "'; fix: check the folder exists");
-    }
-    RowWriter writer(f.out.empty() ? std::cout : file, format);
+    const std::vector<double> truth =
+        f.truth.empty() ? std::vector<double>() : nas::measured_by_arch(f.truth, data_dir, ss, p.info.metric);
     const int threads = scoring_threads(f.device, device);
     ArchSource source(f, ss, static_cast<size_t>(f.batch) * threads);
+    RowSink sink(f.out);
+    std::unique_ptr<StagedFile> plot;
+    if (!f.plot.empty()) plot = std::make_unique<StagedFile>(f.plot);
+    RowWriter writer(format, value_column(p));
     PredictedRows kept;
     double model_seconds = 0;
     int64_t done = 0;
@@ -133,9 +164,10 @@ void run_predict(Flags& f) {
                 kept.ms.push_back(ms);
             }
         }
-        writer.flush();
+        sink.write(writer.take());
         done += static_cast<int64_t>(batch.size());
     }
+    sink.write(writer.take());  // a CSV header when nothing was scored
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cerr << "[predict] " << done << " archs" << (source.streaming() ? " from stdin" : "")
@@ -144,7 +176,12 @@ void run_predict(Flags& f) {
               << " archs/s in the model, " << std::setprecision(2) << wall << " s in all"
               << (calibrated ? "" : "; no ms: the checkpoint has no calibration for this device")
               << std::defaultfloat << std::endl;
-    if (!f.truth.empty()) report_truth(p, kept, f.truth, f.plot, data_dir, ss);
+    if (!f.truth.empty()) report_truth(p, kept, f.truth, truth, plot.get());
+    std::vector<StagedFile*> outputs;
+    if (sink.file()) outputs.push_back(sink.file());
+    if (plot) outputs.push_back(plot.get());
+    publish_all(outputs);
+    if (plot) std::cerr << "[truth] wrote " << f.plot << std::endl;
 }
 
 }  // namespace
@@ -163,7 +200,8 @@ void register_predict(CLI::App& app) {
     v->add_option("--out", f.out, "output file: .csv or .jsonl (default: stdout)");
     v->add_option("--format", f.format, "format on stdout: csv or jsonl")->capture_default_str();
     v->add_option("--batch", f.batch,
-                  "architectures per model call (default: CPU 256, CUDA 32768)");
+                  "architectures per model call (default: CPU 256, CUDA 32768)")
+        ->check(CLI::Range(0, 1 << 24));
     v->add_option("--target-device", f.target,
                   "device row to predict for (default: the "
                   "checkpoint's transferred device)");

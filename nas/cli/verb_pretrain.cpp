@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
@@ -26,37 +27,48 @@ struct Flags {
 
 void run_pretrain(Flags& f) {
     nas::ExperimentOptions o = model_options(f.m);
-    NASFLAT_CHECK(f.task.empty() != f.devices.empty(), "pretrain: pass exactly one of --task "
-                  "(its source devices) or --devices a,b,...");
+    NASFLAT_CHECK(f.task.empty() || f.devices.empty(), "pretrain: pass --task (its source "
+                  "devices) or --devices a,b,..., not both (neither: every device of the space)");
     std::vector<std::string> sources;
     std::string origin, task_name;
+    const std::string data_dir = nas::resolve_data_dir(f.data);
     if (!f.task.empty()) {
         const nas::Task task = resolve_task(f.task, o.space);
         o.task = task.index;
         sources = task.sources;
         task_name = task.name;
         origin = "the sources of task " + task.name;
-    } else {
+    } else if (!f.devices.empty()) {
         sources = split_list(f.devices);
         origin = "--devices";
+        for (size_t i = 0; i < sources.size(); ++i) {
+            for (size_t j = 0; j < i; ++j) {
+                NASFLAT_CHECK(sources[i] != sources[j], "--devices lists '",
+                              printable(sources[i], 60), "' twice; fix: name each device once");
+            }
+        }
+    } else {
+        sources = nas::list_devices(data_dir, o.space);
+        origin = "every device of the data folder";
     }
     format_of(f.out, {"ckpt"});
     o.resolve();
-    const std::string data_dir = nas::resolve_data_dir(f.data);
     const std::vector<std::string> known = nas::list_devices(data_dir, o.space);
     for (const auto& s : sources) {
-        NASFLAT_CHECK(std::find(known.begin(), known.end(), s) != known.end(), "--devices: '", s,
+        NASFLAT_CHECK(std::find(known.begin(), known.end(), s) != known.end(), "--devices: '", printable(s, 60),
                       "' is not a ", nas::space_name(o.space), " device of ", data_dir,
                       "; fix: see `nasflat data --space ", nas::space_name(o.space), "`",
                       nas::closest_name(s, known).empty() ? std::string()
                                                           : " (did you mean '" + nas::closest_name(s, known) + "'?)");
     }
+    StagedFile out(f.out, Durability::Fsync);  // a bad folder fails now, before the training
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
     auto ctx = nas::SpaceContext::load(data_dir, o.space, o.flavor);
     nas::Predictor p = nas::pretrain_predictor(o, *ctx, sources, std::cerr);
     if (!task_name.empty()) p.info.pretrain["task"] = task_name;
-    nas::save_predictor(f.out, p);
+    out.write(nas::predictor_bytes(p));
+    out.publish();
     if (o.source_samples == 0 || o.epochs == 0) {
         std::cout << "initialised a " << nas::space_name(o.space) << " predictor ("
                   << models::flavor_name(o.flavor) << ", " << p.model->params().numel()
@@ -81,7 +93,8 @@ void register_pretrain(CLI::App& app) {
     add_model_options(*v, f.m);
     v->add_option("--task", f.task, "train on the source devices of this task (0..5, N0..F5, "
                                     "ND, NA, FD, FA)");
-    v->add_option("--devices", f.devices, "train on these devices (comma-separated)");
+    v->add_option("--devices", f.devices, "train on these devices (comma-separated; default, "
+                                          "without --task: every device of the space)");
     v->add_option("--out", f.out, "checkpoint file to write (.ckpt)")->required();
     v->callback([flags] { run_pretrain(*flags); });
 }

@@ -20,6 +20,7 @@
 #include <numeric>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/accuracy.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
@@ -38,7 +39,7 @@ struct Flags {
     std::string data, checkpoint, mode = "enumerate", objective = "accuracy", truth, json;
     DeviceFlag device;
     std::string candidates;
-    std::vector<double> limits;
+    std::vector<double> limits, energy_limits;  // --latency-max (ms) / --energy-max (mJ)
     nas::EvolutionOptions evo;
 };
 
@@ -155,7 +156,9 @@ Setup load_setup(const Flags& f) {
     for (const auto& d : s.ctx->device_names()) {
         if (s.truth.empty() && d == s.p.info.target) s.truth = d;
     }
-    if (!s.truth.empty()) s.true_ms = nas::latency_ms_by_arch(s.truth, data_dir, s.ctx->space());
+    if (s.p.info.metric != "latency" && f.truth.empty()) s.truth.clear();  // no such default
+    if (!s.truth.empty())
+        s.true_ms = nas::measured_by_arch(s.truth, data_dir, s.ctx->space(), s.p.info.metric);
     return s;
 }
 
@@ -209,11 +212,11 @@ Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& 
         }
         std::vector<int32_t> idx(graphs.size());
         std::iota(idx.begin(), idx.end(), 0);
+        const std::vector<float> model =
+            models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
+                            nas::default_score_batch(s.p.model->device()), s.threads);
         std::vector<double> ms;
-        for (float v : models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
-                                       nas::default_score_batch(s.p.model->device()), s.threads)) {
-            ms.push_back(s.p.info.calibration(v));
-        }
+        for (double v : nas::blend_of_ops(s.p, ss, batch, model)) ms.push_back(s.p.info.calibration(v));
         return ms;
     };
     const bool nb = ss.space() == nas::Space::NB201;
@@ -244,10 +247,15 @@ void judge(Choice& c, const Setup& s, const std::vector<double>& true_objective)
     if (std::isfinite(c.objective)) c.regret = c.optimum_objective - c.objective;
 }
 
-void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& choices) {
+// The table on stdout; with --json, the choices staged into `json` (published by the caller).
+void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& choices,
+                   StagedFile* json) {
+    const std::string u = s.p.info.metric == "energy" ? "mj" : "ms";
     std::cout << "search (" << f.mode << ") on " << s.p.info.target << ", objective "
-              << s.objective.name << (s.truth.empty() ? "" : ", true latency from " + s.truth)
-              << "\n  limit_ms  predicted_ms   true_ms  objective  optimum  regret  arch\n";
+              << s.objective.name
+              << (s.truth.empty() ? "" : ", true " + s.p.info.metric + " from " + s.truth)
+              << "\n  limit_" << u << "  predicted_" << u << "   true_" << u
+              << "  objective  optimum  regret  arch\n";
     for (const Choice& c : choices) {
         std::cout << std::fixed << std::setprecision(2) << std::setw(10) << c.limit << std::setw(14)
                   << c.predicted_ms << std::setw(10) << c.true_ms << std::setw(11)
@@ -259,23 +267,28 @@ void print_choices(const Flags& f, const Setup& s, const std::vector<Choice>& ch
                           : "")
                   << "\n";
     }
-    if (f.json.empty()) return;
+    if (json == nullptr) return;
     nlohmann::json j = {{"checkpoint", f.checkpoint},
                         {"device", s.p.info.target},
                         {"mode", f.mode},
+                        {"metric", s.p.info.metric},
                         {"objective", s.objective.name},
                         {"truth", s.truth},
                         {"choices", nlohmann::json::array()}};
     for (const Choice& c : choices) j["choices"].push_back(to_json(c));
-    nas::write_text_file(f.json, j.dump(2) + "\n");
+    json->write(j.dump(2) + "\n");
+    json->publish();
     std::cout << "  wrote " << f.json << "\n";
 }
 
 void run_search(Flags& f) {
-    NASFLAT_CHECK(!f.limits.empty(), "search: pass --latency-max MS (one or more)");
+    NASFLAT_CHECK(f.limits.empty() != f.energy_limits.empty(),
+                  "search: pass --latency-max MS (a latency predictor) or --energy-max MJ (an "
+                  "energy predictor), one or more values");
+    const std::string flag = f.limits.empty() ? "--energy-max" : "--latency-max";
+    if (f.limits.empty()) f.limits = f.energy_limits;
     for (double l : f.limits) {
-        NASFLAT_CHECK(l > 0 && std::isfinite(l), "--latency-max ", l,
-                      " is not a positive number of ms");
+        NASFLAT_CHECK(l > 0 && std::isfinite(l), flag, " ", l, " is not a positive number");
     }
     NASFLAT_CHECK(f.mode == "enumerate" || f.mode == "evolution",
                   "--mode must be enumerate or "
@@ -284,7 +297,14 @@ void run_search(Flags& f) {
     NASFLAT_CHECK(f.candidates.empty() || f.mode == "enumerate",
                   "--candidates lists what "
                   "enumerate scores; evolution makes its own candidates");
+    if (!f.json.empty()) format_of(f.json, {"json"});
+    check_output_is_not_input(f.json, {f.checkpoint, f.candidates, f.objective, f.truth}, "--json");
     const Setup s = load_setup(f);
+    NASFLAT_CHECK((flag == "--energy-max") == (s.p.info.metric == "energy"), f.checkpoint,
+                  " predicts ", s.p.info.metric, "; fix: limit it with ",
+                  s.p.info.metric == "energy" ? "--energy-max MJ" : "--latency-max MS");
+    std::unique_ptr<StagedFile> json;
+    if (!f.json.empty()) json = std::make_unique<StagedFile>(f.json);
     const nas::SearchSpace& ss = s.ctx->space();
     std::vector<Choice> choices;
     if (f.mode == "enumerate") {
@@ -306,7 +326,7 @@ void run_search(Flags& f) {
             judge(choices.back(), s, all);
         }
     }
-    print_choices(f, s, choices);
+    print_choices(f, s, choices, json.get());
 }
 
 }  // namespace
@@ -319,7 +339,9 @@ void register_search(CLI::App& app) {
                                      "predictor");
     add_data_option(*v, f.data);
     v->add_option("--checkpoint", f.checkpoint, "transferred predictor (.ckpt)")->required();
-    v->add_option("--latency-max", f.limits, "latency limits in ms (one search each)")->required();
+    v->add_option("--latency-max", f.limits, "latency limits in ms (one search each)");
+    v->add_option("--energy-max", f.energy_limits,
+                  "energy limits in mJ, for a predictor transferred to energy measurements");
     v->add_option("--mode", f.mode, "enumerate or evolution")->capture_default_str();
     v->add_option("--objective", f.objective,
                   "accuracy[:COLUMN] (NB201), params, flops, or a "
@@ -332,12 +354,17 @@ void register_search(CLI::App& app) {
                   "measured latencies: a data-folder device or a "
                   "measurement file (default: the checkpoint's device, when "
                   "the data folder has it)");
-    v->add_option("--population", f.evo.population, "evolution: population")->capture_default_str();
+    v->add_option("--population", f.evo.population, "evolution: population")
+        ->check(CLI::Range(2, 1 << 24))
+        ->capture_default_str();
     v->add_option("--tournament", f.evo.tournament, "evolution: tournament size")
+        ->check(CLI::Range(1, 1 << 24))
         ->capture_default_str();
     v->add_option("--children", f.evo.children, "evolution: children per generation")
+        ->check(CLI::Range(1, 1 << 24))
         ->capture_default_str();
     v->add_option("--generations", f.evo.generations, "evolution: generations")
+        ->check(CLI::Range(0, 1 << 24))
         ->capture_default_str();
     v->add_option("--json", f.json, "write the choices as JSON");
     add_seed_option(*v, f.evo.seed);

@@ -65,7 +65,7 @@ void run_tasks(const TasksOptions& opt) {
 
     int missing = 0;
     nas::Json out = nas::Json::array();
-    if (!opt.json) std::printf("data folder: %s\n", m.data_dir.c_str());
+    if (!opt.json) print("data folder: %s\n", m.data_dir.c_str());
     for (const nas::Task& t : tasks) {
         std::vector<Resolved> devices = resolve(m, t);
         nas::Json jt = {{"name", t.name},
@@ -76,7 +76,7 @@ void run_tasks(const TasksOptions& opt) {
                         {"sources", nas::Json::array()},
                         {"targets", nas::Json::array()}};
         if (!opt.json) {
-            std::printf("\n%s (%s)  %s task %d: %zu sources -> %zu targets\n", t.name.c_str(),
+            print("\n%s (%s)  %s task %d: %zu sources -> %zu targets\n", t.name.c_str(),
                         t.paper_label.c_str(), nas::space_name(t.space), t.index, t.sources.size(),
                         t.targets.size());
         }
@@ -89,17 +89,17 @@ void run_tasks(const TasksOptions& opt) {
                  {"error", r.error}});
             if (opt.json) continue;
             if (r.error.empty()) {
-                std::printf("  %-6s %-44s %-60s %6d %s\n", r.role.c_str(), r.device.c_str(),
+                print("  %-6s %-44s %-60s %6d %s\n", r.role.c_str(), r.device.c_str(),
                             r.entry.file.c_str(), r.entry.count, r.entry.unit.c_str());
             } else {
-                std::printf("  %-6s %-44s MISSING: %s\n", r.role.c_str(), r.device.c_str(),
+                print("  %-6s %-44s MISSING: %s\n", r.role.c_str(), r.device.c_str(),
                             r.error.c_str());
             }
         }
         out.push_back(jt);
     }
-    if (opt.json) std::printf("%s\n", out.dump(2).c_str());
-    std::fflush(stdout);
+    if (opt.json) print("%s\n", out.dump(2).c_str());
+    std::cout.flush();
     if (missing > 0) {
         std::cerr << "nasflat: error: " << missing
                   << " task devices do not resolve to a data file (marked MISSING)" << std::endl;

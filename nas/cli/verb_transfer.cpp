@@ -5,14 +5,18 @@
 // table gets a new embedding row, initialised from the best-correlated source device.
 // Example:
 //   nasflat transfer --checkpoint nd.ckpt --measurements pixel2_20.json --out pixel2.ckpt
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 
 #include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
+#include "nas/json_io.h"
 #include "nas/plot.h"
 #include "nas/transfer.h"
 
@@ -21,6 +25,7 @@ namespace {
 
 struct Flags {
     std::string data, checkpoint, measurements, out, name, plot;
+    std::string priors = "flops,params,device,ridge", blend = "4";
     DeviceFlag device;
     bool no_init = false, score_once = false;
     nas::TransferOptions t;
@@ -60,23 +65,21 @@ std::vector<nas::Panel> transfer_plot(const nas::TransferReport& r, const nas::P
     return {cv, cal};
 }
 
-void run_transfer(Flags& f) {
-    format_of(f.out, {"ckpt"});
-    if (!f.plot.empty()) format_of(f.plot, {"svg"});
-    const Device device = resolve_device(f.device);
-    nas::Predictor p = nas::load_predictor(f.checkpoint, device);
-    const std::string data_dir = nas::resolve_data_dir(f.data);
-    auto ctx = nas::load_predictor_context(data_dir, p);
-    const nas::Measurements m = nas::load_measurements(f.measurements, ctx->space());
-    const std::string name =
-        f.name.empty() ? std::filesystem::path(f.measurements).stem().string() : f.name;
-    nas::TransferOptions t = f.t;
-    t.init_from_best_source = !f.no_init;
-    t.scoring = f.score_once ? models::PairScoring::ScoreOnce : models::PairScoring::TwoForwards;
-    const nas::TransferReport r = nas::transfer_predictor(p, *ctx, m, name, t, std::cerr);
-    nas::save_predictor(f.out, p);
-    std::cout << std::fixed << "transferred " << f.checkpoint << " to device '" << name << "' on "
-              << r.samples << " measured architectures (initialised from "
+std::vector<std::string> parse_priors(const std::string& text) {
+    if (text == "none") return {};
+    const std::vector<std::string> kinds = split_list(text);
+    for (const auto& k : kinds) {
+        const auto& known = nas::prior_kinds();
+        NASFLAT_CHECK(std::find(known.begin(), known.end(), k) != known.end(), "--priors: '",
+                      printable(k, 40), "' is not a prior; fix: use none or a list of ",
+                      nas::join_names(known));
+    }
+    return kinds;
+}
+
+void print_report(const Flags& f, const nas::TransferReport& r, const nas::Predictor& p) {
+    std::cout << std::fixed << "transferred " << f.checkpoint << " to device '" << r.device
+              << "' on " << r.samples << " measured architectures (initialised from "
               << (r.init_source.empty() ? "its own row" : r.init_source) << ")\n";
     if (r.folds >= 2) {
         std::cout << std::setprecision(3) << "  " << r.folds
@@ -86,14 +89,54 @@ void run_transfer(Flags& f) {
     } else {
         std::cout << "  no cross-validation (needs --folds >= 2 and at least 4 samples)\n";
     }
+    if (!r.candidates.empty() && r.folds >= 2) {
+        std::cout << "  out-of-fold Spearman of each candidate:";
+        for (const auto& c : r.candidates)
+            std::cout << std::setprecision(3) << " " << c.name << " " << c.oof_spearman;
+        std::cout << "\n";
+    }
+    std::cout << "  answers with: " << r.choice << "\n";
+    if (!r.warning.empty()) std::cout << "  warning: " << r.warning << "\n";
     std::cout << "  calibration: " << p.info.calibration.kind << " (score -> ms)\n  wrote " << f.out
               << "\n";
-    if (!f.plot.empty()) {
+    if (!f.plot.empty()) std::cout << "  wrote " << f.plot << "\n";
+}
+
+// Reads and checks every input, stages both outputs (a bad folder fails before the fitting),
+// fits, then publishes the checkpoint and the plot together: a failure leaves both as they were.
+void run_transfer(Flags& f) {
+    format_of(f.out, {"ckpt"});
+    if (!f.plot.empty()) format_of(f.plot, {"svg"});
+    NASFLAT_CHECK(f.t.folds != 1, "--folds 1 cannot cross-validate; fix: 0 (none) or >= 2");
+    check_output_is_not_input(f.out, {f.checkpoint, f.measurements}, "--out");
+    check_output_is_not_input(f.plot, {f.checkpoint, f.measurements, f.out}, "--plot");
+    const Device device = resolve_device(f.device);
+    nas::Predictor p = nas::load_predictor(f.checkpoint, device);
+    const std::string data_dir = nas::resolve_data_dir(f.data);
+    auto ctx = nas::load_predictor_context(data_dir, p);
+    const nas::Measurements m = nas::load_measurements(f.measurements, ctx->space());
+    const std::string name =
+        f.name.empty() ? std::filesystem::path(f.measurements).stem().string() : f.name;
+    StagedFile out(f.out, Durability::Fsync);
+    std::unique_ptr<StagedFile> plot;
+    if (!f.plot.empty()) plot = std::make_unique<StagedFile>(f.plot);
+
+    nas::TransferOptions t = f.t;
+    t.init_from_best_source = !f.no_init;
+    t.scoring = f.score_once ? models::PairScoring::ScoreOnce : models::PairScoring::TwoForwards;
+    t.priors = parse_priors(f.priors);
+    t.blend_rule = nas::BlendRule::parse(f.blend);
+    const nas::TransferReport r = nas::transfer_predictor(p, *ctx, m, name, t, std::cerr);
+    out.write(nas::predictor_bytes(p));
+    std::vector<StagedFile*> outputs = {&out};
+    if (plot) {
         const std::vector<float> scores =
             nas::predictor_scores(p, *ctx, r.archs, p.info.row_of(name), 1024);
-        nas::write_svg(f.plot, transfer_plot(r, p, scores));
-        std::cout << "  wrote " << f.plot << "\n";
+        plot->write(nas::render_svg(transfer_plot(r, p, scores)));
+        outputs.push_back(plot.get());
     }
+    publish_all(outputs);
+    print_report(f, r, p);
 }
 
 }  // namespace
@@ -112,15 +155,30 @@ void register_transfer(CLI::App& app) {
         ->required();
     v->add_option("--out", f.out, "checkpoint to write (.ckpt)")->required();
     v->add_option("--name", f.name, "device name (default: the measurement file's name)");
-    v->add_option("--epochs", f.t.epochs, "fine-tuning epochs (default NB201 40, FBNet 30)");
-    v->add_option("--lr", f.t.lr, "fine-tuning learning rate (default NB201 3e-3, FBNet 1e-3)");
-    v->add_option("--batch-size", f.t.batch_size, "fine-tuning batch")->capture_default_str();
-    v->add_option("--folds", f.t.folds, "cross-validation folds (0 = none)")->capture_default_str();
+    v->add_option("--epochs", f.t.epochs, "fine-tuning epochs (default NB201 40, FBNet 30)")
+        ->check(CLI::Range(1, 1 << 20));
+    v->add_option("--lr", f.t.lr, "fine-tuning learning rate (default NB201 3e-3, FBNet 1e-3)")
+        ->check(finite_in(0.0, 1.0, true));
+    v->add_option("--batch-size", f.t.batch_size, "fine-tuning batch")
+        ->check(CLI::Range(2, 1 << 20))
+        ->capture_default_str();
+    v->add_option("--folds", f.t.folds, "cross-validation folds (0 = none, else >= 2)")
+        ->check(CLI::Range(0, 1 << 16))
+        ->capture_default_str();
     v->add_option("--calibration", f.t.calibration, "score -> ms map: isotonic or linear")
+        ->check(CLI::IsMember({"isotonic", "linear"}))
         ->capture_default_str();
     v->add_flag("--no-init-from-source", f.no_init,
                 "keep the device row's own initialisation (no copy from the best source)");
     v->add_flag("--score-once", f.score_once, "score each batch once and pair the scores");
+    v->add_option("--priors", f.priors,
+                  "simple predictors scored beside the fine-tuned one (flops, params, device, "
+                  "ridge; 'none' for the model alone)")
+        ->capture_default_str();
+    v->add_option("--blend", f.blend,
+                  "how the candidates' weights follow their out-of-fold Spearman: a power p "
+                  "(weights ~ rho^p) or 'best'")
+        ->capture_default_str();
     v->add_option("--plot", f.plot,
                   "write an SVG: cross-validated predicted vs measured, and "
                   "the calibration");

@@ -21,6 +21,7 @@ void register_sample(CLI::App& app);      // verb_sample.cpp
 void register_transfer(CLI::App& app);    // verb_transfer.cpp
 void register_predict(CLI::App& app);     // verb_predict.cpp
 void register_search(CLI::App& app);      // verb_search.cpp
+void register_lodo(CLI::App& app);        // verb_lodo.cpp
 
 inline const RegisterVerb kVerbs[] = {
     register_data,        // nasflat data   — list and validate the data folder
@@ -31,6 +32,7 @@ inline const RegisterVerb kVerbs[] = {
     register_transfer,    // nasflat transfer — fit a checkpoint to a device's measurements
     register_predict,     // nasflat predict  — latency of architectures (files or stdin)
     register_search,      // nasflat search   — latency-constrained NAS
+    register_lodo,        // nasflat lodo     — every device as a new one, beside baselines
 };
 
 }  // namespace nasflat::cli

@@ -95,7 +95,41 @@ TEST_F(Checkpoints, RefusesDamagedFiles) {
     version[8] = 99;
     write_all(bad, version);
     expect_load_error(bad, "version");
-    expect_load_error(temp_path("missing.ckpt"), "cannot open");
+    expect_load_error(temp_path("missing.ckpt"), "file not found");
+    std::filesystem::remove(bad);
+}
+
+TEST_F(Checkpoints, RefusesNonFiniteWeightsAndBadConfigurations) {
+    std::vector<float> w = model_->params().values_to_host();
+    w[7] = INFINITY;
+    model_->params().values_from_host(w);
+    const std::string bad = temp_path("inf.ckpt");
+    save_checkpoint(bad, *model_, {});
+    expect_load_error(bad, "1 non-finite weights");
+    // What a huge configuration would hold is known without allocating it (the loader compares
+    // that with the file before building anything).
+    ModelConfig huge = config_;
+    huge.hidden_dim = huge.update_hidden = 1 << 14;
+    huge.main_dims = huge.op_update_dims = {1 << 14, 1 << 14};
+    int64_t claimed = 0;
+    for (const auto& e : NasflatModel::parameter_table(huge)) {
+        int64_t n = 1;
+        for (int64_t d : e.shape) n *= d;
+        claimed += n;
+    }
+    EXPECT_GT(claimed, int64_t{2} << 30) << "more floats than this test could allocate";
+    nlohmann::json j = config_to_json(config_);
+    j["head_dims"] = std::vector<int>(1000, 8);
+    EXPECT_THROW(config_from_json(j, "x"), Error);
+    j = config_to_json(config_);
+    j.erase("ln_eps");
+    EXPECT_THROW(config_from_json(j, "x"), Error);
+    const auto table = NasflatModel::parameter_table(config_);
+    ASSERT_EQ(table.size(), model_->params().names().size());
+    for (size_t i = 0; i < table.size(); ++i) {
+        EXPECT_EQ(table[i].name, model_->params().names()[i]);
+        EXPECT_EQ(table[i].shape, model_->params().tensors()[i].shape());
+    }
     std::filesystem::remove(bad);
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "kernels/base/check.h"
 #include "models/training.h"
 #include "tests/models/model_fixtures.h"
 #include "tests/test_util.h"
@@ -128,6 +129,29 @@ INSTANTIATE_TEST_SUITE_P(Scoring, Learning,
 
 // Scoring threads split the batches, not the architectures: the same bits for any count, in
 // the caller's order, with a last batch shorter than the others.
+TEST(Training, DivergenceIsAnErrorAtTheFirstBadEpoch) {
+    // A learning rate no flag accepts (the CLI refuses it) reaches train() only from code; the
+    // loop must stop at the first non-finite loss or weight, not save a NaN model.
+    Planted p(64, 3);
+    std::vector<Sample> samples;
+    for (int a = 0; a < 64; ++a) samples.push_back({a, 0, p.latency[a]});
+    TrainOptions opt;
+    opt.epochs = 5;
+    opt.batch_size = 16;
+    opt.lr = 1e30f;
+    Rng rng(3);
+    int epochs_done = 0;
+    try {
+        train(p.model, p.table(), samples, opt, rng, [&](int, double) { ++epochs_done; });
+        ADD_FAILURE() << "no error";
+    } catch (const nasflat::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("training diverged at epoch 1"), std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("lower the learning rate"), std::string::npos);
+    }
+    EXPECT_EQ(epochs_done, 0);
+}
+
 TEST(Predict, SameScoresForAnyThreadCount) {
     Planted p(41, 5);
     const ArchTable table = p.table();

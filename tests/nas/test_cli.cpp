@@ -94,15 +94,15 @@ TEST_F(CliRealData, DataCheckValidatesMeasurementFiles) {
     EXPECT_TRUE(has(fb.out, "7,8,1,8,4,8,8,8,7,4,1,4,7,3,2,7,3,2,4,2,4,5")) << fb.out;
     CliResult bad = run_cli("data --check '" + testing::fixture("meas_bad_disagree.json") +
                             "' --data '" + data_ + "'");
-    EXPECT_EQ(bad.code, 2);
+    EXPECT_EQ(bad.code, 1) << "a file the check finds bad is exit 1 (README, exit codes)";
     expect_one_error_line(
         bad, {"meas_bad_disagree.json: archs[1]: is architecture 1 but arch_index says 2"});
     // --space overrides the file's own space, so a mismatch is reported.
     CliResult wrong =
         run_cli("data --space fbnet --check '" + testing::fixture("meas_nb201_index.json") +
                 "' --data '" + data_ + "'");
-    EXPECT_EQ(wrong.code, 2);
-    expect_one_error_line(wrong, {"space: is 'nb201' but the architectures are fbnet"});
+    EXPECT_EQ(wrong.code, 1);
+    expect_one_error_line(wrong, {"space: is \"nb201\", but fbnet architectures are expected"});
 }
 
 TEST_F(CliRealData, TasksShowsAllTwelveResolved) {

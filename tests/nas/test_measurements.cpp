@@ -21,7 +21,7 @@ TEST_F(MeasurementsTest, GoodFiles) {
     EXPECT_EQ(m.space, Space::NB201);
     EXPECT_EQ(m.unit, "ms");
     EXPECT_EQ(m.arch_index, (std::vector<int32_t>{1, 873, 0}));  // string, index, op list
-    EXPECT_EQ(m.latency, (std::vector<double>{10.71, 12.9, 8.05}));
+    EXPECT_EQ(m.values, (std::vector<double>{10.71, 12.9, 8.05}));
     EXPECT_EQ(m.file, fixture("meas_nb201_good.json"));
 
     Measurements us = load_measurements(fixture("meas_nb201_index.json"), nb201_space());
@@ -47,37 +47,37 @@ TEST_F(MeasurementsTest, SaveLoadRoundTrip) {
         m.space = ss->space();
         m.unit = "ms";
         m.arch_index = {17, 3, 999};
-        m.latency = {1.25, 0.1 + 0.2, 1e-3};  // 0.1 + 0.2 checks full double precision
+        m.values = {1.25, 0.1 + 0.2, 1e-3};  // 0.1 + 0.2 checks full double precision
         for (const SearchSpace* with : {ss, static_cast<const SearchSpace*>(nullptr)}) {
             std::string path =
                 dir.path() + "/m_" + space_name(ss->space()) + (with ? "_archs" : "") + ".json";
             save_measurements(path, m, with);
             Measurements back = load_measurements(path, *ss);
             EXPECT_EQ(back.arch_index, m.arch_index);
-            EXPECT_EQ(back.latency, m.latency);
+            EXPECT_EQ(back.values, m.values);
             EXPECT_EQ(back.unit, "ms");
         }
     }
     Measurements bad;
     bad.unit = "ms";
     bad.arch_index = {1, 1};
-    bad.latency = {1, 2};
+    bad.values = {1, 2};
     expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"appears twice"});
     bad.arch_index = {1};
     expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); },
                  {"2 values for 1 architectures"});
-    bad.latency = {-1};
+    bad.values = {-1};
     expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); },
-                 {"not a positive finite number"});
-    bad.latency = {1};
+                 {"latency -1 ms is outside 1e-06 .. 1e+09 ms"});
+    bad.values = {1};
     bad.unit = "hours";
-    expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"not a latency unit"});
+    expect_error([&] { save_measurements(dir.path() + "/bad.json", bad); }, {"not a unit of latency"});
     expect_error(
         [&] {
             save_measurements("/no/such/folder/m.json",
-                              Measurements{Space::NB201, "ms", "", {1}, {1.0}});
+                              Measurements{Space::NB201, "latency", "ms", "", {1}, {1.0}});
         },
-        {"cannot be opened for writing"});
+        {"/no/such/folder", "does not exist"});
 }
 
 struct BadMeasurement {
@@ -105,12 +105,12 @@ INSTANTIATE_TEST_SUITE_P(
                        false,
                        {"archs[1]", "unknown op 'conv1x1'", "did you mean"}},
         BadMeasurement{
-            "meas_bad_space.json", false, {"space: is 'fbnet' but the architectures are nb201"}},
+            "meas_bad_space.json", false, {"space: is \"fbnet\", but nb201 architectures are expected"}},
         BadMeasurement{"meas_bad_duplicate_arch.json",
                        false,
                        {"archs[2]", "architecture 1 appears twice (also entry 0)", "average"}},
         BadMeasurement{
-            "meas_bad_zero_latency.json", false, {"latency[1]", "not a positive finite number"}},
+            "meas_bad_zero_latency.json", false, {"latency[1]", "latency 0 ms is outside"}},
         BadMeasurement{
             "meas_bad_unknown_key.json", false, {"key \"latencies\"", "did you mean \"latency\""}},
         BadMeasurement{"meas_bad_disagree.json",
@@ -118,7 +118,7 @@ INSTANTIATE_TEST_SUITE_P(
                        {"archs[1]", "is architecture 1 but arch_index says 2"}},
         BadMeasurement{"meas_bad_fbnet_short.json", true, {"archs[0]", "21 ops, expected 22"}},
         BadMeasurement{
-            "meas_bad_unit.json", false, {"unit: 'minutes' is not a latency unit", "ms, us or s"}},
+            "meas_bad_unit.json", false, {"unit: 'minutes' is not a unit of latency", "ms, us, s"}},
         BadMeasurement{"meas_bad_no_archs.json", false, {"missing \"arch_index\" or \"archs\""}},
         BadMeasurement{"meas_bad_arch_type.json", false, {"archs[0]", "got boolean"}},
         BadMeasurement{"meas_bad_lengths.json", false, {"2 values for 3 architectures"}},

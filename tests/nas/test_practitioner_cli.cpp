@@ -302,7 +302,7 @@ TEST_F(Nb201Loop, BadInputsGiveOneLineErrors) {
     const std::string bad_line = d.write("bad.txt", "0\nnot_an_arch\n");
     const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
         {"pretrain --space nb201 --task 0 --devices pixel3 --out x.ckpt",
-         {"exactly one of --task"}},
+         {"--task", "not both"}},
         {"pretrain --space nb201 --devices pixel3,nosuch --out " + path("x.ckpt"), {"nosuch"}},
         {"pretrain --space nb201 --task 0 --out x.txt", {"x.txt", ".ckpt"}},
         {"pretrain --space nb201 --task F1 --out x.ckpt", {"fbnet task"}},
@@ -318,7 +318,7 @@ TEST_F(Nb201Loop, BadInputsGiveOneLineErrors) {
          {"same.json", "every latency is the same"}},
         {"transfer --checkpoint " + path("pre.ckpt") + " --measurements " + path("m.json") +
              " --calibration spline --out " + path("y.ckpt"),
-         {"isotonic or linear"}},
+         {"--calibration", "isotonic,linear"}},
         {"predict --checkpoint " + path("pixel2.ckpt") + " --archs '" + bad_line + "'",
          {"bad.txt:2"}},
         {"predict --checkpoint " + path("pixel2.ckpt") + " --all --out x.xml", {"x.xml", ".csv"}},
@@ -407,7 +407,7 @@ TEST(Predictor, DeterministicSaveLoadAndNewDeviceRow) {
     m.unit = "us";
     m.file = "mem";
     m.arch_index = {1, 50, 300, 4000, 9000, 12000};
-    m.latency = {4000, 9000, 5000, 12000, 7000, 15000};  // us
+    m.values = {4000, 9000, 5000, 12000, 7000, 15000};  // us
     TransferOptions t;
     t.epochs = 2;
     t.folds = 3;

@@ -104,7 +104,7 @@ TEST_F(ArchListRealData, TextAndJsonListsAndTheirErrors) {
         [&] { load_arch_list(dir.write("e.json", "{\"space\": \"fbnet\", \"arch_index\": [1]}"), ss); },
         {"e.json", "fbnet"});
     testing::expect_error([&] { load_arch_list(dir.path() + "/missing.txt", ss); },
-                          {"cannot open", "missing.txt"});
+                          {"file not found", "missing.txt"});
     testing::expect_error([&] { load_arch_list(dir.write("f.txt", "99999\n"), ss); },
                           {"f.txt:1", "out of range"});
 }

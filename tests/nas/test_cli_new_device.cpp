@@ -1,0 +1,117 @@
+// test_cli_new_device.cpp — a new device through the CLI: transfer reports every candidate of
+// its self-check and what it answers with, `sample --more` picks architectures not yet measured,
+// energy measurements go through sample / transfer / predict / search in mJ, and `lodo` lists
+// the hardware families and runs a one-device benchmark with its baselines.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/nas/tiny_predictor.h"
+
+namespace nasflat::nas {
+namespace {
+
+using CliNewDevice = TinyPredictor;
+
+TEST_F(CliNewDevice, TransferReportsItsCandidatesAndChoice) {
+    const CliResult t = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
+                            q("m.json") + " --epochs 1 --folds 4 --out " + q("t.ckpt"));
+    ASSERT_EQ(t.code, 0) << t.err;
+    for (const char* part : {"out-of-fold Spearman of each candidate: predictor", "flops",
+                             "params", "device:", "ridge", "answers with:"})
+        EXPECT_NE(t.out.find(part), std::string::npos) << part << "\n" << t.out;
+    const CliResult none = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
+                               q("m.json") + " --epochs 1 --folds 4 --priors none --out " +
+                               q("t2.ckpt"));
+    ASSERT_EQ(none.code, 0) << none.err;
+    EXPECT_NE(none.out.find("answers with: predictor\n"), std::string::npos) << none.out;
+    const CliResult bad = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
+                              q("m.json") + " --priors flops,magic --out " + q("t3.ckpt"));
+    EXPECT_EQ(bad.code, 2);
+    expect_one_error_line(bad, {"--priors", "'magic'"});
+}
+
+TEST_F(CliNewDevice, SampleMoreAvoidsWhatIsMeasured) {
+    const CliResult r = cli("sample --space nb201 --more 6 --measured " + q("m.json") +
+                            " --out " + q("more.json"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto more = nlohmann::json::parse(slurp(file("more.json")))["arch_index"];
+    const auto had = nlohmann::json::parse(slurp(file("m.json")))["arch_index"];
+    std::set<int> old(had.begin(), had.end());
+    EXPECT_EQ(more.size(), 6u);
+    for (int a : more) EXPECT_EQ(old.count(a), 0u) << a;
+    const CliResult lone = cli("sample --space nb201 --more 6");
+    EXPECT_EQ(lone.code, 2);
+    expect_one_error_line(lone, {"--measured"});
+}
+
+TEST_F(CliNewDevice, EnergyGoesThroughTheWholeLoop) {
+    ASSERT_EQ(cli("sample --space nb201 --count 10 --sampler random --seed 2 --fill-from eyeriss "
+                  "--metric energy --out " + q("e.json")).code, 0);
+    const auto e = nlohmann::json::parse(slurp(file("e.json")));
+    EXPECT_EQ(e["metric"], "energy");
+    EXPECT_EQ(e["unit"], "mJ");
+    EXPECT_EQ(e["energy"].size(), 10u);
+    const CliResult check = cli("data --check " + q("e.json"));
+    EXPECT_EQ(check.code, 0) << check.err;
+    const CliResult t = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
+                            q("e.json") + " --name my_asic --epochs 1 --folds 2 --out " +
+                            q("e.ckpt"));
+    ASSERT_EQ(t.code, 0) << t.err;
+    const CliResult p = cli("predict --checkpoint " + q("e.ckpt") + " --archs " + q("m.json") +
+                            " --truth eyeriss");
+    ASSERT_EQ(p.code, 0) << p.err;
+    EXPECT_EQ(p.out.rfind("index,arch,score,energy_mj\n", 0), 0u) << p.out;
+    EXPECT_NE(p.err.find("[truth] eyeriss"), std::string::npos) << p.err;
+    const CliResult s = cli("search --checkpoint " + q("e.ckpt") + " --energy-max 1.5");
+    ASSERT_EQ(s.code, 0) << s.err;
+    EXPECT_NE(s.out.find("limit_mj"), std::string::npos) << s.out;
+    const CliResult wrong = cli("search --checkpoint " + q("e.ckpt") + " --latency-max 10");
+    EXPECT_EQ(wrong.code, 2);
+    expect_one_error_line(wrong, {"predicts energy", "--energy-max"});
+    // A file of one metric with the other's key is refused.
+    const CliResult mixed = cli("data --check '" +
+                                write("mixed.json", "{\"space\": \"nb201\", \"metric\": "
+                                                    "\"energy\", \"unit\": \"ms\", "
+                                                    "\"arch_index\": [1, 2], \"energy\": [1, 2]}") +
+                                "'");
+    EXPECT_EQ(mixed.code, 1);
+    expect_one_error_line(mixed, {"'ms' is not a unit of energy", "mJ"});
+}
+
+TEST_F(CliNewDevice, TheSuiteRunsWithTheSelfCheck) {
+    const CliResult r = cli("experiment --space fbnet --task 2 --samples 8 --trials 1 "
+                            "--source-samples 8 --epochs 1 --transfer-epochs 1 --config fixed "
+                            "--score-once --self-check --blend best --json " + q("x.json"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("self-check (blend best)"), std::string::npos) << r.out;
+    const auto j = nlohmann::json::parse(slurp(file("x.json")));
+    EXPECT_EQ(j["self_check"], "best");
+    EXPECT_EQ(j["per_device"].size(), 5u);
+}
+
+TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
+    const CliResult fam = cli("lodo --space nb201 --families");
+    ASSERT_EQ(fam.code, 0) << fam.err;
+    EXPECT_NE(fam.out.find("NVIDIA Jetson Nano: embedded_gpu_jetson_nano_fp16, "
+                           "embedded_gpu_jetson_nano_fp32"),
+              std::string::npos)
+        << fam.out;
+    const CliResult r = cli("lodo --space nb201 --targets pixel2 --source-samples 8 --epochs 1 "
+                            "--draws 1 --transfer-epochs 1 --score-once --json " + q("l.json") +
+                            " --markdown " + q("l.md"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(slurp(file("l.json")));
+    ASSERT_EQ(j["devices"].size(), 1u);
+    EXPECT_EQ(j["devices"][0]["sources"], 41) << "42 devices minus the Pixel 2's family of one";
+    for (const char* k : {"answer", "model", "flops", "params", "device", "ridge", "oracle"})
+        EXPECT_TRUE(j["devices"][0]["draws"][0][k].is_number()) << k;
+    EXPECT_NE(slurp(file("l.md")).find("| pixel2 | Google Pixel 2 |"), std::string::npos);
+    const CliResult merged = cli("lodo --merge " + q("l.json") + " " + q("l.json"));
+    EXPECT_EQ(merged.code, 2);
+    expect_one_error_line(merged, {"pixel2 appears in two runs"});
+}
+
+}  // namespace
+}  // namespace nasflat::nas
