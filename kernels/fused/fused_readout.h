@@ -2,6 +2,10 @@
 // op-update pass, the gate update, the main pass and the readout) for a tile of graphs in one
 // go, every intermediate kept in a block's shared memory (CUDA) or a tile buffer (CPU).
 // Inference only: nothing is kept for a backward pass.
+// An optional module, and the one model-specific kernel: the model computes the same readout op
+// by op (NasflatModel::readout_by_ops) and takes this kernel only where it pays on a GPU.
+// Files: fused_layout.h (tile memory), fused_gemm.h (products), fused_tile.h (stages, shared by
+// both executors), fused_kernel.cuh + fused_readout.cu (CUDA), fused_readout.cpp (CPU twin).
 //
 // Why: op by op, each ensemble layer makes 5-10 passes over (nodes x 128) tensors in device
 // memory and launches ~15 kernels; here a layer's tensors never leave the tile.
