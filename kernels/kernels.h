@@ -7,6 +7,7 @@
 // Each op family lives in its own folder with its CPU reference, fast CPU and CUDA versions side
 // by side; its header declares one function type per op, with the formula and every pointer's
 // shape, and the backends that define it, e.g. in graph/graph.h:
+//   // out (A.num_rows, F), A: forward or reverse CSR, val (E) or null (= 1), x (A.num_cols, F).
 //   using SpmmFn = void(float* out, CsrView A, const float* val, const float* x, int64_t F,
 //                       bool accumulate);
 //   SpmmFn spmm_cpu, spmm_cpu_fast, spmm_cuda;     // declares three functions of that type

@@ -1,16 +1,45 @@
-// profiled_table.cpp — see profiled_table.h. One wrapper per KernelTable entry, generated from the
-// entry's function-pointer type; kEntries lists the entries, and a static_assert fails the build
-// when the table has an entry that the list lacks.
+// profiled_table.cpp — see profiled_table.h. kEntries lists every KernelTable entry (member
+// order) and kNames their names; one wrapper per entry is generated from the entry's
+// function-pointer type. The static_asserts fail the build when the table gains an entry that
+// the lists lack, so adding an op cannot leave it unprofiled.
 #include "kernels/profiled_table.h"
 
 #include <chrono>
+#include <iterator>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
-#include "kernels/base/check.h"
 #include "kernels/base/memory.h"
 
 namespace nasflat::kernels {
 namespace {
+
+using T = KernelTable;
+constexpr auto kEntries = std::make_tuple(
+    &T::fill, &T::copy, &T::add_scaled, &T::unary_forward, &T::unary_backward, &T::binary_forward,
+    &T::binary_backward, &T::gated_residual_forward, &T::gated_residual_backward,
+    &T::average_forward, &T::average_backward, &T::gemm, &T::reduce_sum, &T::broadcast_add,
+    &T::copy_block, &T::gather_rows_forward, &T::gather_rows_backward, &T::softmax_forward,
+    &T::softmax_backward, &T::layer_norm_forward, &T::layer_norm_backward,
+    &T::segment_sum_forward, &T::segment_sum_backward, &T::spmm, &T::sddmm,
+    &T::edge_softmax_forward, &T::edge_softmax_backward, &T::fused_readout, &T::dropout_forward,
+    &T::dropout_backward, &T::pair_hinge_forward, &T::pair_hinge_backward, &T::mse_forward,
+    &T::mse_backward, &T::adamw_step);
+constexpr const char* kNames[] = {
+    "fill", "copy", "add_scaled", "unary_forward", "unary_backward", "binary_forward",
+    "binary_backward", "gated_residual_forward", "gated_residual_backward", "average_forward",
+    "average_backward", "gemm", "reduce_sum", "broadcast_add", "copy_block", "gather_rows_forward",
+    "gather_rows_backward", "softmax_forward", "softmax_backward", "layer_norm_forward",
+    "layer_norm_backward", "segment_sum_forward", "segment_sum_backward", "spmm", "sddmm",
+    "edge_softmax_forward", "edge_softmax_backward", "fused_readout", "dropout_forward",
+    "dropout_backward", "pair_hinge_forward", "pair_hinge_backward", "mse_forward",
+    "mse_backward", "adamw_step"};
+constexpr size_t kNumEntries = std::tuple_size_v<decltype(kEntries)>;
+static_assert(std::size(kNames) == kNumEntries, "profiled_table.cpp: one name per entry");
+// The table is its Backend and one function pointer per entry.
+static_assert(sizeof(KernelTable) == sizeof(void*) * (kNumEntries + 1),
+              "profiled_table.cpp: list every KernelTable entry in kEntries and kNames");
 
 struct State {
     bool on = false;
@@ -26,92 +55,36 @@ State& state() {
 
 Device device_of(Backend b) { return b == Backend::Cuda ? Device::CUDA : Device::CPU; }
 
-// Wrapper<F*>::call<&KernelTable::entry, name> times one call of the original entry.
+// Wrapper<F*>::call<Id> times one call of entry Id of the original table.
 template <typename Fn>
 struct Wrapper;
 template <typename... Args>
 struct Wrapper<void (*)(Args...)> {
-    template <void (*KernelTable::*Member)(Args...), const char* Name>
+    template <size_t Id>
     static void call(Args... args) {
         State& s = state();
         const Device d = device_of(s.backend);
         synchronize(d);
         const auto t0 = std::chrono::steady_clock::now();
-        (s.original.*Member)(args...);
+        (s.original.*std::get<Id>(kEntries))(args...);
         synchronize(d);
-        add_kernel_time(Name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
-                                  .count());
+        add_kernel_time(kNames[Id], std::chrono::duration<double>(
+                                        std::chrono::steady_clock::now() - t0)
+                                        .count());
     }
 };
 
-// Wraps entry `Member` of the table, named `Name`; returns 1 to count the entries.
-template <auto Member, const char* Name>
-int wrap(KernelTable& t) {
-    using Fn = std::remove_reference_t<decltype(t.*Member)>;
-    t.*Member = &Wrapper<Fn>::template call<Member, Name>;
-    return 1;
+// Entry Id of `t` replaced by its wrapper.
+template <size_t Id>
+void wrap(KernelTable& t) {
+    auto& entry = t.*std::get<Id>(kEntries);
+    entry = &Wrapper<std::remove_reference_t<decltype(entry)>>::template call<Id>;
 }
 
-// The entries' names (template arguments need objects with linkage).
-constexpr char kFill[] = "fill", kCopy[] = "copy", kAddScaled[] = "add_scaled",
-               kUnaryForward[] = "unary_forward", kUnaryBackward[] = "unary_backward",
-               kBinaryForward[] = "binary_forward", kBinaryBackward[] = "binary_backward",
-               kGatedResidualForward[] = "gated_residual_forward",
-               kGatedResidualBackward[] = "gated_residual_backward",
-               kAverageForward[] = "average_forward", kAverageBackward[] = "average_backward",
-               kGemm[] = "gemm", kReduceSum[] = "reduce_sum", kBroadcastAdd[] = "broadcast_add",
-               kCopyBlock[] = "copy_block", kGatherRowsForward[] = "gather_rows_forward",
-               kGatherRowsBackward[] = "gather_rows_backward",
-               kSoftmaxForward[] = "softmax_forward", kSoftmaxBackward[] = "softmax_backward",
-               kLayerNormForward[] = "layer_norm_forward",
-               kLayerNormBackward[] = "layer_norm_backward",
-               kSegmentSumForward[] = "segment_sum_forward",
-               kSegmentSumBackward[] = "segment_sum_backward", kSpmm[] = "spmm",
-               kSddmm[] = "sddmm", kEdgeSoftmaxForward[] = "edge_softmax_forward",
-               kEdgeSoftmaxBackward[] = "edge_softmax_backward",
-               kFusedReadout[] = "fused_readout", kDropoutForward[] = "dropout_forward",
-               kDropoutBackward[] = "dropout_backward",
-               kPairHingeForward[] = "pair_hinge_forward",
-               kPairHingeBackward[] = "pair_hinge_backward", kMseForward[] = "mse_forward",
-               kMseBackward[] = "mse_backward", kAdamwStep[] = "adamw_step";
-
-// Every entry of the table, once. Returns how many were wrapped.
-int wrap_all(KernelTable& t) {
-    using T = KernelTable;
-    return wrap<&T::fill, kFill>(t) + wrap<&T::copy, kCopy>(t) +
-           wrap<&T::add_scaled, kAddScaled>(t) + wrap<&T::unary_forward, kUnaryForward>(t) +
-           wrap<&T::unary_backward, kUnaryBackward>(t) +
-           wrap<&T::binary_forward, kBinaryForward>(t) +
-           wrap<&T::binary_backward, kBinaryBackward>(t) +
-           wrap<&T::gated_residual_forward, kGatedResidualForward>(t) +
-           wrap<&T::gated_residual_backward, kGatedResidualBackward>(t) +
-           wrap<&T::average_forward, kAverageForward>(t) +
-           wrap<&T::average_backward, kAverageBackward>(t) + wrap<&T::gemm, kGemm>(t) +
-           wrap<&T::reduce_sum, kReduceSum>(t) + wrap<&T::broadcast_add, kBroadcastAdd>(t) +
-           wrap<&T::copy_block, kCopyBlock>(t) +
-           wrap<&T::gather_rows_forward, kGatherRowsForward>(t) +
-           wrap<&T::gather_rows_backward, kGatherRowsBackward>(t) +
-           wrap<&T::softmax_forward, kSoftmaxForward>(t) +
-           wrap<&T::softmax_backward, kSoftmaxBackward>(t) +
-           wrap<&T::layer_norm_forward, kLayerNormForward>(t) +
-           wrap<&T::layer_norm_backward, kLayerNormBackward>(t) +
-           wrap<&T::segment_sum_forward, kSegmentSumForward>(t) +
-           wrap<&T::segment_sum_backward, kSegmentSumBackward>(t) + wrap<&T::spmm, kSpmm>(t) +
-           wrap<&T::sddmm, kSddmm>(t) + wrap<&T::edge_softmax_forward, kEdgeSoftmaxForward>(t) +
-           wrap<&T::edge_softmax_backward, kEdgeSoftmaxBackward>(t) +
-           wrap<&T::fused_readout, kFusedReadout>(t) +
-           wrap<&T::dropout_forward, kDropoutForward>(t) +
-           wrap<&T::dropout_backward, kDropoutBackward>(t) +
-           wrap<&T::pair_hinge_forward, kPairHingeForward>(t) +
-           wrap<&T::pair_hinge_backward, kPairHingeBackward>(t) +
-           wrap<&T::mse_forward, kMseForward>(t) + wrap<&T::mse_backward, kMseBackward>(t) +
-           wrap<&T::adamw_step, kAdamwStep>(t);
+template <size_t... Id>
+void wrap_all(KernelTable& t, std::index_sequence<Id...>) {
+    (wrap<Id>(t), ...);
 }
-constexpr int kNumEntries = 35;  // the wrap<> calls above
-// The table is its Backend and one function pointer per entry: a new entry not added above
-// (and counted here) fails this check.
-static_assert(sizeof(KernelTable) == sizeof(void*) * (kNumEntries + 1),
-              "profiled_table.cpp: wrap every KernelTable entry (wrap_all) and count it");
 
 }  // namespace
 
@@ -127,7 +100,7 @@ void enable_kernel_profiling(Backend backend, bool on) {
     s.original = kernel_table(backend);
     s.wrapped = s.original;
     reset_kernel_profile();
-    NASFLAT_CHECK(wrap_all(s.wrapped) == kNumEntries, "profiled table: entry count");
+    wrap_all(s.wrapped, std::make_index_sequence<kNumEntries>{});
     override_kernel_table(backend, &s.wrapped);
     s.on = true;
 }

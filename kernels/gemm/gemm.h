@@ -13,14 +13,11 @@ namespace nasflat::kernels {
 // For b in [0, batch): C_b(M,N) = alpha * op(A_b) op(B_b) + beta * C_b, row-major, where
 // op(A) is (M,K) (A stored (K,M) when trans_a) and op(B) is (K,N) (stored (N,K) when trans_b).
 // beta == 0 ignores C's old contents (even NaN), like BLAS.
+// A batch x (M, K) or (K, M), stride_a apart; B batch x (K, N) or (N, K), stride_b apart;
+// C batch x (M, N), stride_c apart.
 using GemmFn = void(int64_t batch, bool trans_a, bool trans_b, int64_t M, int64_t N, int64_t K,
-                    float alpha,
-                    const float* A,  // batch x (M, K) or (K, M), stride_a apart
-                    int64_t stride_a,
-                    const float* B,  // batch x (K, N) or (N, K), stride_b apart
-                    int64_t stride_b, float beta,
-                    float* C,  // batch x (M, N), stride_c apart
-                    int64_t stride_c);
+                    float alpha, const float* A, int64_t stride_a, const float* B, int64_t stride_b,
+                    float beta, float* C, int64_t stride_c);
 GemmFn gemm_cpu, gemm_cpu_fast, gemm_cuda;
 
 // CUDA GEMM math mode. Off (the default): plain fp32 (CUBLAS_DEFAULT_MATH). On: TF32 tensor

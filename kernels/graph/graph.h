@@ -17,51 +17,39 @@
 namespace nasflat::kernels {
 
 // out[g, :] = sum over nodes i in [seg_ptr[g], seg_ptr[g+1]) of w[i] * x[i, :]; w null = 1.
-using SegmentSumForwardFn = void(float* out,              // (G, F)
-                                 const float* x,          // (N, F)
-                                 const int32_t* seg_ptr,  // (G + 1)
-                                 const float* w,          // (N) or null
+// out (G, F), x (N, F), seg_ptr (G + 1), w (N) or null.
+using SegmentSumForwardFn = void(float* out, const float* x, const int32_t* seg_ptr, const float* w,
                                  int64_t G, int64_t F);
 SegmentSumForwardFn segment_sum_forward_cpu, segment_sum_forward_cuda;
 
 // dx[i, :] += w[i] * dout[g(i), :]
-using SegmentSumBackwardFn = void(float* dx,               // (N, F)
-                                  const float* dout,       // (G, F)
-                                  const int32_t* seg_ptr,  // (G + 1)
-                                  const float* w,          // (N) or null
-                                  int64_t G, int64_t F);
+// dx (N, F), dout (G, F), seg_ptr (G + 1), w (N) or null.
+using SegmentSumBackwardFn = void(float* dx, const float* dout, const int32_t* seg_ptr,
+                                  const float* w, int64_t G, int64_t F);
 SegmentSumBackwardFn segment_sum_backward_cpu, segment_sum_backward_cuda;
 
 // out[i, :] (= or +=) sum over edge slots e of row i of v(e) * x[col[e], :], where
 // v(e) = val[edge_id ? edge_id[e] : e], or 1 when val is null. Walk the forward CSR for the
 // forward product and the reverse CSR (with edge_id) for the backward one.
-using SpmmFn = void(float* out,        // (A.num_rows, F)
-                    CsrView A,         // forward or reverse CSR
-                    const float* val,  // (E) or null (= 1)
-                    const float* x,    // (A.num_cols, F)
-                    int64_t F, bool accumulate);
+// out (A.num_rows, F), A: forward or reverse CSR, val (E) or null (= 1), x (A.num_cols, F).
+using SpmmFn = void(float* out, CsrView A, const float* val, const float* x, int64_t F,
+                    bool accumulate);
 SpmmFn spmm_cpu, spmm_cpu_fast, spmm_cuda;
 
 // out[e] = <a[row(e), :], b[col[e], :]> for every edge slot e of the CSR (assign).
-using SddmmFn = void(float* out,      // (E)
-                     CsrView A,       // forward CSR
-                     const float* a,  // (A.num_rows, F)
-                     const float* b,  // (A.num_cols, F)
-                     int64_t F);
+// out (E), A: forward CSR, a (A.num_rows, F), b (A.num_cols, F).
+using SddmmFn = void(float* out, CsrView A, const float* a, const float* b, int64_t F);
 SddmmFn sddmm_cpu, sddmm_cpu_fast, sddmm_cuda;
 
 // Softmax of the edge values of each row: out[e] = exp(s[e]) / sum over the row of exp(s)
 // (max-subtracted); an empty row writes nothing.
-using EdgeSoftmaxForwardFn = void(float* out,  // (E)
-                                  CsrView A,   // forward CSR
-                                  const float* s);  // (E)
+// out (E), A: forward CSR, s (E).
+using EdgeSoftmaxForwardFn = void(float* out, CsrView A, const float* s);
 EdgeSoftmaxForwardFn edge_softmax_forward_cpu, edge_softmax_forward_cuda;
 
 // ds[e] += y[e] * (dy[e] - sum over the row of y * dy)
-using EdgeSoftmaxBackwardFn = void(float* ds,  // (E)
-                                   CsrView A,  // forward CSR
-                                   const float* y,    // (E) the forward's output
-                                   const float* dy);  // (E)
+// ds (E), A: forward CSR, y (E) the forward's output, dy (E).
+using EdgeSoftmaxBackwardFn = void(float* ds, CsrView A, const float* y, const float* dy);
 EdgeSoftmaxBackwardFn edge_softmax_backward_cpu, edge_softmax_backward_cuda;
 
 }  // namespace nasflat::kernels

@@ -14,31 +14,28 @@
 namespace nasflat::kernels {
 
 // out[o, i] = sum_l x[o, l, i]   (assign)
-using ReduceSumFn = void(float* out,      // (outer, inner)
-                         const float* x,  // (outer, len, inner)
-                         int64_t outer, int64_t len, int64_t inner);
+// out (outer, inner), x (outer, len, inner).
+using ReduceSumFn = void(float* out, const float* x, int64_t outer, int64_t len, int64_t inner);
 ReduceSumFn reduce_sum_cpu, reduce_sum_cuda;
 
 // dx[o, l, i] += scale * dout[o, i]
-using BroadcastAddFn = void(float* dx,          // (outer, len, inner)
-                            const float* dout,  // (outer, inner)
-                            int64_t outer, int64_t len, int64_t inner, float scale);
+// dx (outer, len, inner), dout (outer, inner).
+using BroadcastAddFn = void(float* dx, const float* dout, int64_t outer, int64_t len, int64_t inner,
+                            float scale);
 BroadcastAddFn broadcast_add_cpu, broadcast_add_cuda;
 
 // out[o, out_off + l, i] (= or +=) x[o, x_off + l, i] for l < len. Serves concat, slice and
 // their backward.
-using CopyBlockFn = void(float* out,  // (outer, out_len, inner)
-                         int64_t out_len, int64_t out_off,
-                         const float* x,  // (outer, x_len, inner)
+// out (outer, out_len, inner), x (outer, x_len, inner).
+using CopyBlockFn = void(float* out, int64_t out_len, int64_t out_off, const float* x,
                          int64_t x_len, int64_t x_off, int64_t len, int64_t outer, int64_t inner,
                          bool accumulate);
 CopyBlockFn copy_block_cpu, copy_block_cuda;
 
 // out[r, :] = x[idx[r], :] for r < n.
-using GatherRowsForwardFn = void(float* out,          // (n, F)
-                                 const float* x,      // (rows_x, F)
-                                 const int32_t* idx,  // (n) in [0, rows_x)
-                                 int64_t n, int64_t F);
+// out (n, F), x (rows_x, F), idx (n) in [0, rows_x).
+using GatherRowsForwardFn = void(float* out, const float* x, const int32_t* idx, int64_t n,
+                                 int64_t F);
 GatherRowsForwardFn gather_rows_forward_cpu, gather_rows_forward_cuda;
 
 // dx[v, :] += sum over r in inverse row v of dout[r, :]. `inverse` maps each row v of x to the
@@ -47,10 +44,8 @@ GatherRowsForwardFn gather_rows_forward_cpu, gather_rows_forward_cuda;
 // *_per_row_cuda (a thread per (row, feature)) or *_chunked_cuda (chunks of entries, for tables
 // of few rows hit many times); gather_rows_backward_chunked_cpu is the chunked kernel's CPU twin
 // (gather_chunks.h), summing in the GPU's order.
-using GatherRowsBackwardFn = void(float* dx,          // (inverse.num_rows, F)
-                                  const float* dout,  // (n, F)
-                                  CsrView inverse,    // row v of x -> positions r, idx[r] == v
-                                  int64_t F);
+// dx (inverse.num_rows, F), dout (n, F), inverse: row v of x -> positions r, idx[r] == v.
+using GatherRowsBackwardFn = void(float* dx, const float* dout, CsrView inverse, int64_t F);
 GatherRowsBackwardFn gather_rows_backward_cpu, gather_rows_backward_chunked_cpu,
     gather_rows_backward_cuda, gather_rows_backward_per_row_cuda, gather_rows_backward_chunked_cuda;
 

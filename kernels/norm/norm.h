@@ -11,38 +11,31 @@
 namespace nasflat::kernels {
 
 // out[o, :, i] = softmax along len of x[o, :, i]
-using SoftmaxForwardFn = void(float* out,      // (outer, len, inner)
-                              const float* x,  // (outer, len, inner)
-                              int64_t outer, int64_t len, int64_t inner);
+// out (outer, len, inner), x (outer, len, inner).
+using SoftmaxForwardFn = void(float* out, const float* x, int64_t outer, int64_t len,
+                              int64_t inner);
 SoftmaxForwardFn softmax_forward_cpu, softmax_forward_cuda;
 
 // dx += y * (dout - sum along len of y * dout)
-using SoftmaxBackwardFn = void(float* dx,          // (outer, len, inner)
-                               const float* dout,  // (outer, len, inner)
-                               const float* y,     // (outer, len, inner) the forward's output
-                               int64_t outer, int64_t len, int64_t inner);
+// dx (outer, len, inner), dout (outer, len, inner), y (outer, len, inner) the forward's output.
+using SoftmaxBackwardFn = void(float* dx, const float* dout, const float* y, int64_t outer,
+                               int64_t len, int64_t inner);
 SoftmaxBackwardFn softmax_backward_cpu, softmax_backward_cuda;
 
 // Row-wise: out = (x - mean) * rstd * gamma + beta; mean and rstd are written for the backward.
-using LayerNormForwardFn = void(float* out,    // (rows, cols)
-                                float* mean,   // (rows)
-                                float* rstd,   // (rows) 1 / sqrt(var + eps)
-                                const float* x,      // (rows, cols)
-                                const float* gamma,  // (cols)
-                                const float* beta,   // (cols)
-                                int64_t rows, int64_t cols, float eps);
+// out (rows, cols), mean (rows), rstd (rows) 1 / sqrt(var + eps), x (rows, cols), gamma (cols),
+// beta (cols).
+using LayerNormForwardFn = void(float* out, float* mean, float* rstd, const float* x,
+                                const float* gamma, const float* beta, int64_t rows, int64_t cols,
+                                float eps);
 LayerNormForwardFn layer_norm_forward_cpu, layer_norm_forward_cpu_fast, layer_norm_forward_cuda;
 
 // dx, dgamma, dbeta accumulate; any of them may be null.
-using LayerNormBackwardFn = void(float* dx,           // (rows, cols) or null
-                                 float* dgamma,       // (cols) or null
-                                 float* dbeta,        // (cols) or null
-                                 const float* dout,   // (rows, cols)
-                                 const float* x,      // (rows, cols)
-                                 const float* mean,   // (rows)
-                                 const float* rstd,   // (rows)
-                                 const float* gamma,  // (cols)
-                                 int64_t rows, int64_t cols);
+// dx (rows, cols) or null, dgamma (cols) or null, dbeta (cols) or null, dout (rows, cols), x (rows,
+// cols), mean (rows), rstd (rows), gamma (cols).
+using LayerNormBackwardFn = void(float* dx, float* dgamma, float* dbeta, const float* dout,
+                                 const float* x, const float* mean, const float* rstd,
+                                 const float* gamma, int64_t rows, int64_t cols);
 LayerNormBackwardFn layer_norm_backward_cpu, layer_norm_backward_cpu_fast,
     layer_norm_backward_cuda;
 
