@@ -1,5 +1,5 @@
-// arch_graph.cpp — see arch_graph.h. The NB201 procedure follows the authors' code step by step because
-// it is order-dependent: an earlier skip node changes the predecessors of later nodes.
+// arch_graph.cpp — see arch_graph.h. The NB201 procedure follows the authors' code step by step
+// because it is order-dependent: an earlier skip node changes the predecessors of later nodes.
 #include "nas/arch_graph.h"
 
 #include "kernels/base/check.h"

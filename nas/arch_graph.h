@@ -43,11 +43,11 @@ constexpr int kFbnetOutputOp = 10;
 // archs.json NB201 op (0..4) -> model vocabulary (2..6).
 int32_t nb201_model_op(int edge_op);
 
-// The authors' 8-node graph of a cell: nodes [input, e01, e02, e12, e03, e13, e23, output], base DAG
-// 0->1, 0->2, 0->4, 1->3, 1->5, 2->6, 3->6, 4->7, 5->7, 6->7; then op nodes 1..6 are edited in
-// order (none: cut all its edges; skip: bridge predecessors to successors), then nodes not on a
-// path input->output lose all edges. Ops keep their labels even when isolated. Ops are checked
-// (0..4), else an error.
+// The authors' 8-node graph of a cell: nodes [input, e01, e02, e12, e03, e13, e23, output],
+// base DAG 0->1, 0->2, 0->4, 1->3, 1->5, 2->6, 3->6, 4->7, 5->7, 6->7; then op nodes 1..6 are
+// edited in order (none: cut all its edges; skip: bridge predecessors to successors), then nodes
+// not on a path input->output lose all edges. Ops keep their labels even when isolated. Ops are
+// checked (0..4), else an error.
 ArchGraph nb201_graph(const std::array<int, 6>& edge_ops);
 
 // Reference: 22 nodes (ops = layer choices), edges (i, i) for every node (the authors'

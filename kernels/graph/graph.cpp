@@ -1,5 +1,6 @@
 // graph.cpp — CPU reference kernels for message passing over a block-diagonal CSR batch of
-// graphs (graph.h): segment readout, sparse-dense product (SpMM), edge scores (SDDMM), edge softmax.
+// graphs (graph.h): segment readout, sparse-dense product (SpMM), edge scores (SDDMM), edge
+// softmax.
 // Dims: N nodes (all graphs), E edge slots, F features, G graphs (segments).
 // Forward products walk the forward CSR (row i = the nodes i reads from); their backward walks
 // the reverse CSR (row j = the nodes that read j) with edge_id pointing at forward-order values,

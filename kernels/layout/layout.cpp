@@ -67,7 +67,8 @@ void gather_rows_backward_cpu(float* dx, const float* dout, CsrView inverse, int
 }
 
 // The twin of the chunked CUDA backward (gather_rows_backward_chunked_cuda, gather_chunks.h):
-// the same pieces, shares and trees, so the same bits. A test oracle for the GPU kernel's split, not a fast path.
+// the same pieces, shares and trees, so the same bits. A test oracle for the GPU kernel's split,
+// not a fast path.
 void gather_rows_backward_chunked_cpu(float* dx, const float* dout, CsrView inverse, int64_t F) {
     const int32_t rows = inverse.num_rows, E = inverse.num_edges;
     if (rows <= 0 || E <= 0 || F <= 0) return;

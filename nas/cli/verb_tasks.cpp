@@ -1,6 +1,7 @@
 // verb_tasks.cpp — `nasflat tasks [--data DIR] [--task N0|ND|...] [--space S] [--json]`: the 12
-// NASFLAT tasks (the authors' device_task_list.py) with paper labels, every source and target device resolved to
-// its data file. Exit 0 when every device resolves, 1 when any has no manifest entry or file.
+// NASFLAT tasks (the authors' device_task_list.py) with paper labels, every source and target
+// device resolved to its data file. Exit 0 when every device resolves, 1 when any has no manifest
+// entry or file.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>

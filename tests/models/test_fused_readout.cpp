@@ -1,5 +1,5 @@
-// test_fused_readout.cpp — the fused readout kernel's CPU twin (kernels/fused/fused_readout.cpp, the
-// CUDA kernel's stages run thread by thread) against the op-by-op readout on the CPU reference
+// test_fused_readout.cpp — the fused readout kernel's CPU twin (kernels/fused/fused_readout.cpp,
+// the CUDA kernel's stages run thread by thread) against the op-by-op readout on the CPU reference
 // kernels: both flavors, every layer type, hwemb_to_mlp, graphs of 2 to 32 nodes with and
 // without edges, batches that end mid-tile; and when readout() may take it.
 #include <cmath>

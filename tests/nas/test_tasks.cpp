@@ -1,5 +1,6 @@
-// test_tasks.cpp — the 12 tasks of the authors' device_task_list.py: names, paper labels, list sizes, spot
-// checks of exact lists, disjointness, errors, and every device resolving to a data file.
+// test_tasks.cpp — the 12 tasks of the authors' device_task_list.py: names, paper labels, list
+// sizes, spot checks of exact lists, disjointness, errors, and every device resolving to a data
+// file.
 #include <gtest/gtest.h>
 
 #include <algorithm>
