@@ -5,7 +5,7 @@
 #include <mutex>
 #include <vector>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 namespace {
@@ -75,12 +75,6 @@ Buffer::~Buffer() {
     Cache& c = cache();
     std::lock_guard<std::mutex> lock(c.mutex);
     c.free_blocks[static_cast<int>(device_)][bytes_].push_back(data_);
-}
-
-void Buffer::release_cache() {
-    Cache& c = cache();
-    std::lock_guard<std::mutex> lock(c.mutex);
-    for (int d = 0; d < 2; ++d) release_locked(c, static_cast<Device>(d));
 }
 
 }  // namespace nasflat

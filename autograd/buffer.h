@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <memory>
 
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 
 namespace nasflat {
 
@@ -25,9 +25,6 @@ public:
     void* data() const { return data_; }
     size_t bytes() const { return bytes_; }
     Device device() const { return device_; }
-
-    // Returns every cached (unused) block to the system, e.g. before measuring memory.
-    static void release_cache();
 
 private:
     Buffer(void* data, size_t bytes, Device device) : data_(data), bytes_(bytes), device_(device) {}

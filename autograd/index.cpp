@@ -2,7 +2,7 @@
 #include "autograd/index.h"
 
 #include "autograd/tensor.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 

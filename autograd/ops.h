@@ -30,7 +30,7 @@ Tensor reshape(const Tensor& x, const Shape& shape);
 // x (..., K) @ w (K, O) + b (O); b may be undefined.
 Tensor linear(const Tensor& x, const Tensor& w, const Tensor& b);
 
-// --- fused layer tails (ops_fused.cpp): one kernel for a chain of elementwise ops -------------
+// --- layer tails (ops_tail.cpp): one kernel for a chain of elementwise ops ------------------
 // sigmoid(p + gb) * m + s + b: p, m, s (N, F); gb, b (F). gb, s, b may be undefined (= 0).
 // Equals add(add(mul(sigmoid(add(p, gb)), m), s), b).
 Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m,

@@ -1,6 +1,6 @@
 // ops_dense.cpp — matmul, broadcasting arithmetic, activations, reshape, linear.
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 

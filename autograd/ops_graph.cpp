@@ -2,7 +2,7 @@
 // SDDMM and edge softmax. Backward walks the reverse CSR (no atomics).
 // Dims: N nodes, E edge slots, F features, G graphs.
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 

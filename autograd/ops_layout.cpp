@@ -1,7 +1,7 @@
 // ops_layout.cpp — reductions over a dim, concat, slice, row gathers (embedding), softmax,
 // layer norm and dropout. Dims: a tensor viewed as (outer, len, inner) around the chosen dim.
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 namespace {

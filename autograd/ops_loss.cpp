@@ -1,7 +1,7 @@
 // ops_loss.cpp — the training losses: pairwise hinge ranking loss and mean squared error.
 // Dims: n scores, P pairs. The loss value lives on the scores' device as a (1) tensor.
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <unordered_set>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat {
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 #ifdef NASFLAT_WITH_CUDA
 #include <cuda_runtime.h>

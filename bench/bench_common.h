@@ -11,8 +11,8 @@
 
 #include "autograd/buffer.h"
 #include "kernels/kernels.h"
-#include "kernels/memory.h"
-#include "kernels/rng.h"
+#include "kernels/base/memory.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::bench {
 

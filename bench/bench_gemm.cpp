@@ -6,7 +6,7 @@
 #include <vector>
 
 #ifdef NASFLAT_WITH_CUDA
-#include "kernels/cuda_options.h"
+#include "kernels/gemm/gemm.h"
 #endif
 
 namespace nasflat::bench {

@@ -1,7 +1,7 @@
 // bench_kernels.cpp — kernel micro-benchmark at NASFLAT shapes: GEMM (bench_gemm.cpp), the
 // sparse product (forward CSR and reverse-CSR backward), SDDMM + edge softmax (attention),
-// embedding gather forward + backward, for every backend and numbered CUDA version (cuSPARSE
-// included).
+// embedding gather forward + backward, for every backend, and on CUDA beside the versions the
+// product dropped (bench/experiments/, cuSPARSE included).
 // Dims: G graphs, n nodes per graph, N = G n nodes, E edge slots, F = 128 features.
 // Pass 1 validates every variant against the CPU reference (max |got - ref| / max |ref|) and
 // exits 1 on any mismatch before timing anything. Pass 2 times: CPU with std::chrono (warm
@@ -22,10 +22,10 @@
 #include "bench/bench_common.h"
 #include "bench/bench_gemm.h"
 #include "bench/bench_ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 #ifdef NASFLAT_WITH_CUDA
-#include "kernels/cuda_options.h"
+#include "bench/experiments/experiments.h"
 #endif
 
 namespace nasflat::bench {
@@ -135,20 +135,20 @@ void bench_spmm(Runner& r, const Batch& b, const char* pattern, bool weighted) {
             continue;
         }
 #ifdef NASFLAT_WITH_CUDA
-        for (int ver = 1; ver <= kernels::kSpmmNumVersions; ++ver) {
-            std::string name = ver == kernels::kSpmmCusparseVersion
-                                   ? "cuda cusparse"
-                                   : "cuda v" + std::to_string(ver) +
-                                         (ver == kernels::kSpmmDefaultVersion ? "*" : "");
+        // `*` marks the product's version; cuSPARSE cannot follow edge_id (the backward's
+        // reverse CSR with forward-order values).
+        const std::pair<const char*, kernels::SpmmFn*> versions[] = {
+            {"cuda v1", spmm_v1_cuda}, {"cuda v2*", kernels::spmm_cuda},
+            {"cuda cusparse", spmm_cusparse_cuda}};
+        for (const auto& [name, spmm] : versions) {
             r.variant(
                 fwd, name, d, reset,
-                [&] { kernels::spmm_cuda(dout.get(), csr.forward(), v, dx.get(), kF, false, ver); },
+                [&, spmm = spmm] { spmm(dout.get(), csr.forward(), v, dx.get(), kF, false); },
                 result);
-            // cuSPARSE cannot follow edge_id (reverse CSR with forward-order values).
-            if (ver == kernels::kSpmmCusparseVersion) continue;
+            if (spmm == spmm_cusparse_cuda) continue;
             r.variant(
                 bwd, name, d, reset,
-                [&] { kernels::spmm_cuda(dout.get(), csr.reverse(), v, dx.get(), kF, true, ver); },
+                [&, spmm = spmm] { spmm(dout.get(), csr.reverse(), v, dx.get(), kF, true); },
                 result);
         }
 #endif
@@ -208,32 +208,30 @@ void bench_attention(Runner& r, const Batch& b, const char* pattern) {
             continue;
         }
 #ifdef NASFLAT_WITH_CUDA
-        for (int ver = 1; ver <= kernels::kSddmmNumVersions; ++ver) {
-            std::string name =
-                "cuda v" + std::to_string(ver) + (ver == kernels::kSddmmDefaultVersion ? "*" : "");
+        // v1: bench/experiments (a thread per row); v2*: the product's warp per row.
+        const std::pair<const char*, kernels::SddmmFn*> sddmms[] = {
+            {"cuda v1", sddmm_v1_cuda}, {"cuda v2*", kernels::sddmm_cuda}};
+        for (const auto& [name, sddmm] : sddmms) {
             r.variant(
                 sd, name, d, reset,
-                [&] {
-                    kernels::sddmm_cuda(dout.get(), csr.forward(), dq.get(), dk.get(), kF, ver);
-                },
+                [&, sddmm = sddmm] { sddmm(dout.get(), csr.forward(), dq.get(), dk.get(), kF); },
                 result);
         }
-        for (int ver = 1; ver <= kernels::kEdgeSoftmaxNumVersions; ++ver) {
-            std::string name = "cuda v" + std::to_string(ver) +
-                               (ver == kernels::kEdgeSoftmaxDefaultVersion ? "*" : "");
+        struct SoftmaxVersion {
+            const char* name;
+            kernels::EdgeSoftmaxForwardFn* forward;
+            kernels::EdgeSoftmaxBackwardFn* backward;
+        };
+        const SoftmaxVersion softmaxes[] = {
+            {"cuda v1", edge_softmax_forward_v1_cuda, edge_softmax_backward_v1_cuda},
+            {"cuda v2*", kernels::edge_softmax_forward_cuda, kernels::edge_softmax_backward_cuda}};
+        for (const SoftmaxVersion& sv : softmaxes) {
             r.variant(
-                sm, name, d, reset,
-                [&] {
-                    kernels::edge_softmax_forward_cuda(dout.get(), csr.forward(), ds.get(), ver);
-                },
-                result);
+                sm, sv.name, d, reset,
+                [&] { sv.forward(dout.get(), csr.forward(), ds.get()); }, result);
             r.variant(
-                smb, name, d, reset,
-                [&] {
-                    kernels::edge_softmax_backward_cuda(dout.get(), csr.forward(), dyv.get(),
-                                                        ddy.get(), ver);
-                },
-                result);
+                smb, sv.name, d, reset,
+                [&] { sv.backward(dout.get(), csr.forward(), dyv.get(), ddy.get()); }, result);
         }
 #endif
     }
@@ -284,13 +282,15 @@ void bench_embedding(Runner& r, int64_t G, int64_t n, int32_t V) {
             continue;
         }
 #ifdef NASFLAT_WITH_CUDA
-        for (int ver = 1; ver <= kernels::kGatherBackwardNumVersions; ++ver) {
+        // v1, v3: the product's two kernels (the table picks by in-degree); v2: experiments/.
+        const std::pair<const char*, kernels::GatherRowsBackwardFn*> gathers[] = {
+            {"cuda v1 per row", kernels::gather_rows_backward_per_row_cuda},
+            {"cuda v2", gather_rows_backward_v2_cuda},
+            {"cuda v3 chunked", kernels::gather_rows_backward_chunked_cuda}};
+        for (const auto& [name, gather] : gathers) {
             r.variant(
-                bwd, "cuda v" + std::to_string(ver), d, reset_b,
-                [&] {
-                    kernels::gather_rows_backward_cuda(ddt.get(), ddout.get(), map.inverse(), kF,
-                                                       ver);
-                },
+                bwd, name, d, reset_b,
+                [&, gather = gather] { gather(ddt.get(), ddout.get(), map.inverse(), kF); },
                 result_b);
         }
 #endif

@@ -9,9 +9,10 @@
 // --tf32: CUDA GEMMs on TF32 tensor cores (off by default); first prints how far TF32 scores
 // of 4096 random architectures are from fp32 ones (max relative error, Spearman between them).
 // --fused: also validate and time inference through the fused readout kernel
-// (kernels/fused_readout.h), versions 1-3 (3: TF32, GPU only), each batch right after the
-// op-by-op row ("infer-fusedvN"; GFLOP/s counts the model's FLOPs as the op-by-op path issues
-// them). Validation: v1 as the op-by-op path (1e-3); v3 within 2e-2 relative (TF32).
+// (kernels/fused/fused_readout.h), each batch right after the op-by-op row ("infer-fusedvN";
+// GFLOP/s counts the model's FLOPs as the op-by-op path issues them): v2 on the CPU twin; on
+// CUDA v2, v3 (TF32) and the variants the product dropped (bench/experiments/: v1, and each at
+// two blocks per SM, "/2b"). Validation: as the op-by-op path (1e-3); v3 within 2e-2 (TF32).
 // --profile: per-kernel tables of one training step per batch and of one forward per version
 // at the largest inference batch. --capture: one forward per version at the first inference
 // batch runs inside cudaProfilerStart/Stop, for `ncu --profile-from-start off`.
@@ -24,12 +25,16 @@
 #include <vector>
 
 #include "autograd/ops.h"
-#include "kernels/cuda_options.h"
-#include "kernels/fused_readout.h"
-#include "kernels/memory.h"
-#include "kernels/profiler.h"
+#include "kernels/fused/fused_readout.h"
+#include "kernels/gemm/gemm.h"
+#include "kernels/base/memory.h"
+#include "kernels/profiled_table.h"
 #include "models/training.h"
 #include "nas/metrics.h"
+
+#ifdef NASFLAT_WITH_CUDA
+#include "bench/experiments/experiments.h"
+#endif
 
 using namespace nasflat;
 using namespace nasflat::models;
@@ -124,35 +129,6 @@ void print_profile(Device d, const char* what, F&& f) {
     kernels::enable_kernel_profiling(backend, false);
 }
 
-bool validate(bool fbnet, Flavor flavor, Device d, int fused_version) {
-    Rng rng(3);
-    std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, 64, rng);
-    ModelConfig c;
-    c.flavor = flavor;
-    c.none_op = fbnet ? -1 : 5;
-    NasflatModel ref_model(c, 1, Device::CPU), model(c, 1, d);
-    model.set_fused_readout(fused_version > 0, fused_version);
-    ArchTable table{&gs, nullptr, 0};
-    std::vector<int32_t> archs(gs.size());
-    for (size_t i = 0; i < gs.size(); ++i) archs[i] = static_cast<int32_t>(i);
-    std::vector<float> want, got;
-    {
-        CpuBackendGuard reference(kernels::Backend::CpuReference);
-        want = predict(ref_model, table, archs, 3);
-    }
-    got = predict(model, table, archs, 3);
-    double worst = 0;
-    for (size_t i = 0; i < want.size(); ++i) {
-        worst = std::max(worst, std::fabs(double(got[i]) - want[i]) / (1e-3 + std::fabs(want[i])));
-    }
-    const double tol = fused_version == 3 ? 2e-2 : 1e-3;
-    std::printf("validate %-6s %-9s on %-4s%s: max relative error %.2e %s\n",
-                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d),
-                fused_version > 0 ? (" fused v" + std::to_string(fused_version)).c_str() : "",
-                worst, worst < tol ? "ok" : "MISMATCH");
-    return worst < tol;
-}
-
 // TF32 against fp32 GEMMs on the GPU, same model and architectures.
 void tf32_accuracy(bool fbnet, Flavor flavor) {
     Rng rng(4);
@@ -182,27 +158,88 @@ void tf32_accuracy(bool fbnet, Flavor flavor) {
 }
 
 // The inference rows of one batch: the op-by-op path ("infer", explicitly: on a GPU the model
-// takes the fused kernel by default), then (with --fused) every version of the
-// fused readout kernel, on CUDA also built for the other number of blocks per SM ("/2b").
+// takes the fused kernel by default), then (with --fused) the fused readout kernel: the model's
+// version (2 fp32, 3 TF32), run by the product's kernel or by a dropped variant of it.
 struct InferVariant {
     std::string label;
-    int version = 0;  // 0: op by op
-    int blocks = 0;   // CUDA blocks per SM of the fused kernel; 0: not the fused kernel on CUDA
+    int version = 0;                            // the model's fused version; 0: op by op
+    kernels::FusedReadoutFn* kernel = nullptr;  // a bench/experiments launcher; null: product's
 };
 
 std::vector<InferVariant> infer_variants(Device d, bool fused) {
-    std::vector<InferVariant> vs{{"infer", 0, 0}};
+    std::vector<InferVariant> vs{{"infer", 0, nullptr}};
     if (!fused) return vs;
-    const bool cuda = d == Device::CUDA;
-    for (int v = 1; v <= (cuda ? 3 : 2); ++v) {  // v3 (TF32): GPU only
-        const int other = kernels::kFusedBlocksPerSm == 3 ? 2 : 3;
-        vs.push_back({"infer-fusedv" + std::to_string(v), v, cuda ? kernels::kFusedBlocksPerSm : 0});
-        if (cuda) {
-            vs.push_back({"infer-fusedv" + std::to_string(v) + "/" + std::to_string(other) + "b", v,
-                          other});
+    vs.push_back({"infer-fusedv2", 2, nullptr});  // on the CPU: the twin, a test oracle
+#ifdef NASFLAT_WITH_CUDA
+    if (d == Device::CUDA) {
+        vs = {{"infer", 0, nullptr},
+              {"infer-fusedv1", 2, bench::fused_readout_v1_cuda},
+              {"infer-fusedv1/2b", 2, bench::fused_readout_v1_2blocks_cuda},
+              {"infer-fusedv2", 2, nullptr},
+              {"infer-fusedv2/2b", 2, bench::fused_readout_2blocks_cuda},
+              {"infer-fusedv3", 3, nullptr},
+              {"infer-fusedv3/2b", 3, bench::fused_readout_2blocks_cuda}};
+    }
+#endif
+    return vs;
+}
+
+// While alive: the model runs the variant (a dropped kernel through override_kernel_table).
+class VariantScope {
+  public:
+    VariantScope(NasflatModel& model, const InferVariant& v) : model_(model) {
+        model.set_fused_readout(v.version > 0, v.version);
+        if (v.kernel != nullptr) {
+            table_ = kernels::kernel_table(backend_);
+            table_.fused_readout = v.kernel;
+            kernels::override_kernel_table(backend_, &table_);
+            overridden_ = true;
         }
     }
-    return vs;
+    ~VariantScope() {
+        if (overridden_) kernels::override_kernel_table(backend_, nullptr);
+        model_.set_fused_readout(false);
+    }
+    VariantScope(const VariantScope&) = delete;
+    VariantScope& operator=(const VariantScope&) = delete;
+
+  private:
+    NasflatModel& model_;
+    kernels::Backend backend_ = kernels::Backend::Cuda;
+    kernels::KernelTable table_{};
+    bool overridden_ = false;
+};
+
+// The variant's scores against the CPU reference's on 64 random architectures.
+bool validate(bool fbnet, Flavor flavor, Device d, const InferVariant& v) {
+    Rng rng(3);
+    std::vector<ArchGraph> gs = make_graphs(fbnet, flavor, 64, rng);
+    ModelConfig c;
+    c.flavor = flavor;
+    c.none_op = fbnet ? -1 : 5;
+    NasflatModel ref_model(c, 1, Device::CPU), model(c, 1, d);
+    ArchTable table{&gs, nullptr, 0};
+    std::vector<int32_t> archs(gs.size());
+    for (size_t i = 0; i < gs.size(); ++i) archs[i] = static_cast<int32_t>(i);
+    std::vector<float> want, got;
+    {
+        CpuBackendGuard reference(kernels::Backend::CpuReference);
+        want = predict(ref_model, table, archs, 3);
+    }
+    {
+        VariantScope scope(model, v);
+        got = predict(model, table, archs, 3);
+    }
+    double worst = 0;
+    for (size_t i = 0; i < want.size(); ++i) {
+        worst = std::max(worst, std::fabs(double(got[i]) - want[i]) / (1e-3 + std::fabs(want[i])));
+    }
+    const double tol = v.version == kernels::kFusedTf32Version ? 2e-2 : 1e-3;
+    std::printf("validate %-6s %-9s on %-4s%s: max relative error %.2e %s\n",
+                fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d),
+                v.version > 0 ? (" " + v.label).c_str() : "",
+                worst, worst < tol ? "ok" : "MISMATCH");
+    return worst < tol;
 }
 
 void bench_inference(NasflatModel& model, bool fbnet, Flavor flavor, Device d, const Args& args,
@@ -221,8 +258,7 @@ void bench_inference(NasflatModel& model, bool fbnet, Flavor flavor, Device d, c
             model.forward(batch);
             const double flops = static_cast<double>(flop_count()) / B;
             for (const InferVariant& v : infer_variants(d, args.fused)) {
-                model.set_fused_readout(v.version > 0, v.version);
-                if (v.blocks > 0) kernels::set_fused_readout_blocks_per_sm(v.blocks);
+                VariantScope scope(model, v);
                 double s = time_it(d, reps, [&] { model.forward(batch); });
                 std::printf(
                     "%-6s %-9s %-4s %-16s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
@@ -235,16 +271,15 @@ void bench_inference(NasflatModel& model, bool fbnet, Flavor flavor, Device d, c
                                              ", batch " + std::to_string(B) + ", " + v.label + ")";
                     print_profile(d, what.c_str(), [&] { model.forward(batch); });
                 }
+#ifdef NASFLAT_WITH_CUDA
                 if (args.capture && d == Device::CUDA && B == args.batches.front()) {
-                    kernels::cuda_profiler_capture(true);  // one forward per variant for ncu
+                    bench::cuda_profiler_capture(true);  // one forward per variant for ncu
                     model.forward(batch);
                     kernels::synchronize(d);
-                    kernels::cuda_profiler_capture(false);
+                    bench::cuda_profiler_capture(false);
                 }
+#endif
             }
-            if (d == Device::CUDA)
-                kernels::set_fused_readout_blocks_per_sm(kernels::kFusedBlocksPerSm);
-            model.set_fused_readout(false);
         } catch (const std::exception& e) {  // e.g. out of device memory at the largest batch
             model.set_fused_readout(false);
             std::printf("%-6s %-9s %-4s infer  batch %7d  failed: %s\n", fbnet ? "fbnet" : "nb201",
@@ -302,7 +337,7 @@ void bench_training(NasflatModel& model, bool fbnet, Flavor flavor, Device d, co
     }
 }
 
-void bench(bool fbnet, Flavor flavor, Device d, const Args& args) {
+void bench_space(bool fbnet, Flavor flavor, Device d, const Args& args) {
     ModelConfig c;
     c.flavor = flavor;
     c.none_op = fbnet ? -1 : 5;
@@ -354,8 +389,7 @@ int main(int argc, char** argv) {
     for (Device d : devices) {
         for (bool fbnet : {false, true}) {
             for (Flavor f : {Flavor::Reference, Flavor::Fixed}) {
-                ok = validate(fbnet, f, d, 0) && ok;
-                for (int v = 1; args.fused && v <= (d == Device::CUDA ? 3 : 2); ++v) {
+                for (const InferVariant& v : infer_variants(d, args.fused)) {
                     ok = validate(fbnet, f, d, v) && ok;
                 }
             }
@@ -389,7 +423,7 @@ int main(int argc, char** argv) {
         }
         for (bool fbnet : {false, true}) {
             if (args.space != "all" && (args.space == "fbnet") != fbnet) continue;
-            for (Flavor f : {Flavor::Reference, Flavor::Fixed}) bench(fbnet, f, d, a);
+            for (Flavor f : {Flavor::Reference, Flavor::Fixed}) bench_space(fbnet, f, d, a);
         }
     }
     return 0;

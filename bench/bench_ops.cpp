@@ -116,7 +116,7 @@ void bench_other_ops(Runner& r, int64_t G, int64_t n) {
            std::vector<float>(kF, 0.0f), [&](const KernelTable& t, auto& in, float* out) {
                t.binary_backward(BinaryOp::Mul, nullptr, out, in[1], in[0], in[2], NF, kF);
            });
-    // The fused tails (one kernel each) that replace 4-5 of the ops above.
+    // The layer tails (one kernel each) that replace 4-5 of the ops above.
     auto m = random_floats(26, NF), s = random_floats(27, NF);
     simple(r, op("gated_residual fwd", 8.0 * NF, 16.0 * NF), {x, b, m, s, b}, zeros,
            [&](const KernelTable& t, auto& in, float* out) {

@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 # gpu_check.sh — everything that needs a GPU, in one run (< 8 minutes on an H100/H200):
-#   1. build with CUDA (or use prebuilt binaries: --bin DIR holding test_* and bench_*);
+#   1. build with CUDA (or use prebuilt binaries: --bin DIR holding test_* and bench_*, e.g.
+#      from bench/gpu_prepare.sh);
 #   2. the GPU tests (every CUDA kernel vs its CPU twin; the whole model GPU vs CPU);
 #   3. compute-sanitizer memcheck and racecheck on a small case;
-#   4. bench_kernels and bench_model on the GPU (each validates against the CPU first);
+#   4. bench_kernels and bench_model on the GPU (each validates against the CPU first), with
+#      TF32 GEMMs too, and (--base DIR) the bench_model of other binaries on the same card;
 #   5. a summary file: OUT/gpu_summary.txt (OUT = $OUT, else ./gpu_out).
-# Usage: bench/gpu_check.sh [--bin DIR] [--quick] [--no-sweep]
-# Every step has its own time limit and the script goes on after a failure, so one bad step
-# never hides the others; the summary lists each step's status and time.
+# Usage: bench/gpu_check.sh [--bin DIR] [--base DIR] [--quick] [--no-sweep]
+# The CUDA libraries (libcublas) must be on the loader's path (LD_LIBRARY_PATH if not installed
+# system-wide). Every step has its own time limit and the script goes on after a failure, so one
+# bad step never hides the others; the summary lists each step's status and time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bin=""
+base=""
 quick=""
 sweep=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --bin) bin="$2"; shift 2 ;;
+        --base) base="$2"; shift 2 ;;
         --quick) quick="--quick"; shift ;;
         --no-sweep) sweep=""; shift ;;
         *) echo "gpu_check: unknown argument $1" >&2; exit 2 ;;
@@ -26,10 +31,6 @@ out="${OUT:-$PWD/gpu_out}"
 mkdir -p "$out"
 summary="$out/gpu_summary.txt"
 : > "$summary"
-# Where CUDA libraries may live on a machine with only a driver plus Python wheels.
-for d in /usr/local/cuda/lib64 /usr/local/cuda/lib $(ls -d /opt/*/.venv/lib/python3*/site-packages/nvidia/*/lib 2>/dev/null); do
-    [ -d "$d" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$d"
-done
 
 step() {  # step NAME LIMIT_S COMMAND...
     local name="$1" limit="$2"; shift 2
@@ -78,6 +79,14 @@ step bench_model_nb201 200 "$bin/bench_model" --device cuda --space nb201 $quick
     --batches 256,4096,32768,262144,1048576 --train-batches 128,4096
 step bench_model_fbnet 160 "$bin/bench_model" --device cuda --space fbnet $quick --profile --fused \
     --batches 256,4096,32768,131072 --train-batches 128,4096
+step bench_model_tf32 120 "$bin/bench_model" --device cuda --tf32 $quick \
+    --batches 4096,32768,262144 --train-batches 4096
+if [ -n "$base" ]; then  # the same rows from other binaries (e.g. the last commit measured)
+    step base_bench_model_nb201 90 "$base/bench_model" --device cuda --space nb201 $quick \
+        --batches 256,4096,32768 --train-batches 128,4096
+    step base_bench_model_fbnet 90 "$base/bench_model" --device cuda --space fbnet $quick \
+        --batches 256,4096,32768 --train-batches 128,4096
+fi
 # Hardware counters of the fused readout kernel: one launch per version at 32768 graphs
 # (bench_model --capture brackets them; the validation's launches are not profiled).
 command -v ncu >/dev/null && step ncu_fused 90 ncu --clock-control none --profile-from-start off \
@@ -94,5 +103,10 @@ command -v ncu >/dev/null && step ncu_fused 90 ncu --clock-control none --profil
     tail -n 45 "$out/bench_kernels.log"
     echo "--- bench_model ---"
     cat "$out/bench_model_nb201.log" "$out/bench_model_fbnet.log"
+    for f in bench_model_tf32 base_bench_model_nb201 base_bench_model_fbnet; do
+        [ -f "$out/$f.log" ] || continue
+        echo "--- $f ---"
+        grep -E "validate|infer|train|tf32|timing" "$out/$f.log"
+    done
 } >> "$summary"
 echo "summary: $summary"

@@ -7,15 +7,13 @@
 #   3. per-kernel profiles of one forward per variant at the largest batch, and Nsight Compute
 #      counters (speed of light, occupancy, warp states) of one fused launch per variant.
 # Usage: bench/gpu_fused_probe.sh BIN_DIR [BASE_DIR]   (logs into $OUT, else ./gpu_out)
+# The CUDA libraries must be on the loader's path, as for bench/gpu_check.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin="$1"
 base="${2:-}"
 out="${OUT:-$PWD/gpu_out}"
 mkdir -p "$out"
-for d in /usr/local/cuda/lib64 /usr/local/cuda/lib; do
-    [ -d "$d" ] && export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:+$LD_LIBRARY_PATH:}$d"
-done
 summary="$out/probe_summary.txt"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader > "$summary" 2>&1
 run() {  # run NAME LIMIT COMMAND...

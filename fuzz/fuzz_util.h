@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/search_space.h"
 
 namespace nasflat::fuzz {

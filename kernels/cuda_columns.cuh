@@ -5,7 +5,7 @@
 //         shared memory in a fixed order -> partial[k][chunk][col].
 // Pass 2: one thread per (k, col) adds the chunk partials in chunk order -> out_k[col].
 // Why: one block per column tile (the first version) leaves most of the GPU idle when there are
-// few columns and many rows — it was 88% of a training step at batch 4096 (H200, 2026-11-27).
+// few columns and many rows; it took most of a large training step (docs/performance.md).
 // No atomics; the order of every sum depends only on (rows, cols): same bits on every run.
 // K values per element: `Value` is a functor with
 //   __device__ void operator()(int64_t r, int64_t c, float (&v)[K]) const

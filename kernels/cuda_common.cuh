@@ -1,4 +1,5 @@
-// cuda_common.cuh — launch geometry and deterministic reductions shared by kernels/*.cu.
+// cuda_common.cuh — launch geometry and deterministic reductions shared by the CUDA kernels
+// (kernels/*/*.cu, bench/experiments/).
 // Every kernel walks its work with a grid-stride loop over int64 indices, so a grid capped at
 // kMaxBlocks still covers any n (1M graphs x 22 nodes x 128 features = 2.8e9 > 2^31), and the
 // launchers never launch an empty grid (they return early when there is no work).
@@ -8,7 +9,7 @@
 
 #include <cstdint>
 
-#include "kernels/cuda_check.cuh"
+#include "kernels/base/cuda_check.cuh"
 
 namespace nasflat::kernels::cuda_detail {
 
@@ -59,24 +60,6 @@ __device__ __forceinline__ float warp_max(float v) {
         v = fmaxf(v, __shfl_xor_sync(kFullMask, v, offset));
     }
     return v;
-}
-
-// Column sums of a (R, C) view without atomics: a block of (TX, TY) threads owns TX adjacent
-// columns; thread (x, y) sums rows y, y + TY, ... of column x sequentially, then the TY partial
-// sums are halved in shared memory in a fixed order. TX = 8 adjacent floats is one 32-byte
-// sector per row, so a warp (4 rows x 8 columns) reads whole sectors. The tiling depends only on
-// C, so results are deterministic.
-struct ColumnTiling {
-    dim3 block;
-    unsigned int grid;
-};
-inline ColumnTiling column_tiling(int64_t cols) {
-    unsigned int tx = 1;
-    while (tx < 8 && tx < cols) tx <<= 1;
-    ColumnTiling t;
-    t.block = dim3(tx, kColumnThreads / tx);
-    t.grid = blocks_for(cols, tx);
-    return t;
 }
 
 // Sums `v` over threadIdx.y in a fixed tree; returns the column total (valid where

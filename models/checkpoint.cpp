@@ -5,8 +5,8 @@
 #include <cstring>
 #include <string_view>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 
 namespace nasflat::models {
 namespace {

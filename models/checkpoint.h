@@ -4,7 +4,7 @@
 //   | parameter values (float32, registration order) | FNV-1a 64-bit checksum of all before it
 // The header holds the model configuration, the parameter table (name, shape) and a free
 // `metadata` object for the layers above (space, device rows, encodings, calibration, ...).
-// Writes are atomic and durable (kernels/file_io.h: a unique temporary beside the target, fsync,
+// Writes are atomic and durable (kernels/base/file_io.h: a unique temporary beside the target, fsync,
 // rename). Loading reads the magic before the rest, reads at most max_input_bytes(), and checks
 // the version, checksum, the configuration's ranges, the parameter table against what the
 // configuration builds (before allocating anything), the sizes, and that every weight is

@@ -10,18 +10,10 @@
 
 #include "autograd/index.h"
 #include "autograd/tensor.h"
+#include "models/arch_graph.h"
 #include "models/config.h"
 
 namespace nasflat::models {
-
-// One architecture as the predictor sees it. Node 0 is the input, node num_nodes-1 the output;
-// ops[i] indexes the op table (values of the first and last node are ignored). edges are
-// (from, to): the spec's a[from][to] = 1.
-struct ArchGraph {
-    int num_nodes = 0;
-    std::vector<int32_t> ops;
-    std::vector<std::pair<int, int>> edges;
-};
 
 struct ModelBatch {
     int32_t num_graphs = 0;

@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::models {
 

@@ -1,6 +1,6 @@
 // config.h — what a NASFLAT predictor looks like: sizes, layer type, and the two semantics kept
-// side by side (`reference`: the authors' behaviour, defects included; `fixed`: DESIGN.md 4).
-// Defaults are the authors' instantiated hyper-parameters (NASFLAT_SPEC.md 3.1).
+// side by side (`reference`: the authors' behaviour, defects included; `fixed`: those defects
+// repaired, below). Defaults are the hyper-parameters the authors' code instantiates.
 #pragma once
 
 #include <string>

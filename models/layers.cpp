@@ -86,7 +86,7 @@ GraphFlowLayer GraphFlowLayer::make(ParameterStore& params, Rng& rng, const std:
     return l;
 }
 
-// out = sigmoid(gate(e)) * (pred-sum of S) + S + b, the tail in one fused op
+// out = sigmoid(gate(e)) * (pred-sum of S) + S + b, the tail in one op (autograd/ops_tail.cpp)
 Tensor GraphFlowLayer::forward(const NodeRows& h, const NodeRows& e,
                                const ModelBatch& batch) const {
     Tensor s = h.times(w);

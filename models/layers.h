@@ -18,7 +18,7 @@
 
 #include "autograd/ops.h"
 #include "autograd/optim.h"
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 #include "models/collate.h"
 
 namespace nasflat::models {

@@ -1,13 +1,17 @@
 // nasflat_fused.cpp — NasflatModel::readout_fused: steps 1-5 of the forward pass through the
-// fused readout kernel (kernels/fused_readout.h) instead of the op-by-op autograd graph. This
-// file only lays the model's parameters and the batch out as the kernel's arguments.
+// fused readout kernel (kernels/fused/fused_readout.h) instead of the op-by-op autograd graph.
+// This file only lays the model's parameters and the batch out as the kernel's arguments, and
+// picks the kernel version.
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <set>
+#include <string>
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
-#include "kernels/cuda_options.h"
-#include "kernels/fused_readout.h"
+#include "kernels/base/check.h"
+#include "kernels/fused/fused_readout.h"
+#include "kernels/gemm/gemm.h"
 #include "models/nasflat_model.h"
 
 namespace nasflat::models {
@@ -79,6 +83,23 @@ bool tf32_operands_aligned(const kernels::FusedReadoutArgs& a) {
     return all;
 }
 
+// v3 where it can run, else v2 with a one-line note on stderr (once per process and reason).
+int tf32_or_fallback(const kernels::FusedReadoutArgs& a, Device device) {
+    const char* why = nullptr;
+    if (!tf32_operands_aligned(a)) {
+        why = "its weights are not 32-byte aligned";
+    } else if (device == Device::CUDA && !kernels::fused_readout_tf32_available()) {
+        why = "this GPU or binary has no sm_80+ code (CMAKE_CUDA_ARCHITECTURES)";
+    }
+    if (why == nullptr) return kernels::kFusedTf32Version;
+    static std::set<std::string> reported;
+    if (reported.insert(why).second) {
+        std::fprintf(stderr, "nasflat: note: fused readout v3 (TF32) cannot run: %s; using v2\n",
+                     why);
+    }
+    return kernels::kFusedDefaultVersion;
+}
+
 }  // namespace
 
 bool NasflatModel::fused_readout_supported(const ModelBatch& batch) const {
@@ -99,14 +120,17 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     NASFLAT_CHECK(fused_readout_supported(batch), "readout_fused: this model (", config_.describe(),
                   ") or batch (largest graph ", batch.max_nodes,
                   " nodes) does not fit the fused kernel; hint: use readout()");
-    NASFLAT_CHECK(fused_version_ >= 0 && fused_version_ <= 3, "readout_fused: kernel version ",
-                  fused_version_, " does not exist; hint: 1, 2 or 3 (0 = the default)");
+    NASFLAT_CHECK(fused_version_ == 0 || fused_version_ == kernels::kFusedDefaultVersion ||
+                      fused_version_ == kernels::kFusedTf32Version,
+                  "readout_fused: kernel version ", fused_version_, " does not exist; hint: ",
+                  kernels::kFusedDefaultVersion, " (fp32) or ", kernels::kFusedTf32Version,
+                  " (TF32; 0 = the default)");
     NoGradGuard no_grad;
     Tensor out = Tensor::empty({batch.num_graphs, F}, device());
     if (batch.num_graphs == 0) return out;
     kernels::FusedReadoutArgs a;
     a.version = fused_version_ != 0 ? fused_version_
-                : device() == Device::CUDA && kernels::cuda_gemm_tf32() ? 3
+                : device() == Device::CUDA && kernels::cuda_gemm_tf32() ? kernels::kFusedTf32Version
                                                                       : kernels::kFusedDefaultVersion;
     a.num_graphs = batch.num_graphs;
     a.max_nodes = batch.max_nodes;
@@ -156,7 +180,7 @@ Tensor NasflatModel::readout_fused(const ModelBatch& batch) const {
     a.upd_w2 = update_mlp_.layers[1].w.data();
     a.upd_b2 = update_mlp_.layers[1].b.data();
     a.out = out.data();
-    if (a.version == 3 && !tf32_operands_aligned(a)) a.version = 2;
+    if (a.version == kernels::kFusedTf32Version) a.version = tf32_or_fallback(a, device());
     kernels_for(device()).fused_readout(a);
     return out;
 }

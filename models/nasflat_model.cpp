@@ -3,7 +3,7 @@
 #include "models/nasflat_model.h"
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::models {
 
@@ -120,10 +120,10 @@ Tensor NasflatModel::readout(const ModelBatch& batch) const {
     return readout_by_ops(batch);
 }
 
-// The default's rule, from bench_model on an H200: the kernel walks each node's attention set
-// per output element, so it wins where sets are small (NB201: 8 nodes, 1.3-1.5x; FBNet fixed:
-// predecessors + self, 1.06-1.2x) and loses a few percent where every node attends to all ~22
-// nodes of an FBNet graph (reference flavor: 0.95x at batch 131072). 20 lies between.
+// The default's rule, from bench_model --fused (docs/performance.md): the kernel walks each
+// node's attention set per output element, so it wins where sets are small (NB201's 8 nodes;
+// FBNet fixed: predecessors + self) and loses a little where every node attends to all ~22
+// nodes of an FBNet graph (the reference flavor). 20 lies between.
 bool NasflatModel::fused_pays(const ModelBatch& batch) {
     return batch.attention.num_edges() <= 20LL * batch.num_nodes;
 }

@@ -1,4 +1,4 @@
-// nasflat_model.h — the NASFLAT latency predictor (NASFLAT_SPEC.md 3.4), on any device.
+// nasflat_model.h — the NASFLAT latency predictor (the authors' model), on any device.
 // forward, as a numbered list (Dims: G graphs, N nodes, C = 48 gate width):
 //   1. gate vectors e (N, C) = [op_emb[op] ; hw_emb[device]] (input node zeros, output node
 //      learned and device-agnostic; hwemb_to_mlp: e = op_emb[op] only): kept as the batch's
@@ -51,7 +51,7 @@ class NasflatModel {
     // depend on `training` or the seed: a training step that scores an architecture several
     // times (the authors' two passes over pair sides) can run this once per architecture.
     Tensor readout(const ModelBatch& batch) const;
-    // Steps 1-5 in one fused kernel per tile of graphs (kernels/fused_readout.h): the same
+    // Steps 1-5 in one fused kernel per tile of graphs (kernels/fused/fused_readout.h): the same
     // readout to float rounding, no autograd graph. fused_readout_supported says whether this
     // model and batch fit the kernel (all widths 128, graphs of <= 32 nodes, add-fused
     // ensembles or single branches, gate width <= 64).
@@ -61,12 +61,12 @@ class NasflatModel {
     // (attention sets averaging <= 20 nodes; measured in docs/performance.md)?
     static bool fused_pays(const ModelBatch& batch);
     // When on, readout() takes the fused kernel whenever no gradient is recorded (NoGradGuard)
-    // and the batch fits. Default: on for a model on the GPU where it pays (1.3-1.5x the
-    // op-by-op inference for NB201 on an H200; not for batches whose attention sets average
-    // over 20 nodes, e.g. FBNet's reference flavor: fused_pays; docs/performance.md), off on
-    // the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks the
-    // kernel version (0: v2, or v3 = TF32 tensor cores while CUDA GEMMs run in TF32; 3 falls
-    // back to 2 where the weights are not 32-byte aligned; kernels/fused_gemm.h).
+    // and the batch fits. Default: on for a model on the GPU where it pays (fused_pays: not for
+    // batches whose attention sets average over 20 nodes, e.g. FBNet's reference flavor), off
+    // on the CPU, where the kernel's twin is a test oracle, not a fast path. `version` picks
+    // the kernel version (0: v2, or v3 = TF32 tensor cores while CUDA GEMMs run in TF32; 2 or
+    // 3 forces one; any other throws). v3 falls back to v2, with a note on stderr, where the
+    // weights are not 32-byte aligned or the GPU or binary lacks sm_80+ code.
     void set_fused_readout(bool on, int version = 0) {
         fused_choice_ = on ? FusedChoice::On : FusedChoice::Off;
         fused_version_ = version;

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::models {
 

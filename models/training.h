@@ -8,7 +8,7 @@
 #include <functional>
 #include <vector>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 #include "models/nasflat_model.h"
 
 namespace nasflat::models {
@@ -42,7 +42,7 @@ struct TrainOptions {
     PairScoring scoring = PairScoring::TwoForwards;
 };
 
-// Pairs of a batch (NASFLAT_SPEC.md 4.1): every (i < j) with y_i != y_j; when there are more
+// Pairs of a batch (the authors' pairwise loss): every (i < j) with y_i != y_j; when there are more
 // than max_pairs, a uniformly random subset of exactly max_pairs. sign = +1 when y_i > y_j.
 struct Pairs {
     std::vector<int32_t> i, j;

@@ -1,20 +1,10 @@
-// arch_graph.cpp — see arch_graph.h. The NB201 procedure follows spec 2.2 line by line because
-// it is order-dependent: an earlier skip node changes the predecessors of later nodes.
+// arch_graph.cpp — see arch_graph.h. The NB201 procedure follows the authors' code step by step
+// because it is order-dependent: an earlier skip node changes the predecessors of later nodes.
 #include "nas/arch_graph.h"
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
-
-GraphMode parse_graph_mode(const std::string& text) {
-    if (text == "reference") return GraphMode::Reference;
-    if (text == "fixed") return GraphMode::Fixed;
-    fail("unknown graph mode '", text, "'; fix: use reference or fixed");
-}
-
-const char* graph_mode_name(GraphMode mode) {
-    return mode == GraphMode::Reference ? "reference" : "fixed";
-}
 
 int32_t nb201_model_op(int edge_op) {
     // none=0 skip=1 conv1x1=2 conv3x3=3 avgpool=4  ->  none 5, skip 6, conv1x1 3, conv3x3 4, avg 2

@@ -1,9 +1,9 @@
 // arch_graph.h — an architecture as the small ops-on-nodes DAG the predictor reads.
 // Node 0 is the input node and node num_nodes-1 the output node. ops[i] is node i's op index in
-// the space's *model* vocabulary; edges are (from, to) pairs, a[from][to] = 1 in the spec's
-// convention (spec section 2.2), listed in row-major order of that matrix.
+// the space's *model* vocabulary; edges are (from, to) pairs, a[from][to] = 1 in the authors'
+// adjacency convention, listed in row-major order of that matrix.
 //
-//   NB201 model vocabulary (spec 2.2): 0 output, 1 input, 2 avg_pool_3x3, 3 nor_conv_1x1,
+//   NB201 model vocabulary (the authors'): 0 output, 1 input, 2 avg_pool_3x3, 3 nor_conv_1x1,
 //     4 nor_conv_3x3, 5 none, 6 skip_connect.
 //   FBNet model vocabulary: the 9 layer choices 0..8 (k3_e1 .. skip); input/output nodes of the
 //     fixed graph get kFbnetInputOp / kFbnetOutputOp, which the model replaces by its own
@@ -16,19 +16,18 @@
 #include <utility>
 #include <vector>
 
+#include "models/arch_graph.h"
+#include "models/config.h"
+
 namespace nasflat::nas {
 
-struct ArchGraph {
-    int num_nodes = 0;
-    std::vector<int32_t> ops;                // (num_nodes)
-    std::vector<std::pair<int, int>> edges;  // (E) pairs (from, to), row-major order
-};
+// The graph type is the model's (models/arch_graph.h): the encoders here build what it reads.
+using models::ArchGraph;
 
-// Reference: the authors' encoding, defects included (FBNet identity adjacency).
-// Fixed: FBNet as a visible chain (DESIGN.md section 4). NB201 is the same in both.
-enum class GraphMode { Reference, Fixed };
-GraphMode parse_graph_mode(const std::string& text);  // "reference" | "fixed"
-const char* graph_mode_name(GraphMode mode);
+// The encoding follows the model's flavor (models/config.h): Reference is the authors' encoding,
+// defects included (FBNet identity adjacency); Fixed is FBNet as a visible chain of its 22
+// layers between an input and an output node. NB201 is the same in both.
+using GraphMode = models::Flavor;
 
 // archs.json edge-op vocabulary of NB201 (none=0 skip=1 conv1x1=2 conv3x3=3 avgpool=4).
 constexpr int kNb201NumEdges = 6;
@@ -44,15 +43,15 @@ constexpr int kFbnetOutputOp = 10;
 // archs.json NB201 op (0..4) -> model vocabulary (2..6).
 int32_t nb201_model_op(int edge_op);
 
-// The 8-node graph of spec 2.2: nodes [input, e01, e02, e12, e03, e13, e23, output], base DAG
-// 0->1, 0->2, 0->4, 1->3, 1->5, 2->6, 3->6, 4->7, 5->7, 6->7; then op nodes 1..6 are edited in
-// order (none: cut all its edges; skip: bridge predecessors to successors), then nodes not on a
-// path input->output lose all edges. Ops keep their labels even when isolated. Ops are checked
-// (0..4), else an error.
+// The authors' 8-node graph of a cell: nodes [input, e01, e02, e12, e03, e13, e23, output],
+// base DAG 0->1, 0->2, 0->4, 1->3, 1->5, 2->6, 3->6, 4->7, 5->7, 6->7; then op nodes 1..6 are
+// edited in order (none: cut all its edges; skip: bridge predecessors to successors), then nodes
+// not on a path input->output lose all edges. Ops keep their labels even when isolated. Ops are
+// checked (0..4), else an error.
 ArchGraph nb201_graph(const std::array<int, 6>& edge_ops);
 
-// Reference: 22 nodes (ops = layer choices), edges (i, i) for every node (the identity
-// adjacency of spec 2.3). Fixed: 24 nodes = input, the 22 layers, output; edges i -> i+1.
+// Reference: 22 nodes (ops = layer choices), edges (i, i) for every node (the authors'
+// identity adjacency). Fixed: 24 nodes = input, the 22 layers, output; edges i -> i+1.
 // Ops are checked (22 values in 0..8), else an error.
 ArchGraph fbnet_graph(const std::vector<int>& layer_ops, GraphMode mode);
 

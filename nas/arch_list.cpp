@@ -7,8 +7,8 @@
 #include <sstream>
 #include <unordered_set>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/json_io.h"
 #include "nas/measurements.h"
 

@@ -6,7 +6,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/ridge.h"
 
 namespace nasflat::nas {

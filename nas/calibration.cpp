@@ -6,7 +6,7 @@
 #include <limits>
 #include <numeric>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
 

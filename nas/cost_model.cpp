@@ -2,7 +2,7 @@
 // (nb201_cost, fbnet_params_macs), which the data README verifies against the source files.
 #include "nas/cost_model.h"
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
 

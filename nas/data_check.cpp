@@ -8,7 +8,7 @@
 #include <set>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/accuracy.h"
 #include "nas/device_data.h"
 #include "nas/json_io.h"

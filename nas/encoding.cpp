@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/json_io.h"
 #include "nas/zcp.h"
 
@@ -65,7 +65,7 @@ ColumnNorm normalise(std::vector<double>& v, ProxyNorm norm, const std::vector<b
 
 namespace {
 
-// Column order of spec 2.5.
+// Column order of the authors' proxy tables.
 std::vector<std::string> zcp_columns(Space space) {
     if (space == Space::NB201) return zcp_proxy_names();
     return {"synflow", "zen",     "epe_nas", "fisher", "flops", "grad_norm", "grasp",

@@ -1,10 +1,10 @@
 // encoding.h — per-architecture feature vectors for the samplers and the predictor's
 // supplementary input: row-major (size x dim) floats, row i = architecture i of the space.
 //
-//   "zcp"    13 zero-cost proxies, each normalised over the space as in spec 2.5: min-max for
+//   "zcp"    13 zero-cost proxies, each normalised over the space as the authors do: min-max for
 //            epe_nas, jacov, l2_norm, nwot, plain, zen; min-max of log1p(x) for fisher, flops,
-//            grad_norm, params, snip, synflow; z-score for grasp. Column order per spec 2.5
-//            (NB201 alphabetical; FBNet synflow, zen, epe_nas, ...).
+//            grad_norm, params, snip, synflow; z-score for grasp. Column order as the authors'
+//            have it (NB201 alphabetical; FBNet synflow, zen, epe_nas, ...).
 //            NB201 fallback (proxies exist for the 9445 cells without dead ops only): flops and
 //            params come from the exact all_cells counts (all 15625); every other proxy of a
 //            cell with dead ops is taken from its *live equivalent* — the same cell with dead
@@ -49,7 +49,7 @@ std::vector<std::string> list_encodings(Space space);
 // list_encodings(). "zcp" reads <data>/<space>/zcp.json; the others need only `ss`.
 Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss, const std::string& name);
 
-// How spec 2.5 normalises each proxy.
+// How the authors normalise each proxy.
 enum class ProxyNorm { MinMax, Log1pMinMax, ZScore };
 ProxyNorm proxy_normalisation(const std::string& proxy);
 // Normalises v in place and returns the constants used. Statistics come from the entries with measured[i] true (all when

@@ -10,7 +10,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/calibration.h"
 #include "nas/metrics.h"
 #include "nas/predictor.h"

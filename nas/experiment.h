@@ -1,6 +1,6 @@
 // experiment.h — the NASFLAT task-suite experiment: pre-train on a task's source devices,
 // transfer to each target device from T samples, score on the target.
-// Protocols (DESIGN.md section 3):
+// Protocols (README "Protocols and configurations"):
 //   full      fresh copy of the pre-trained weights for every (trial, target, T); Spearman and
 //             Kendall over every measured arch of the target except the T transfer samples.
 //   first128  reference-compatible: fresh copies, but scored on archs 0..127 only, transfer
@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 #include "models/config.h"
 #include "models/training.h"
 #include "nas/space_context.h"
@@ -39,7 +39,7 @@ struct ExperimentOptions {
     int trials = 3;
     // Index of the first trial run: trials first_trial .. first_trial + trials - 1, each seeded
     // from (seed, index) exactly as in one long run, so trials split over several processes
-    // (e.g. on a shared GPU) merge into the same result (scripts/merge_trials.py).
+    // (e.g. on a shared GPU) merge into the same result (scripts/paper/merge_trials.py).
     int first_trial = 0;
     int source_samples = -1;  // S per source device; -1: NB201 900, FBNet 800; 0: none
     int epochs = 150;

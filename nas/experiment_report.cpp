@@ -4,11 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <limits>
 #include <nlohmann/json.hpp>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 
 namespace nasflat::nas {
 namespace {
@@ -49,14 +48,6 @@ Summary summarise(const SampleResult& r) {
     return s;
 }
 
-double paper_spearman(Space space, int task) {
-    // Index = task 0..5 (N0..N5 / F0..F5); PAPER_RESULTS.md section 1, NASFLAT column.
-    static const double nb201[6] = {0.959, 0.967, 0.857, 0.962, 0.959, 0.893};
-    static const double fbnet[6] = {0.961, 0.809, 0.871, 0.814, 0.734, 0.577};
-    if (task < 0 || task > 5) return std::numeric_limits<double>::quiet_NaN();
-    return space == Space::NB201 ? nb201[task] : fbnet[task];
-}
-
 void print_experiment(const ExperimentResult& r, std::ostream& out) {
     const ExperimentOptions& o = r.options;
     out << "\n"
@@ -87,7 +78,7 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
                       "    %-40s %.3f +- %.3f   %.3f +- %.3f   (authors' NASFLAT, T=20, "
                       "their protocol: %.3f)\n",
                       ("task mean " + r.task.name).c_str(), s.spearman_mean, s.spearman_std,
-                      s.kendall_mean, s.kendall_std, paper_spearman(o.space, o.task));
+                      s.kendall_mean, s.kendall_std, r.task.authors_spearman);
         out << line;
     }
     out << "  wall time " << fmt(r.seconds, 1) << " s (pre-training " << fmt(r.pretrain_seconds, 1)

@@ -1,6 +1,6 @@
 // experiment_report.h — what an experiment prints and writes: the per-device / per-task table
 // beside the authors' number for the task, and the JSON result file.
-// Aggregation (the authors' convention, NASFLAT_SPEC.md 6.4): per device, mean and population
+// Aggregation (the authors' convention): per device, mean and population
 // std over trials; per task, the mean over devices of those means and of those stds.
 #pragma once
 
@@ -18,11 +18,9 @@ struct Summary {
 Summary summarise(const DeviceScores& d);
 Summary summarise(const SampleResult& r);
 
-// The authors' recorded NASFLAT Spearman for a task (PAPER_RESULTS.md section 1), NaN if none.
-double paper_spearman(Space space, int task);
-
 void print_experiment(const ExperimentResult& result, std::ostream& out);
-// One JSON object per T (an array when several T), the layout of issue 4 item 4.
+// One JSON object per T (an array when several T): the run's options, per-device and task-mean
+// Spearman and Kendall (mean, std, every trial), wall time.
 void write_experiment_json(const ExperimentResult& result, const std::string& path);
 std::string experiment_json(const ExperimentResult& result);
 // Two panels: Spearman vs T (per target and the task mean), and predicted (calibrated) vs

@@ -1,7 +1,7 @@
 // families.cpp — see families.h.
 #include "nas/families.h"
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
 

@@ -19,11 +19,11 @@ using Json = nlohmann::json;
 [[noreturn]] void file_error(const std::string& file, const std::string& entry,
                              const std::string& problem, const std::string& fix);
 
-// Reads (bounded: kernels/file_io.h) and parses a whole file. Missing/unreadable/empty/oversized
+// Reads (bounded: kernels/base/file_io.h) and parses a whole file. Missing/unreadable/empty/oversized
 // files, malformed or truncated JSON, numbers that overflow a double, and an object with the
 // same key twice are errors. A UTF-8 byte-order mark is skipped.
 Json read_json_file(const std::string& path);
-// Writes `text` atomically (kernels/file_io.h: a unique temporary beside it, renamed on
+// Writes `text` atomically (kernels/base/file_io.h: a unique temporary beside it, renamed on
 // success), so a reader never sees half a file. Errors name the file.
 void write_text_file(const std::string& path, const std::string& text);
 

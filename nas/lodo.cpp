@@ -10,7 +10,7 @@
 #include <map>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/families.h"
 #include "nas/manifest.h"
 #include "nas/metrics.h"
@@ -132,7 +132,7 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
     for (const auto& r : o.rules) BlendRule::parse(r);
     const auto t0 = Clock::now();
     const Manifest manifest = load_manifest(data_dir);
-    auto ctx = SpaceContext::load(data_dir, o.model.space, graph_mode_for(o.model.flavor));
+    auto ctx = SpaceContext::load(data_dir, o.model.space, o.model.flavor);
     std::vector<std::string> all = o.metric == "latency"
                                        ? list_devices(data_dir, o.model.space)
                                        : list_energy_devices(data_dir, o.model.space);

@@ -6,7 +6,7 @@
 #include <map>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/lodo.h"
 
 namespace nasflat::nas {

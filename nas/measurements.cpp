@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/device_data.h"
 #include "nas/json_io.h"
 

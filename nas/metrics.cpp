@@ -7,7 +7,7 @@
 #include <numeric>
 #include <utility>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
 

@@ -1,4 +1,4 @@
-// metrics.h — rank metrics between predicted scores and measured latencies (DESIGN.md 3).
+// metrics.h — rank metrics between predicted scores and measured latencies (protocols: README).
 // Inputs are two equally long vectors of finite numbers (n >= 2); a length mismatch, n < 2 or a
 // NaN/inf entry is a one-line error. A constant input (no ranking information) gives NaN, as
 // scipy does: the caller decides how to report an undefined correlation.

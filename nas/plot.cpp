@@ -7,7 +7,7 @@
 #include <iomanip>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/json_io.h"
 
 namespace nasflat::nas {

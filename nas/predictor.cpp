@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/training_steps.h"
 
 namespace nasflat::nas {
@@ -15,7 +15,7 @@ namespace nasflat::nas {
 nlohmann::json PredictorInfo::to_json() const {
     return {{"format", "nasflat-predictor"},
             {"space", space_name(space)},
-            {"graph_mode", graph_mode_name(graph_mode)},
+            {"graph_mode", models::flavor_name(graph_mode)},
             {"devices", devices},
             {"sources", sources},
             {"supp", supp},
@@ -35,7 +35,7 @@ PredictorInfo PredictorInfo::from_json(const nlohmann::json& j, const std::strin
                       "' holds a model but no predictor description; fix: write it with "
                       "`nasflat pretrain` or `nasflat transfer`");
         p.space = parse_space(j.at("space").get<std::string>());
-        p.graph_mode = parse_graph_mode(j.at("graph_mode").get<std::string>());
+        p.graph_mode = models::parse_flavor(j.at("graph_mode").get<std::string>());
         p.devices = j.at("devices").get<std::vector<std::string>>();
         p.sources = j.at("sources").get<std::vector<std::string>>();
         p.supp = j.at("supp").get<std::string>();

@@ -52,7 +52,7 @@ nlohmann::json encoding_normalisation(const Encoding& e);
 // caller passes the context of info.space / info.graph_mode (see load_predictor_context).
 Predictor load_predictor(const std::string& path, Device device);
 void save_predictor(const std::string& path, const Predictor& p);
-// The checkpoint file's bytes, for a verb that stages its outputs (kernels/file_io.h).
+// The checkpoint file's bytes, for a verb that stages its outputs (kernels/base/file_io.h).
 std::string predictor_bytes(const Predictor& p);
 // The space context a predictor needs (its space and graph mode), with the supplementary
 // encoding's normalisation constants, as the data folder gives them now, checked against the

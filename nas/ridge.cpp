@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
 

@@ -5,8 +5,8 @@
 #include <deque>
 #include <set>
 
-#include "kernels/check.h"
-#include "kernels/rng.h"
+#include "kernels/base/check.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::nas {
 

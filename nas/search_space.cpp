@@ -3,7 +3,7 @@
 
 #include <cctype>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/json_io.h"
 
 namespace nasflat::nas {

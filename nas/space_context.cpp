@@ -1,17 +1,9 @@
 // space_context.cpp — see space_context.h.
 #include "nas/space_context.h"
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::nas {
-
-models::ArchGraph to_model_graph(const ArchGraph& g) {
-    models::ArchGraph m;
-    m.num_nodes = g.num_nodes;
-    m.ops = g.ops;
-    m.edges = g.edges;
-    return m;
-}
 
 std::unique_ptr<SpaceContext> SpaceContext::load(const std::string& data_dir, Space space,
                                                  GraphMode mode) {
@@ -21,7 +13,7 @@ std::unique_ptr<SpaceContext> SpaceContext::load(const std::string& data_dir, Sp
     ctx->mode_ = mode;
     ctx->graphs_.reserve(static_cast<size_t>(ctx->space_.size()));
     for (int a = 0; a < ctx->space_.size(); ++a) {
-        ctx->graphs_.push_back(to_model_graph(ctx->space_.graph(a, mode)));
+        ctx->graphs_.push_back(ctx->space_.graph(a, mode));
     }
     ctx->device_names_ = list_devices(data_dir, space);
     return ctx;
@@ -55,13 +47,9 @@ const Encoding& SpaceContext::encoding(const std::string& name) {
 models::ModelConfig model_config_for(Space space, models::Flavor flavor) {
     models::ModelConfig c;
     c.flavor = flavor;
-    // NB201's model vocabulary puts 'none' at 5 (spec 2.2); FBNet has no such op.
+    // NB201's model vocabulary puts 'none' at 5 (arch_graph.h); FBNet has no such op.
     c.none_op = space == Space::NB201 ? 5 : -1;
     return c;
-}
-
-GraphMode graph_mode_for(models::Flavor flavor) {
-    return flavor == models::Flavor::Reference ? GraphMode::Reference : GraphMode::Fixed;
 }
 
 }  // namespace nasflat::nas

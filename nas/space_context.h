@@ -45,11 +45,5 @@ private:
 
 // The model configuration of a space: op vocabulary, the 'none' op of NB201, and the flavor.
 models::ModelConfig model_config_for(Space space, models::Flavor flavor);
-// The graph encoding that goes with a flavor: reference -> the authors' graphs (FBNet
-// identity adjacency), fixed -> the FBNet chain.
-GraphMode graph_mode_for(models::Flavor flavor);
-
-// Converts the nas-layer graph into the model's input type (same fields).
-models::ArchGraph to_model_graph(const ArchGraph& g);
 
 }  // namespace nasflat::nas

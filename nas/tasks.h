@@ -1,4 +1,4 @@
-// tasks.h — the NASFLAT task suite (spec section 7, the authors' device_task_list.py at HEAD):
+// tasks.h — the NASFLAT task suite (the authors' device_task_list.py at HEAD):
 // N0..N5 on NB201 and F0..F5 on FBNet, each a list of source (pre-training) devices and target
 // (few-shot transfer) devices. Paper labels: ND = N0, NA = N5, N1..N4; FD = F0, FA = F5, F1..F4.
 // FBNet task 0 uses the targets of 2023-10-23 onwards (fpga, raspi4, eyeriss).
@@ -18,6 +18,9 @@ struct Task {
     std::string name;         // N0..N5, F0..F5
     std::string paper_label;  // ND, NA, N1..N4, FD, FA, F1..F4
     std::vector<std::string> sources, targets;
+    // The authors' NASFLAT Spearman at T = 20 on their protocol (the paper's results table,
+    // NASFLAT column): the one place these numbers live (`nasflat tasks --json` prints them).
+    double authors_spearman = 0.0;
 };
 
 constexpr int kNumTasksPerSpace = 6;

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <iomanip>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/metrics.h"
 #include "samplers/samplers.h"
 

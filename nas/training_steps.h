@@ -25,9 +25,9 @@ uint64_t derive_seed(uint64_t a, uint64_t b);
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0);
 
-// Architectures per forward when scoring many: CPU 256 (measured fastest: 13.2k archs/s, vs
-// 7.8k at 4096, whose activations leave the caches), CUDA 32768 (the GPU wants wide batches).
-// Scores do not depend on the batch size.
+// Architectures per forward when scoring many: CPU 256 (larger batches' activations leave the
+// caches; measured in docs/performance.md), CUDA 32768 (the GPU wants wide batches). Scores do
+// not depend on the batch size.
 int default_score_batch(Device device);
 
 // Builds the graph/supp table of `ctx` for a predictor whose supplementary encoding is `supp`.

@@ -9,7 +9,7 @@
 #include <numeric>
 #include <sstream>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/metrics.h"
 #include "nas/training_steps.h"
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/json_io.h"
 
 namespace nasflat::nas {

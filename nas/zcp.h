@@ -26,7 +26,8 @@ struct ZcpTable {
     const std::vector<double>& proxy(const std::string& name) const;
 };
 
-// The 13 proxy names every zcp file must hold (in NB201's alphabetical order, spec 2.5).
+// The 13 proxy names every zcp file must hold (in NB201's alphabetical order, as the authors
+// list them).
 const std::vector<std::string>& zcp_proxy_names();
 
 // Reads and validates the file: the 13 proxies, arch_index strictly increasing in

@@ -5,7 +5,7 @@
 #include <limits>
 #include <unordered_set>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::samplers {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "samplers/kmeans_math.h"
 
 namespace nasflat::samplers {

@@ -7,7 +7,7 @@
 #include <functional>
 #include <limits>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "samplers/kmeans.h"
 #include "samplers/kmeans_math.h"
 

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <iterator>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "samplers/cosine.h"
 #include "samplers/kmeans.h"
 #include "samplers/stratify.h"

@@ -1,5 +1,5 @@
 // samplers.h — which architectures to measure on a new device: the seven sampling methods of
-// NASFLAT (spec section 5) behind one entry point, sample(method, count, input, rng).
+// NASFLAT (the authors' sampling code) behind one entry point, sample(method, count, input, rng).
 // Dims: N candidates, D encoding dim, S space size (arch indices are 0..S-1), C count.
 // Building blocks live next door: stratify.h (sort + array_split + one per bucket), kmeans.h,
 // cosine.h. Tests: tests/samplers/. No main.
@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::samplers {
 

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::samplers {
 

@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "autograd/ops.h"
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 
 namespace nasflat::testing {
 

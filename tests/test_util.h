@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "autograd/tensor.h"
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 
 namespace nasflat::testing {
 

@@ -8,8 +8,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/json_io.h"
 
 namespace nasflat::cli {

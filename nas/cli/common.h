@@ -55,7 +55,7 @@ std::string format_of(const std::string& path, const std::vector<std::string>& a
 int run(CLI::App& app, int argc, char** argv);
 
 // printf-style formatting onto std::cout: every verb's stdout goes through the one checked
-// buffer (kernels/file_io.h install_checked_stdout), never through stdio.
+// buffer (kernels/base/file_io.h install_checked_stdout), never through stdio.
 template <typename... Args>
 void print(const char* format, Args... args) {
     const int n = std::snprintf(nullptr, 0, format, args...);

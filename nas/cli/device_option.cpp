@@ -5,8 +5,8 @@
 #include <iostream>
 #include <thread>
 
-#include "kernels/check.h"
-#include "kernels/cuda_options.h"
+#include "kernels/base/check.h"
+#include "kernels/gemm/gemm.h"
 #include "kernels/kernels.h"
 
 namespace nasflat::cli {

@@ -8,7 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "kernels/memory.h"
+#include "kernels/base/memory.h"
 
 namespace nasflat::cli {
 

@@ -3,7 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <csignal>
 
-#include "kernels/file_io.h"
+#include "kernels/base/file_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/verbs.h"
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <unordered_set>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/calibration.h"
 #include "nas/measurements.h"
 #include "nas/metrics.h"

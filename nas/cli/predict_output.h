@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/file_io.h"
+#include "kernels/base/file_io.h"
 #include "nas/predictor.h"
 
 namespace nasflat::cli {

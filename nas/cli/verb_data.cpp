@@ -10,7 +10,7 @@
 #include <iostream>
 #include <memory>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/data_check.h"
 #include "nas/json_io.h"

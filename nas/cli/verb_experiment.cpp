@@ -10,9 +10,9 @@
 #include <iostream>
 #include <memory>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
-#include "kernels/profiler.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
+#include "kernels/profiled_table.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/model_options.h"
@@ -58,7 +58,7 @@ void run_experiment_verb(Flags& f) {
     const std::string partial = f.json.empty() ? "" : f.json + ".partial";
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
-    auto ctx = nas::SpaceContext::load(data_dir, o.space, nas::graph_mode_for(o.flavor));
+    auto ctx = nas::SpaceContext::load(data_dir, o.space, o.flavor);
     // NASFLAT_KERNEL_PROFILE=1: time every kernel (synchronised) and print the totals at the end.
     const bool profile = std::getenv("NASFLAT_KERNEL_PROFILE") != nullptr;
     const auto backend = o.device == Device::CUDA ? kernels::Backend::Cuda : cpu_backend();
@@ -107,7 +107,7 @@ void register_experiment(CLI::App& app) {
         ->capture_default_str();
     v->add_option("--first-trial", f.m.o.first_trial,
                   "index of the first trial (seeds as in one long run; merge split runs with "
-                  "scripts/merge_trials.py)")
+                  "scripts/paper/merge_trials.py)")
         ->check(CLI::Range(0, 1 << 16))
         ->capture_default_str();
     v->add_option("--transfer-epochs", f.m.o.transfer_epochs,

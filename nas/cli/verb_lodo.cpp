@@ -11,8 +11,8 @@
 #include <iostream>
 #include <memory>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"

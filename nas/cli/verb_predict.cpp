@@ -27,8 +27,8 @@
 #include <iostream>
 #include <memory>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"

@@ -8,8 +8,8 @@
 #include <algorithm>
 #include <iostream>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
@@ -64,7 +64,7 @@ void run_pretrain(Flags& f) {
     StagedFile out(f.out, Durability::Fsync);  // a bad folder fails now, before the training
     std::cerr << "[load] " << nas::space_name(o.space) << " from " << data_dir << " on "
               << device_name(o.device) << std::endl;
-    auto ctx = nas::SpaceContext::load(data_dir, o.space, nas::graph_mode_for(o.flavor));
+    auto ctx = nas::SpaceContext::load(data_dir, o.space, o.flavor);
     nas::Predictor p = nas::pretrain_predictor(o, *ctx, sources, std::cerr);
     if (!task_name.empty()) p.info.pretrain["task"] = task_name;
     out.write(nas::predictor_bytes(p));

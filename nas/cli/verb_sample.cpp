@@ -8,8 +8,8 @@
 //   nasflat sample --space nb201 --count 20 --sampler kmeancosine --out to_measure.json
 #include <iostream>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/verbs.h"

@@ -19,8 +19,8 @@
 #include <memory>
 #include <numeric>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 #include "nas/accuracy.h"
 #include "nas/arch_list.h"
 #include "nas/cli/common.h"
@@ -208,7 +208,7 @@ Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& 
     const nas::BatchLatency latency = [&](const std::vector<std::vector<int>>& batch) {
         std::vector<models::ArchGraph> graphs;
         for (const auto& ops : batch) {
-            graphs.push_back(nas::to_model_graph(ss.graph_of_ops(ops, s.ctx->graph_mode())));
+            graphs.push_back(ss.graph_of_ops(ops, s.ctx->graph_mode()));
         }
         std::vector<int32_t> idx(graphs.size());
         std::iota(idx.begin(), idx.end(), 0);

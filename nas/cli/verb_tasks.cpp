@@ -1,12 +1,13 @@
 // verb_tasks.cpp — `nasflat tasks [--data DIR] [--task N0|ND|...] [--space S] [--json]`: the 12
-// NASFLAT tasks (spec section 7) with paper labels, every source and target device resolved to
-// its data file. Exit 0 when every device resolves, 1 when any has no manifest entry or file.
+// NASFLAT tasks (the authors' device_task_list.py) with paper labels, every source and target
+// device resolved to its data file. Exit 0 when every device resolves, 1 when any has no manifest
+// entry or file.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/json_io.h"
 #include "nas/manifest.h"
@@ -72,6 +73,7 @@ void run_tasks(const TasksOptions& opt) {
                         {"paper_label", t.paper_label},
                         {"space", nas::space_name(t.space)},
                         {"index", t.index},
+                        {"authors_spearman", t.authors_spearman},
                         {"sources", nas::Json::array()},
                         {"targets", nas::Json::array()}};
         if (!opt.json) {

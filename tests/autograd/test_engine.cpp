@@ -6,8 +6,8 @@
 #include "autograd/buffer.h"
 #include "autograd/ops.h"
 #include "autograd/optim.h"
-#include "kernels/check.h"
-#include "kernels/memory.h"
+#include "kernels/base/check.h"
+#include "kernels/base/memory.h"
 #include "tests/test_util.h"
 
 namespace nasflat::testing {

@@ -50,7 +50,7 @@ TEST_F(Gradients, Activations) {
     check_gradients("sigmoid", {rand({4, 6})}, [](const Inputs& x) { return sigmoid(x[0]); });
 }
 
-TEST_F(Gradients, FusedLayerTails) {
+TEST_F(Gradients, LayerTails) {
     check_gradients("gated_residual",
                     {rand({5, 4}), rand({4}), rand({5, 4}), rand({5, 4}), rand({4})},
                     [](const Inputs& x) { return gated_residual(x[0], x[1], x[2], x[3], x[4]); });
@@ -66,8 +66,8 @@ TEST_F(Gradients, FusedLayerTails) {
                     [](const Inputs& x) { return average(x[0], scale(x[0], 3.0f), true); });
 }
 
-// Each fused op equals the chain of ops it replaces, values and gradients (fast CPU backend).
-TEST(FusedOps, EqualTheChainsTheyReplace) {
+// Each layer-tail op equals the chain of ops it replaces, values and gradients (fast CPU backend).
+TEST(LayerTailOps, EqualTheChainsTheyReplace) {
     Rng rng(5);
     auto make = [&](const Shape& s) { return random_tensor(rng, s, true); };
     Tensor p = make({6, 5}), gb = make({5}), m = make({6, 5}), s = make({6, 5}), b = make({5});
@@ -81,13 +81,13 @@ TEST(FusedOps, EqualTheChainsTheyReplace) {
         return g;
     };
     const std::vector<Tensor*> gated_in = {&p, &gb, &m, &s, &b}, avg_in = {&a, &c};
-    const Tensor fused = gated_residual(p, gb, m, s, b);
-    const auto fused_grads = grads(fused, gated_in);
+    const Tensor tail = gated_residual(p, gb, m, s, b);
+    const auto tail_grads = grads(tail, gated_in);
     const Tensor chain = add(add(mul(sigmoid(add(p, gb)), m), s), b);
-    expect_close(fused.to_vector(), chain.to_vector(), 1e-6f, 1e-6f, "gated_residual values");
+    expect_close(tail.to_vector(), chain.to_vector(), 1e-6f, 1e-6f, "gated_residual values");
     const auto chain_grads = grads(chain, gated_in);
     for (size_t i = 0; i < 5; ++i) {
-        expect_close(fused_grads[i], chain_grads[i], 1e-6f, 1e-5f, "gated_residual grads");
+        expect_close(tail_grads[i], chain_grads[i], 1e-6f, 1e-5f, "gated_residual grads");
     }
     for (bool relu_on : {false, true}) {
         const Tensor f = average(a, c, relu_on);

@@ -1,8 +1,7 @@
 // test_backends_dense.cpp — every dense/elementwise/layout kernel of the fast backends (CPU fast,
 // CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
-#include "kernels/cpu_kernels.h"
-#include "kernels/cuda_options.h"
-#include "kernels/gather_chunks.h"
+#include "kernels/kernels.h"
+#include "kernels/layout/gather_chunks.h"
 #include "tests/kernels/backend_fixture.h"
 
 namespace nasflat::testing {
@@ -102,7 +101,7 @@ TEST_P(DenseKernels, BinaryForwardBackwardWithBroadcast) {
     }
 }
 
-// The fused layer tails: every optional pointer present and absent; large |p| saturates the
+// The layer tails: every optional pointer present and absent; large |p| saturates the
 // sigmoid (y = 0 or 1 exactly) without NaN; rows x F from empty to more than one grid's worth.
 TEST_P(DenseKernels, GatedResidualForwardBackward) {
     Rng rng(14);
@@ -270,7 +269,7 @@ TEST(GatherBackwardChunked, SlotArithmetic) {
     EXPECT_EQ(kernels::gather_slot_count(701, 7), 3 + 7 - 1);
 }
 
-// The CPU twin of the CUDA version 3 against the reference: a piece written to a wrong or
+// The CPU twin of the chunked CUDA kernel against the reference: a piece written to a wrong or
 // shared slot, or a piece missed, changes a row's sum by a whole entry.
 TEST(GatherBackwardChunked, TwinMatchesReference) {
     Rng rng(17);
@@ -291,7 +290,8 @@ TEST(GatherBackwardChunked, TwinMatchesReference) {
 }
 
 #ifdef NASFLAT_WITH_CUDA
-// Every CUDA version against the reference; version 3 against its twin bit for bit.
+// Both CUDA kernels and the auto pick against the reference; the chunked one against its twin
+// bit for bit.
 TEST(GatherBackwardChunked, EveryCudaVersionOnTheGpu) {
     if (!gpu_available()) GTEST_SKIP() << "no CUDA GPU in this process";
     Rng rng(18);
@@ -307,14 +307,17 @@ TEST(GatherBackwardChunked, EveryCudaVersionOnTheGpu) {
             kernels::gather_rows_backward_cpu(want.data(), g.data(), host_map.inverse(), F);
             kernels::gather_rows_backward_chunked_cpu(twin.data(), g.data(), host_map.inverse(), F);
             DFloat dG(g, Device::CUDA);
-            for (int version = 1; version <= kernels::kGatherBackwardNumVersions; ++version) {
+            const std::pair<const char*, kernels::GatherRowsBackwardFn*> kernels_to_check[] = {
+                {"per row", kernels::gather_rows_backward_per_row_cuda},
+                {"chunked", kernels::gather_rows_backward_chunked_cuda},
+                {"auto", kernels::gather_rows_backward_cuda}};
+            for (const auto& [name, run] : kernels_to_check) {
                 DFloat dDX(dx0, Device::CUDA);
-                kernels::gather_rows_backward_cuda(dDX.data(), dG.data(), map.inverse(), F,
-                                                   version);
+                run(dDX.data(), dG.data(), map.inverse(), F);
                 const std::vector<float> got = dDX.host();
-                expect_close(got, want, 1e-4f, 1e-5f, "v" + std::to_string(version) + what);
-                if (version == 3) {
-                    EXPECT_EQ(got, twin) << "v3 vs its twin" << what;
+                expect_close(got, want, 1e-4f, 1e-5f, name + what);
+                if (run == kernels::gather_rows_backward_chunked_cuda) {
+                    EXPECT_EQ(got, twin) << "chunked vs its twin" << what;
                 }
             }
         }

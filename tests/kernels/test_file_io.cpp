@@ -1,4 +1,4 @@
-// test_file_io.cpp — the project's file discipline (kernels/file_io.h): staged writes publish
+// test_file_io.cpp — the project's file discipline (kernels/base/file_io.h): staged writes publish
 // whole files or nothing, temporaries are unique and never left behind, several outputs publish
 // together, symbolic links are written through, reads are bounded, and messages are printable.
 #include <gtest/gtest.h>
@@ -12,8 +12,8 @@
 #include <iterator>
 #include <string>
 
-#include "kernels/check.h"
-#include "kernels/file_io.h"
+#include "kernels/base/check.h"
+#include "kernels/base/file_io.h"
 
 namespace nasflat::testing {
 namespace {

@@ -3,12 +3,12 @@
 
 #include <vector>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 #include "models/collate.h"
 
 namespace nasflat::testing {
 
-// NB201 cells as 8-node graphs (ops-on-nodes, NASFLAT_SPEC.md 2.2 golden examples).
+// NB201 cells as 8-node graphs (ops-on-nodes, the authors' golden examples).
 inline models::ArchGraph nb201_idx0() {
     return {8, {1, 2, 3, 6, 3, 6, 6, 0}, {{0, 1}, {0, 2}, {0, 4}, {1, 7}, {2, 7}, {4, 7}}};
 }

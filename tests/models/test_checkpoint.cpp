@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "models/checkpoint.h"
 #include "models/training.h"
 #include "tests/models/model_fixtures.h"

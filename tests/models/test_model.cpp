@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "autograd/ops.h"
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "models/nasflat_model.h"
 #include "tests/models/model_fixtures.h"
 #include "tests/test_util.h"
@@ -179,7 +179,7 @@ TEST(Model, ParameterCountMatchesHandCount) {
     //   op-update 37632 + 45824 = 83456; main 37632 + 2 * 45824 = 129280
     //   output MLP 3 * (128*128 + 128) = 49536; update MLP 176*128 + 128 + 128*48 + 48 = 28848
     //   head 128*200 + 200 + 2 * (200*200 + 200) + 200 + 1 = 106401
-    //   total 408513 (NASFLAT_SPEC.md 3.1: ~433k including an unused 24.5k ZCP embedder)
+    //   total 408513 (the authors' count: ~433k, with a 24.5k ZCP embedder it never uses)
     EXPECT_EQ(m.params().numel(), 6288 + 4704 + 83456 + 129280 + 49536 + 28848 + 106401);
 }
 

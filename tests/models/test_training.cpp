@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "models/training.h"
 #include "tests/models/model_fixtures.h"
 #include "tests/test_util.h"

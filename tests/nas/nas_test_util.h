@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/check.h"
+#include "kernels/base/check.h"
 #include "nas/search_space.h"
 #include "tests/test_util.h"
 

@@ -152,7 +152,7 @@ TEST_F(CliRealData, TasksExitNonZeroForUnresolvedDevice) {
     expect_one_error_line(r, {"do not resolve"});
 }
 
-// Trials run as separate processes (--first-trial) and joined by scripts/merge_trials.py give
+// Trials run as separate processes (--first-trial) and joined by scripts/paper/merge_trials.py give
 // the numbers of one run; overlapping pieces are refused.
 TEST_F(CliRealData, SplitTrialsMergeIntoOneRun) {
     testing::TempDir dir;
@@ -166,7 +166,7 @@ TEST_F(CliRealData, SplitTrialsMergeIntoOneRun) {
     ASSERT_EQ(run_cli(common + "--trials 1 --json " + d + "t1.json").code, 0);
     ASSERT_EQ(run_cli(common + "--trials 1 --first-trial 1 --json " + d + "t2.json").code, 0);
     const std::string merge =
-        std::string("python3 '") + NASFLAT_SOURCE_DIR + "/scripts/merge_trials.py' ";
+        std::string("python3 '") + NASFLAT_SOURCE_DIR + "/scripts/paper/merge_trials.py' ";
     ASSERT_EQ(
         std::system((merge + d + "m.json " + d + "t2.json " + d + "t1.json >/dev/null").c_str()),
         0);

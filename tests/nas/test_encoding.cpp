@@ -1,4 +1,4 @@
-// test_encoding.cpp — per-architecture encodings: the spec 2.5 normalisations on small
+// test_encoding.cpp — per-architecture encodings: the authors' normalisations on small
 // vectors, and zcp / onehot / params / flops on the real data, including the NB201
 // live-equivalent fallback for the 6180 cells without proxies.
 #include <gtest/gtest.h>
@@ -52,7 +52,7 @@ TEST_F(EncodingTest, Nb201ZcpWithFallback) {
     Encoding e = load_encoding(data_, ss, "zcp");
     ASSERT_EQ(e.dim, 13);
     ASSERT_EQ(e.size(), 15625);
-    EXPECT_EQ(e.columns, zcp_proxy_names());  // spec 2.5: NB201 alphabetical
+    EXPECT_EQ(e.columns, zcp_proxy_names());  // the authors' order: NB201 alphabetical
     EXPECT_NE(e.note.find("9445 rows measured, 6180 from their live-equivalent cell"),
               std::string::npos)
         << e.note;
@@ -91,7 +91,7 @@ TEST_F(EncodingTest, Nb201ZcpWithFallback) {
 TEST_F(EncodingTest, FbnetZcpOrderAndRange) {
     Encoding e = load_encoding(data_, fbnet_space(), "zcp");
     ASSERT_EQ(e.size(), 5000);
-    EXPECT_EQ(e.columns.front(), "synflow");  // spec 2.5: FBNet order differs from NB201
+    EXPECT_EQ(e.columns.front(), "synflow");  // the authors' order: FBNet differs from NB201
     EXPECT_EQ(e.columns[1], "zen");
     EXPECT_EQ(e.columns.back(), "snip");
     EXPECT_NE(e.note.find("5000 rows measured, 0 from"), std::string::npos) << e.note;

@@ -106,7 +106,7 @@ TEST_F(Experiment, SameSeedSameNumbers) {
 }
 
 // A run split over processes (--first-trial) gives each trial exactly the numbers it has in
-// one long run, so the pieces merge (scripts/merge_trials.py).
+// one long run, so the pieces merge (scripts/paper/merge_trials.py).
 TEST_F(Experiment, SplitTrialsMatchOneLongRun) {
     auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
     std::ostringstream log;

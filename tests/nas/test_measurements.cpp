@@ -1,4 +1,4 @@
-// test_measurements.cpp — user measurement files (issue 3 item 6): the good layouts (indices,
+// test_measurements.cpp — user measurement files (docs/data.md): the good layouts (indices,
 // arch strings, op lists, mixed), a data-folder device file read as measurements, save/load
 // round trips, and bad files (fixtures tests/data/nas/meas_bad_*.json).
 #include <gtest/gtest.h>

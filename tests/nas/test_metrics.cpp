@@ -10,7 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "kernels/rng.h"
+#include "kernels/base/rng.h"
 #include "nas/metrics.h"
 #include "tests/nas/nas_test_util.h"
 

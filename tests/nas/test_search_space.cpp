@@ -39,7 +39,7 @@ TEST_F(SearchSpaceTest, Nb201IndexOpsTextRoundTrip) {
     EXPECT_EQ(ss.parse_arch(" [4, 2, 1, 2, 1, 1] "), 0);
     EXPECT_EQ(ss.parse_arch("17"), 17);
     EXPECT_EQ(ss.parse_arch("15624"), 15624);
-    // Golden graph of spec 2.2 through the data file.
+    // The authors' golden graph through the data file.
     EXPECT_EQ(ss.graph(0, GraphMode::Reference).edges,
               (std::vector<std::pair<int, int>>{{0, 1}, {0, 2}, {0, 4}, {1, 7}, {2, 7}, {4, 7}}));
     EXPECT_EQ(ss.graph(3, GraphMode::Fixed).edges, (std::vector<std::pair<int, int>>{{0, 7}}));

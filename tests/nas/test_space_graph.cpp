@@ -1,5 +1,5 @@
 // test_space_graph.cpp — space names, data-folder resolution, and the predictor graphs:
-// NB201's sequential procedure (spec 2.2 golden examples and properties over all 15625 cells,
+// NB201's sequential procedure (the authors' golden examples and properties over all 15625 cells,
 // enumerated here without the data folder) and FBNet's reference / fixed graphs.
 #include <gtest/gtest.h>
 
@@ -26,9 +26,10 @@ TEST(Space, ParseAndName) {
     expect_error([] { parse_space("nb210"); },
                  {"unknown search space 'nb210'", "did you mean 'nb201'"});
     expect_error([] { parse_space(""); }, {"unknown search space", "fix: use nb201"});
-    EXPECT_EQ(parse_graph_mode("reference"), GraphMode::Reference);
-    EXPECT_EQ(parse_graph_mode("fixed"), GraphMode::Fixed);
-    expect_error([] { parse_graph_mode("chain"); }, {"unknown graph mode 'chain'"});
+    // The graph encoding is named like the model flavor it goes with (one enum).
+    EXPECT_EQ(models::parse_flavor("reference"), GraphMode::Reference);
+    EXPECT_EQ(models::parse_flavor("fixed"), GraphMode::Fixed);
+    expect_error([] { models::parse_flavor("chain"); }, {"unknown config 'chain'"});
 }
 
 // Sets or unsets an environment variable for one scope, restoring the old value.
@@ -95,7 +96,7 @@ TEST(ResolveDataDir, OrderAndErrors) {
     }
 }
 
-// Spec 2.2's three golden examples (ops in archs.json vocabulary).
+// The authors' three golden examples (ops in archs.json vocabulary).
 TEST(Nb201Graph, GoldenExamples) {
     struct Golden {
         std::array<int, 6> edge_ops;

@@ -1,5 +1,6 @@
-// test_tasks.cpp — the 12 tasks of spec section 7: names, paper labels, list sizes, spot
-// checks of exact lists, disjointness, errors, and every device resolving to a data file.
+// test_tasks.cpp — the 12 tasks of the authors' device_task_list.py: names, paper labels, list
+// sizes, spot checks of exact lists, disjointness, errors, and every device resolving to a data
+// file.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -19,7 +20,7 @@ TEST(Tasks, NamesLabelsAndSizes) {
     ASSERT_EQ(tasks.size(), 12u);
     const char* names[] = {"N0", "N1", "N2", "N3", "N4", "N5", "F0", "F1", "F2", "F3", "F4", "F5"};
     const char* labels[] = {"ND", "N1", "N2", "N3", "N4", "NA", "FD", "F1", "F2", "F3", "F4", "FA"};
-    // (sources, targets) per task, counted from spec section 7.
+    // (sources, targets) per task, counted from the authors' lists.
     const size_t sizes[12][2] = {{9, 6}, {5, 5}, {5, 5}, {5, 5}, {10, 3}, {17, 3},
                                  {9, 3}, {5, 5}, {5, 5}, {5, 5}, {10, 3}, {15, 4}};
     for (size_t i = 0; i < tasks.size(); ++i) {
@@ -47,7 +48,7 @@ TEST(Tasks, ExactListsSpotChecks) {
                                         "embedded_tpu_edge_tpu_int8"}));
     EXPECT_EQ(get_task(Space::NB201, 4).sources.front(), "desktop_cpu_core_i7_7820x_fp32");
     EXPECT_EQ(get_task(Space::NB201, 4).sources.back(), "pixel2");
-    // FBNet task 0 after 2023-10-23 (spec 7).
+    // FBNet task 0 after 2023-10-23 (the authors' current lists).
     EXPECT_EQ(get_task(Space::FBNet, 0).targets,
               (std::vector<std::string>{"fpga", "raspi4", "eyeriss"}));
     EXPECT_EQ(get_task(Space::FBNet, 5).targets,

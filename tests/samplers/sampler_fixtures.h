@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "kernels/check.h"
-#include "kernels/rng.h"
+#include "kernels/base/check.h"
+#include "kernels/base/rng.h"
 #include "samplers/samplers.h"
 
 namespace nasflat::testing {

@@ -1,0 +1,94 @@
+// ops_tail.cpp — ops that do in one kernel what a chain of elementwise ops would do in four or
+// five: the tails of the model's layers. Each equals its chain (tests/autograd compares both);
+// they exist because every pass over a (nodes, 128) tensor costs memory traffic and, at small
+// batches, a kernel launch.
+#include "autograd/ops.h"
+#include "kernels/base/check.h"
+
+namespace nasflat {
+
+namespace {
+// The (F) vector broadcast over the rows of x: undefined, or of shape (x's last dim).
+void check_row_vector(const char* op, const char* what, const Tensor& v, const Tensor& x) {
+    NASFLAT_CHECK(!v.defined() || (v.ndim() == 1 && v.dim(0) == x.dim(-1)), op, ": ", what, " ",
+                  shape_str(v.defined() ? v.shape() : Shape{}), " must be (", x.dim(-1),
+                  ") to broadcast over ", shape_str(x.shape()));
+}
+
+void check_same_shape(const char* op, const char* what, const Tensor& t, const Tensor& x) {
+    NASFLAT_CHECK(!t.defined() || t.shape() == x.shape(), op, ": ", what, " ", shape_str(t.shape()),
+                  " must have m's shape ", shape_str(x.shape()));
+}
+
+const float* data_or_null(const Tensor& t) {
+    return t.defined() ? t.data() : nullptr;
+}
+float* grad_or_null(const Tensor& t) {
+    return t.defined() && t.requires_grad() ? t.impl()->ensure_grad() : nullptr;
+}
+}  // namespace
+
+// forward:  y = sigmoid(p + gb);  out = y * m + s + b
+// backward: dpre = dout * m * y (1 - y);  dp += dpre;  dgb += column sums of dpre;
+//           dm += dout * y;  ds += dout;  db += column sums of dout
+Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const Tensor& s,
+                      const Tensor& b) {
+    const char* op = "gated_residual";
+    check_same_device(op, {&p, &gb, &m, &s, &b});
+    NASFLAT_CHECK(m.ndim() >= 1, op, ": m must have a feature dimension, got ",
+                  shape_str(m.shape()));
+    check_same_shape(op, "p", p, m);
+    check_same_shape(op, "s", s, m);
+    check_row_vector(op, "gb", gb, m);
+    check_row_vector(op, "b", b, m);
+    const int64_t F = m.dim(-1);
+    const int64_t rows = F == 0 ? 0 : m.numel() / F;
+    Tensor out = Tensor::empty(m.shape(), m.device());
+    kernels_for(m).gated_residual_forward(out.data(), p.data(), data_or_null(gb), m.data(),
+                                          data_or_null(s), data_or_null(b), rows, F);
+    if (any_requires_grad({&p, &gb, &m, &s, &b})) {
+        attach_node(out, op, {&p, &gb, &m, &s, &b}, [p, gb, m, s, b, rows, F](TensorImpl& o) {
+            if (rows == 0) return;
+            const auto& kt = kernels_for(m);
+            const bool need_pre = p.requires_grad() || (gb.defined() && gb.requires_grad());
+            Tensor pre = need_pre ? Tensor::empty(m.shape(), m.device()) : Tensor();
+            if (need_pre || m.requires_grad() || (s.defined() && s.requires_grad())) {
+                // dpre is only scratch when p needs no gradient; the kernel always writes it.
+                Tensor scratch = need_pre ? pre : Tensor::empty(m.shape(), m.device());
+                kt.gated_residual_backward(scratch.data(), grad_or_null(p), grad_or_null(m),
+                                           grad_or_null(s), o.grad_ptr(), p.data(),
+                                           data_or_null(gb), m.data(), rows, F);
+            }
+            // Column sums, accumulated into the (F) gradients (binary Add's db path).
+            if (float* dgb = grad_or_null(gb)) {
+                kt.binary_backward(kernels::BinaryOp::Add, nullptr, dgb, pre.data(), pre.data(),
+                                   gb.data(), rows * F, F);
+            }
+            if (float* db = grad_or_null(b)) {
+                kt.binary_backward(kernels::BinaryOp::Add, nullptr, db, o.grad_ptr(), o.grad_ptr(),
+                                   b.data(), rows * F, F);
+            }
+        });
+    }
+    return out;
+}
+
+// forward:  out = (a + b) / 2, then ReLU when relu
+// backward: da += dout / 2 and db += dout / 2 where out > 0 (everywhere when !relu)
+Tensor average(const Tensor& a, const Tensor& b, bool relu) {
+    check_same_device("average", {&a, &b});
+    NASFLAT_CHECK(a.shape() == b.shape(), "average: a ", shape_str(a.shape()), " and b ",
+                  shape_str(b.shape()), " must have the same shape");
+    const int64_t n = a.numel();
+    Tensor out = Tensor::empty(a.shape(), a.device());
+    kernels_for(a).average_forward(out.data(), a.data(), b.data(), n, relu);
+    if (any_requires_grad({&a, &b})) {
+        attach_node(out, "average", {&a, &b}, [a, b, n, relu](TensorImpl& o) {
+            kernels_for(a).average_backward(grad_or_null(a), grad_or_null(b), o.grad_ptr(),
+                                            o.data_ptr(), n, relu);
+        });
+    }
+    return out;
+}
+
+}  // namespace nasflat

@@ -1,0 +1,96 @@
+// elementwise.cpp — CPU reference kernels of the elementwise family (elementwise.h): memory,
+// unary and binary ops with broadcast, the layer tails. Plain loops: the spec and the oracle.
+// Dims: n elements, nb elements of a broadcast operand, (rows, F) views for the layer tails.
+// Fast versions: elementwise_fast.cpp. CUDA twins: elementwise.cu.
+#include <cmath>
+
+#include "kernels/elementwise/elementwise.h"
+#include "kernels/elementwise/elementwise_math.h"
+
+namespace nasflat::kernels {
+
+void fill_cpu(float* out, int64_t n, float value) {
+    for (int64_t i = 0; i < n; ++i) out[i] = value;
+}
+
+void copy_cpu(float* out, const float* x, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) out[i] = x[i];
+}
+
+void add_scaled_cpu(float* out, const float* x, int64_t n, float alpha) {
+    for (int64_t i = 0; i < n; ++i) out[i] += alpha * x[i];
+}
+
+// The scalar formulas are elementwise_math.h's (shared with elementwise.cu).
+void unary_forward_cpu(UnaryOp op, float* out, const float* x, int64_t n, float alpha) {
+    for (int64_t i = 0; i < n; ++i) out[i] = unary_value(op, x[i], alpha);
+}
+
+// x is read by the ReLUs, y (the forward's output) by the sigmoid.
+void unary_backward_cpu(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
+                        int64_t n, float alpha) {
+    for (int64_t i = 0; i < n; ++i) {
+        dx[i] += unary_grad(op, dout[i], x, y, i, alpha);
+    }
+}
+
+// out_i = a_i (op) b_{i mod nb}
+void binary_forward_cpu(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
+                        int64_t nb) {
+    for (int64_t i = 0; i < n; ++i) out[i] = binary_value(op, a[i], b[i % nb]);
+}
+
+// db sums over every i that maps onto the same j = i % nb (in increasing i: deterministic).
+void binary_backward_cpu(BinaryOp op, float* da, float* db, const float* dout, const float* a,
+                         const float* b, int64_t n, int64_t nb) {
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t j = i % nb;
+        if (da) da[i] += binary_grad_a(op, dout[i], b, j);
+        if (db) db[j] += binary_grad_b(op, dout[i], a, i);
+    }
+}
+
+// out = sigmoid(p + gb) * m + s + b, row by row (gb, s, b optional).
+void gated_residual_forward_cpu(float* out, const float* p, const float* gb, const float* m,
+                                const float* s, const float* b, int64_t rows, int64_t F) {
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t f = 0; f < F; ++f) {
+            const int64_t i = r * F + f;
+            const float y = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
+            out[i] = y * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+        }
+    }
+}
+
+void gated_residual_backward_cpu(float* dpre, float* dp, float* dm, float* ds, const float* dout,
+                                 const float* p, const float* gb, const float* m, int64_t rows,
+                                 int64_t F) {
+    for (int64_t r = 0; r < rows; ++r) {
+        for (int64_t f = 0; f < F; ++f) {
+            const int64_t i = r * F + f;
+            const float y = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
+            dpre[i] = dout[i] * m[i] * y * (1.0f - y);
+            if (dp) dp[i] += dpre[i];
+            if (dm) dm[i] += dout[i] * y;
+            if (ds) ds[i] += dout[i];
+        }
+    }
+}
+
+void average_forward_cpu(float* out, const float* a, const float* b, int64_t n, bool relu) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float v = 0.5f * (a[i] + b[i]);
+        out[i] = relu && v < 0.0f ? 0.0f : v;
+    }
+}
+
+void average_backward_cpu(float* da, float* db, const float* dout, const float* out, int64_t n,
+                          bool relu) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float g = relu && !(out[i] > 0.0f) ? 0.0f : 0.5f * dout[i];
+        if (da) da[i] += g;
+        if (db) db[i] += g;
+    }
+}
+
+}  // namespace nasflat::kernels

@@ -1,0 +1,284 @@
+// elementwise.cu — CUDA kernels of the elementwise family (elementwise.h): memory, unary and
+// binary ops with broadcast, the layer tails.
+// Dims: n elements, nb elements of a broadcast operand: a is viewed as (n / nb, nb) and b as one
+// (nb) row repeated; (rows, F) views for the layer tails.
+// Reference twins: elementwise.cpp (plain loops). Bench: bench/bench_ops.cpp.
+// Each op: a static __global__ kernel with a grid-stride loop, a launcher that returns early on
+// empty work and checks the launch. No atomics: the broadcast gradient db is a deterministic
+// two-pass column sum (cuda_columns.cuh).
+#include "kernels/cuda_columns.cuh"
+#include "kernels/cuda_common.cuh"
+#include "kernels/elementwise/elementwise.h"
+#include "kernels/elementwise/elementwise_math.h"
+
+namespace nasflat::kernels {
+
+using namespace cuda_detail;
+
+// --- memory ------------------------------------------------------------------------------------
+
+static __global__ void fill_kernel(float* __restrict__ out,  // (n)
+                                   int64_t n, float value) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) out[i] = value;
+}
+
+static __global__ void copy_kernel(float* __restrict__ out,      // (n)
+                                   const float* __restrict__ x,  // (n)
+                                   int64_t n) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) out[i] = x[i];
+}
+
+static __global__ void add_scaled_kernel(float* __restrict__ out,      // (n)
+                                         const float* __restrict__ x,  // (n)
+                                         int64_t n, float alpha) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) out[i] += alpha * x[i];
+}
+
+void fill_cuda(float* out, int64_t n, float value) {
+    if (n <= 0) return;
+    fill_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, n, value);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void copy_cuda(float* out, const float* x, int64_t n) {
+    if (n <= 0) return;
+    copy_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, n);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void add_scaled_cuda(float* out, const float* x, int64_t n, float alpha) {
+    if (n <= 0) return;
+    add_scaled_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, x, n, alpha);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// --- elementwise -------------------------------------------------------------------------------
+
+// The scalar formulas are elementwise_math.h's (shared with the CPU reference, elementwise.cpp).
+static __global__ void unary_forward_kernel(UnaryOp op,
+                                            float* __restrict__ out,      // (n)
+                                            const float* __restrict__ x,  // (n)
+                                            int64_t n, float alpha) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        out[i] = unary_value(op, x[i], alpha);
+    }
+}
+
+static __global__ void unary_backward_kernel(UnaryOp op,
+                                             float* __restrict__ dx,          // (n)
+                                             const float* __restrict__ dout,  // (n)
+                                             const float* __restrict__ x,     // (n) ReLUs
+                                             const float* __restrict__ y,     // (n) sigmoid
+                                             int64_t n, float alpha) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        dx[i] += unary_grad(op, dout[i], x, y, i, alpha);
+    }
+}
+
+void unary_forward_cuda(UnaryOp op, float* out, const float* x, int64_t n, float alpha) {
+    if (n <= 0) return;
+    unary_forward_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, out, x, n, alpha);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void unary_backward_cuda(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
+                         int64_t n, float alpha) {
+    if (n <= 0) return;
+    unary_backward_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, dx, dout, x, y, n, alpha);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// forward: out_i = a_i (op) b_{i mod nb}. Index is uint32_t whenever n < 2^31: a 64-bit
+// modulo costs several times the 32-bit one and these are the most frequent kernels.
+template <typename Index>
+static __global__ void binary_forward_kernel(BinaryOp op,
+                                             float* __restrict__ out,      // (n)
+                                             const float* __restrict__ a,  // (n)
+                                             const float* __restrict__ b,  // (nb)
+                                             Index n, Index nb) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
+        out[i] = binary_value(op, a[i], b[i % nb]);
+    }
+}
+
+// backward, a side: add/sub: da += g; mul: da += g b
+template <typename Index>
+static __global__ void binary_backward_da_kernel(BinaryOp op,
+                                                 float* __restrict__ da,          // (n)
+                                                 const float* __restrict__ dout,  // (n)
+                                                 const float* __restrict__ b,     // (nb)
+                                                 Index n, Index nb) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
+        da[i] += binary_grad_a(op, dout[i], b, i % nb);
+    }
+}
+
+// backward, b side, no broadcast (nb == n): db_i += d/db_i elementwise.
+static __global__ void binary_backward_db_same_kernel(BinaryOp op,
+                                                      float* __restrict__ db,          // (n)
+                                                      const float* __restrict__ dout,  // (n)
+                                                      const float* __restrict__ a,     // (n)
+                                                      int64_t n) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        db[i] += binary_grad_b(op, dout[i], a, i);
+    }
+}
+
+// backward, b side, broadcast: db_j += sum over rows r of d/db at (r, j) (add g, sub -g,
+// mul g a): the two-pass column sums of cuda_columns.cuh.
+struct BinaryDbValue {
+    BinaryOp op;
+    const float* dout;  // (rows, nb)
+    const float* a;     // (rows, nb)
+    int64_t nb;
+    __device__ void operator()(int64_t r, int64_t c, float (&v)[1]) const {
+        v[0] = binary_grad_b(op, dout[r * nb + c], a, r * nb + c);
+    }
+};
+
+void binary_forward_cuda(BinaryOp op, float* out, const float* a, const float* b, int64_t n,
+                         int64_t nb) {
+    if (n <= 0) return;
+    if (n < (int64_t{1} << 31)) {
+        binary_forward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+            op, out, a, b, static_cast<uint32_t>(n), static_cast<uint32_t>(nb));
+    } else {
+        binary_forward_kernel<int64_t><<<blocks_for(n, kThreads), kThreads>>>(op, out, a, b, n, nb);
+    }
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, const float* a,
+                          const float* b, int64_t n, int64_t nb) {
+    if (n <= 0 || nb <= 0) return;
+    if (da != nullptr) {
+        if (n < (int64_t{1} << 31)) {
+            binary_backward_da_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+                op, da, dout, b, static_cast<uint32_t>(n), static_cast<uint32_t>(nb));
+        } else {
+            binary_backward_da_kernel<int64_t>
+                <<<blocks_for(n, kThreads), kThreads>>>(op, da, dout, b, n, nb);
+        }
+        CUDA_CHECK(cudaGetLastError());
+    }
+    if (db != nullptr) {
+        if (nb == n) {
+            binary_backward_db_same_kernel<<<blocks_for(n, kThreads), kThreads>>>(op, db, dout, a,
+                                                                                  n);
+            CUDA_CHECK(cudaGetLastError());
+        } else {
+            column_sums<1>(db, nullptr, BinaryDbValue{op, dout, a, nb}, n / nb, nb, true);
+        }
+    }
+}
+
+// --- layer tails ---------------------------------------------------------------------------
+// One thread per element of the (rows, F) view; gb, s, b optional. Index as in binary_forward.
+
+// out = sigmoid(p + gb) * m + s + b
+template <typename Index>
+static __global__ void gated_residual_forward_kernel(
+    float* __restrict__ out,       // (rows, F)
+    const float* __restrict__ p,   // (rows, F)
+    const float* __restrict__ gb,  // (F) or null
+    const float* __restrict__ m,   // (rows, F)
+    const float* __restrict__ s,   // (rows, F) or null
+    const float* __restrict__ b,   // (F) or null
+    Index n, Index F) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
+        const Index f = i % F;
+        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[f] : 0.0f))));
+        out[i] = y * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+    }
+}
+
+// dpre = dout m y (1 - y) (assign); dp += dpre; dm += dout y; ds += dout
+template <typename Index>
+static __global__ void gated_residual_backward_kernel(float* __restrict__ dpre,  // (rows, F)
+                                                      float* __restrict__ dp,    // or null
+                                                      float* __restrict__ dm,    // or null
+                                                      float* __restrict__ ds,    // or null
+                                                      const float* __restrict__ dout,
+                                                      const float* __restrict__ p,
+                                                      const float* __restrict__ gb,  // or null
+                                                      const float* __restrict__ m, Index n,
+                                                      Index F) {
+    const Index stride = static_cast<Index>(grid_threads());
+    for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
+        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[i % F] : 0.0f))));
+        const float g = dout[i];
+        const float d = g * m[i] * y * (1.0f - y);
+        dpre[i] = d;
+        if (dp) dp[i] += d;
+        if (dm) dm[i] += g * y;
+        if (ds) ds[i] += g;
+    }
+}
+
+void gated_residual_forward_cuda(float* out, const float* p, const float* gb, const float* m,
+                                 const float* s, const float* b, int64_t rows, int64_t F) {
+    const int64_t n = rows * F;
+    if (n <= 0) return;
+    if (n < (int64_t{1} << 31)) {
+        gated_residual_forward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+            out, p, gb, m, s, b, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
+    } else {
+        gated_residual_forward_kernel<int64_t>
+            <<<blocks_for(n, kThreads), kThreads>>>(out, p, gb, m, s, b, n, F);
+    }
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void gated_residual_backward_cuda(float* dpre, float* dp, float* dm, float* ds, const float* dout,
+                                  const float* p, const float* gb, const float* m, int64_t rows,
+                                  int64_t F) {
+    const int64_t n = rows * F;
+    if (n <= 0) return;
+    if (n < (int64_t{1} << 31)) {
+        gated_residual_backward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+            dpre, dp, dm, ds, dout, p, gb, m, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
+    } else {
+        gated_residual_backward_kernel<int64_t>
+            <<<blocks_for(n, kThreads), kThreads>>>(dpre, dp, dm, ds, dout, p, gb, m, n, F);
+    }
+    CUDA_CHECK(cudaGetLastError());
+}
+
+// out = (a + b) / 2, ReLU'd when relu
+static __global__ void average_forward_kernel(float* __restrict__ out, const float* __restrict__ a,
+                                              const float* __restrict__ b, int64_t n, bool relu) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        const float v = 0.5f * (a[i] + b[i]);
+        out[i] = relu && v < 0.0f ? 0.0f : v;
+    }
+}
+
+// da += dout / 2 and db += dout / 2 where the output is positive (everywhere when !relu)
+static __global__ void average_backward_kernel(float* __restrict__ da, float* __restrict__ db,
+                                               const float* __restrict__ dout,
+                                               const float* __restrict__ out, int64_t n,
+                                               bool relu) {
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        const float g = relu && !(out[i] > 0.0f) ? 0.0f : 0.5f * dout[i];
+        if (da) da[i] += g;
+        if (db) db[i] += g;
+    }
+}
+
+void average_forward_cuda(float* out, const float* a, const float* b, int64_t n, bool relu) {
+    if (n <= 0) return;
+    average_forward_kernel<<<blocks_for(n, kThreads), kThreads>>>(out, a, b, n, relu);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void average_backward_cuda(float* da, float* db, const float* dout, const float* out, int64_t n,
+                           bool relu) {
+    if (n <= 0) return;
+    average_backward_kernel<<<blocks_for(n, kThreads), kThreads>>>(da, db, dout, out, n, relu);
+    CUDA_CHECK(cudaGetLastError());
+}
+
+}  // namespace nasflat::kernels

@@ -1,0 +1,73 @@
+// elementwise_math.h — the scalar formulas of the unary and binary elementwise ops, shared by the
+// CPU reference loops (elementwise.cpp) and the CUDA kernels (elementwise.cu), so the two differ
+// only in how they walk the elements. The fast CPU loops (elementwise_fast.cpp) keep one loop per
+// op for vectorisation and are tested against these.
+#pragma once
+
+#include <math.h>
+
+#include <cstdint>
+
+#include "kernels/base/host_device.h"
+#include "kernels/elementwise/elementwise.h"
+
+namespace nasflat::kernels {
+
+// relu(x) = max(x, 0); leaky(x) = x > 0 ? x : alpha x; sigmoid(x) = 1 / (1 + e^-x)
+NASFLAT_HD float unary_value(UnaryOp op, float x, float alpha) {
+    switch (op) {
+        case UnaryOp::Relu:
+            return x > 0.0f ? x : 0.0f;
+        case UnaryOp::LeakyRelu:
+            return x > 0.0f ? x : alpha * x;
+        case UnaryOp::Sigmoid:
+            return 1.0f / (1.0f + expf(-x));
+    }
+    return 0.0f;
+}
+
+// dL/dx at element i from g = dL/dy: relu' = [x > 0]; leaky' = x > 0 ? 1 : alpha;
+// sigmoid' = y (1 - y). The ReLUs read only the input x, the sigmoid only its output y.
+NASFLAT_HD float unary_grad(UnaryOp op, float g, const float* x, const float* y, int64_t i,
+                            float alpha) {
+    switch (op) {
+        case UnaryOp::Relu:
+            return x[i] > 0.0f ? g : 0.0f;
+        case UnaryOp::LeakyRelu:
+            return x[i] > 0.0f ? g : alpha * g;
+        case UnaryOp::Sigmoid:
+            return g * y[i] * (1.0f - y[i]);
+    }
+    return 0.0f;
+}
+
+NASFLAT_HD float binary_value(BinaryOp op, float a, float b) {
+    switch (op) {
+        case BinaryOp::Add:
+            return a + b;
+        case BinaryOp::Sub:
+            return a - b;
+        case BinaryOp::Mul:
+            return a * b;
+    }
+    return 0.0f;
+}
+
+// The partial derivatives times g: add (g, g); sub (g, -g); mul (g b[j], g a[i]). The other
+// operand is read only by mul, so add/sub backward passes move no more memory than they need.
+NASFLAT_HD float binary_grad_a(BinaryOp op, float g, const float* b, int64_t j) {
+    return op == BinaryOp::Mul ? g * b[j] : g;
+}
+NASFLAT_HD float binary_grad_b(BinaryOp op, float g, const float* a, int64_t i) {
+    switch (op) {
+        case BinaryOp::Add:
+            return g;
+        case BinaryOp::Sub:
+            return -g;
+        case BinaryOp::Mul:
+            return g * a[i];
+    }
+    return 0.0f;
+}
+
+}  // namespace nasflat::kernels
