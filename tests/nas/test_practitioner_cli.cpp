@@ -417,10 +417,12 @@ TEST(Predictor, DeterministicSaveLoadAndNewDeviceRow) {
     EXPECT_EQ(r.folds, 3);
     EXPECT_TRUE(std::isfinite(r.cv_spearman));
     // Calibrated in ms (the file was in us), within the measured range at the samples' scores.
+    // predictor_scores rounds to float what the calibration saw in double: at the ends of the
+    // range that can step a hair outside and extrapolate by slope * 1e-7 or so, hence 1e-5.
     const std::vector<float> s = predictor_scores(c, *ctx, m.arch_index, r.row, 64);
     for (float v : s) {
-        EXPECT_GE(c.info.calibration(v), 4.0 - 1e-9);
-        EXPECT_LE(c.info.calibration(v), 15.0 + 1e-9);
+        EXPECT_GE(c.info.calibration(v), 4.0 * (1 - 1e-5));
+        EXPECT_LE(c.info.calibration(v), 15.0 * (1 + 1e-5));
     }
 }
 
