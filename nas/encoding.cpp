@@ -169,7 +169,42 @@ Encoding cost_encoding(const SearchSpace& ss, const std::string& name) {
     return e;
 }
 
+// x as normalise() maps it with the constants `n`.
+double apply_norm(double x, const ColumnNorm& n) {
+    if (n.kind == "log1p_minmax") x = std::log1p(x);
+    return n.scale > 0 ? (x - n.shift) / n.scale : 0.0;
+}
+
 }  // namespace
+
+bool encodes_any_ops(const std::string& name) {
+    return name == "params" || name == "flops" || name == "onehot";
+}
+
+std::vector<float> encode_ops(const SearchSpace& ss, const std::string& name,
+                              const std::vector<ColumnNorm>& norms,
+                              const std::vector<std::vector<int>>& ops) {
+    NASFLAT_CHECK(encodes_any_ops(name), "the '", name, "' encoding is measured per architecture "
+                  "of the data folder; fix: a predictor with --supp flops, params, onehot or none "
+                  "can score op lists outside it");
+    const size_t dim = norms.size();
+    std::vector<float> out;
+    out.reserve(ops.size() * dim);
+    for (const std::vector<int>& o : ops) {
+        if (name == "onehot") {
+            const size_t before = out.size();
+            out.resize(before + dim, 0.0f);
+            const size_t num_ops = dim / o.size();
+            for (size_t p = 0; p < o.size(); ++p) out[before + p * num_ops + o[p]] = 1.0f;
+            continue;
+        }
+        NASFLAT_CHECK(dim == 1, "encoding '", name, "' has ", dim, " columns, expected 1");
+        const Cost c = ss.cost_of_ops(o);
+        out.push_back(static_cast<float>(apply_norm(name == "params" ? c.params : c.flops,
+                                                    norms[0])));
+    }
+    return out;
+}
 
 Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss,
                        const std::string& name) {

@@ -49,6 +49,16 @@ std::vector<std::string> list_encodings(Space space);
 // list_encodings(). "zcp" reads <data>/<space>/zcp.json; the others need only `ss`.
 Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss, const std::string& name);
 
+// The named encoding of op lists that need not be architectures of the data folder (e.g. an
+// evolution's FBNet children), normalised with the constants of the data folder's encoding
+// (`norms`, as load_encoding returned them): "params", "flops" (the cost model) and "onehot".
+// Returns (ops.size(), norms.size()) row-major; an encoding measured per architecture ("zcp")
+// is an error saying so. For an architecture of the space the row equals load_encoding's.
+bool encodes_any_ops(const std::string& name);
+std::vector<float> encode_ops(const SearchSpace& ss, const std::string& name,
+                              const std::vector<ColumnNorm>& norms,
+                              const std::vector<std::vector<int>>& ops);
+
 // How the authors normalise each proxy.
 enum class ProxyNorm { MinMax, Log1pMinMax, ZScore };
 ProxyNorm proxy_normalisation(const std::string& proxy);

@@ -3,26 +3,55 @@
 
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
+#include "kernels/base/check.h"
 
 namespace nasflat::cli {
 
-void add_model_options(CLI::App& v, ModelFlags& f) {
+namespace {
+
+struct Recipe {
+    const char* config;
+    const char* scoring;
+    const char* supp;
+    int source_samples;  // -1: the space's default (ExperimentOptions::resolve)
+    int epochs;
+};
+
+Recipe recipe_named(const std::string& name) {
+    if (name == "practitioner") return {"fixed", "once", "flops", 100, 30};
+    return {"reference", "two-forwards", "none", -1, 150};
+}
+
+bool given(const ModelFlags& f, const char* flag) {
+    return f.verb != nullptr && f.verb->get_option(flag)->count() > 0;
+}
+
+}  // namespace
+
+void add_model_options(CLI::App& v, ModelFlags& f, const std::string& recipe) {
+    f.recipe = recipe;
+    f.verb = &v;
+    v.add_option("--recipe", f.recipe,
+                 "defaults for the flags below: practitioner (fixed, --scoring once, --supp "
+                 "flops, S 100, 30 epochs; chosen on the leave-one-device-out benchmark) or "
+                 "paper (reference, two-forwards, none, S 900/800, 150 epochs)")
+        ->check(CLI::IsMember({"practitioner", "paper"}))
+        ->capture_default_str();
     v.add_option("--space", f.space, "nb201 or fbnet")->capture_default_str();
     v.add_option("--source-samples", f.o.source_samples,
-                 "pre-training archs per source device (0 = no pre-training; default NB201 "
-                 "900, FBNet 800)")
+                 "pre-training archs per source device (0 = no pre-training; default: the "
+                 "recipe's)")
         ->check(CLI::Range(0, 1 << 20));
-    v.add_option("--epochs", f.o.epochs, "pre-training epochs")
-        ->check(CLI::Range(0, 1 << 20))
-        ->capture_default_str();
+    v.add_option("--epochs", f.o.epochs, "pre-training epochs (default: the recipe's)")
+        ->check(CLI::Range(0, 1 << 20));
     v.add_option("--lr", f.o.lr, "pre-training learning rate")
         ->check(finite_in(0.0, 1.0, true))
         ->capture_default_str();
     v.add_option("--batch-size", f.o.batch_size, "pre-training batch")
         ->check(CLI::Range(2, 1 << 20))
         ->capture_default_str();
-    v.add_option("--config", f.config, "reference (the authors' model semantics) or fixed")
-        ->capture_default_str();
+    v.add_option("--config", f.config,
+                 "reference (the authors' model semantics) or fixed (default: the recipe's)");
     v.add_option("--gnn-type", f.gnn_type, "ensemble, dense (graph-flow only) or gat")
         ->capture_default_str();
     v.add_option("--fuse", f.fuse, "how an ensemble layer joins its branches: add or mlp")
@@ -38,24 +67,35 @@ void add_model_options(CLI::App& v, ModelFlags& f) {
         ->capture_default_str();
     v.add_flag("--hwemb-to-mlp", f.o.hwemb_to_mlp,
                "device embedding to the head instead of the node gates");
-    v.add_option("--supp", f.o.supp, "supplementary encoding for the head, or none")
-        ->capture_default_str();
+    v.add_option("--supp", f.o.supp,
+                 "supplementary encoding for the head, or none (default: the recipe's)");
     v.add_option("--encoding", f.o.sampler_encoding, "encoding the feature samplers read")
         ->capture_default_str();
-    v.add_flag("--score-once", f.score_once,
-               "score each batch once and pair the scores (instead of two forwards)");
+    v.add_option("--scoring", f.scoring,
+                 "once (score each batch once and pair the scores) or two-forwards (the "
+                 "authors' way; default: the recipe's)")
+        ->check(CLI::IsMember({"once", "two-forwards"}));
+    v.add_flag("--score-once", f.score_once, "the same as --scoring once");
     add_seed_option(v, f.o.seed);
     f.o.seed = 42;
     add_device_option(v, f.device);
 }
 
 nas::ExperimentOptions model_options(const ModelFlags& f) {
+    const Recipe r = recipe_named(f.recipe);
     nas::ExperimentOptions o = f.o;
+    if (!given(f, "--source-samples")) o.source_samples = r.source_samples;
+    if (!given(f, "--epochs")) o.epochs = r.epochs;
+    if (!given(f, "--supp")) o.supp = r.supp;
+    NASFLAT_CHECK(!(f.score_once && f.scoring == "two-forwards"),
+                  "--score-once and --scoring two-forwards disagree; fix: pass one of them");
+    const std::string scoring = f.score_once ? "once" : f.scoring.empty() ? r.scoring : f.scoring;
     o.space = nas::parse_space(f.space);
-    o.flavor = models::parse_flavor(f.config);
+    o.flavor = models::parse_flavor(f.config.empty() ? r.config : f.config);
     o.layer_type = models::parse_layer_type(f.gnn_type);
     o.fuse = models::parse_fuse(f.fuse);
-    o.scoring = f.score_once ? models::PairScoring::ScoreOnce : models::PairScoring::TwoForwards;
+    o.scoring = scoring == "once" ? models::PairScoring::ScoreOnce
+                                  : models::PairScoring::TwoForwards;
     o.device = resolve_device(f.device);
     return o;
 }

@@ -96,7 +96,7 @@ void register_experiment(CLI::App& app) {
                                      "pre-train on a task's source devices, transfer "
                                      "to its targets, score (the NASFLAT task suite)");
     add_data_option(*v, f.data);
-    add_model_options(*v, f.m);
+    add_model_options(*v, f.m, "paper");
     v->add_option("--task", f.task, "task 0..5 (or N0..N5, F0..F5, ND, NA, FD, FA)")
         ->capture_default_str();
     v->add_option("--samples", f.m.o.samples, "target samples T (several allowed)")

@@ -99,7 +99,7 @@ void register_lodo(CLI::App& app) {
         "lodo", "leave-one-device-out benchmark: every device as a new one, beside simple "
                 "baselines");
     add_data_option(*v, f.data);
-    add_model_options(*v, f.m);
+    add_model_options(*v, f.m, "practitioner");
     v->add_flag("--families", f.families, "list the device families of --space and stop");
     v->add_option("--metric", f.l.metric, "target devices: latency or energy")
         ->check(CLI::IsMember({"latency", "energy"}))

@@ -90,7 +90,7 @@ void register_pretrain(CLI::App& app) {
     CLI::App* v = app.add_subcommand(
         "pretrain", "train a predictor on source devices of the data folder and save it");
     add_data_option(*v, f.data);
-    add_model_options(*v, f.m);
+    add_model_options(*v, f.m, "practitioner");
     v->add_option("--task", f.task, "train on the source devices of this task (0..5, N0..F5, "
                                     "ND, NA, FD, FA)");
     v->add_option("--devices", f.devices, "train on these devices (comma-separated; default, "

@@ -26,6 +26,7 @@
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
+#include "nas/encoding.h"
 #include "nas/json_io.h"
 #include "nas/measurements.h"
 #include "nas/predictor.h"
@@ -143,10 +144,11 @@ Setup load_setup(const Flags& f) {
     s.threads = scoring_threads(f.device, device);
     NASFLAT_CHECK(!s.p.info.target.empty() && s.p.info.calibration.fitted(), f.checkpoint,
                   " has no calibrated target device; fix: run `nasflat transfer` first");
-    NASFLAT_CHECK(f.mode == "enumerate" || s.p.info.supp == "none",
-                  "--mode evolution scores "
-                  "architectures outside the data folder, which have no '",
-                  s.p.info.supp, "' encoding; fix: use a predictor pre-trained with --supp none");
+    NASFLAT_CHECK(f.mode == "enumerate" || s.p.info.supp == "none" ||
+                      nas::encodes_any_ops(s.p.info.supp),
+                  "--mode evolution scores architectures outside the data folder, which have no "
+                  "'", s.p.info.supp, "' encoding; fix: use a predictor pre-trained with --supp "
+                  "flops, params, onehot or none");
     s.row = s.p.info.row_of(s.p.info.target);
     const std::string data_dir = nas::resolve_data_dir(f.data);
     s.ctx = nas::load_predictor_context(data_dir, s.p);
@@ -204,7 +206,11 @@ Choice enumerate_choice(const Setup& s, const Scored& sc, double limit) {
 
 Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& eo) {
     const nas::SearchSpace& ss = s.ctx->space();
-    // Op lists need not be indexed architectures: build their graphs on the fly.
+    const std::vector<nas::ColumnNorm> norms =
+        s.p.info.supp == "none" ? std::vector<nas::ColumnNorm>{}
+                                : s.ctx->encoding(s.p.info.supp).norms;
+    // Op lists need not be indexed architectures: build their graphs (and supplementary
+    // encodings) on the fly.
     const nas::BatchLatency latency = [&](const std::vector<std::vector<int>>& batch) {
         std::vector<models::ArchGraph> graphs;
         for (const auto& ops : batch) {
@@ -212,8 +218,12 @@ Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& 
         }
         std::vector<int32_t> idx(graphs.size());
         std::iota(idx.begin(), idx.end(), 0);
+        std::vector<float> supp;  // (batch, dim), the supplementary encoding when there is one
+        if (!norms.empty()) supp = nas::encode_ops(ss, s.p.info.supp, norms, batch);
         const std::vector<float> model =
-            models::predict(*s.p.model, {&graphs, nullptr, 0}, idx, s.row,
+            models::predict(*s.p.model, {&graphs, supp.empty() ? nullptr : supp.data(),
+                                         static_cast<int>(norms.size())},
+                            idx, s.row,
                             nas::default_score_batch(s.p.model->device()), s.threads);
         std::vector<double> ms;
         for (double v : nas::blend_of_ops(s.p, ss, batch, model)) ms.push_back(s.p.info.calibration(v));

@@ -1,12 +1,14 @@
 // test_cli_new_device.cpp — a new device through the CLI: transfer reports every candidate of
-// its self-check and what it answers with, `sample --more` picks architectures not yet measured,
-// energy measurements go through sample / transfer / predict / search in mJ, and `lodo` lists
-// the hardware families and runs a one-device benchmark with its baselines.
+// its self-check and what it answers with, pretrain follows its recipe unless a flag says
+// otherwise, `sample --more` picks architectures not yet measured, energy measurements go
+// through sample / transfer / predict / search in mJ, and `lodo` lists the hardware families
+// and runs a one-device benchmark with its baselines.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "nas/predictor.h"
 #include "tests/nas/tiny_predictor.h"
 
 namespace nasflat::nas {
@@ -30,6 +32,44 @@ TEST_F(CliNewDevice, TransferReportsItsCandidatesAndChoice) {
                               q("m.json") + " --priors flops,magic --out " + q("t3.ckpt"));
     EXPECT_EQ(bad.code, 2);
     expect_one_error_line(bad, {"--priors", "'magic'"});
+}
+
+TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
+    // Without flags pretrain takes the practitioner recipe; --recipe paper the authors' settings;
+    // a flag given beats either.
+    struct Case {
+        std::string flags;
+        models::Flavor flavor;
+        std::string supp;
+        bool score_once;
+        int source_samples, epochs;
+    };
+    const std::vector<Case> cases = {
+        {"--source-samples 20 --epochs 1", models::Flavor::Fixed, "flops", true, 20, 1},
+        {"", models::Flavor::Fixed, "flops", true, 100, 30},
+        {"--recipe paper --source-samples 0", models::Flavor::Reference, "none", false, 0, 150},
+        {"--recipe paper --source-samples 0 --supp params --score-once", models::Flavor::Reference,
+         "params", true, 0, 150},
+        {"--source-samples 0 --config reference --scoring two-forwards --supp none",
+         models::Flavor::Reference, "none", false, 0, 30}};
+    for (const Case& c : cases) {
+        // One device keeps the recipe's own S and epochs (100 x 30 steps' worth) cheap.
+        const CliResult r =
+            cli("pretrain --space nb201 --devices pixel3 " + c.flags + " --out " + q("r.ckpt"));
+        ASSERT_EQ(r.code, 0) << c.flags << "\n" << r.err;
+        const Predictor p = load_predictor(file("r.ckpt"), Device::CPU);
+        EXPECT_EQ(p.model->config().flavor, c.flavor) << c.flags;
+        EXPECT_EQ(p.info.supp, c.supp) << c.flags;
+        EXPECT_EQ(p.info.pretrain["score_once"].get<bool>(), c.score_once) << c.flags;
+        EXPECT_EQ(p.info.pretrain["source_samples"].get<int>(), c.source_samples) << c.flags;
+        EXPECT_EQ(p.info.pretrain["epochs"].get<int>(), c.epochs) << c.flags;
+    }
+    const CliResult both = cli("pretrain --space nb201 --score-once --scoring two-forwards "
+                               "--out " + q("x.ckpt"));
+    EXPECT_EQ(both.code, 2);
+    expect_one_error_line(both, {"--score-once and --scoring two-forwards disagree"});
+    const CliResult bad = cli("pretrain --space nb201 --recipe quick --out " + q("x.ckpt"));
+    EXPECT_EQ(bad.code, 2);
 }
 
 TEST_F(CliNewDevice, SampleMoreAvoidsWhatIsMeasured) {

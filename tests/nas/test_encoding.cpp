@@ -139,5 +139,38 @@ TEST_F(EncodingTest, OnehotParamsFlops) {
                  {"unknown encoding 'zcps'", "did you mean 'zcp'", "onehot"});
 }
 
+TEST_F(EncodingTest, OpListsAreEncodedAsTheirArchitectures) {
+    // encode_ops serves a search's candidates outside the data folder: on the architectures of
+    // the folder it must give load_encoding's rows bit for bit (the model sees the same input).
+    for (const SearchSpace* ss : {&nb201_space(), &fbnet_space()}) {
+        for (const char* name : {"params", "flops", "onehot"}) {
+            const Encoding e = load_encoding(data_, *ss, name);
+            std::vector<std::vector<int>> ops;
+            std::vector<int> index;
+            for (int i = 0; i < ss->size(); i += 37) {
+                ops.push_back(ss->ops(i));
+                index.push_back(i);
+            }
+            const std::vector<float> got = encode_ops(*ss, name, e.norms, ops);
+            ASSERT_EQ(got.size(), ops.size() * e.dim) << name;
+            for (size_t k = 0; k < index.size(); ++k) {
+                for (int c = 0; c < e.dim; ++c) {
+                    ASSERT_EQ(got[k * e.dim + c], e.row(index[k])[c]) << name << " arch "
+                                                                      << index[k];
+                }
+            }
+        }
+    }
+    // An FBNet network outside the 5000 sampled: FLOPs beyond the folder's range extrapolate.
+    const Encoding f = load_encoding(data_, fbnet_space(), "flops");
+    const std::vector<float> big = encode_ops(fbnet_space(), "flops", f.norms,
+                                              {std::vector<int>(22, 5)});
+    EXPECT_TRUE(std::isfinite(big[0]));
+    EXPECT_FALSE(encodes_any_ops("zcp"));
+    const Encoding z = load_encoding(data_, nb201_space(), "zcp");
+    expect_error([&] { encode_ops(nb201_space(), "zcp", z.norms, {nb201_space().ops(0)}); },
+                 {"'zcp' encoding is measured per architecture", "fix:"});
+}
+
 }  // namespace
 }  // namespace nasflat::nas
