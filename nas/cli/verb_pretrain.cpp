@@ -5,6 +5,7 @@
 // Example:
 //   nasflat pretrain --space nb201 --task 0 --out nb201_nd.ckpt
 //   nasflat pretrain --space fbnet --devices 1080ti_1,pixel3 --epochs 50 --out f.ckpt
+//   nasflat pretrain --space nb201 --exclude pixel2 --out all_but_pixel2.ckpt
 #include <algorithm>
 #include <iostream>
 
@@ -21,7 +22,7 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, task, devices, out;
+    std::string data, task, devices, exclude, out;
     ModelFlags m;
 };
 
@@ -54,6 +55,17 @@ void run_pretrain(Flags& f) {
     format_of(f.out, {"ckpt"});
     o.resolve();
     const std::vector<std::string> known = nas::list_devices(data_dir, o.space);
+    const std::vector<std::string> excluded = split_list(f.exclude);
+    for (size_t i = 0; i < excluded.size(); ++i) {
+        const std::string& x = excluded[i];
+        NASFLAT_CHECK(std::find(known.begin(), known.end(), x) != known.end(), "--exclude: '",
+                      printable(x, 60), "' is not a ", nas::space_name(o.space), " device of ",
+                      data_dir, "; fix: see `nasflat data --space ", nas::space_name(o.space), "`");
+        sources.erase(std::remove(sources.begin(), sources.end(), x), sources.end());
+        origin += (i == 0 ? " except " : ", ") + x;
+    }
+    NASFLAT_CHECK(!sources.empty(), "--exclude leaves no device to pre-train on; fix: exclude "
+                  "fewer devices");
     for (const auto& s : sources) {
         NASFLAT_CHECK(std::find(known.begin(), known.end(), s) != known.end(), "--devices: '", printable(s, 60),
                       "' is not a ", nas::space_name(o.space), " device of ", data_dir,
@@ -95,6 +107,9 @@ void register_pretrain(CLI::App& app) {
                                     "ND, NA, FD, FA)");
     v->add_option("--devices", f.devices, "train on these devices (comma-separated; default, "
                                           "without --task: every device of the space)");
+    v->add_option("--exclude", f.exclude,
+                  "leave these devices out (comma-separated), e.g. the device you will transfer "
+                  "to when the data folder has it");
     v->add_option("--out", f.out, "checkpoint file to write (.ckpt)")->required();
     v->callback([flags] { run_pretrain(*flags); });
 }

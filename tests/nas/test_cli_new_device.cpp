@@ -72,6 +72,22 @@ TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
     EXPECT_EQ(bad.code, 2);
 }
 
+TEST_F(CliNewDevice, PretrainExcludesTheDevicesNamed) {
+    const CliResult r = cli("pretrain --space nb201 --devices 1080ti_1,pixel3,pixel2 --exclude "
+                            "pixel2 --source-samples 10 --epochs 1 --out " + q("e.ckpt"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("except pixel2"), std::string::npos) << r.out;
+    const Predictor p = load_predictor(file("e.ckpt"), Device::CPU);
+    EXPECT_EQ(p.info.sources, (std::vector<std::string>{"1080ti_1", "pixel3"}));
+    const CliResult unknown = cli("pretrain --space nb201 --exclude pixel9 --out " + q("x.ckpt"));
+    EXPECT_EQ(unknown.code, 2);
+    expect_one_error_line(unknown, {"--exclude: 'pixel9'"});
+    const CliResult all = cli("pretrain --space nb201 --devices pixel2 --exclude pixel2 --out " +
+                              q("x.ckpt"));
+    EXPECT_EQ(all.code, 2);
+    expect_one_error_line(all, {"leaves no device"});
+}
+
 TEST_F(CliNewDevice, SampleMoreAvoidsWhatIsMeasured) {
     const CliResult r = cli("sample --space nb201 --more 6 --measured " + q("m.json") +
                             " --out " + q("more.json"));
