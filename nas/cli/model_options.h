@@ -15,8 +15,9 @@ namespace nasflat::cli {
 // line always wins over it.
 //   paper         the authors' settings, for the task suite: config reference, two forwards
 //                 per pair, no supplementary encoding, S = 900 (NB201) / 800 (FBNet), 150 epochs
-//   practitioner  chosen by the leave-one-device-out benchmark (docs/results.md): config fixed,
-//                 scores once per batch, FLOPs as supplementary encoding, S = 100, 30 epochs
+//   practitioner  chosen by the leave-one-device-out benchmark (docs/results.md): S = 100,
+//                 30 epochs; on NB201 config reference, two forwards, no supplementary encoding;
+//                 on FBNet config fixed, scores once per batch, FLOPs as supplementary encoding
 // `pretrain` and `lodo` default to practitioner, `experiment` to paper.
 struct ModelFlags {
     std::string recipe;

@@ -45,13 +45,15 @@ TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
         int source_samples, epochs;
     };
     const std::vector<Case> cases = {
-        {"--source-samples 20 --epochs 1", models::Flavor::Fixed, "flops", true, 20, 1},
-        {"", models::Flavor::Fixed, "flops", true, 100, 30},
+        {"--source-samples 20 --epochs 1", models::Flavor::Reference, "none", false, 20, 1},
+        {"", models::Flavor::Reference, "none", false, 100, 30},
+        {"--config fixed --supp flops --score-once", models::Flavor::Fixed, "flops", true, 100,
+         30},
         {"--recipe paper --source-samples 0", models::Flavor::Reference, "none", false, 0, 150},
         {"--recipe paper --source-samples 0 --supp params --score-once", models::Flavor::Reference,
          "params", true, 0, 150},
-        {"--source-samples 0 --config reference --scoring two-forwards --supp none",
-         models::Flavor::Reference, "none", false, 0, 30}};
+        {"--source-samples 0 --config fixed --scoring once --supp params",
+         models::Flavor::Fixed, "params", true, 0, 30}};
     for (const Case& c : cases) {
         // One device keeps the recipe's own S and epochs (100 x 30 steps' worth) cheap.
         const CliResult r =
@@ -64,6 +66,15 @@ TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
         EXPECT_EQ(p.info.pretrain["source_samples"].get<int>(), c.source_samples) << c.flags;
         EXPECT_EQ(p.info.pretrain["epochs"].get<int>(), c.epochs) << c.flags;
     }
+    // FBNet's practitioner recipe is the fixed config with FLOPs, scored once.
+    const CliResult fb = cli("pretrain --space fbnet --devices pixel3 --source-samples 0 --out " +
+                             q("f.ckpt"));
+    ASSERT_EQ(fb.code, 0) << fb.err;
+    const Predictor pf = load_predictor(file("f.ckpt"), Device::CPU);
+    EXPECT_EQ(pf.model->config().flavor, models::Flavor::Fixed);
+    EXPECT_EQ(pf.info.supp, "flops");
+    EXPECT_TRUE(pf.info.pretrain["score_once"].get<bool>());
+    EXPECT_EQ(pf.info.pretrain["epochs"].get<int>(), 30);
     const CliResult both = cli("pretrain --space nb201 --score-once --scoring two-forwards "
                                "--out " + q("x.ckpt"));
     EXPECT_EQ(both.code, 2);
