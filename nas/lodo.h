@@ -68,6 +68,10 @@ nlohmann::json lodo_json(const LodoResult& r);
 LodoResult lodo_from_json(const nlohmann::json& j, const std::string& file);
 // Results of several runs (e.g. families split over processes) as one; the options must agree.
 LodoResult merge_lodo(const std::vector<LodoResult>& parts);
+// Makes the answer of every draw the one under `rule`, one of the rules the runs evaluated beside
+// their blend (LodoDraw::by_rule): e.g. to read a run made before a default changed. Its Kendall
+// and the per-draw choice were not recorded for the rule and become NaN / "not recorded".
+void reanswer_lodo(LodoResult& r, const std::string& rule);
 // The per-device table (means over draws) with the median and worst Spearman and the count of
 // devices on which the answer beats each baseline, as Markdown.
 std::string lodo_markdown(const LodoResult& r);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "kernels/base/check.h"
+#include "nas/json_io.h"
 #include "nas/lodo.h"
 
 namespace nasflat::nas {
@@ -75,7 +76,9 @@ nlohmann::json lodo_json(const LodoResult& r) {
         nlohmann::json draws = nlohmann::json::array();
         for (const auto& x : d.draws) {
             nlohmann::json j = {{"archs", x.archs},          {"choice", x.choice},
-                                {"answer_kendall", x.answer_kendall},
+                                {"answer_kendall", std::isfinite(x.answer_kendall)
+                                                       ? nlohmann::json(x.answer_kendall)
+                                                       : nlohmann::json(nullptr)},
                                 {"device_name", x.device_name},
                                 {"oracle_name", x.oracle_name}, {"oof_names", x.oof_names},
                                 {"oof", x.oof},              {"by_rule", x.by_rule}};
@@ -88,7 +91,10 @@ nlohmann::json lodo_json(const LodoResult& r) {
                            {"scored", d.scored},
                            {"draws", draws}});
     }
-    return {{"options", options_json(r.options)}, {"devices", devices}, {"seconds", r.seconds}};
+    // A result read back from JSON keeps the options as they were written (r.options holds
+    // only the few that the tables need).
+    const nlohmann::json options = r.settings.is_null() ? options_json(r.options) : r.settings;
+    return {{"options", options}, {"devices", devices}, {"seconds", r.seconds}};
 }
 
 LodoResult lodo_from_json(const nlohmann::json& j, const std::string& file) {
@@ -111,7 +117,8 @@ LodoResult lodo_from_json(const nlohmann::json& j, const std::string& file) {
                 LodoDraw w;
                 w.archs = x.at("archs").get<std::vector<int32_t>>();
                 w.choice = x.at("choice").get<std::string>();
-                w.answer_kendall = x.at("answer_kendall").get<double>();
+                const auto& k = x.at("answer_kendall");
+                w.answer_kendall = k.is_null() ? std::nan("") : k.get<double>();
                 w.device_name = x.at("device_name").get<std::string>();
                 w.oracle_name = x.at("oracle_name").get<std::string>();
                 w.oof_names = x.at("oof_names").get<std::vector<std::string>>();
@@ -145,6 +152,23 @@ LodoResult merge_lodo(const std::vector<LodoResult>& parts) {
         all.seconds += parts[i].seconds;
     }
     return all;
+}
+
+void reanswer_lodo(LodoResult& r, const std::string& rule) {
+    const auto& rules = r.options.rules;
+    const auto at = std::find(rules.begin(), rules.end(), rule);
+    NASFLAT_CHECK(at != rules.end(), "lodo --answer-rule: '", printable(rule, 60),
+                  "' was not evaluated by these runs; fix: use one of ", join_names(rules));
+    const size_t k = static_cast<size_t>(at - rules.begin());
+    for (auto& d : r.devices) {
+        for (auto& x : d.draws) {
+            x.answer = x.by_rule.at(k);
+            x.answer_kendall = std::nan("");  // not recorded per rule
+            x.choice = "(" + rule + ", not recorded)";
+        }
+    }
+    r.settings["blend"] = rule;
+    r.settings["blend_note"] = "answer re-read from the runs' '" + rule + "' rule column";
 }
 
 std::string lodo_markdown(const LodoResult& r) {

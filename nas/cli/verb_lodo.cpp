@@ -8,6 +8,7 @@
 //   nasflat lodo --space nb201 --families
 //   nasflat lodo --space nb201 --source-samples 200 --epochs 30 --json nb201_lodo.json
 //   nasflat lodo --merge a.json b.json --json all.json --markdown all.md
+//   nasflat lodo --merge old.json --answer-rule stack --markdown old_stack.md
 #include <iostream>
 #include <memory>
 
@@ -26,6 +27,7 @@ namespace {
 
 struct Flags {
     std::string data, targets, json, markdown, priors = "flops,params,device,ridge", blend = "stack";
+    std::string answer_rule;
     std::vector<std::string> merge, rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};
     bool families = false;
     ModelFlags m;
@@ -71,8 +73,12 @@ void run_lodo_verb(Flags& f) {
             check_output_is_not_input(f.json, {file}, "--json");
             parts.push_back(nas::lodo_from_json(nas::read_json_file(file), file));
         }
-        return write_outputs(f, nas::merge_lodo(parts));
+        nas::LodoResult all = nas::merge_lodo(parts);
+        if (!f.answer_rule.empty()) nas::reanswer_lodo(all, f.answer_rule);
+        return write_outputs(f, all);
     }
+    NASFLAT_CHECK(f.answer_rule.empty(), "--answer-rule reads runs again; fix: use it with "
+                  "--merge FILE ...");
     nas::LodoOptions o = f.l;
     o.model = model_options(f.m);
     o.targets = split_list(f.targets);
@@ -129,6 +135,9 @@ void register_lodo(CLI::App& app) {
     v->add_option("--markdown", f.markdown, "write the table as Markdown (.md)");
     v->add_option("--merge", f.merge, "join the --json files of runs split by --targets")
         ->type_name("FILE ...");
+    v->add_option("--answer-rule", f.answer_rule,
+                  "with --merge: answer with one of the --rules the runs evaluated (e.g. runs "
+                  "made before the default blend changed)");
     v->callback([flags] { run_lodo_verb(*flags); });
 }
 

@@ -178,6 +178,23 @@ TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
     const CliResult merged = cli("lodo --merge " + q("l.json") + " " + q("l.json"));
     EXPECT_EQ(merged.code, 2);
     expect_one_error_line(merged, {"pixel2 appears in two runs"});
+    // Read again under another of the rules it evaluated: the answer is that rule's column, the
+    // options are the run's own (not the defaults of the reading command).
+    const CliResult again = cli("lodo --merge " + q("l.json") + " --answer-rule 0 --json " +
+                                q("l0.json"));
+    ASSERT_EQ(again.code, 0) << again.err;
+    const auto k = nlohmann::json::parse(slurp(file("l0.json")));
+    EXPECT_EQ(k["options"]["source_samples"], 8);
+    EXPECT_EQ(k["options"]["blend"], "0");
+    const auto& draw = k["devices"][0]["draws"][0];
+    EXPECT_EQ(draw["answer"], draw["by_rule"][2]) << "rules: best, stack, 0, ...";
+    EXPECT_TRUE(draw["answer_kendall"].is_null());
+    const CliResult unknown = cli("lodo --merge " + q("l.json") + " --answer-rule 3");
+    EXPECT_EQ(unknown.code, 2);
+    expect_one_error_line(unknown, {"'3' was not evaluated"});
+    const CliResult alone = cli("lodo --space nb201 --answer-rule stack");
+    EXPECT_EQ(alone.code, 2);
+    expect_one_error_line(alone, {"--answer-rule reads runs again"});
 }
 
 }  // namespace
