@@ -1,9 +1,12 @@
 // model_options.cpp — see model_options.h.
 #include "nas/cli/model_options.h"
 
+#include <cctype>
+
+#include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
-#include "kernels/base/check.h"
+#include "nas/tasks.h"
 
 namespace nasflat::cli {
 
@@ -103,6 +106,12 @@ nas::ExperimentOptions model_options(const ModelFlags& f) {
                                   : models::PairScoring::TwoForwards;
     o.device = resolve_device(f.device);
     return o;
+}
+
+void space_from_task(ModelFlags& f, const std::string& task) {
+    const bool digit = task.size() == 1 && std::isdigit(static_cast<unsigned char>(task[0]));
+    if (task.empty() || digit || given(f, "--space")) return;
+    f.space = nas::space_name(nas::parse_task(task).space);
 }
 
 }  // namespace nasflat::cli

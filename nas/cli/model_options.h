@@ -35,5 +35,8 @@ void add_model_options(CLI::App& verb, ModelFlags& f, const std::string& recipe)
 // The options after the command line: the recipe's defaults where no flag was given, the parsed
 // enums filled in (space, flavor, layer type, fuse, scoring, device); not yet resolve()d.
 nas::ExperimentOptions model_options(const ModelFlags& f);
+// Without --space, a task named by its label (F0, FD, ...) says which space: --task F2 alone
+// is an FBNet run. A digit (0..5) or an explicit --space leave f.space as it is.
+void space_from_task(ModelFlags& f, const std::string& task);
 
 }  // namespace nasflat::cli

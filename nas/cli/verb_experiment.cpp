@@ -31,6 +31,7 @@ struct Flags {
 };
 
 void run_experiment_verb(Flags& f) {
+    space_from_task(f.m, f.task);
     nas::ExperimentOptions o = model_options(f.m);
     const nas::Task task = resolve_task(f.task, o.space);
     o.task = task.index;

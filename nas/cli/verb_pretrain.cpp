@@ -27,6 +27,7 @@ struct Flags {
 };
 
 void run_pretrain(Flags& f) {
+    space_from_task(f.m, f.task);
     nas::ExperimentOptions o = model_options(f.m);
     NASFLAT_CHECK(f.task.empty() || f.devices.empty(), "pretrain: pass --task (its source "
                   "devices) or --devices a,b,..., not both (neither: every device of the space)");

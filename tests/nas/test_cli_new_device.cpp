@@ -66,11 +66,12 @@ TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
         EXPECT_EQ(p.info.pretrain["source_samples"].get<int>(), c.source_samples) << c.flags;
         EXPECT_EQ(p.info.pretrain["epochs"].get<int>(), c.epochs) << c.flags;
     }
-    // FBNet's practitioner recipe is the fixed config with FLOPs, scored once.
-    const CliResult fb = cli("pretrain --space fbnet --devices pixel3 --source-samples 0 --out " +
-                             q("f.ckpt"));
+    // FBNet's practitioner recipe is the fixed config with FLOPs, scored once; a task label
+    // without --space says the space.
+    const CliResult fb = cli("pretrain --task F2 --source-samples 0 --out " + q("f.ckpt"));
     ASSERT_EQ(fb.code, 0) << fb.err;
     const Predictor pf = load_predictor(file("f.ckpt"), Device::CPU);
+    EXPECT_EQ(pf.info.space, Space::FBNet);
     EXPECT_EQ(pf.model->config().flavor, models::Flavor::Fixed);
     EXPECT_EQ(pf.info.supp, "flops");
     EXPECT_TRUE(pf.info.pretrain["score_once"].get<bool>());
