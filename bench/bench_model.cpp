@@ -166,7 +166,7 @@ struct InferVariant {
     kernels::FusedReadoutFn* kernel = nullptr;  // a bench/experiments launcher; null: product's
 };
 
-std::vector<InferVariant> infer_variants(Device d, bool fused) {
+std::vector<InferVariant> infer_variants([[maybe_unused]] Device d, bool fused) {
     std::vector<InferVariant> vs{{"infer", 0, nullptr}};
     if (!fused) return vs;
     vs.push_back({"infer-fusedv2", 2, nullptr});  // on the CPU: the twin, a test oracle

@@ -44,6 +44,12 @@ void check_stream(const nas::SearchSpace& ss, const std::string& text) {
 
 }  // namespace
 
+// The spaces load before libFuzzer starts timing inputs (fuzz_util.h).
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+    fuzz::load_spaces();
+    return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static fuzz::MemFile file;
     file.set(data, size);

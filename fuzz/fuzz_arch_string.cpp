@@ -38,6 +38,12 @@ void check_space(const nas::SearchSpace& ss, const std::string& text) {
 
 }  // namespace
 
+// The spaces load before libFuzzer starts timing inputs (fuzz_util.h).
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+    fuzz::load_spaces();
+    return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string text(reinterpret_cast<const char*>(data), size);
     check_space(fuzz::space(nas::Space::NB201), text);

@@ -14,10 +14,17 @@
 
 namespace nasflat::fuzz {
 
-const nas::SearchSpace& space(nas::Space s) {
+namespace {
+std::map<nas::Space, std::unique_ptr<nas::SearchSpace>>& loaded_spaces() {
     static std::map<nas::Space, std::unique_ptr<nas::SearchSpace>> loaded;
-    auto& slot = loaded[s];
-    if (!slot) {
+    return loaded;
+}
+}  // namespace
+
+void load_spaces() {
+    for (nas::Space s : {nas::Space::NB201, nas::Space::FBNet}) {
+        auto& slot = loaded_spaces()[s];
+        if (slot) continue;
         try {
             slot = std::make_unique<nas::SearchSpace>(
                 nas::SearchSpace::load(nas::resolve_data_dir(""), s));
@@ -26,7 +33,13 @@ const nas::SearchSpace& space(nas::Space s) {
             std::exit(1);
         }
     }
-    return *slot;
+}
+
+const nas::SearchSpace& space(nas::Space s) {
+    auto it = loaded_spaces().find(s);
+    if (it == loaded_spaces().end() || !it->second)
+        finding("fuzz::space before fuzz::load_spaces: call it from LLVMFuzzerInitialize");
+    return *it->second;
 }
 
 MemFile::MemFile() {

@@ -16,7 +16,14 @@
 
 namespace nasflat::fuzz {
 
-// The space's architectures, loaded on first use; no data folder -> a message and exit 1.
+// Loads both spaces' architectures from the data folder; no data folder -> a message and
+// exit 1. Targets that read a space call it from LLVMFuzzerInitialize, before libFuzzer arms
+// its per-input timeout: under ASan the load takes seconds (about 12 s on a busy 2-core VM),
+// which inside the first input ran past -timeout=10 and was reported as a hang.
+void load_spaces();
+
+// A space load_spaces() read; called before load_spaces() it is a finding, so a target that
+// would load inside an input fails on its first one.
 const nas::SearchSpace& space(nas::Space s);
 
 // A file in memory (memfd) whose path loaders can open; set() replaces its content.

@@ -39,7 +39,7 @@ seeds_of() {
     case "$1" in
         arch_string) echo fuzz/seeds/arch_string ;;
         arch_list) echo fuzz/seeds/arch_list tests/data/nas ;;
-        measurements) echo tests/data/nas ;;
+        measurements) echo fuzz/seeds/measurements tests/data/nas ;;
         checkpoint) echo "$build/seeds/checkpoint" ;;
     esac
 }

@@ -1,5 +1,9 @@
 // test_backends_dense.cpp — every dense/elementwise/layout kernel of the fast backends (CPU fast,
 // CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
+#include <cmath>
+#include <iterator>
+#include <tuple>
+
 #include "kernels/kernels.h"
 #include "kernels/layout/gather_chunks.h"
 #include "tests/kernels/backend_fixture.h"
@@ -140,6 +144,38 @@ TEST_P(DenseKernels, GatedResidualForwardBackward) {
             expect_close(dDP.host(), dp, 1e-5f, 1e-5f, "gated_residual dp");
             expect_close(dDM.host(), dm, 1e-5f, 1e-5f, "gated_residual dm");
             expect_close(dDS.host(), ds, 1e-6f, 1e-6f, "gated_residual ds");
+        }
+    }
+}
+
+// NaN and infinite pre-activations, as a diverging training makes them: NaN gives NaN (the
+// divergence check must see it, not a finite stand-in), +-inf saturates as in the reference,
+// and nothing on the way is undefined behaviour (the ASan + UBSan suite runs this; the fast
+// exp once converted NaN to int and shifted the negative result).
+TEST_P(DenseKernels, SigmoidOfNanAndInfinityFollowsTheReference) {
+    const float specials[] = {NAN, -NAN, INFINITY, -INFINITY, 1e30f, -1e30f, 88.5f, -88.5f, 0.0f};
+    const int64_t rows = 3, F = 37;  // 111 values: vector bodies and scalar tails
+    std::vector<float> x(rows * F), ones(rows * F, 1.0f);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = specials[i % std::size(specials)];
+    const int64_t n = rows * F;
+    std::vector<float> want(n), want_gate(n);
+    ref().unary_forward(UnaryOp::Sigmoid, want.data(), x.data(), n, 0.0f);
+    ref().gated_residual_forward(want_gate.data(), x.data(), nullptr, ones.data(), nullptr,
+                                 nullptr, rows, F);
+    DFloat dX(x, device()), dOnes(ones, device()), dY(std::vector<float>(n, 0.5f), device()),
+        dGate(std::vector<float>(n, 0.5f), device());
+    fast().unary_forward(UnaryOp::Sigmoid, dY.data(), dX.data(), n, 0.0f);
+    fast().gated_residual_forward(dGate.data(), dX.data(), nullptr, dOnes.data(), nullptr, nullptr,
+                                  rows, F);
+    const std::vector<float> got = dY.host(), got_gate = dGate.host();
+    for (int64_t i = 0; i < n; ++i) {
+        for (auto [g, w, what] : {std::tuple{got[i], want[i], "sigmoid"},
+                                  std::tuple{got_gate[i], want_gate[i], "gated_residual"}}) {
+            if (std::isnan(w)) {
+                EXPECT_TRUE(std::isnan(g)) << what << " of " << x[i] << " gave " << g;
+            } else {
+                EXPECT_NEAR(g, w, 1e-6f) << what << " of " << x[i];
+            }
         }
     }
 }
