@@ -10,7 +10,7 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
-#include "nas/json_io.h"
+#include "nas/base/json_io.h"
 
 namespace nasflat::cli {
 

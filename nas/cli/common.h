@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "nas/tasks.h"
+#include "nas/data/tasks.h"
 
 namespace nasflat::cli {
 
@@ -30,7 +30,7 @@ struct ExitStatus {
     int code = kExitOk;
 };
 
-// --data DIR: the data folder (else $NASFLAT_DATA, ../shared/data, ./data; nas/space.h).
+// --data DIR: the data folder (else $NASFLAT_DATA, ../shared/data, ./data; nas/space/space.h).
 CLI::Option* add_data_option(CLI::App& verb, std::string& data_flag);
 // --seed N: the one seed all randomness of the verb flows from (default 0).
 CLI::Option* add_seed_option(CLI::App& verb, uint64_t& seed);

@@ -6,7 +6,7 @@
 #include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
-#include "nas/tasks.h"
+#include "nas/data/tasks.h"
 
 namespace nasflat::cli {
 

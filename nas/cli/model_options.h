@@ -7,7 +7,7 @@
 #include <string>
 
 #include "nas/cli/device_option.h"
-#include "nas/experiment.h"
+#include "nas/experiment/experiment.h"
 
 namespace nasflat::cli {
 

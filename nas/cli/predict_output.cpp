@@ -8,10 +8,10 @@
 #include <unordered_set>
 
 #include "kernels/base/check.h"
-#include "nas/calibration.h"
-#include "nas/measurements.h"
-#include "nas/metrics.h"
-#include "nas/plot.h"
+#include "nas/predictor/calibration.h"
+#include "nas/data/measurements.h"
+#include "nas/base/metrics.h"
+#include "nas/base/plot.h"
 
 namespace nasflat::cli {
 

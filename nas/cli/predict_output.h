@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernels/base/file_io.h"
-#include "nas/predictor.h"
+#include "nas/predictor/predictor.h"
 
 namespace nasflat::cli {
 

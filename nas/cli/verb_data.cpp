@@ -12,11 +12,11 @@
 
 #include "kernels/base/check.h"
 #include "nas/cli/common.h"
-#include "nas/data_check.h"
-#include "nas/json_io.h"
-#include "nas/measurements.h"
-#include "nas/search_space.h"
-#include "nas/space.h"
+#include "nas/data/data_check.h"
+#include "nas/base/json_io.h"
+#include "nas/data/measurements.h"
+#include "nas/space/search_space.h"
+#include "nas/space/space.h"
 
 namespace nasflat::cli {
 

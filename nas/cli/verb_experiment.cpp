@@ -1,4 +1,4 @@
-// verb_experiment.cpp — `nasflat experiment`: the NASFLAT task-suite experiment (nas/experiment.h)
+// verb_experiment.cpp — `nasflat experiment`: the NASFLAT task-suite experiment (nas/experiment/experiment.h)
 // from the command line; prints per-device and per-task Spearman/Kendall beside the authors'
 // number, one progress line per phase, the wall time; --json writes the result file.
 // Example (the README's main job):
@@ -16,9 +16,9 @@
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/model_options.h"
-#include "nas/experiment.h"
-#include "nas/experiment_report.h"
-#include "nas/plot.h"
+#include "nas/experiment/experiment.h"
+#include "nas/experiment/experiment_report.h"
+#include "nas/base/plot.h"
 
 namespace nasflat::cli {
 namespace {

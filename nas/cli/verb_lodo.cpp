@@ -1,4 +1,4 @@
-// verb_lodo.cpp — `nasflat lodo`: the leave-one-device-out benchmark (nas/lodo.h). For every
+// verb_lodo.cpp — `nasflat lodo`: the leave-one-device-out benchmark (nas/experiment/lodo.h). For every
 // device of a space: pre-train on every device outside its hardware family, transfer from T
 // random samples (several seeded draws), score the rest, beside FLOPs, params, the best device
 // on the T samples, a ridge over devices and the oracle device. Prints and writes (--json,
@@ -17,10 +17,10 @@
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
-#include "nas/families.h"
-#include "nas/json_io.h"
-#include "nas/lodo.h"
-#include "nas/manifest.h"
+#include "nas/data/families.h"
+#include "nas/base/json_io.h"
+#include "nas/experiment/lodo.h"
+#include "nas/data/manifest.h"
 
 namespace nasflat::cli {
 namespace {

@@ -14,9 +14,9 @@
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
-#include "nas/device_data.h"
-#include "nas/json_io.h"
-#include "nas/predictor.h"
+#include "nas/data/device_data.h"
+#include "nas/base/json_io.h"
+#include "nas/predictor/predictor.h"
 
 namespace nasflat::cli {
 namespace {

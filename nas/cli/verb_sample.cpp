@@ -10,12 +10,12 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
-#include "nas/arch_list.h"
+#include "nas/data/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/verbs.h"
-#include "nas/device_data.h"
-#include "nas/encoding.h"
-#include "nas/training_steps.h"
+#include "nas/data/device_data.h"
+#include "nas/data/encoding.h"
+#include "nas/predictor/training_steps.h"
 #include "samplers/farthest.h"
 #include "samplers/samplers.h"
 

@@ -1,7 +1,7 @@
 // verb_search.cpp — `nasflat search`: latency-constrained NAS with a transferred predictor.
 //   enumerate (default): score every architecture of the space (or of --candidates), keep
 //     those whose predicted latency is within --latency-max, take the best objective;
-//   evolution: regularised evolution over op lists (nas/search.h), for spaces too large to
+//   evolution: regularised evolution over op lists (nas/search/search.h), for spaces too large to
 //     enumerate (e.g. the full 9^22 FBNet space with --objective params or flops).
 // Objective: accuracy[:COLUMN] (NB201, <data>/nb201/accuracy.json, default column
 // cifar10_valid_200ep), params, flops, or a JSON file {"space", "arch_index"|"archs",
@@ -21,17 +21,17 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
-#include "nas/accuracy.h"
-#include "nas/arch_list.h"
+#include "nas/data/accuracy.h"
+#include "nas/data/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
-#include "nas/encoding.h"
-#include "nas/json_io.h"
-#include "nas/measurements.h"
-#include "nas/predictor.h"
-#include "nas/search.h"
-#include "nas/training_steps.h"
+#include "nas/data/encoding.h"
+#include "nas/base/json_io.h"
+#include "nas/data/measurements.h"
+#include "nas/predictor/predictor.h"
+#include "nas/search/search.h"
+#include "nas/predictor/training_steps.h"
 
 namespace nasflat::cli {
 namespace {

@@ -1,5 +1,5 @@
 // verb_transfer.cpp — `nasflat transfer`: fits a pre-trained predictor to a device from a
-// measurement file (nas/measurements.h). Reports how well it fits (k-fold cross-validated
+// measurement file (nas/data/measurements.h). Reports how well it fits (k-fold cross-validated
 // Spearman, Kendall and the MAPE of the calibrated ms on the given samples), fits the score ->
 // ms calibration, and writes the device's predictor. A name not in the checkpoint's device
 // table gets a new embedding row, initialised from the best-correlated source device.
@@ -16,9 +16,9 @@
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
-#include "nas/json_io.h"
-#include "nas/plot.h"
-#include "nas/transfer.h"
+#include "nas/base/json_io.h"
+#include "nas/base/plot.h"
+#include "nas/predictor/transfer.h"
 
 namespace nasflat::cli {
 namespace {

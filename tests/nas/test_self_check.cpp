@@ -7,12 +7,12 @@
 #include <cmath>
 #include <sstream>
 
-#include "nas/blend.h"
-#include "nas/families.h"
-#include "nas/metrics.h"
-#include "nas/priors.h"
-#include "nas/ridge.h"
-#include "nas/transfer.h"
+#include "nas/predictor/blend.h"
+#include "nas/data/families.h"
+#include "nas/base/metrics.h"
+#include "nas/predictor/priors.h"
+#include "nas/predictor/ridge.h"
+#include "nas/predictor/transfer.h"
 #include "tests/nas/nas_test_util.h"
 #include "tests/test_util.h"
 
