@@ -28,7 +28,7 @@ struct Flags {
 
 void run_pretrain(Flags& f) {
     space_from_task(f.m, f.task);
-    nas::ExperimentOptions o = model_options(f.m);
+    nas::PretrainRecipe o = model_options(f.m);
     NASFLAT_CHECK(f.task.empty() || f.devices.empty(), "pretrain: pass --task (its source "
                   "devices) or --devices a,b,..., not both (neither: every device of the space)");
     std::vector<std::string> sources;
@@ -36,7 +36,6 @@ void run_pretrain(Flags& f) {
     const std::string data_dir = nas::resolve_data_dir(f.data);
     if (!f.task.empty()) {
         const nas::Task task = resolve_task(f.task, o.space);
-        o.task = task.index;
         sources = task.sources;
         task_name = task.name;
         origin = "the sources of task " + task.name;

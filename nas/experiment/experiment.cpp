@@ -47,7 +47,6 @@ ScoreMode parse_score_mode(const std::string& s) {
 
 void ExperimentOptions::resolve() {
     const bool nb = space == Space::NB201;
-    if (source_samples < 0) source_samples = nb ? 900 : 800;
     if (transfer_epochs < 0) transfer_epochs = nb ? 40 : 30;
     if (transfer_lr < 0.0f) transfer_lr = nb ? 3e-3f : 1e-3f;
     NASFLAT_CHECK(!samples.empty(), "--samples needs at least one value");
@@ -57,28 +56,34 @@ void ExperimentOptions::resolve() {
     }
     NASFLAT_CHECK(trials >= 1, "--trials must be at least 1, got ", trials);
     NASFLAT_CHECK(first_trial >= 0, "--first-trial must be >= 0, got ", first_trial);
-    NASFLAT_CHECK(epochs >= 0 && transfer_epochs >= 1,
-                  "--epochs must be >= 0 and --transfer-epochs >= 1");
-    NASFLAT_CHECK(batch_size >= 2 && transfer_batch_size >= 2,
-                  "--batch-size and --transfer-batch-size must be at least 2");
-    NASFLAT_CHECK(std::isfinite(lr) && std::isfinite(transfer_lr) && lr > 0.0f &&
-                      transfer_lr > 0.0f && lr <= 1.0f && transfer_lr <= 1.0f,
-                  "learning rates must be finite numbers in (0, 1]");
-    NASFLAT_CHECK(std::isfinite(weight_decay) && weight_decay >= 0.0f && weight_decay <= 1.0f,
-                  "--weight-decay must be a finite number in [0, 1]");
-    NASFLAT_CHECK(std::isfinite(eta_min) && eta_min >= 0.0f && eta_min <= lr,
-                  "--eta-min ", eta_min, " must be in [0, --lr = ", lr, "]");
+    PretrainRecipe::resolve();
+    NASFLAT_CHECK(transfer_epochs >= 1, "--transfer-epochs must be >= 1");
+    NASFLAT_CHECK(transfer_batch_size >= 2, "--transfer-batch-size must be at least 2");
+    NASFLAT_CHECK(std::isfinite(transfer_lr) && transfer_lr > 0.0f && transfer_lr <= 1.0f,
+                  "--transfer-lr must be a finite number in (0, 1]");
     NASFLAT_CHECK(eval_batch >= 0, "--eval-batch must be positive (0: the default)");
     if (eval_batch == 0) eval_batch = default_score_batch(device);
     NASFLAT_CHECK(!also_first128 || protocol == Protocol::Full,
                   "first128 can share a run only with protocol full (aliasing fine-tunes "
                   "differently); fix: run --protocol ",
                   protocol_name(protocol), " alone");
-    samplers::parse_method(sampler);  // validates the names
-    samplers::parse_method(source_sampler);
+    samplers::parse_method(sampler);  // validates the name
 }
 
 namespace {
+
+// The fine-tuning of one (trial, target, T), as `nasflat transfer` would run it (transfer.h).
+TransferOptions transfer_options(const ExperimentOptions& o) {
+    TransferOptions t;
+    t.epochs = o.transfer_epochs;
+    t.lr = o.transfer_lr;
+    t.batch_size = o.transfer_batch_size;
+    t.weight_decay = o.weight_decay;
+    t.eta_min = o.eta_min;
+    t.scoring = o.scoring;
+    t.init_from_best_source = o.transfer_hwemb;
+    return t;
+}
 
 std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
                                              const DeviceData& target, int count, Rng& rng) {
@@ -154,14 +159,7 @@ std::vector<std::vector<Score>> self_checked_scores(Predictor& p, SpaceContext& 
     m.file = "experiment:" + target.name;
     m.arch_index = tf;
     for (int32_t a : tf) m.values.push_back(std::max(target.value(a), kMinValue));
-    TransferOptions t;
-    t.epochs = o.transfer_epochs;
-    t.lr = o.transfer_lr;
-    t.batch_size = o.transfer_batch_size;
-    t.weight_decay = o.weight_decay;
-    t.eta_min = o.eta_min;
-    t.scoring = o.scoring;
-    t.init_from_best_source = o.transfer_hwemb;
+    TransferOptions t = transfer_options(o);
     t.blend_rule = BlendRule::parse(o.blend_rule);
     t.seed = seed;
     std::ostringstream quiet;
@@ -210,7 +208,7 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
     const auto t_start = Clock::now();
 
     check_samples_fit_targets(o, ctx, task);
-    const models::ModelConfig config = experiment_model_config(o, ctx);
+    const models::ModelConfig config = recipe_model_config(o, ctx);
     const models::ArchTable table = arch_table(ctx, o.supp);
     for (int t : o.samples) result.per_samples.push_back({o.protocol, t, {}});
     if (o.also_first128) {
@@ -254,7 +252,7 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                 // The scored sets: the protocol's, then (also_first128) archs 0..127.
                 std::vector<std::vector<int32_t>> evals = {eval_archs(o.protocol, target, tf)};
                 if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
-                const models::TrainOptions topt = transfer_train_options(o);
+                const models::TrainOptions topt = transfer_options(o).train_options();
                 std::vector<std::vector<Score>> scores(evals.size());
                 if (o.self_check) {
                     model.params().values_from_host(pretrained);

@@ -15,11 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "kernels/base/memory.h"
-#include "models/config.h"
-#include "models/training.h"
-#include "nas/predictor/space_context.h"
 #include "nas/data/tasks.h"
+#include "nas/predictor/recipe.h"
+#include "nas/predictor/space_context.h"
 
 namespace nasflat::nas {
 
@@ -32,8 +30,9 @@ const char* protocol_name(Protocol p);
 enum class ScoreMode { LastFour, Final };
 ScoreMode parse_score_mode(const std::string& s);
 
-struct ExperimentOptions {
-    Space space = Space::NB201;
+// An experiment pre-trains every trial from a recipe (the model and its pre-training:
+// predictor/recipe.h), then transfers and scores by the fields below.
+struct ExperimentOptions : PretrainRecipe {
     int task = 0;
     std::vector<int> samples = {20};  // T values, in order
     int trials = 3;
@@ -41,46 +40,30 @@ struct ExperimentOptions {
     // from (seed, index) exactly as in one long run, so trials split over several processes
     // (e.g. on a shared GPU) merge into the same result (scripts/paper/merge_trials.py).
     int first_trial = 0;
-    int source_samples = -1;  // S per source device; -1: NB201 900, FBNet 800; 0: none
-    int epochs = 150;
     int transfer_epochs = -1;  // -1: NB201 40, FBNet 30
-    float lr = 1e-3f;
     float transfer_lr = -1.0f;  // -1: NB201 3e-3, FBNet 1e-3
-    int batch_size = 128;
     int transfer_batch_size = 16;
-    float weight_decay = 1e-5f;
-    float eta_min = 1e-6f;
-    models::Flavor flavor = models::Flavor::Reference;
-    models::LayerType layer_type = models::LayerType::Ensemble;
-    models::Fuse fuse = models::Fuse::Add;
-    bool hwemb_to_mlp = false;
     bool transfer_hwemb = true;  // initialise the target row from the best source
-    models::PairScoring scoring = models::PairScoring::TwoForwards;
     Protocol protocol = Protocol::Full;
     // With protocol full: also score every fine-tuned model on archs 0..127 (first128). Both
     // protocols fine-tune from the same pre-trained weights on the same samples, so one run
     // yields both at the cost of scoring 128 more archs (no extra training).
     bool also_first128 = false;
     ScoreMode score = ScoreMode::LastFour;
-    std::string sampler = "random";
-    // How the S pre-training archs are chosen (the authors' --source_sampon): random, or any
-    // sampler; `latency` stratifies by the authors' metric device (NB201 1080ti_32, FBNet
-    // gold_6240).
-    std::string source_sampler = "random";
-    std::string sampler_encoding = "zcp";  // for feature-based samplers
-    std::string supp = "none";             // supplementary encoding for the head
+    std::string sampler = "random";  // how the T transfer samples are chosen
     // Transfer as `nasflat transfer` does (transfer.h): the cross-validated self-check and the
     // blend of the model with the simple priors (FLOPs, params, best device, ridge over the
     // task's sources), weighted by blend_rule; scored once, after the fine-tuning.
     bool self_check = false;
     std::string blend_rule = "stack";
-    uint64_t seed = 42;
-    Device device = Device::CPU;
     int eval_batch = 0;  // 0: default_score_batch(device) (CPU 256, CUDA 32768)
     // Keep the last trial's predictions at the last T (for plots; see ExperimentResult).
     bool keep_predictions = false;
 
-    // Fills the -1 defaults of the space and checks every value; bad values -> one-line error.
+    PretrainRecipe& recipe() { return *this; }
+    const PretrainRecipe& recipe() const { return *this; }
+    // Fills the -1 defaults of the space (the recipe's too) and checks every value; bad values
+    // -> one-line error.
     void resolve();
 };
 

@@ -19,13 +19,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "nas/experiment/experiment.h"
+#include "nas/predictor/recipe.h"
 #include "nas/predictor/transfer.h"
 
 namespace nasflat::nas {
 
 struct LodoOptions {
-    ExperimentOptions model;  // space, config, S, epochs, lr, supp, scoring, seed, device
+    PretrainRecipe model;      // space, config, S, epochs, lr, supp, scoring, seed, device
     TransferOptions transfer;  // epochs/lr (-1: the space's defaults), folds, priors, blend rule
     std::string metric = "latency";     // targets: latency devices, or "energy" devices
     int samples = 20;                   // T

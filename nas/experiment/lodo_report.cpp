@@ -49,7 +49,7 @@ double median(std::vector<double> v) {
 }
 
 nlohmann::json options_json(const LodoOptions& o) {
-    const ExperimentOptions& m = o.model;
+    const PretrainRecipe& m = o.model;
     return {{"space", space_name(m.space)},
             {"metric", o.metric},
             {"samples", o.samples},

@@ -131,16 +131,16 @@ std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir
 
 // ---- the verbs' steps ---------------------------------------------------------------------
 
-Predictor pretrain_predictor(const ExperimentOptions& options, SpaceContext& ctx,
+Predictor pretrain_predictor(const PretrainRecipe& recipe, SpaceContext& ctx,
                              const std::vector<std::string>& sources, std::ostream& progress) {
-    ExperimentOptions o = options;
+    PretrainRecipe o = recipe;
     o.resolve();
     NASFLAT_CHECK(!sources.empty(), "pretrain: no source devices; fix: pass --task or --devices");
     for (const auto& s : sources) ctx.device_row(s);  // unknown names -> error listing them
     const auto t0 = Clock::now();
     Predictor p;
     const uint64_t trial_seed = derive_seed(o.seed, 0);
-    p.model = std::make_unique<models::NasflatModel>(experiment_model_config(o, ctx),
+    p.model = std::make_unique<models::NasflatModel>(recipe_model_config(o, ctx),
                                                      derive_seed(trial_seed, 1), o.device);
     const double loss =
         pretrain_on_sources(*p.model, o, ctx, sources, trial_seed, progress, "sources");

@@ -14,7 +14,7 @@
 #include "models/checkpoint.h"
 #include "nas/predictor/blend.h"
 #include "nas/predictor/calibration.h"
-#include "nas/experiment/experiment.h"
+#include "nas/predictor/recipe.h"
 #include "nas/predictor/space_context.h"
 
 namespace nasflat::nas {
@@ -60,8 +60,9 @@ std::string predictor_bytes(const Predictor& p);
 std::unique_ptr<SpaceContext> load_predictor_context(const std::string& data_dir,
                                                      const Predictor& p);
 
-// `nasflat pretrain`: a fresh model pre-trained on `sources` (trial 1's seeds of the experiment).
-Predictor pretrain_predictor(const ExperimentOptions& o, SpaceContext& ctx,
+// `nasflat pretrain`: a fresh model pre-trained from `recipe` on `sources` (with the seeds of
+// trial 1 of an experiment).
+Predictor pretrain_predictor(const PretrainRecipe& recipe, SpaceContext& ctx,
                              const std::vector<std::string>& sources, std::ostream& progress);
 
 // Scores of `archs` on `row`, in batches; on the CPU `threads` score batches side by side

@@ -38,7 +38,7 @@ std::vector<float> normalised(const DeviceData& d, const std::vector<int32_t>& a
 
 // The S pre-training archs: a uniform draw from the archs every source measured, or the
 // chosen sampler over that pool (latency: the authors' metric device).
-std::vector<int32_t> choose_source_samples(const ExperimentOptions& o, SpaceContext& ctx,
+std::vector<int32_t> choose_source_samples(const PretrainRecipe& o, SpaceContext& ctx,
                                            const std::vector<int32_t>& pool, int count,
                                            Rng& rng) {
     if (o.source_sampler == "random") {
@@ -83,7 +83,7 @@ models::ArchTable arch_table(SpaceContext& ctx, const std::string& supp) {
     return table;
 }
 
-models::ModelConfig experiment_model_config(const ExperimentOptions& o, SpaceContext& ctx) {
+models::ModelConfig recipe_model_config(const PretrainRecipe& o, SpaceContext& ctx) {
     models::ModelConfig config = model_config_for(o.space, o.flavor);
     config.layer_type = o.layer_type;
     config.hwemb_to_mlp = o.hwemb_to_mlp;
@@ -92,7 +92,7 @@ models::ModelConfig experiment_model_config(const ExperimentOptions& o, SpaceCon
     return config;
 }
 
-models::TrainOptions pretrain_train_options(const ExperimentOptions& o) {
+models::TrainOptions pretrain_train_options(const PretrainRecipe& o) {
     models::TrainOptions t;
     t.epochs = o.epochs;
     t.batch_size = o.batch_size;
@@ -103,15 +103,7 @@ models::TrainOptions pretrain_train_options(const ExperimentOptions& o) {
     return t;
 }
 
-models::TrainOptions transfer_train_options(const ExperimentOptions& o) {
-    models::TrainOptions t = pretrain_train_options(o);
-    t.epochs = o.transfer_epochs;
-    t.batch_size = o.transfer_batch_size;
-    t.lr = o.transfer_lr;
-    return t;
-}
-
-double pretrain_on_sources(models::NasflatModel& model, const ExperimentOptions& o,
+double pretrain_on_sources(models::NasflatModel& model, const PretrainRecipe& o,
                            SpaceContext& ctx, const std::vector<std::string>& sources,
                            uint64_t trial_seed, std::ostream& progress,
                            const std::string& label) {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "models/training.h"
-#include "nas/experiment/experiment.h"
+#include "nas/predictor/recipe.h"
 #include "nas/predictor/space_context.h"
 #include "samplers/samplers.h"
 
@@ -33,15 +33,15 @@ int default_score_batch(Device device);
 // Builds the graph/supp table of `ctx` for a predictor whose supplementary encoding is `supp`.
 models::ArchTable arch_table(SpaceContext& ctx, const std::string& supp);
 
-// The model configuration of an experiment / pretrain run (flavor, layer type, fuse, supp).
-models::ModelConfig experiment_model_config(const ExperimentOptions& o, SpaceContext& ctx);
-models::TrainOptions pretrain_train_options(const ExperimentOptions& o);
-models::TrainOptions transfer_train_options(const ExperimentOptions& o);
+// The model configuration of a recipe (flavor, layer type, fuse, supp) and its pre-training's
+// training options.
+models::ModelConfig recipe_model_config(const PretrainRecipe& r, SpaceContext& ctx);
+models::TrainOptions pretrain_train_options(const PretrainRecipe& r);
 
 // Pre-trains `model` on o.source_samples archs per source device, chosen with
 // o.source_sampler among the archs every source measured; seeds derive from `trial_seed`.
 // Returns the last epoch's loss (NaN when nothing was trained: S = 0 or 0 epochs).
-double pretrain_on_sources(models::NasflatModel& model, const ExperimentOptions& o,
+double pretrain_on_sources(models::NasflatModel& model, const PretrainRecipe& o,
                            SpaceContext& ctx, const std::vector<std::string>& sources,
                            uint64_t trial_seed, std::ostream& progress,
                            const std::string& label);

@@ -23,14 +23,7 @@ public:
     SubsetFitter(Predictor& p, SpaceContext& ctx, const std::vector<int32_t>& archs,
                  const std::vector<double>& ms, int row, const TransferOptions& o)
         : p_(p), ctx_(ctx), archs_(archs), ms_(ms), row_(row), o_(o),
-          base_(p.model->params().values_to_host()) {
-        topt_.epochs = o.epochs;
-        topt_.batch_size = o.batch_size;
-        topt_.lr = o.lr;
-        topt_.weight_decay = o.weight_decay;
-        topt_.eta_min = o.eta_min;
-        topt_.scoring = o.scoring;
-    }
+          base_(p.model->params().values_to_host()), topt_(o.train_options()) {}
 
     // Fine-tunes on samples `idx`, the device row first copied from the source that correlates
     // best with those samples (when asked). Returns that source's name ("" = none).
@@ -190,6 +183,17 @@ nlohmann::json candidates_json(const TransferReport& r) {
 }
 
 }  // namespace
+
+models::TrainOptions TransferOptions::train_options() const {
+    models::TrainOptions t;
+    t.epochs = epochs;
+    t.batch_size = batch_size;
+    t.lr = lr;
+    t.eta_min = eta_min;
+    t.weight_decay = weight_decay;
+    t.scoring = scoring;
+    return t;
+}
 
 TransferReport transfer_predictor(Predictor& p, SpaceContext& ctx, const Measurements& m,
                                   const std::string& device, const TransferOptions& options,

@@ -39,6 +39,9 @@ struct TransferOptions {
     BlendRule blend_rule;
     std::vector<std::string> prior_devices;
     double warn_below = 0.8;
+
+    // The fine-tuning's training options (epochs, batch, lr, AdamW, scoring).
+    models::TrainOptions train_options() const;
 };
 
 // One candidate of the self-check in the report: its out-of-fold Spearman on the samples.

@@ -390,7 +390,7 @@ TEST(Predictor, DeterministicSaveLoadAndNewDeviceRow) {
     const std::string data = testing::real_data();
     if (data.empty()) GTEST_SKIP() << "data folder not found";
     auto ctx = SpaceContext::load(data, Space::NB201, GraphMode::Reference);
-    ExperimentOptions o;
+    PretrainRecipe o;
     o.source_samples = 12;
     o.epochs = 1;
     std::ostringstream log;
@@ -430,7 +430,7 @@ TEST(Predictor, StoresAndChecksTheSupplementaryEncodingsNormalisation) {
     const std::string data = testing::real_data();
     if (data.empty()) GTEST_SKIP() << "data folder not found";
     auto ctx = SpaceContext::load(data, Space::NB201, GraphMode::Reference);
-    ExperimentOptions o;
+    PretrainRecipe o;
     o.source_samples = 0;  // weights do not matter here
     o.supp = "params";
     std::ostringstream log;
