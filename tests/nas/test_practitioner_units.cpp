@@ -8,7 +8,7 @@
 #include "nas/data/arch_list.h"
 #include "nas/predictor/calibration.h"
 #include "nas/base/plot.h"
-#include "nas/search/search.h"
+#include "nas/search/strategy.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {
