@@ -284,4 +284,18 @@ std::string join_names(const std::vector<std::string>& names, size_t max_items) 
     return out;
 }
 
+std::vector<std::string> split_names(const std::string& text) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : text + ",") {
+        if (c == ',') {
+            if (!item.empty()) out.push_back(item);
+            item.clear();
+        } else if (c != ' ') {
+            item += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace nasflat::nas

@@ -70,5 +70,7 @@ std::vector<double> get_number_array(const Json& obj, const std::string& key,
 std::string closest_name(const std::string& name, const std::vector<std::string>& names);
 // "a, b, c" (at most `max_items`, then ", ... (N in all)").
 std::string join_names(const std::vector<std::string>& names, size_t max_items = 60);
+// "a,b, c" -> {a, b, c}: a comma-separated list of names (spaces and empty items dropped).
+std::vector<std::string> split_names(const std::string& text);
 
 }  // namespace nasflat::nas

@@ -75,20 +75,6 @@ nas::Task resolve_task(const std::string& flag, nas::Space space) {
     return task;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::string item;
-    for (char c : text + ",") {
-        if (c == ',') {
-            if (!item.empty()) out.push_back(item);
-            item.clear();
-        } else if (c != ' ') {
-            item += c;
-        }
-    }
-    return out;
-}
-
 std::string format_of(const std::string& path, const std::vector<std::string>& allowed) {
     const size_t dot = path.rfind('.');
     std::string ext = dot == std::string::npos ? "" : path.substr(dot + 1);

@@ -81,10 +81,10 @@ void run_lodo_verb(Flags& f) {
                   "--merge FILE ...");
     nas::LodoOptions o = f.l;
     o.model = model_options(f.m);
-    o.targets = split_list(f.targets);
+    o.targets = nas::split_names(f.targets);
     o.rules = f.rules;
     o.transfer.priors.clear();
-    if (f.priors != "none") o.transfer.priors = split_list(f.priors);
+    if (f.priors != "none") o.transfer.priors = nas::split_names(f.priors);
     o.transfer.blend_rule = nas::BlendRule::parse(f.blend);
     o.transfer.scoring = o.model.scoring;
     o.transfer.seed = o.model.seed;

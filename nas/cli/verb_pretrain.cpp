@@ -40,7 +40,7 @@ void run_pretrain(Flags& f) {
         task_name = task.name;
         origin = "the sources of task " + task.name;
     } else if (!f.devices.empty()) {
-        sources = split_list(f.devices);
+        sources = nas::split_names(f.devices);
         origin = "--devices";
         for (size_t i = 0; i < sources.size(); ++i) {
             for (size_t j = 0; j < i; ++j) {
@@ -55,7 +55,7 @@ void run_pretrain(Flags& f) {
     format_of(f.out, {"ckpt"});
     o.resolve();
     const std::vector<std::string> known = nas::list_devices(data_dir, o.space);
-    const std::vector<std::string> excluded = split_list(f.exclude);
+    const std::vector<std::string> excluded = nas::split_names(f.exclude);
     for (size_t i = 0; i < excluded.size(); ++i) {
         const std::string& x = excluded[i];
         NASFLAT_CHECK(std::find(known.begin(), known.end(), x) != known.end(), "--exclude: '",

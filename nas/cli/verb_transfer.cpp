@@ -65,18 +65,6 @@ std::vector<nas::Panel> transfer_plot(const nas::TransferReport& r, const nas::P
     return {cv, cal};
 }
 
-std::vector<std::string> parse_priors(const std::string& text) {
-    if (text == "none") return {};
-    const std::vector<std::string> kinds = split_list(text);
-    for (const auto& k : kinds) {
-        const auto& known = nas::prior_kinds();
-        NASFLAT_CHECK(std::find(known.begin(), known.end(), k) != known.end(), "--priors: '",
-                      printable(k, 40), "' is not a prior; fix: use none or a list of ",
-                      nas::join_names(known));
-    }
-    return kinds;
-}
-
 void print_report(const Flags& f, const nas::TransferReport& r, const nas::Predictor& p) {
     std::cout << std::fixed << "transferred " << f.checkpoint << " to device '" << r.device
               << "' on " << r.samples << " measured architectures (initialised from "
@@ -124,7 +112,7 @@ void run_transfer(Flags& f) {
     nas::TransferOptions t = f.t;
     t.init_from_best_source = !f.no_init;
     t.scoring = f.score_once ? models::PairScoring::ScoreOnce : models::PairScoring::TwoForwards;
-    t.priors = parse_priors(f.priors);
+    t.priors = nas::parse_prior_list(f.priors);
     t.blend_rule = nas::BlendRule::parse(f.blend);
     const nas::TransferReport r = nas::transfer_predictor(p, *ctx, m, name, t, std::cerr);
     out.write(nas::predictor_bytes(p));

@@ -15,6 +15,7 @@
 #include "nas/base/metrics.h"
 #include "nas/predictor/predictor.h"
 #include "nas/predictor/transfer.h"
+#include "nas/predictor/sampling.h"
 #include "nas/predictor/training_steps.h"
 #include "samplers/samplers.h"
 

@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <unordered_set>
 
 #include "kernels/base/check.h"
+#include "nas/base/metrics.h"
 #include "nas/predictor/training_steps.h"
 
 namespace nasflat::nas {
@@ -208,6 +210,31 @@ std::vector<double> blend_of_ops(const Predictor& p, const SearchSpace& ss,
         member_scores.push_back(std::move(s));
     }
     return blend_scores(usable, member_scores);
+}
+
+TruthComparison compare_with_truth(const Predictor& p, const std::vector<int32_t>& archs,
+                                   const std::vector<float>& scores, const std::vector<double>& ms,
+                                   const std::vector<double>& truth_ms,
+                                   const std::string& truth_name) {
+    std::unordered_set<int32_t> fitted;
+    if (p.info.transfer.contains("archs")) {
+        for (int32_t a : p.info.transfer["archs"].get<std::vector<int32_t>>()) fitted.insert(a);
+    }
+    TruthComparison c;
+    c.fitted = fitted.size();
+    for (size_t k = 0; k < archs.size(); ++k) {
+        if (std::isnan(truth_ms[archs[k]]) || fitted.count(archs[k])) continue;
+        c.scores.push_back(scores[k]);
+        c.measured.push_back(truth_ms[archs[k]]);
+        c.predicted_ms.push_back(ms[k]);
+    }
+    NASFLAT_CHECK(c.scores.size() >= 2, "--truth ", truth_name, ": fewer than 2 of the predicted "
+                  "architectures are measured there (the fitted ones left out)");
+    c.spearman = spearman(c.scores, c.measured);
+    c.kendall = kendall_tau_b(c.scores, c.measured);
+    c.has_ms = !std::isnan(ms.empty() ? NAN : ms[0]);
+    c.mape = c.has_ms ? mape(c.predicted_ms, c.measured) : std::nan("");
+    return c;
 }
 
 }  // namespace nasflat::nas

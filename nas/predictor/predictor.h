@@ -78,4 +78,19 @@ std::vector<double> blend_of_ops(const Predictor& p, const SearchSpace& ss,
                                  const std::vector<std::vector<int>>& ops,
                                  const std::vector<float>& model_scores);
 
+// Predictions compared with measured values (`nasflat predict --truth`), leaving out the
+// architectures the predictor was fitted on (its transfer's samples) and those not measured.
+struct TruthComparison {
+    std::vector<double> scores, measured, predicted_ms;  // of the compared architectures
+    size_t fitted = 0;                                    // architectures the predictor was fitted on
+    bool has_ms = false;  // the predictions carry a calibration (else predicted_ms is NaN)
+    double spearman = 0, kendall = 0, mape = 0;  // of the scores; MAPE (%) of the ms
+};
+// `archs` with their `scores` and calibrated `ms` (NaN without calibration); `truth_ms` by arch
+// index (NaN = not measured) read from `truth_name`. Fewer than 2 to compare -> one-line error.
+TruthComparison compare_with_truth(const Predictor& p, const std::vector<int32_t>& archs,
+                                   const std::vector<float>& scores, const std::vector<double>& ms,
+                                   const std::vector<double>& truth_ms,
+                                   const std::string& truth_name);
+
 }  // namespace nasflat::nas

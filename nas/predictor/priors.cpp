@@ -1,9 +1,11 @@
 // priors.cpp — see priors.h.
 #include "nas/predictor/priors.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/base/check.h"
+#include "nas/base/json_io.h"
 #include "nas/base/metrics.h"
 
 namespace nasflat::nas {
@@ -27,6 +29,18 @@ std::vector<double> device_features(SpaceContext& ctx, const std::vector<std::st
 
 const std::vector<std::string>& prior_kinds() {
     static const std::vector<std::string> kinds = {"flops", "params", "device", "ridge"};
+    return kinds;
+}
+
+std::vector<std::string> parse_prior_list(const std::string& text) {
+    if (text == "none") return {};
+    const std::vector<std::string> kinds = split_names(text);
+    for (const auto& k : kinds) {
+        const auto& known = prior_kinds();
+        NASFLAT_CHECK(std::find(known.begin(), known.end(), k) != known.end(), "--priors: '",
+                      printable(k, 40), "' is not a prior; fix: use none or a list of ",
+                      join_names(known));
+    }
     return kinds;
 }
 

@@ -38,6 +38,8 @@ struct Prior {
 
 // The prior kinds, in the order reports list them.
 const std::vector<std::string>& prior_kinds();
+// "none" -> no prior; else a comma-separated list of kinds, each checked (--priors).
+std::vector<std::string> parse_prior_list(const std::string& text);
 
 // Devices of `candidates` that measured every architecture of ctx's space.
 std::vector<std::string> public_devices(SpaceContext& ctx,

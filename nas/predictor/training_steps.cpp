@@ -8,6 +8,7 @@
 
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
+#include "nas/predictor/sampling.h"
 #include "samplers/samplers.h"
 
 namespace nasflat::nas {
@@ -155,31 +156,6 @@ int best_source_row(SpaceContext& ctx, const std::vector<std::string>& sources,
         }
     }
     return best;
-}
-
-std::vector<int32_t> sample_archs(samplers::Method method, int count,
-                                  std::vector<int32_t> candidates, const SearchSpace& ss,
-                                  const Encoding* encoding, const std::vector<double>* latency,
-                                  Rng& rng) {
-    samplers::SamplerInput in;
-    in.candidates = std::move(candidates);
-    in.space_size = ss.size();
-    if (samplers::needs_features(method)) {
-        NASFLAT_CHECK(encoding != nullptr, "sample_archs: ", samplers::method_name(method),
-                      " needs an encoding");
-        in.features = encoding->values.data();
-        in.dim = encoding->dim;
-    }
-    std::vector<double> params;
-    if (method == samplers::Method::Params) {
-        for (int a = 0; a < ss.size(); ++a) params.push_back(ss.params(a));
-        in.scalar = &params;
-    }
-    if (method == samplers::Method::Latency) {
-        NASFLAT_CHECK(latency != nullptr, "sample_archs: latency needs the measured latencies");
-        in.scalar = latency;
-    }
-    return samplers::sample(method, count, in, rng);
 }
 
 std::vector<models::Sample> device_samples(const std::vector<int32_t>& archs,

@@ -1,5 +1,5 @@
 // training_steps.h — the steps of fitting a predictor that the experiment and the verbs share:
-// the model configuration of a run, its training options, pre-training on source devices,
+// the model configuration of a recipe, its training options, pre-training on source devices,
 // choosing the source row that initialises a new device, and building training samples.
 // `nasflat pretrain` with seed s runs exactly trial 1's pre-training of `nasflat experiment
 // --seed s`, because both call pretrain_on_sources with the same derived seeds.
@@ -14,7 +14,6 @@
 #include "models/training.h"
 #include "nas/predictor/recipe.h"
 #include "nas/predictor/space_context.h"
-#include "samplers/samplers.h"
 
 namespace nasflat::nas {
 
@@ -51,14 +50,6 @@ double pretrain_on_sources(models::NasflatModel& model, const PretrainRecipe& o,
 int best_source_row(SpaceContext& ctx, const std::vector<std::string>& sources,
                     const std::vector<int32_t>& archs, const std::vector<double>& latency,
                     std::string* name = nullptr);
-
-// Draws `count` of `candidates` with a sampler (samplers/samplers.h), giving it what it reads:
-// the rows of `encoding` for the feature samplers, #params for `params`, and `latency` (by arch
-// index, NaN = not measured: the oracle's truth) for `latency`.
-std::vector<int32_t> sample_archs(samplers::Method method, int count,
-                                  std::vector<int32_t> candidates, const SearchSpace& ss,
-                                  const Encoding* encoding, const std::vector<double>* latency,
-                                  Rng& rng);
 
 // Training samples of one device row: (arch, row, min-max normalised latency).
 std::vector<models::Sample> device_samples(const std::vector<int32_t>& archs,
