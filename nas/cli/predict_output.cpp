@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "kernels/base/check.h"
-#include "nas/data/measurements.h"
 #include "nas/base/plot.h"
+#include "nas/data/measurements.h"
 
 namespace nasflat::cli {
 

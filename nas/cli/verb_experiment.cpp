@@ -1,5 +1,5 @@
-// verb_experiment.cpp — `nasflat experiment`: the NASFLAT task-suite experiment (nas/experiment/experiment.h)
-// from the command line; prints per-device and per-task Spearman/Kendall beside the authors'
+// verb_experiment.cpp — `nasflat experiment`: the NASFLAT task-suite experiment
+// (nas/experiment/experiment.h) from the command line; prints per-device and per-task Spearman/Kendall beside the authors'
 // number, one progress line per phase, the wall time; --json writes the result file.
 // Example (the README's main job):
 //   nasflat experiment --space fbnet --task 2 --samples 20 --trials 1 --source-samples 100
@@ -13,12 +13,12 @@
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
 #include "kernels/profiled_table.h"
+#include "nas/base/plot.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/model_options.h"
 #include "nas/experiment/experiment.h"
 #include "nas/experiment/experiment_report.h"
-#include "nas/base/plot.h"
 
 namespace nasflat::cli {
 namespace {

@@ -1,5 +1,5 @@
-// verb_lodo.cpp — `nasflat lodo`: the leave-one-device-out benchmark (nas/experiment/lodo.h). For every
-// device of a space: pre-train on every device outside its hardware family, transfer from T
+// verb_lodo.cpp — `nasflat lodo`: the leave-one-device-out benchmark (nas/experiment/lodo.h).
+// For every device of a space: pre-train on every device outside its hardware family, transfer from T
 // random samples (several seeded draws), score the rest, beside FLOPs, params, the best device
 // on the T samples, a ridge over devices and the oracle device. Prints and writes (--json,
 // --markdown) the per-device table. --families lists the families; --targets runs a subset
@@ -14,13 +14,13 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
 #include "nas/data/families.h"
-#include "nas/base/json_io.h"
-#include "nas/experiment/lodo.h"
 #include "nas/data/manifest.h"
+#include "nas/experiment/lodo.h"
 
 namespace nasflat::cli {
 namespace {

@@ -29,11 +29,11 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
-#include "nas/data/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/predict_output.h"
 #include "nas/cli/verbs.h"
+#include "nas/data/arch_list.h"
 #include "nas/data/measurements.h"
 #include "nas/predictor/predictor.h"
 #include "nas/predictor/training_steps.h"

@@ -11,11 +11,11 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
 #include "nas/data/device_data.h"
-#include "nas/base/json_io.h"
 #include "nas/predictor/predictor.h"
 
 namespace nasflat::cli {

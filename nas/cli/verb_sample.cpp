@@ -1,7 +1,8 @@
 // verb_sample.cpp — `nasflat sample`: which architectures to measure on a new device, chosen
 // by one of the samplers (samplers/samplers.h) among the whole space or a user's --pool of
-// architectures they can measure (nas/predictor/sampling.h: choose_to_measure). Writes a JSON file in the measurement layout (fill in
-// "unit"/"latency" after measuring) or a text file of one arch per line.
+// architectures they can measure (nas/predictor/sampling.h: choose_to_measure). Writes a JSON
+// file in the measurement layout (fill in "unit"/"latency" after measuring) or a text file of
+// one arch per line.
 // --fill-from DEVICE copies that data-folder device's values into the file: a simulated
 // measurement, for walk-throughs and benchmarks (the candidates are then the archs it covers).
 // Example:

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "kernels/base/check.h"
-#include "nas/cli/common.h"
 #include "nas/base/json_io.h"
+#include "nas/cli/common.h"
 #include "nas/data/manifest.h"
 #include "nas/data/tasks.h"
 

@@ -13,11 +13,11 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
+#include "nas/base/json_io.h"
+#include "nas/base/plot.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
-#include "nas/base/json_io.h"
-#include "nas/base/plot.h"
 #include "nas/predictor/transfer.h"
 
 namespace nasflat::cli {

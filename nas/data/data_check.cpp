@@ -9,12 +9,12 @@
 #include <sstream>
 
 #include "kernels/base/check.h"
+#include "nas/base/json_io.h"
 #include "nas/data/accuracy.h"
 #include "nas/data/device_data.h"
-#include "nas/base/json_io.h"
 #include "nas/data/manifest.h"
-#include "nas/space/search_space.h"
 #include "nas/data/zcp.h"
+#include "nas/space/search_space.h"
 
 namespace nasflat::nas {
 

@@ -14,7 +14,7 @@
 //            that fall back to it) becomes 0, the bottom of its min-max range, where NASLib's
 //            -1e8 failure marker would also land.
 //   "onehot" op one-hot per position: NB201 6 edges x 5 ops = 30, FBNet 22 layers x 9 ops = 198.
-//   "params", "flops"  1-d, analytic counts (cost_model.h), min-max of log1p over the space.
+//   "params", "flops"  1-d, analytic counts (space/cost_model.h), min-max of log1p over the space.
 #pragma once
 
 #include <string>

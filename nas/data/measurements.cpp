@@ -8,8 +8,8 @@
 #include <unordered_map>
 
 #include "kernels/base/check.h"
-#include "nas/data/device_data.h"
 #include "nas/base/json_io.h"
+#include "nas/data/device_data.h"
 
 namespace nasflat::nas {
 

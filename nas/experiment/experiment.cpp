@@ -11,12 +11,12 @@
 #include <sstream>
 
 #include "kernels/base/check.h"
-#include "nas/predictor/calibration.h"
 #include "nas/base/metrics.h"
+#include "nas/predictor/calibration.h"
 #include "nas/predictor/predictor.h"
-#include "nas/predictor/transfer.h"
 #include "nas/predictor/sampling.h"
 #include "nas/predictor/training_steps.h"
+#include "nas/predictor/transfer.h"
 #include "samplers/samplers.h"
 
 namespace nasflat::nas {
@@ -73,7 +73,8 @@ void ExperimentOptions::resolve() {
 
 namespace {
 
-// The fine-tuning of one (trial, target, T), as `nasflat transfer` would run it (transfer.h).
+// The fine-tuning of one (trial, target, T), as `nasflat transfer` would run it
+// (predictor/transfer.h).
 TransferOptions transfer_options(const ExperimentOptions& o) {
     TransferOptions t;
     t.epochs = o.transfer_epochs;
@@ -139,8 +140,8 @@ void keep_predictions(const models::NasflatModel& model, const models::ArchTable
     result.predictions.push_back(std::move(dp));
 }
 
-// The practitioner's transfer (transfer.h: cross-validated self-check, blend of the model with
-// the simple priors over the task's sources) from the T samples, scored on each set of `evals`
+// The practitioner's transfer (predictor/transfer.h: cross-validated self-check, blend of the
+// model with the simple priors over the task's sources) from the T samples, scored on each set of `evals`
 // with what it answers: one Score per set.
 std::vector<std::vector<Score>> self_checked_scores(Predictor& p, SpaceContext& ctx,
                                                     const ExperimentOptions& o, const Task& task,

@@ -51,9 +51,9 @@ struct ExperimentOptions : PretrainRecipe {
     bool also_first128 = false;
     ScoreMode score = ScoreMode::LastFour;
     std::string sampler = "random";  // how the T transfer samples are chosen
-    // Transfer as `nasflat transfer` does (transfer.h): the cross-validated self-check and the
-    // blend of the model with the simple priors (FLOPs, params, best device, ridge over the
-    // task's sources), weighted by blend_rule; scored once, after the fine-tuning.
+    // Transfer as `nasflat transfer` does (predictor/transfer.h): the cross-validated self-check
+    // and the blend of the model with the simple priors (FLOPs, params, best device, ridge over
+    // the task's sources), weighted by blend_rule; scored once, after the fine-tuning.
     bool self_check = false;
     std::string blend_rule = "stack";
     int eval_batch = 0;  // 0: default_score_batch(device) (CPU 256, CUDA 32768)

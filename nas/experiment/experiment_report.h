@@ -7,8 +7,8 @@
 #include <ostream>
 #include <string>
 
-#include "nas/experiment/experiment.h"
 #include "nas/base/plot.h"
+#include "nas/experiment/experiment.h"
 
 namespace nasflat::nas {
 

@@ -11,9 +11,9 @@
 #include <sstream>
 
 #include "kernels/base/check.h"
+#include "nas/base/metrics.h"
 #include "nas/data/families.h"
 #include "nas/data/manifest.h"
-#include "nas/base/metrics.h"
 #include "nas/predictor/predictor.h"
 #include "nas/predictor/training_steps.h"
 

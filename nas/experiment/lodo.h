@@ -1,6 +1,6 @@
 // lodo.h — the leave-one-device-out benchmark (protocol `lodo`): the practitioner's question
 // for every device of a space. For each device D:
-//   1. pre-train on every latency device outside D's hardware family (families.h), once per
+//   1. pre-train on every latency device outside D's hardware family (data/families.h), once per
 //      family;
 //   2. per draw: T random architectures that D measured, `transfer` exactly as the CLI does (the
 //      self-check and its choice included), then score every other architecture D measured;

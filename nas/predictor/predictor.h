@@ -82,8 +82,8 @@ std::vector<double> blend_of_ops(const Predictor& p, const SearchSpace& ss,
 // architectures the predictor was fitted on (its transfer's samples) and those not measured.
 struct TruthComparison {
     std::vector<double> scores, measured, predicted_ms;  // of the compared architectures
-    size_t fitted = 0;                                    // architectures the predictor was fitted on
-    bool has_ms = false;  // the predictions carry a calibration (else predicted_ms is NaN)
+    size_t fitted = 0;     // architectures the predictor was fitted on (left out)
+    bool has_ms = false;   // the predictions carry a calibration (else predicted_ms is NaN)
     double spearman = 0, kendall = 0, mape = 0;  // of the scores; MAPE (%) of the ms
 };
 // `archs` with their `scores` and calibrated `ms` (NaN without calibration); `truth_ms` by arch

@@ -47,7 +47,7 @@ const Encoding& SpaceContext::encoding(const std::string& name) {
 models::ModelConfig model_config_for(Space space, models::Flavor flavor) {
     models::ModelConfig c;
     c.flavor = flavor;
-    // NB201's model vocabulary puts 'none' at 5 (arch_graph.h); FBNet has no such op.
+    // NB201's model vocabulary puts 'none' at 5 (space/arch_graph.h); FBNet has no such op.
     c.none_op = space == Space::NB201 ? 5 : -1;
     return c;
 }

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "models/training.h"
-#include "nas/predictor/blend.h"
 #include "nas/data/measurements.h"
+#include "nas/predictor/blend.h"
 #include "nas/predictor/predictor.h"
 
 namespace nasflat::nas {

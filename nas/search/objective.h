@@ -1,7 +1,8 @@
 // objective.h — what a latency-constrained search maximises (higher is better), by architecture:
 //   accuracy[:COLUMN]  NB201 accuracies of the data folder (<data>/nb201/accuracy.json; default
 //                      column: the file's recommended one, cifar10_valid_200ep)
-//   params, flops      the analytic counts of the architecture (cost_model.h), for any op list
+//   params, flops      the analytic counts of the architecture (space/cost_model.h), for any
+//                      op list
 //   a JSON file        {"space", "arch_index" | "archs", "values"}: a user's own values (null =
 //                      unknown)
 #pragma once

@@ -186,7 +186,8 @@ std::vector<Choice> search_limits(const SearchSetup& s, const std::vector<double
         // Evolving, it is over the whole space.
         std::vector<double> all;
         if (!s.true_ms.empty()) {
-            for (int a = 0; a < ss.size(); ++a) all.push_back(objective_of(s.objective, ss, ss.ops(a)));
+            for (int a = 0; a < ss.size(); ++a)
+                all.push_back(objective_of(s.objective, ss, ss.ops(a)));
         }
         for (double limit : limits) {
             choices.push_back(evolve_choice(s, limit, o));

@@ -57,7 +57,7 @@ ArchGraph fbnet_graph(const std::vector<int>& layer_ops, GraphMode mode);
 
 // NB201 cell with its dead edges set to none: an edge stays only if it is not none and lies on a
 // path cell-input -> cell-output of non-none edges. The result computes the same function and
-// has no dead ops; used as the zero-cost-proxy fallback (encoding.h).
+// has no dead ops; used as the zero-cost-proxy fallback (data/encoding.h).
 std::array<int, 6> nb201_live_ops(const std::array<int, 6>& edge_ops);
 
 }  // namespace nasflat::nas

@@ -10,8 +10,8 @@
 #include "nas/data/data_check.h"
 #include "nas/data/device_data.h"
 #include "nas/data/manifest.h"
-#include "nas/space/search_space.h"
 #include "nas/data/zcp.h"
+#include "nas/space/search_space.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

@@ -37,7 +37,8 @@ TEST(Recipe, NamedRecipesDifferBySpace) {
 }
 
 TEST(Recipe, ResolveFillsTheSpacesDefaultsAndChecks) {
-    PretrainRecipe nb = recipe_named("paper", Space::NB201), fb = recipe_named("paper", Space::FBNet);
+    PretrainRecipe nb = recipe_named("paper", Space::NB201);
+    PretrainRecipe fb = recipe_named("paper", Space::FBNet);
     nb.resolve();
     fb.resolve();
     EXPECT_EQ(nb.source_samples, 900);

@@ -5,9 +5,9 @@
 
 #include <cmath>
 
+#include "nas/base/plot.h"
 #include "nas/data/arch_list.h"
 #include "nas/predictor/calibration.h"
-#include "nas/base/plot.h"
 #include "nas/search/strategy.h"
 #include "tests/nas/nas_test_util.h"
 

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "nas/base/metrics.h"
-#include "nas/space/search_space.h"
 #include "nas/data/zcp.h"
+#include "nas/space/search_space.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

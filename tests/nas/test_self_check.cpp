@@ -7,9 +7,9 @@
 #include <cmath>
 #include <sstream>
 
-#include "nas/predictor/blend.h"
-#include "nas/data/families.h"
 #include "nas/base/metrics.h"
+#include "nas/data/families.h"
+#include "nas/predictor/blend.h"
 #include "nas/predictor/priors.h"
 #include "nas/predictor/ridge.h"
 #include "nas/predictor/transfer.h"
