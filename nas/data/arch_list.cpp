@@ -102,6 +102,13 @@ std::vector<int32_t> ArchLineReader::next(size_t max) {
     return out;
 }
 
+std::vector<int32_t> load_arch_list_or_all(const std::string& path, const SearchSpace& ss) {
+    if (!path.empty()) return load_arch_list(path, ss);
+    std::vector<int32_t> all;
+    for (int a = 0; a < ss.size(); ++a) all.push_back(a);
+    return all;
+}
+
 std::vector<int32_t> load_arch_list(const std::string& path, const SearchSpace& ss) {
     const std::string text = read_file_bounded(path, "architecture list");
     size_t first = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;

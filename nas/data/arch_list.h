@@ -22,6 +22,8 @@ namespace nasflat::nas {
 
 // Architecture indices in file order; an empty list or a repeated architecture is an error.
 std::vector<int32_t> load_arch_list(const std::string& path, const SearchSpace& ss);
+// The architectures listed in `path`, or every architecture of the space when `path` is "".
+std::vector<int32_t> load_arch_list_or_all(const std::string& path, const SearchSpace& ss);
 
 constexpr size_t kMaxArchLineBytes = 4096;
 

@@ -76,13 +76,10 @@ namespace {
 // The fine-tuning of one (trial, target, T), as `nasflat transfer` would run it
 // (predictor/transfer.h).
 TransferOptions transfer_options(const ExperimentOptions& o) {
-    TransferOptions t;
+    TransferOptions t = transfer_options_from(o.recipe());
     t.epochs = o.transfer_epochs;
     t.lr = o.transfer_lr;
     t.batch_size = o.transfer_batch_size;
-    t.weight_decay = o.weight_decay;
-    t.eta_min = o.eta_min;
-    t.scoring = o.scoring;
     t.init_from_best_source = o.transfer_hwemb;
     return t;
 }

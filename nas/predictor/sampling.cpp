@@ -50,12 +50,7 @@ SampleChoice choose_to_measure(const SearchSpace& ss, const std::string& data_di
                                const SampleRequest& r) {
     r.check();
     const samplers::Method method = samplers::parse_method(r.sampler);
-    std::vector<int32_t> candidates;
-    if (r.pool.empty()) {
-        for (int a = 0; a < ss.size(); ++a) candidates.push_back(a);
-    } else {
-        candidates = load_arch_list(r.pool, ss);
-    }
+    std::vector<int32_t> candidates = load_arch_list_or_all(r.pool, ss);
     DeviceData device;
     if (!r.fill_from.empty()) {
         device = r.metric == "energy" ? load_energy(data_dir, ss.space(), r.fill_from)

@@ -93,17 +93,6 @@ models::ModelConfig recipe_model_config(const PretrainRecipe& o, SpaceContext& c
     return config;
 }
 
-models::TrainOptions pretrain_train_options(const PretrainRecipe& o) {
-    models::TrainOptions t;
-    t.epochs = o.epochs;
-    t.batch_size = o.batch_size;
-    t.lr = o.lr;
-    t.eta_min = o.eta_min;
-    t.weight_decay = o.weight_decay;
-    t.scoring = o.scoring;
-    return t;
-}
-
 double pretrain_on_sources(models::NasflatModel& model, const PretrainRecipe& o,
                            SpaceContext& ctx, const std::vector<std::string>& sources,
                            uint64_t trial_seed, std::ostream& progress,
@@ -127,7 +116,7 @@ double pretrain_on_sources(models::NasflatModel& model, const PretrainRecipe& o,
     Rng train_rng(derive_seed(trial_seed, 3));
     const models::ArchTable table = arch_table(ctx, o.supp);
     const double loss =
-        models::train(model, table, samples, pretrain_train_options(o), train_rng);
+        models::train(model, table, samples, train_options_of(o), train_rng);
     progress << "[pretrain] " << label << ": " << samples.size() << " samples x " << o.epochs
              << " epochs, loss " << loss << ", " << std::fixed << std::setprecision(1)
              << seconds_since(t0) << " s" << std::defaultfloat << std::endl;

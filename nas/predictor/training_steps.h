@@ -32,10 +32,23 @@ int default_score_batch(Device device);
 // Builds the graph/supp table of `ctx` for a predictor whose supplementary encoding is `supp`.
 models::ArchTable arch_table(SpaceContext& ctx, const std::string& supp);
 
-// The model configuration of a recipe (flavor, layer type, fuse, supp) and its pre-training's
-// training options.
+// The model configuration of a recipe (flavor, layer type, fuse, supp).
 models::ModelConfig recipe_model_config(const PretrainRecipe& r, SpaceContext& ctx);
-models::TrainOptions pretrain_train_options(const PretrainRecipe& r);
+
+// The training options of a fit from the six fields a PretrainRecipe (pre-training) and a
+// TransferOptions (fine-tuning) both name: epochs, batch size, lr, the AdamW schedule's floor and
+// decay, and the pair scoring.
+template <typename Fit>
+models::TrainOptions train_options_of(const Fit& fit) {
+    models::TrainOptions t;
+    t.epochs = fit.epochs;
+    t.batch_size = fit.batch_size;
+    t.lr = fit.lr;
+    t.eta_min = fit.eta_min;
+    t.weight_decay = fit.weight_decay;
+    t.scoring = fit.scoring;
+    return t;
+}
 
 // Pre-trains `model` on o.source_samples archs per source device, chosen with
 // o.source_sampler among the archs every source measured; seeds derive from `trial_seed`.

@@ -184,14 +184,13 @@ nlohmann::json candidates_json(const TransferReport& r) {
 
 }  // namespace
 
-models::TrainOptions TransferOptions::train_options() const {
-    models::TrainOptions t;
-    t.epochs = epochs;
-    t.batch_size = batch_size;
-    t.lr = lr;
-    t.eta_min = eta_min;
-    t.weight_decay = weight_decay;
-    t.scoring = scoring;
+models::TrainOptions TransferOptions::train_options() const { return train_options_of(*this); }
+
+TransferOptions transfer_options_from(const PretrainRecipe& r) {
+    TransferOptions t;
+    t.weight_decay = r.weight_decay;
+    t.eta_min = r.eta_min;
+    t.scoring = r.scoring;
     return t;
 }
 

@@ -18,6 +18,7 @@
 #include "nas/data/measurements.h"
 #include "nas/predictor/blend.h"
 #include "nas/predictor/predictor.h"
+#include "nas/predictor/recipe.h"
 
 namespace nasflat::nas {
 
@@ -43,6 +44,10 @@ struct TransferOptions {
     // The fine-tuning's training options (epochs, batch, lr, AdamW, scoring).
     models::TrainOptions train_options() const;
 };
+
+// A transfer that fine-tunes with a recipe's AdamW settings (weight decay, floor of the
+// schedule) and pair scoring, as the experiment's transfers do; the rest at its defaults.
+TransferOptions transfer_options_from(const PretrainRecipe& r);
 
 // One candidate of the self-check in the report: its out-of-fold Spearman on the samples.
 struct CandidateScore {

@@ -79,12 +79,7 @@ struct Scored {
 
 Scored score_candidates(const SearchSetup& s, const SearchOptions& o) {
     const SearchSpace& ss = s.ctx->space();
-    std::vector<int32_t> candidates;
-    if (o.candidates.empty()) {
-        for (int a = 0; a < ss.size(); ++a) candidates.push_back(a);
-    } else {
-        candidates = load_arch_list(o.candidates, ss);
-    }
+    const std::vector<int32_t> candidates = load_arch_list_or_all(o.candidates, ss);
     Scored sc;
     sc.count = static_cast<int64_t>(candidates.size());
     sc.pred_ms.assign(ss.size(), std::nan(""));
