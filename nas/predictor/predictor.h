@@ -1,8 +1,9 @@
 // predictor.h — the practitioner's predictor: a NASFLAT model plus everything needed to use it
 // on its own (space, graph encoding, device table, supplementary encoding and its
 // normalisation, calibration to ms), its checkpoint file (models/checkpoint.h, with
-// PredictorInfo as its metadata), pre-training one, and scoring with it. Fitting it to a device:
-// transfer.h; the training steps it shares with the experiment: training_steps.h.
+// PredictorInfo as its metadata), pre-training one from a recipe (recipe.h), scoring with it and
+// comparing its predictions with measured values. Fitting it to a device: transfer.h; the
+// training steps it shares with the experiment: training_steps.h.
 #pragma once
 
 #include <cstdint>
