@@ -24,8 +24,8 @@ void add_model_options(CLI::App& v, ModelFlags& f, const std::string& recipe) {
     f.verb = &v;
     v.add_option("--recipe", f.recipe,
                  "defaults for the flags below: practitioner (chosen on the leave-one-device-out "
-                 "benchmark; S 100, 30 epochs; NB201: reference, two-forwards, no --supp; "
-                 "FBNet: fixed, --scoring once, --supp flops) or paper (reference, two-forwards, "
+                 "benchmark; S 100 and at least 2400 archs in all, 30 epochs; NB201: reference, "
+                 "two-forwards, no --supp; FBNet: fixed, --scoring once, --supp flops) or paper (reference, two-forwards, "
                  "no --supp, S 900/800, 150 epochs)")
         ->check(CLI::IsMember({"practitioner", "paper"}))
         ->capture_default_str();
@@ -77,7 +77,10 @@ nas::PretrainRecipe model_options(const ModelFlags& f) {
     const nas::Space space = nas::parse_space(f.space);
     const nas::PretrainRecipe r = nas::recipe_named(f.recipe, space);
     nas::PretrainRecipe o = f.o;
-    if (!given(f, "--source-samples")) o.source_samples = r.source_samples;
+    if (!given(f, "--source-samples")) {  // a given S is the S of every source device
+        o.source_samples = r.source_samples;
+        o.min_source_total = r.min_source_total;
+    }
     if (!given(f, "--epochs")) o.epochs = r.epochs;
     if (!given(f, "--supp")) o.supp = r.supp;
     NASFLAT_CHECK(!(f.score_once && f.scoring == "two-forwards"),

@@ -89,7 +89,8 @@ void run_pretrain(Flags& f) {
         std::cout << "pre-trained a " << nas::space_name(o.space) << " predictor ("
                   << models::flavor_name(o.flavor) << ", " << p.model->params().numel()
                   << " parameters) on " << sources.size() << " devices (" << origin << "), "
-                  << o.source_samples << " archs each, " << o.epochs << " epochs\n";
+                  << p.info.pretrain.value("source_samples", o.source_samples) << " archs each, "
+                  << o.epochs << " epochs\n";
     }
     std::cout << "  wrote " << f.out << "\n";
 }

@@ -201,8 +201,9 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
                   space_name(ctx.space().space()), " but the experiment is on ",
                   space_name(o.space));
     ExperimentResult result;
-    result.options = o;
     result.task = get_task(o.space, o.task);
+    o.fit_to_sources(result.task.sources.size());
+    result.options = o;
     const Task& task = result.task;
     const auto t_start = Clock::now();
 

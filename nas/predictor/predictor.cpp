@@ -138,6 +138,7 @@ Predictor pretrain_predictor(const PretrainRecipe& recipe, SpaceContext& ctx,
     PretrainRecipe o = recipe;
     o.resolve();
     NASFLAT_CHECK(!sources.empty(), "pretrain: no source devices; fix: pass --task or --devices");
+    o.fit_to_sources(sources.size());
     for (const auto& s : sources) ctx.device_row(s);  // unknown names -> error listing them
     const auto t0 = Clock::now();
     Predictor p;

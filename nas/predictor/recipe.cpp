@@ -1,6 +1,7 @@
 // recipe.cpp — see recipe.h.
 #include "nas/predictor/recipe.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "kernels/base/check.h"
@@ -18,7 +19,16 @@ void PretrainRecipe::resolve() {
                   "--weight-decay must be a finite number in [0, 1]");
     NASFLAT_CHECK(std::isfinite(eta_min) && eta_min >= 0.0f && eta_min <= lr,
                   "--eta-min ", eta_min, " must be in [0, --lr = ", lr, "]");
+    NASFLAT_CHECK(min_source_total >= 0, "min_source_total must be >= 0");
     samplers::parse_method(source_sampler);  // validates the name
+}
+
+void PretrainRecipe::fit_to_sources(size_t sources) {
+    if (source_samples > 0 && min_source_total > 0 && sources > 0) {
+        const size_t floor = (static_cast<size_t>(min_source_total) + sources - 1) / sources;
+        source_samples = std::max(source_samples, static_cast<int>(floor));
+    }
+    min_source_total = 0;
 }
 
 PretrainRecipe recipe_named(const std::string& name, Space space) {
@@ -28,6 +38,7 @@ PretrainRecipe recipe_named(const std::string& name, Space space) {
     r.space = space;
     if (name == "paper") return r;  // the defaults above are the authors' settings
     r.source_samples = 100;
+    r.min_source_total = 2400;
     r.epochs = 30;
     if (space == Space::FBNet) {
         r.flavor = models::Flavor::Fixed;

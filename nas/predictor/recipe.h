@@ -8,7 +8,8 @@
 //   paper         the authors' settings, for the task suite: config reference, two forwards
 //                 per pair, no supplementary encoding, S = 900 (NB201) / 800 (FBNet), 150 epochs
 //   practitioner  chosen by the leave-one-device-out benchmark (docs/results.md, "Choosing the
-//                 recipe"): S = 100, 30 epochs; on NB201 config reference, two forwards, no
+//                 practitioner recipe"): S = 100 per source device and at least 2,400
+//                 architectures in all (S = max(100, ceil(2400 / sources))), 30 epochs; on NB201 config reference, two forwards, no
 //                 supplementary encoding (the reference model alone ranks new devices best); on
 //                 FBNet config fixed, scores once per batch, FLOPs as supplementary encoding
 #pragma once
@@ -26,6 +27,9 @@ namespace nasflat::nas {
 struct PretrainRecipe {
     Space space = Space::NB201;
     int source_samples = -1;  // S per source device; -1: NB201 900, FBNet 800; 0: none
+    // With more than 0, S rises to ceil(min_source_total / sources) where that is larger, so
+    // a pre-training on a few devices still sees enough architectures (fit_to_sources).
+    int min_source_total = 0;
     int epochs = 150;
     float lr = 1e-3f;
     int batch_size = 128;
@@ -47,6 +51,9 @@ struct PretrainRecipe {
 
     // Fills the -1 defaults of the space and checks every value; bad values -> one-line error.
     void resolve();
+    // S for a pre-training on `sources` devices: source_samples raised to the floor
+    // min_source_total / sources (rounded up), then the floor cleared. S = 0 stays 0.
+    void fit_to_sources(size_t sources);
 };
 
 // The recipe `name` ("practitioner" or "paper") for `space`: its flavor, scoring,

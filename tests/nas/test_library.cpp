@@ -36,6 +36,32 @@ TEST(Recipe, NamedRecipesDifferBySpace) {
     testing::expect_error([] { recipe_named("quick", Space::NB201); }, {"unknown recipe 'quick'"});
 }
 
+// The practitioner recipe's floor of 2,400 pre-training architectures in all: a run on five
+// sources takes 480 per device, one on 41 keeps 100; a given S (no floor) and S = 0 stay.
+TEST(Recipe, PractitionerFloorRaisesSWhenSourcesAreFew) {
+    PretrainRecipe few = recipe_named("practitioner", Space::FBNet);
+    EXPECT_EQ(few.min_source_total, 2400);
+    few.fit_to_sources(5);
+    EXPECT_EQ(few.source_samples, 480);
+    EXPECT_EQ(few.min_source_total, 0);
+    few.fit_to_sources(1);  // fitted once: the floor is gone
+    EXPECT_EQ(few.source_samples, 480);
+    PretrainRecipe seven = recipe_named("practitioner", Space::NB201);
+    seven.fit_to_sources(7);
+    EXPECT_EQ(seven.source_samples, 343);  // ceil(2400 / 7)
+    PretrainRecipe many = recipe_named("practitioner", Space::NB201);
+    many.fit_to_sources(41);
+    EXPECT_EQ(many.source_samples, 100);
+    PretrainRecipe none = recipe_named("practitioner", Space::NB201);
+    none.source_samples = 0;
+    none.fit_to_sources(5);
+    EXPECT_EQ(none.source_samples, 0);
+    PretrainRecipe paper = recipe_named("paper", Space::NB201);
+    paper.resolve();
+    paper.fit_to_sources(5);
+    EXPECT_EQ(paper.source_samples, 900);
+}
+
 TEST(Recipe, ResolveFillsTheSpacesDefaultsAndChecks) {
     PretrainRecipe nb = recipe_named("paper", Space::NB201);
     PretrainRecipe fb = recipe_named("paper", Space::FBNet);
