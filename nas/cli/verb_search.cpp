@@ -17,7 +17,6 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <numeric>
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
@@ -206,27 +205,13 @@ Choice enumerate_choice(const Setup& s, const Scored& sc, double limit) {
 
 Choice evolve_choice(const Setup& s, double limit, const nas::EvolutionOptions& eo) {
     const nas::SearchSpace& ss = s.ctx->space();
-    const std::vector<nas::ColumnNorm> norms =
-        s.p.info.supp == "none" ? std::vector<nas::ColumnNorm>{}
-                                : s.ctx->encoding(s.p.info.supp).norms;
-    // Op lists need not be indexed architectures: build their graphs (and supplementary
-    // encodings) on the fly.
+    // Op lists need not be indexed architectures: their graphs are built on the fly.
     const nas::BatchLatency latency = [&](const std::vector<std::vector<int>>& batch) {
-        std::vector<models::ArchGraph> graphs;
-        for (const auto& ops : batch) {
-            graphs.push_back(ss.graph_of_ops(ops, s.ctx->graph_mode()));
-        }
-        std::vector<int32_t> idx(graphs.size());
-        std::iota(idx.begin(), idx.end(), 0);
-        std::vector<float> supp;  // (batch, dim), the supplementary encoding when there is one
-        if (!norms.empty()) supp = nas::encode_ops(ss, s.p.info.supp, norms, batch);
-        const std::vector<float> model =
-            models::predict(*s.p.model, {&graphs, supp.empty() ? nullptr : supp.data(),
-                                         static_cast<int>(norms.size())},
-                            idx, s.row,
-                            nas::default_score_batch(s.p.model->device()), s.threads);
         std::vector<double> ms;
-        for (double v : nas::blend_of_ops(s.p, ss, batch, model)) ms.push_back(s.p.info.calibration(v));
+        for (double v : nas::predictor_scores_of_ops(
+                 s.p, *s.ctx, batch, s.row, nas::default_score_batch(s.p.model->device()),
+                 s.threads))
+            ms.push_back(s.p.info.calibration(v));
         return ms;
     };
     const bool nb = ss.space() == nas::Space::NB201;
