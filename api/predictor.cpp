@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <type_traits>
 
 #include "api/errors.h"
 #include "kernels/base/check.h"
@@ -169,14 +170,7 @@ std::string Predictor::arch_string(int32_t index) const {
 
 void Predictor::predict(const int32_t* archs, size_t n, float* out,
                         const PredictOptions& o) const {
-    api::translated([&] {
-        const Scoring s = scoring(impl_->p, impl_->name, o, false);
-        std::lock_guard<std::mutex> hold(impl_->shared->lock);
-        nas::SpaceContext& ctx = *impl_->shared->ctx;
-        const std::vector<float> scores = nas::predictor_scores(
-            impl_->p, ctx, checked_indices(ctx.space(), archs, n), s.row, s.batch, s.threads);
-        std::copy(scores.begin(), scores.end(), out);
-    });
+    predict_into(archs, n, false, out, o);
 }
 
 std::vector<float> Predictor::predict(const std::vector<int32_t>& archs,
@@ -188,37 +182,42 @@ std::vector<float> Predictor::predict(const std::vector<int32_t>& archs,
 
 void Predictor::predict_ms(const int32_t* archs, size_t n, double* out,
                            const PredictOptions& o) const {
-    api::translated([&] {
-        const Scoring s = scoring(impl_->p, impl_->name, o, true);
-        std::lock_guard<std::mutex> hold(impl_->shared->lock);
-        nas::SpaceContext& ctx = *impl_->shared->ctx;
-        const std::vector<float> scores = nas::predictor_scores(
-            impl_->p, ctx, checked_indices(ctx.space(), archs, n), s.row, s.batch, s.threads);
-        for (size_t k = 0; k < n; ++k) out[k] = impl_->p.info.calibration(scores[k]);
-    });
+    predict_into(archs, n, false, out, o);
 }
 
 void Predictor::predict_ops(const int32_t* ops, size_t n, float* out,
                             const PredictOptions& o) const {
-    api::translated([&] {
-        const Scoring s = scoring(impl_->p, impl_->name, o, false);
-        std::lock_guard<std::mutex> hold(impl_->shared->lock);
-        nas::SpaceContext& ctx = *impl_->shared->ctx;
-        const std::vector<double> scores = nas::predictor_scores_of_ops(
-            impl_->p, ctx, checked_ops(ctx.space(), ops, n), s.row, s.batch, s.threads);
-        std::copy(scores.begin(), scores.end(), out);
-    });
+    predict_into(ops, n, true, out, o);
 }
 
 void Predictor::predict_ops_ms(const int32_t* ops, size_t n, double* out,
                                const PredictOptions& o) const {
+    predict_into(ops, n, true, out, o);
+}
+
+// Scores (indices: the float scores of `nasflat predict`, op lists: the double ones of `search
+// --mode evolution`) written into a float* `out`, or calibrated to ms into a double* one; under
+// the context's lock, with bad input as std::invalid_argument.
+template <typename Out>
+void Predictor::predict_into(const int32_t* archs, size_t n, bool op_lists, Out* out,
+                             const PredictOptions& o) const {
     api::translated([&] {
-        const Scoring s = scoring(impl_->p, impl_->name, o, true);
+        constexpr bool ms = std::is_same_v<Out, double>;
+        const nas::Predictor& p = impl_->p;
+        const Scoring s = scoring(p, impl_->name, o, ms);
         std::lock_guard<std::mutex> hold(impl_->shared->lock);
         nas::SpaceContext& ctx = *impl_->shared->ctx;
-        const std::vector<double> scores = nas::predictor_scores_of_ops(
-            impl_->p, ctx, checked_ops(ctx.space(), ops, n), s.row, s.batch, s.threads);
-        for (size_t k = 0; k < n; ++k) out[k] = impl_->p.info.calibration(scores[k]);
+        std::vector<double> scores;
+        if (op_lists) {
+            scores = nas::predictor_scores_of_ops(p, ctx, checked_ops(ctx.space(), archs, n),
+                                                  s.row, s.batch, s.threads);
+        } else {
+            const std::vector<float> v = nas::predictor_scores(
+                p, ctx, checked_indices(ctx.space(), archs, n), s.row, s.batch, s.threads);
+            scores.assign(v.begin(), v.end());  // exact: float -> double
+        }
+        for (size_t k = 0; k < n; ++k)
+            out[k] = ms ? p.info.calibration(scores[k]) : static_cast<Out>(scores[k]);
     });
 }
 

@@ -110,6 +110,9 @@ class Predictor {
   private:
     struct Impl;
     explicit Predictor(std::shared_ptr<Impl> impl);
+    template <typename Out>
+    void predict_into(const int32_t* archs, size_t n, bool op_lists, Out* out,
+                      const PredictOptions& o) const;
     std::shared_ptr<Impl> impl_;
 };
 
