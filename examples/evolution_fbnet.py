@@ -6,7 +6,7 @@ predictor scoring each generation's children in one batch.
     python examples/evolution_fbnet.py              # makes a quick demo predictor first
 
 Without --checkpoint it pre-trains a small FBNet predictor and fits it to pixel2 from 20
-latencies copied out of the data folder (a simulated measurement; about a minute). Prints the
+latencies copied out of the data folder (a simulated measurement; seconds). Prints the
 best network found, its predicted latency, and the predictor's throughput as Python sees it
 (architectures per second over the predict calls, conversions included).
 """
