@@ -67,3 +67,11 @@ def tiny(tmp_path_factory, data_dir, cli):
     cli("transfer", "--checkpoint", d / "pre.ckpt", "--measurements", d / "m.json", "--name",
         "pixel2", "--epochs", 2, "--folds", 2, "--out", d / "pixel2.ckpt")
     return d
+
+
+def cli_error(result):
+    """The message of the CLI's error line (stderr may also hold notes, e.g. no GPU found)."""
+    prefix = "nasflat: error: "
+    lines = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
+    assert result.returncode == 2 and len(lines) == 1, result.stderr
+    return lines[0][len(prefix):]
