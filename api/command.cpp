@@ -12,9 +12,9 @@
 
 #include "api/errors.h"
 #include "kernels/base/check.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/verbs.h"
-#include "nas/json_io.h"
 #include "nasflat/nasflat.h"
 
 namespace nasflat {

@@ -1,8 +1,8 @@
 // data.cpp — nasflat::Data and the task list of the public API (include/nasflat/nasflat.h).
 #include "api/errors.h"
-#include "nas/device_data.h"
-#include "nas/space.h"
-#include "nas/tasks.h"
+#include "nas/data/device_data.h"
+#include "nas/data/tasks.h"
+#include "nas/space/space.h"
 #include "nasflat/nasflat.h"
 
 namespace nasflat {

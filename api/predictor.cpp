@@ -12,12 +12,12 @@
 
 #include "api/errors.h"
 #include "kernels/base/check.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/device_option.h"
-#include "nas/json_io.h"
-#include "nas/measurements.h"
-#include "nas/predictor.h"
-#include "nas/training_steps.h"
-#include "nas/transfer.h"
+#include "nas/data/measurements.h"
+#include "nas/predictor/predictor.h"
+#include "nas/predictor/training_steps.h"
+#include "nas/predictor/transfer.h"
 #include "nasflat/nasflat.h"
 
 namespace nasflat {

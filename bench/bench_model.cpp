@@ -30,7 +30,7 @@
 #include "kernels/base/memory.h"
 #include "kernels/profiled_table.h"
 #include "models/training.h"
-#include "nas/metrics.h"
+#include "nas/base/metrics.h"
 
 #ifdef NASFLAT_WITH_CUDA
 #include "bench/experiments/experiments.h"

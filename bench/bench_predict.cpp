@@ -16,9 +16,9 @@
 #include <vector>
 
 #include "kernels/base/check.h"
-#include "nas/predictor.h"
-#include "nas/space.h"
-#include "nas/training_steps.h"
+#include "nas/predictor/predictor.h"
+#include "nas/predictor/training_steps.h"
+#include "nas/space/space.h"
 
 using namespace nasflat;
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
-#include "nas/arch_list.h"
+#include "nas/data/arch_list.h"
 
 using namespace nasflat;
 

@@ -15,7 +15,7 @@
 
 #include "fuzz/fuzz_util.h"
 #include "models/checkpoint.h"
-#include "nas/predictor.h"
+#include "nas/predictor/predictor.h"
 
 using namespace nasflat;
 

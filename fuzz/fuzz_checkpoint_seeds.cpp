@@ -9,7 +9,7 @@
 #include <fstream>
 #include <string>
 
-#include "nas/predictor.h"
+#include "nas/predictor/predictor.h"
 
 using namespace nasflat;
 

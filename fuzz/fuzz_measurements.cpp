@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_util.h"
-#include "nas/measurements.h"
+#include "nas/data/measurements.h"
 
 using namespace nasflat;
 

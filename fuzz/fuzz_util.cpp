@@ -10,7 +10,7 @@
 #include <map>
 #include <memory>
 
-#include "nas/space.h"
+#include "nas/space/space.h"
 
 namespace nasflat::fuzz {
 

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "kernels/base/check.h"
-#include "nas/search_space.h"
+#include "nas/space/search_space.h"
 
 namespace nasflat::fuzz {
 

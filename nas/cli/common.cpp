@@ -10,7 +10,7 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
-#include "nas/json_io.h"
+#include "nas/base/json_io.h"
 
 namespace nasflat::cli {
 
@@ -73,20 +73,6 @@ nas::Task resolve_task(const std::string& flag, nas::Space space) {
     NASFLAT_CHECK(task.space == space, "--task ", flag, " is a ", nas::space_name(task.space),
                   " task but --space is ", nas::space_name(space));
     return task;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-    std::vector<std::string> out;
-    std::string item;
-    for (char c : text + ",") {
-        if (c == ',') {
-            if (!item.empty()) out.push_back(item);
-            item.clear();
-        } else if (c != ' ') {
-            item += c;
-        }
-    }
-    return out;
 }
 
 std::string format_of(const std::string& path, const std::vector<std::string>& allowed) {

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "nas/tasks.h"
+#include "nas/data/tasks.h"
 
 namespace nasflat::cli {
 
@@ -30,7 +30,7 @@ struct ExitStatus {
     int code = kExitOk;
 };
 
-// --data DIR: the data folder (else $NASFLAT_DATA, ../shared/data, ./data; nas/space.h).
+// --data DIR: the data folder (else $NASFLAT_DATA, ../shared/data, ./data; nas/space/space.h).
 CLI::Option* add_data_option(CLI::App& verb, std::string& data_flag);
 // --seed N: the one seed all randomness of the verb flows from (default 0).
 CLI::Option* add_seed_option(CLI::App& verb, uint64_t& seed);
@@ -45,8 +45,6 @@ CLI::Validator unsigned_number();
 
 // --task: 0..5 (of `space`), or a label (N0..N5, F0..F5, ND, NA, FD, FA) that must be of `space`.
 nas::Task resolve_task(const std::string& flag, nas::Space space);
-// "a,b,c" -> {a, b, c} (empty items dropped).
-std::vector<std::string> split_list(const std::string& text);
 // The output format of a file by its extension: "csv", "jsonl" (.jsonl / .json), "json",
 // "txt", "svg"; one of `allowed`, else an error naming the file and the allowed extensions.
 std::string format_of(const std::string& path, const std::vector<std::string>& allowed);

@@ -6,28 +6,12 @@
 #include "kernels/base/check.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
-#include "nas/tasks.h"
+#include "nas/data/tasks.h"
+#include "nas/predictor/recipe.h"
 
 namespace nasflat::cli {
 
 namespace {
-
-struct Recipe {
-    const char* config;
-    const char* scoring;
-    const char* supp;
-    int source_samples;  // -1: the space's default (ExperimentOptions::resolve)
-    int epochs;
-};
-
-// The practitioner recipe differs by space (docs/results.md, "Choosing the recipe"): on NB201
-// the reference model alone ranks new devices best; on FBNet the fixed config with FLOPs does.
-Recipe recipe_named(const std::string& name, nas::Space space) {
-    if (name == "practitioner" && space == nas::Space::FBNet)
-        return {"fixed", "once", "flops", 100, 30};
-    if (name == "practitioner") return {"reference", "two-forwards", "none", 100, 30};
-    return {"reference", "two-forwards", "none", -1, 150};
-}
 
 bool given(const ModelFlags& f, const char* flag) {
     return f.verb != nullptr && f.verb->get_option(flag)->count() > 0;
@@ -89,21 +73,24 @@ void add_model_options(CLI::App& v, ModelFlags& f, const std::string& recipe) {
     add_device_option(v, f.device);
 }
 
-nas::ExperimentOptions model_options(const ModelFlags& f) {
-    const Recipe r = recipe_named(f.recipe, nas::parse_space(f.space));
-    nas::ExperimentOptions o = f.o;
+nas::PretrainRecipe model_options(const ModelFlags& f) {
+    const nas::Space space = nas::parse_space(f.space);
+    const nas::PretrainRecipe r = nas::recipe_named(f.recipe, space);
+    nas::PretrainRecipe o = f.o;
     if (!given(f, "--source-samples")) o.source_samples = r.source_samples;
     if (!given(f, "--epochs")) o.epochs = r.epochs;
     if (!given(f, "--supp")) o.supp = r.supp;
     NASFLAT_CHECK(!(f.score_once && f.scoring == "two-forwards"),
                   "--score-once and --scoring two-forwards disagree; fix: pass one of them");
-    const std::string scoring = f.score_once ? "once" : f.scoring.empty() ? r.scoring : f.scoring;
-    o.space = nas::parse_space(f.space);
-    o.flavor = models::parse_flavor(f.config.empty() ? r.config : f.config);
+    o.space = space;
+    o.flavor = f.config.empty() ? r.flavor : models::parse_flavor(f.config);
     o.layer_type = models::parse_layer_type(f.gnn_type);
     o.fuse = models::parse_fuse(f.fuse);
-    o.scoring = scoring == "once" ? models::PairScoring::ScoreOnce
-                                  : models::PairScoring::TwoForwards;
+    if (f.score_once || f.scoring == "once") {
+        o.scoring = models::PairScoring::ScoreOnce;
+    } else {
+        o.scoring = f.scoring.empty() ? r.scoring : models::PairScoring::TwoForwards;
+    }
     o.device = resolve_device(f.device);
     return o;
 }

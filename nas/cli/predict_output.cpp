@@ -5,13 +5,10 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
-#include <unordered_set>
 
 #include "kernels/base/check.h"
-#include "nas/calibration.h"
-#include "nas/measurements.h"
-#include "nas/metrics.h"
-#include "nas/plot.h"
+#include "nas/base/plot.h"
+#include "nas/data/measurements.h"
 
 namespace nasflat::cli {
 
@@ -51,34 +48,26 @@ std::string RowWriter::take() {
 
 void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std::string& truth_name,
                   const std::vector<double>& truth, StagedFile* plot) {
-    std::unordered_set<int32_t> fitted;
-    if (p.info.transfer.contains("archs")) {
-        for (int32_t a : p.info.transfer["archs"].get<std::vector<int32_t>>()) fitted.insert(a);
-    }
-    std::vector<double> s, t, ms;
-    for (size_t k = 0; k < rows.archs.size(); ++k) {
-        if (std::isnan(truth[rows.archs[k]]) || fitted.count(rows.archs[k])) continue;
-        s.push_back(rows.scores[k]);
-        t.push_back(truth[rows.archs[k]]);
-        ms.push_back(rows.ms[k]);
-    }
-    NASFLAT_CHECK(s.size() >= 2, "--truth ", truth_name, ": fewer than 2 of the predicted "
-                  "architectures are measured there (the fitted ones left out)");
-    const double rho = nas::spearman(s, t), tau = nas::kendall_tau_b(s, t);
-    const bool has_ms = !std::isnan(rows.ms.empty() ? NAN : rows.ms[0]);
-    std::cerr << std::fixed << std::setprecision(3) << "[truth] " << truth_name << ": " << s.size()
-              << " archs (" << fitted.size() << " fitted ones left out): Spearman " << rho
-              << ", Kendall " << tau;
-    if (has_ms) std::cerr << std::setprecision(1) << ", MAPE " << nas::mape(ms, t) << " %";
+    const nas::TruthComparison c =
+        nas::compare_with_truth(p, rows.archs, rows.scores, rows.ms, truth, truth_name);
+    std::cerr << std::fixed << std::setprecision(3) << "[truth] " << truth_name << ": "
+              << c.scores.size() << " archs (" << c.fitted
+              << " fitted ones left out): Spearman " << c.spearman << ", Kendall " << c.kendall;
+    if (c.has_ms) std::cerr << std::setprecision(1) << ", MAPE " << c.mape << " %";
     std::cerr << std::defaultfloat << std::endl;
     if (plot == nullptr) return;
     std::ostringstream note;
-    note << std::fixed << std::setprecision(3) << "Spearman " << rho << ", Kendall " << tau
-         << " on " << s.size() << " archs";
+    note << std::fixed << std::setprecision(3) << "Spearman " << c.spearman << ", Kendall "
+         << c.kendall << " on " << c.scores.size() << " archs";
     const std::string what = p.info.metric + " (" + nas::base_unit(p.info.metric) + ")";
-    nas::Panel panel{p.info.target + ": predicted vs measured " + p.info.metric, "measured " + what,
-                     has_ms ? "predicted " + what : "predicted score", true, has_ms, has_ms,
-                     {{"", t, has_ms ? ms : s, false, true}}, {note.str()}};
+    nas::Panel panel{p.info.target + ": predicted vs measured " + p.info.metric,
+                     "measured " + what,
+                     c.has_ms ? "predicted " + what : "predicted score",
+                     true,
+                     c.has_ms,
+                     c.has_ms,
+                     {{"", c.measured, c.has_ms ? c.predicted_ms : c.scores, false, true}},
+                     {note.str()}};
     plot->write(nas::render_svg({panel}));
 }
 

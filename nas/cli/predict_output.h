@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "kernels/base/file_io.h"
-#include "nas/predictor.h"
+#include "nas/predictor/predictor.h"
 
 namespace nasflat::cli {
 
@@ -34,8 +34,9 @@ struct PredictedRows {
 
 // Spearman, Kendall and (with ms) MAPE of the rows against `truth_ms` (ms by arch index, NaN
 // where not measured; read from `truth_name`, a data-folder device or a measurement file, before
-// anything was scored), leaving out the archs the predictor was fitted on; one line on stderr,
-// and an SVG of predicted vs measured into `plot` when it is not null.
+// anything was scored), leaving out the archs the predictor was fitted on
+// (nas::compare_with_truth): one line on stderr, and an SVG of predicted vs measured into `plot`
+// when it is not null.
 void report_truth(const nas::Predictor& p, const PredictedRows& rows, const std::string& truth_name,
                   const std::vector<double>& truth_ms, StagedFile* plot);
 

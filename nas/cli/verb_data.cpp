@@ -1,9 +1,9 @@
 // verb_data.cpp — `nasflat data [--data DIR] [--space nb201|fbnet] [--quiet]`: lists the
 // spaces, their devices (count, unit, min/median/max) and the other data files, validating
-// every one (data_check.h). Exit 0 when every file is valid, 1 when any is bad (each bad file
-// gets its one-line reason), 2 when no data folder is found.
-// `nasflat data --check FILE` validates a user measurement file (measurements.h) with the rules
-// `transfer` applies (including at least 2 measurements, not all equal) and lists what it holds;
+// every one (nas/data/data_check.h). Exit 0 when every file is valid, 1 when any is bad (each
+// bad file gets its one-line reason), 2 when no data folder is found.
+// `nasflat data --check FILE` validates a user measurement file (nas/data/measurements.h) with
+// the rules `transfer` applies (including at least 2 measurements, not all equal) and lists what it holds;
 // a bad file is a one-line error and exit 1 (exit 2 when the file cannot be read at all).
 #include <cstdio>
 #include <filesystem>
@@ -11,12 +11,12 @@
 #include <memory>
 
 #include "kernels/base/check.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/common.h"
-#include "nas/data_check.h"
-#include "nas/json_io.h"
-#include "nas/measurements.h"
-#include "nas/search_space.h"
-#include "nas/space.h"
+#include "nas/data/data_check.h"
+#include "nas/data/measurements.h"
+#include "nas/space/search_space.h"
+#include "nas/space/space.h"
 
 namespace nasflat::cli {
 

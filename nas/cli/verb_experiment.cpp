@@ -1,5 +1,5 @@
-// verb_experiment.cpp — `nasflat experiment`: the NASFLAT task-suite experiment (nas/experiment.h)
-// from the command line; prints per-device and per-task Spearman/Kendall beside the authors'
+// verb_experiment.cpp — `nasflat experiment`: the NASFLAT task-suite experiment
+// (nas/experiment/experiment.h) from the command line; prints per-device and per-task Spearman/Kendall beside the authors'
 // number, one progress line per phase, the wall time; --json writes the result file.
 // Example (the README's main job):
 //   nasflat experiment --space fbnet --task 2 --samples 20 --trials 1 --source-samples 100
@@ -13,12 +13,12 @@
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
 #include "kernels/profiled_table.h"
+#include "nas/base/plot.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/model_options.h"
-#include "nas/experiment.h"
-#include "nas/experiment_report.h"
-#include "nas/plot.h"
+#include "nas/experiment/experiment.h"
+#include "nas/experiment/experiment_report.h"
 
 namespace nasflat::cli {
 namespace {
@@ -28,11 +28,13 @@ struct Flags {
     std::vector<std::string> protocols = {"full"};
     bool no_transfer_hwemb = false;
     ModelFlags m;
+    nas::ExperimentOptions x;  // the experiment's own flags (the recipe's are in m)
 };
 
 void run_experiment_verb(Flags& f) {
     space_from_task(f.m, f.task);
-    nas::ExperimentOptions o = model_options(f.m);
+    nas::ExperimentOptions o = f.x;
+    o.recipe() = model_options(f.m);
     const nas::Task task = resolve_task(f.task, o.space);
     o.task = task.index;
     o.protocol = nas::parse_protocol(f.protocols.at(0));
@@ -100,25 +102,25 @@ void register_experiment(CLI::App& app) {
     add_model_options(*v, f.m, "paper");
     v->add_option("--task", f.task, "task 0..5 (or N0..N5, F0..F5, ND, NA, FD, FA)")
         ->capture_default_str();
-    v->add_option("--samples", f.m.o.samples, "target samples T (several allowed)")
+    v->add_option("--samples", f.x.samples, "target samples T (several allowed)")
         ->check(CLI::Range(2, 1 << 20))
         ->capture_default_str();
-    v->add_option("--trials", f.m.o.trials, "independent trials")
+    v->add_option("--trials", f.x.trials, "independent trials")
         ->check(CLI::Range(1, 1 << 16))
         ->capture_default_str();
-    v->add_option("--first-trial", f.m.o.first_trial,
+    v->add_option("--first-trial", f.x.first_trial,
                   "index of the first trial (seeds as in one long run; merge split runs with "
                   "scripts/paper/merge_trials.py)")
         ->check(CLI::Range(0, 1 << 16))
         ->capture_default_str();
-    v->add_option("--transfer-epochs", f.m.o.transfer_epochs,
+    v->add_option("--transfer-epochs", f.x.transfer_epochs,
                   "fine-tuning epochs (default NB201 40, FBNet 30)")
         ->check(CLI::Range(1, 1 << 20));
-    v->add_option("--transfer-lr", f.m.o.transfer_lr,
+    v->add_option("--transfer-lr", f.x.transfer_lr,
                   "fine-tuning learning rate (default NB201 "
                   "3e-3, FBNet 1e-3)")
         ->check(finite_in(0.0, 1.0, true));
-    v->add_option("--transfer-batch-size", f.m.o.transfer_batch_size, "fine-tuning batch")
+    v->add_option("--transfer-batch-size", f.x.transfer_batch_size, "fine-tuning batch")
         ->check(CLI::Range(2, 1 << 20))
         ->capture_default_str();
     v->add_flag("--no-transfer-hwemb", f.no_transfer_hwemb,
@@ -127,18 +129,18 @@ void register_experiment(CLI::App& app) {
                   "full, first128 or aliasing (the last two only reproduce the authors' "
                   "numbers); 'full first128' scores the same fine-tuned models both ways")
         ->capture_default_str();
-    v->add_option("--sampler", f.m.o.sampler,
+    v->add_option("--sampler", f.x.sampler,
                   "random, params, latency (oracle), kmeans, cosine, "
                   "cosine_greedy, kmeancosine")
         ->capture_default_str();
     v->add_option("--score", f.score, "last4 (mean of the last 4 transfer epochs) or final")
         ->capture_default_str();
-    v->add_flag("--self-check", f.m.o.self_check,
+    v->add_flag("--self-check", f.x.self_check,
                 "transfer as `nasflat transfer` does: blend the model with FLOPs, params, the "
                 "best source device and a ridge over the sources by out-of-fold evidence");
-    v->add_option("--blend", f.m.o.blend_rule, "with --self-check: a power p or 'best'")
+    v->add_option("--blend", f.x.blend_rule, "with --self-check: a power p or 'best'")
         ->capture_default_str();
-    v->add_option("--eval-batch", f.m.o.eval_batch,
+    v->add_option("--eval-batch", f.x.eval_batch,
                   "batch size when scoring (default: CPU 256, "
                   "CUDA 32768)")
         ->check(CLI::Range(1, 1 << 24));

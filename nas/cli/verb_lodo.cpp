@@ -1,5 +1,5 @@
-// verb_lodo.cpp — `nasflat lodo`: the leave-one-device-out benchmark (nas/lodo.h). For every
-// device of a space: pre-train on every device outside its hardware family, transfer from T
+// verb_lodo.cpp — `nasflat lodo`: the leave-one-device-out benchmark (nas/experiment/lodo.h).
+// For every device of a space: pre-train on every device outside its hardware family, transfer from T
 // random samples (several seeded draws), score the rest, beside FLOPs, params, the best device
 // on the T samples, a ridge over devices and the oracle device. Prints and writes (--json,
 // --markdown) the per-device table. --families lists the families; --targets runs a subset
@@ -14,13 +14,13 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
-#include "nas/families.h"
-#include "nas/json_io.h"
-#include "nas/lodo.h"
-#include "nas/manifest.h"
+#include "nas/data/families.h"
+#include "nas/data/manifest.h"
+#include "nas/experiment/lodo.h"
 
 namespace nasflat::cli {
 namespace {
@@ -81,10 +81,10 @@ void run_lodo_verb(Flags& f) {
                   "--merge FILE ...");
     nas::LodoOptions o = f.l;
     o.model = model_options(f.m);
-    o.targets = split_list(f.targets);
+    o.targets = nas::split_names(f.targets);
     o.rules = f.rules;
     o.transfer.priors.clear();
-    if (f.priors != "none") o.transfer.priors = split_list(f.priors);
+    if (f.priors != "none") o.transfer.priors = nas::split_names(f.priors);
     o.transfer.blend_rule = nas::BlendRule::parse(f.blend);
     o.transfer.scoring = o.model.scoring;
     o.transfer.seed = o.model.seed;

@@ -1,5 +1,5 @@
 // verb_predict.cpp — `nasflat predict`: latency of architectures from a transferred predictor.
-// Input: --archs FILE (JSON or text arch list, nas/arch_list.h), --all (the whole space), or
+// Input: --archs FILE (JSON or text arch list, nas/data/arch_list.h), --all (the whole space), or
 // else one architecture per line on stdin, streamed: rows are written as each batch is scored.
 // --threads N scores N batches of listed architectures side by side (stdin: one at a time).
 // Output: one row per architecture, columns index, arch, score, latency_ms (ms from the
@@ -29,14 +29,14 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
-#include "nas/arch_list.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/predict_output.h"
 #include "nas/cli/verbs.h"
-#include "nas/measurements.h"
-#include "nas/predictor.h"
-#include "nas/training_steps.h"
+#include "nas/data/arch_list.h"
+#include "nas/data/measurements.h"
+#include "nas/predictor/predictor.h"
+#include "nas/predictor/training_steps.h"
 
 namespace nasflat::cli {
 namespace {

@@ -11,12 +11,12 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
-#include "nas/device_data.h"
-#include "nas/json_io.h"
-#include "nas/predictor.h"
+#include "nas/data/device_data.h"
+#include "nas/predictor/predictor.h"
 
 namespace nasflat::cli {
 namespace {
@@ -28,7 +28,7 @@ struct Flags {
 
 void run_pretrain(Flags& f) {
     space_from_task(f.m, f.task);
-    nas::ExperimentOptions o = model_options(f.m);
+    nas::PretrainRecipe o = model_options(f.m);
     NASFLAT_CHECK(f.task.empty() || f.devices.empty(), "pretrain: pass --task (its source "
                   "devices) or --devices a,b,..., not both (neither: every device of the space)");
     std::vector<std::string> sources;
@@ -36,12 +36,11 @@ void run_pretrain(Flags& f) {
     const std::string data_dir = nas::resolve_data_dir(f.data);
     if (!f.task.empty()) {
         const nas::Task task = resolve_task(f.task, o.space);
-        o.task = task.index;
         sources = task.sources;
         task_name = task.name;
         origin = "the sources of task " + task.name;
     } else if (!f.devices.empty()) {
-        sources = split_list(f.devices);
+        sources = nas::split_names(f.devices);
         origin = "--devices";
         for (size_t i = 0; i < sources.size(); ++i) {
             for (size_t j = 0; j < i; ++j) {
@@ -56,7 +55,7 @@ void run_pretrain(Flags& f) {
     format_of(f.out, {"ckpt"});
     o.resolve();
     const std::vector<std::string> known = nas::list_devices(data_dir, o.space);
-    const std::vector<std::string> excluded = split_list(f.exclude);
+    const std::vector<std::string> excluded = nas::split_names(f.exclude);
     for (size_t i = 0; i < excluded.size(); ++i) {
         const std::string& x = excluded[i];
         NASFLAT_CHECK(std::find(known.begin(), known.end(), x) != known.end(), "--exclude: '",

@@ -8,10 +8,10 @@
 #include <memory>
 
 #include "kernels/base/check.h"
+#include "nas/base/json_io.h"
 #include "nas/cli/common.h"
-#include "nas/json_io.h"
-#include "nas/manifest.h"
-#include "nas/tasks.h"
+#include "nas/data/manifest.h"
+#include "nas/data/tasks.h"
 
 namespace nasflat::cli {
 

@@ -1,5 +1,5 @@
 // verb_transfer.cpp — `nasflat transfer`: fits a pre-trained predictor to a device from a
-// measurement file (nas/measurements.h). Reports how well it fits (k-fold cross-validated
+// measurement file (nas/data/measurements.h). Reports how well it fits (k-fold cross-validated
 // Spearman, Kendall and the MAPE of the calibrated ms on the given samples), fits the score ->
 // ms calibration, and writes the device's predictor. A name not in the checkpoint's device
 // table gets a new embedding row, initialised from the best-correlated source device.
@@ -13,12 +13,12 @@
 
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
+#include "nas/base/json_io.h"
+#include "nas/base/plot.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/verbs.h"
-#include "nas/json_io.h"
-#include "nas/plot.h"
-#include "nas/transfer.h"
+#include "nas/predictor/transfer.h"
 
 namespace nasflat::cli {
 namespace {
@@ -63,18 +63,6 @@ std::vector<nas::Panel> transfer_plot(const nas::TransferReport& r, const nas::P
     }
     cal.series = {measured, curve};
     return {cv, cal};
-}
-
-std::vector<std::string> parse_priors(const std::string& text) {
-    if (text == "none") return {};
-    const std::vector<std::string> kinds = split_list(text);
-    for (const auto& k : kinds) {
-        const auto& known = nas::prior_kinds();
-        NASFLAT_CHECK(std::find(known.begin(), known.end(), k) != known.end(), "--priors: '",
-                      printable(k, 40), "' is not a prior; fix: use none or a list of ",
-                      nas::join_names(known));
-    }
-    return kinds;
 }
 
 void print_report(const Flags& f, const nas::TransferReport& r, const nas::Predictor& p) {
@@ -124,7 +112,7 @@ void run_transfer(Flags& f) {
     nas::TransferOptions t = f.t;
     t.init_from_best_source = !f.no_init;
     t.scoring = f.score_once ? models::PairScoring::ScoreOnce : models::PairScoring::TwoForwards;
-    t.priors = parse_priors(f.priors);
+    t.priors = nas::parse_prior_list(f.priors);
     t.blend_rule = nas::BlendRule::parse(f.blend);
     const nas::TransferReport r = nas::transfer_predictor(p, *ctx, m, name, t, std::cerr);
     out.write(nas::predictor_bytes(p));

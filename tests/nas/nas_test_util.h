@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "kernels/base/check.h"
-#include "nas/search_space.h"
+#include "nas/space/search_space.h"
 #include "tests/test_util.h"
 
 namespace nasflat::nas::testing {

@@ -7,11 +7,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "nas/data_check.h"
-#include "nas/device_data.h"
-#include "nas/manifest.h"
-#include "nas/search_space.h"
-#include "nas/zcp.h"
+#include "nas/data/data_check.h"
+#include "nas/data/device_data.h"
+#include "nas/data/manifest.h"
+#include "nas/data/zcp.h"
+#include "nas/space/search_space.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

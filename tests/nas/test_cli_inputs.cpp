@@ -7,7 +7,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "nas/predictor.h"
+#include "nas/predictor/predictor.h"
 #include "tests/nas/tiny_predictor.h"
 
 namespace nasflat::nas {

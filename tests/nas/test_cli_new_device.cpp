@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "nas/predictor.h"
+#include "nas/predictor/predictor.h"
 #include "tests/nas/tiny_predictor.h"
 
 namespace nasflat::nas {

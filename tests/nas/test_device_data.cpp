@@ -4,11 +4,11 @@
 
 #include <cmath>
 
-#include "nas/accuracy.h"
-#include "nas/data_check.h"
-#include "nas/device_data.h"
-#include "nas/manifest.h"
-#include "nas/zcp.h"
+#include "nas/data/accuracy.h"
+#include "nas/data/data_check.h"
+#include "nas/data/device_data.h"
+#include "nas/data/manifest.h"
+#include "nas/data/zcp.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "nas/encoding.h"
-#include "nas/zcp.h"
+#include "nas/data/encoding.h"
+#include "nas/data/zcp.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

@@ -6,9 +6,9 @@
 #include <sstream>
 
 #include "models/training.h"
-#include "nas/experiment.h"
-#include "nas/experiment_report.h"
-#include "nas/metrics.h"
+#include "nas/base/metrics.h"
+#include "nas/experiment/experiment.h"
+#include "nas/experiment/experiment_report.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

@@ -5,9 +5,9 @@
 
 #include <string>
 
-#include "nas/arch_list.h"
-#include "nas/measurements.h"
-#include "nas/search_space.h"
+#include "nas/data/arch_list.h"
+#include "nas/data/measurements.h"
+#include "nas/space/search_space.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

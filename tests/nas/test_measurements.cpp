@@ -3,7 +3,7 @@
 // round trips, and bad files (fixtures tests/data/nas/meas_bad_*.json).
 #include <gtest/gtest.h>
 
-#include "nas/measurements.h"
+#include "nas/data/measurements.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

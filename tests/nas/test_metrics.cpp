@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kernels/base/rng.h"
-#include "nas/metrics.h"
+#include "nas/base/metrics.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

@@ -1,7 +1,7 @@
 // test_practitioner_cli.cpp — the practitioner's loop through the built binary: pretrain ->
 // sample -> transfer -> predict -> search on NB201 and FBNet with tiny settings, every verb's
 // --help, and the bad paths (one "nasflat: error:" line, exit 2). Also the predictor library
-// (nas/predictor.h): determinism, save/load, a new device row.
+// (nas/predictor/predictor.h): determinism, save/load, a new device row.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "nas/transfer.h"
+#include "nas/predictor/transfer.h"
 #include "tests/nas/cli_test_util.h"
 #include "tests/nas/nas_test_util.h"
 
@@ -390,7 +390,7 @@ TEST(Predictor, DeterministicSaveLoadAndNewDeviceRow) {
     const std::string data = testing::real_data();
     if (data.empty()) GTEST_SKIP() << "data folder not found";
     auto ctx = SpaceContext::load(data, Space::NB201, GraphMode::Reference);
-    ExperimentOptions o;
+    PretrainRecipe o;
     o.source_samples = 12;
     o.epochs = 1;
     std::ostringstream log;
@@ -430,7 +430,7 @@ TEST(Predictor, StoresAndChecksTheSupplementaryEncodingsNormalisation) {
     const std::string data = testing::real_data();
     if (data.empty()) GTEST_SKIP() << "data folder not found";
     auto ctx = SpaceContext::load(data, Space::NB201, GraphMode::Reference);
-    ExperimentOptions o;
+    PretrainRecipe o;
     o.source_samples = 0;  // weights do not matter here
     o.supp = "params";
     std::ostringstream log;

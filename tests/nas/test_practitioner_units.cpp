@@ -5,10 +5,10 @@
 
 #include <cmath>
 
-#include "nas/arch_list.h"
-#include "nas/calibration.h"
-#include "nas/plot.h"
-#include "nas/search.h"
+#include "nas/base/plot.h"
+#include "nas/data/arch_list.h"
+#include "nas/predictor/calibration.h"
+#include "nas/search/strategy.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

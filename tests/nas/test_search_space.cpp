@@ -4,9 +4,9 @@
 
 #include <cmath>
 
-#include "nas/metrics.h"
-#include "nas/search_space.h"
-#include "nas/zcp.h"
+#include "nas/base/metrics.h"
+#include "nas/data/zcp.h"
+#include "nas/space/search_space.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

@@ -7,12 +7,12 @@
 #include <cmath>
 #include <sstream>
 
-#include "nas/blend.h"
-#include "nas/families.h"
-#include "nas/metrics.h"
-#include "nas/priors.h"
-#include "nas/ridge.h"
-#include "nas/transfer.h"
+#include "nas/base/metrics.h"
+#include "nas/data/families.h"
+#include "nas/predictor/blend.h"
+#include "nas/predictor/priors.h"
+#include "nas/predictor/ridge.h"
+#include "nas/predictor/transfer.h"
 #include "tests/nas/nas_test_util.h"
 #include "tests/test_util.h"
 
@@ -173,7 +173,7 @@ TEST_F(SelfCheck, PriorsScoreLikeWhatTheyStandFor) {
 // held-out folds that the model ranks worse and answer with the prior.
 TEST_F(SelfCheck, FallsBackToASimplePriorWhenTheModelIsWorse) {
     auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Reference);
-    ExperimentOptions o;
+    PretrainRecipe o;
     o.source_samples = 0;
     std::ostringstream log;
     Predictor p = pretrain_predictor(o, *ctx, {"1080ti_1", "gold_6240"}, log);
@@ -221,7 +221,7 @@ TEST_F(SelfCheck, FallsBackToASimplePriorWhenTheModelIsWorse) {
 
 TEST_F(SelfCheck, WarnsWhenNothingRanksTheSamples) {
     auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Reference);
-    ExperimentOptions o;
+    PretrainRecipe o;
     o.source_samples = 0;
     std::ostringstream log;
     Predictor p = pretrain_predictor(o, *ctx, {"1080ti_1"}, log);

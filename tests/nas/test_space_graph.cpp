@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <set>
 
-#include "nas/arch_graph.h"
-#include "nas/space.h"
+#include "nas/space/arch_graph.h"
+#include "nas/space/space.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <set>
 
-#include "nas/manifest.h"
-#include "nas/tasks.h"
+#include "nas/data/manifest.h"
+#include "nas/data/tasks.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {

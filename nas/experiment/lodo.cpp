@@ -1,0 +1,186 @@
+// lodo.cpp — see lodo.h. Randomness: the pre-training of every family is `nasflat pretrain`'s
+// (seed o.model.seed), so `nasflat pretrain --devices <the sources>` reproduces it; the draws of
+// a device come from (seed, device name, draw), so a device's numbers do not depend on which
+// other devices ran.
+#include "nas/experiment/lodo.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <map>
+#include <sstream>
+
+#include "kernels/base/check.h"
+#include "nas/base/metrics.h"
+#include "nas/data/families.h"
+#include "nas/data/manifest.h"
+#include "nas/predictor/predictor.h"
+#include "nas/predictor/training_steps.h"
+
+namespace nasflat::nas {
+
+namespace {
+
+uint64_t name_seed(const std::string& name) {
+    uint64_t h = 1469598103934665603ULL;
+    for (unsigned char c : name) h = (h ^ c) * 1099511628211ULL;
+    return h;
+}
+
+// The measurements of a target device: latency from the context, energy from its own file.
+DeviceData target_data(SpaceContext& ctx, const LodoOptions& o, const std::string& device) {
+    if (o.metric == "latency") return ctx.device(device);
+    return load_energy(ctx.data_dir(), o.model.space, device);
+}
+
+double rho(const std::vector<double>& score, const std::vector<double>& truth) {
+    const double r = spearman(score, truth);
+    return std::isfinite(r) ? r : 0.0;
+}
+
+std::vector<double> as_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+
+// The answer under `blend` for the scored archs, from the model's and the priors' scores.
+std::vector<double> blend_on(const Blend& blend, const std::vector<double>& model,
+                             SpaceContext& ctx, const std::vector<int32_t>& archs) {
+    if (blend.model_only()) return model;
+    std::vector<std::vector<double>> rows;
+    for (const auto& m : blend.members)
+        rows.push_back(m.is_predictor() ? model : prior_scores(m.prior, ctx, archs));
+    return blend_scores(blend, rows);
+}
+
+// One draw: T samples, transfer, then every way of ranking the other archs of the device.
+LodoDraw run_draw(Predictor& p, const PredictorInfo& base_info, const std::vector<float>& base,
+                  SpaceContext& ctx, const DeviceData& target, const std::string& name,
+                  const LodoOptions& o, uint64_t seed, std::ostream& progress) {
+    p.model->params().values_from_host(base);
+    p.info = base_info;
+    Rng rng(seed);
+    LodoDraw d;
+    for (int k : rng.sample_without_replacement(target.count(), o.samples))
+        d.archs.push_back(target.arch_index[k]);
+    Measurements m;
+    m.space = o.model.space;
+    m.unit = "ms";  // the metric's base unit: only ratios and order matter below
+    m.file = "lodo:" + name;
+    m.arch_index = d.archs;
+    for (int32_t a : d.archs) m.values.push_back(std::max(target.value(a), kMinValue));
+    std::ostringstream quiet;
+    const TransferReport tr = transfer_predictor(p, ctx, m, name, o.transfer, quiet);
+    std::vector<int32_t> eval;
+    std::vector<double> truth;
+    for (int32_t a : target.arch_index) {
+        if (std::find(d.archs.begin(), d.archs.end(), a) != d.archs.end()) continue;
+        eval.push_back(a);
+        truth.push_back(target.value(a));
+    }
+    const int row = p.info.row_of(name);
+    const int batch = default_score_batch(p.model->device());
+    const std::vector<double> model =
+        as_double(models::predict(*p.model, arch_table(ctx, p.info.supp), eval, row, batch));
+    const std::vector<double> answer = blend_on(p.info.blend, model, ctx, eval);
+    d.choice = p.info.blend.describe();
+    d.answer = rho(answer, truth);
+    d.answer_kendall = kendall_tau_b(answer, truth);
+    d.model = rho(model, truth);
+    for (const Candidate& c : tr.fitted) {
+        d.oof_names.push_back(c.name);
+        d.oof.push_back(c.oof_spearman);
+        if (c.name == "predictor") continue;
+        const double r = rho(prior_scores(c.prior, ctx, eval), truth);
+        if (c.prior.kind == "flops") d.flops = r;
+        if (c.prior.kind == "params") d.params = r;
+        if (c.prior.kind == "device") {
+            d.device = r;
+            d.device_name = c.prior.device;
+        }
+        if (c.prior.kind == "ridge") d.ridge = r;
+    }
+    d.oracle = -2;
+    for (const auto& s : public_devices(ctx, p.info.sources)) {
+        std::vector<double> x;
+        for (int32_t a : eval) x.push_back(ctx.device(s).value(a));
+        const double r = rho(x, truth);
+        if (r > d.oracle) {
+            d.oracle = r;
+            d.oracle_name = s;
+        }
+    }
+    for (const std::string& rule : o.rules)
+        d.by_rule.push_back(rho(blend_on(choose_blend(tr.fitted, BlendRule::parse(rule),
+                                                      tr.measured_ms),
+                                         model,
+                                         ctx, eval),
+                                truth));
+    progress << "[lodo] " << name << ": spearman " << std::fixed << std::setprecision(3)
+             << d.answer << " (" << d.choice << "; model " << d.model << ", flops " << d.flops
+             << ", device " << d.device << ", ridge " << d.ridge << ", oracle " << d.oracle
+             << ") on " << eval.size() << " archs" << std::defaultfloat << std::endl;
+    return d;
+}
+
+}  // namespace
+
+LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
+                    std::ostream& progress) {
+    LodoOptions o = options;
+    o.model.resolve();
+    NASFLAT_CHECK(o.metric == "latency" || o.metric == "energy", "--metric must be latency or "
+                  "energy, got '", printable(o.metric, 40), "'");
+    NASFLAT_CHECK(o.samples >= 4 && o.draws >= 1, "lodo: --samples >= 4 and --draws >= 1");
+    for (const auto& r : o.rules) BlendRule::parse(r);
+    const auto t0 = Clock::now();
+    const Manifest manifest = load_manifest(data_dir);
+    auto ctx = SpaceContext::load(data_dir, o.model.space, o.model.flavor);
+    std::vector<std::string> all = o.metric == "latency"
+                                       ? list_devices(data_dir, o.model.space)
+                                       : list_energy_devices(data_dir, o.model.space);
+    NASFLAT_CHECK(!all.empty(), "lodo: ", space_name(o.model.space), " has no ", o.metric,
+                  " devices in ", data_dir);
+    std::vector<std::string> targets = o.targets.empty() ? all : o.targets;
+    for (const auto& t : targets) {
+        NASFLAT_CHECK(std::find(all.begin(), all.end(), t) != all.end(), "--targets: '",
+                      printable(t, 60), "' is not a ", o.metric, " device of ",
+                      space_name(o.model.space), "; fix: see `nasflat data`");
+    }
+    // Families in the order of their first target; one pre-training each.
+    std::vector<std::pair<std::string, std::vector<std::string>>> families;
+    for (const auto& t : targets) {
+        const std::string f = family_of(manifest, o.model.space, t, o.metric);
+        auto it = std::find_if(families.begin(), families.end(),
+                               [&](const auto& e) { return e.first == f; });
+        if (it == families.end()) families.push_back({f, {t}});
+        else it->second.push_back(t);
+    }
+    LodoResult result;
+    result.options = o;
+    for (const auto& [family, members] : families) {
+        const std::vector<std::string> sources =
+            devices_outside_family(manifest, o.model.space, family);
+        Predictor p = pretrain_predictor(o.model, *ctx, sources, progress);
+        const std::vector<float> base = p.model->params().values_to_host();
+        const PredictorInfo base_info = p.info;
+        for (const auto& device : members) {
+            const DeviceData target = target_data(*ctx, o, device);
+            NASFLAT_CHECK(target.count() >= o.samples + 2, "lodo: ", device, " measured ",
+                          target.count(), " architectures, too few for --samples ", o.samples);
+            LodoDevice ld;
+            ld.device = device;
+            ld.family = family;
+            ld.sources = static_cast<int>(sources.size());
+            ld.scored = target.count() - o.samples;
+            const std::string name = o.metric == "latency" ? device : "energy:" + device;
+            for (int r = 0; r < o.draws; ++r) {
+                const uint64_t seed = derive_seed(derive_seed(o.model.seed, name_seed(name)), r);
+                ld.draws.push_back(
+                    run_draw(p, base_info, base, *ctx, target, name, o, seed, progress));
+            }
+            result.devices.push_back(std::move(ld));
+        }
+    }
+    result.seconds = seconds_since(t0);
+    return result;
+}
+
+}  // namespace nasflat::nas
