@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <unordered_set>
 
 #include "kernels/base/check.h"
@@ -211,6 +212,26 @@ std::vector<double> blend_of_ops(const Predictor& p, const SearchSpace& ss,
         member_scores.push_back(std::move(s));
     }
     return blend_scores(usable, member_scores);
+}
+
+std::vector<double> predictor_scores_of_ops(const Predictor& p, SpaceContext& ctx,
+                                            const std::vector<std::vector<int>>& ops, int row,
+                                            int batch, int threads) {
+    const SearchSpace& ss = ctx.space();
+    const std::vector<ColumnNorm> norms =
+        p.info.supp == "none" ? std::vector<ColumnNorm>{} : ctx.encoding(p.info.supp).norms;
+    std::vector<models::ArchGraph> graphs;
+    graphs.reserve(ops.size());
+    for (const auto& o : ops) graphs.push_back(ss.graph_of_ops(o, ctx.graph_mode()));
+    std::vector<int32_t> idx(graphs.size());
+    std::iota(idx.begin(), idx.end(), 0);
+    std::vector<float> supp;  // (ops, dim), the supplementary encoding when there is one
+    if (!norms.empty()) supp = encode_ops(ss, p.info.supp, norms, ops);
+    const models::ArchTable table{&graphs, supp.empty() ? nullptr : supp.data(),
+                                  static_cast<int>(norms.size())};
+    const std::vector<float> model = models::predict(*p.model, table, idx, row, batch, threads);
+    if (row != p.info.row_of(p.info.target)) return std::vector<double>(model.begin(), model.end());
+    return blend_of_ops(p, ss, ops, model);
 }
 
 TruthComparison compare_with_truth(const Predictor& p, const std::vector<int32_t>& archs,

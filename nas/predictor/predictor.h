@@ -78,6 +78,12 @@ std::vector<float> predictor_scores(const Predictor& p, SpaceContext& ctx,
 std::vector<double> blend_of_ops(const Predictor& p, const SearchSpace& ss,
                                  const std::vector<std::vector<int>>& ops,
                                  const std::vector<float>& model_scores);
+// Scores of op lists (indexed or not, e.g. FBNet networks outside the data folder's 5000) on
+// `row`: the model's scores of graphs (and supplementary encodings) built from the ops; on the
+// target's row blended as blend_of_ops does. What `search --mode evolution` calibrates.
+std::vector<double> predictor_scores_of_ops(const Predictor& p, SpaceContext& ctx,
+                                            const std::vector<std::vector<int>>& ops, int row,
+                                            int batch, int threads = 1);
 
 // Predictions compared with measured values (`nasflat predict --truth`), leaving out the
 // architectures the predictor was fitted on (its transfer's samples) and those not measured.

@@ -1,8 +1,6 @@
 // search.cpp — see search.h.
 #include "nas/search/search.h"
 
-#include <numeric>
-
 #include "kernels/base/check.h"
 #include "nas/data/arch_list.h"
 #include "nas/data/encoding.h"
@@ -110,22 +108,10 @@ Choice enumerate_choice(const SearchSetup& s, const Scored& sc, double limit) {
 // supplementary encodings) are built on the fly.
 std::vector<double> predicted_ms_of_ops(const SearchSetup& s,
                                         const std::vector<std::vector<int>>& batch, int threads) {
-    const SearchSpace& ss = s.ctx->space();
-    const std::vector<ColumnNorm> norms = s.p.info.supp == "none"
-                                              ? std::vector<ColumnNorm>{}
-                                              : s.ctx->encoding(s.p.info.supp).norms;
-    std::vector<models::ArchGraph> graphs;
-    for (const auto& ops : batch) graphs.push_back(ss.graph_of_ops(ops, s.ctx->graph_mode()));
-    std::vector<int32_t> idx(graphs.size());
-    std::iota(idx.begin(), idx.end(), 0);
-    std::vector<float> supp;  // (batch, dim), the supplementary encoding when there is one
-    if (!norms.empty()) supp = encode_ops(ss, s.p.info.supp, norms, batch);
-    const std::vector<float> model = models::predict(
-        *s.p.model,
-        {&graphs, supp.empty() ? nullptr : supp.data(), static_cast<int>(norms.size())}, idx,
-        s.row, default_score_batch(s.p.model->device()), threads);
     std::vector<double> ms;
-    for (double v : blend_of_ops(s.p, ss, batch, model)) ms.push_back(s.p.info.calibration(v));
+    for (double v : predictor_scores_of_ops(s.p, *s.ctx, batch, s.row,
+                                            default_score_batch(s.p.model->device()), threads))
+        ms.push_back(s.p.info.calibration(v));
     return ms;
 }
 
