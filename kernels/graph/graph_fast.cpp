@@ -8,13 +8,25 @@
 namespace nasflat::kernels {
 
 namespace {
-// Features per pass: a row's accumulators for one chunk stay in vector registers (4 AVX-512
-// or 8 AVX2 registers) while the row's edges stream through, instead of a load and a store of
-// the output row per edge. GCC vector types, because a fixed 64-float array loop is unrolled
-// into scalar code before the vectoriser sees it (SLP is off, CMakeLists.txt says why).
-constexpr int kVec = 16;                  // floats per vector value
-constexpr int kVecs = 4;                  // vector values per chunk
-constexpr int64_t kChunk = kVec * kVecs;  // 64 features
+// Features per pass: a row's accumulators for one chunk stay in vector registers while the
+// row's edges stream through, instead of a load and a store of the output row per edge. The
+// vector is the widest the build's ISA has (a wider GCC vector type than the ISA's is split
+// through memory: at -march=x86-64-v3 a 64-byte type made the weighted SpMM 15x slower), and a
+// chunk is 4 AVX-512, 8 AVX2 or 8 SSE registers. Each feature's sum runs over the row's edges
+// in edge order whatever the chunk, so the bits do not depend on the ISA. GCC vector types,
+// because a fixed 64-float array loop is unrolled into scalar code before the vectoriser sees
+// it (SLP is off, CMakeLists.txt says why).
+#if defined(__AVX512F__)
+constexpr int kVec = 16;  // floats per vector value
+constexpr int kVecs = 4;  // vector values per chunk
+#elif defined(__AVX__)
+constexpr int kVec = 8;
+constexpr int kVecs = 8;
+#else
+constexpr int kVec = 4;
+constexpr int kVecs = 8;
+#endif
+constexpr int64_t kChunk = kVec * kVecs;  // features per chunk: 64, or 32 with SSE only
 typedef float Vec __attribute__((vector_size(kVec * sizeof(float))));
 
 inline Vec load(const float* p) {
@@ -23,7 +35,7 @@ inline Vec load(const float* p) {
     return v;
 }
 
-// o[0..64) = (accumulate ? o : 0) + sum over row i's edges of v_e x_{col(e)}, in edge order.
+// o[0..kChunk) = (accumulate ? o : 0) + sum over row i's edges of v_e x_{col(e)}, in edge order.
 void spmm_row_chunk(float* o, CsrView A, int32_t i, const float* val, const float* x, int64_t F,
                     bool accumulate) {
     Vec acc[kVecs];
@@ -45,7 +57,7 @@ void spmm_cpu_fast(float* out, CsrView A, const float* val, const float* x, int6
         for (; c + kChunk <= F; c += kChunk) {
             spmm_row_chunk(o + c, A, i, val, x + c, F, accumulate);
         }
-        for (; c < F; ++c) {  // a tail of F % 64 features (none at F = 128), one at a time
+        for (; c < F; ++c) {  // a tail of F % kChunk features (none at F = 128), one at a time
             float acc = accumulate ? o[c] : 0.0f;
             for (int32_t e = A.row_ptr[i]; e < A.row_ptr[i + 1]; ++e) {
                 const float v = val ? val[A.edge_id ? A.edge_id[e] : e] : 1.0f;
