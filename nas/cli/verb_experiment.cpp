@@ -113,6 +113,12 @@ void register_experiment(CLI::App& app) {
                   "scripts/paper/merge_trials.py)")
         ->check(CLI::Range(0, 1 << 16))
         ->capture_default_str();
+    f.x.threads = 0;
+    v->add_option("--threads", f.x.threads,
+                  "CPU threads fine-tuning a trial's targets side by side (0: every core; the "
+                  "same results for any count)")
+        ->check(CLI::Range(0, 4096))
+        ->capture_default_str();
     v->add_option("--transfer-epochs", f.x.transfer_epochs,
                   "fine-tuning epochs (default NB201 40, FBNet 30)")
         ->check(CLI::Range(1, 1 << 20));

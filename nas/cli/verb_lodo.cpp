@@ -117,6 +117,12 @@ void register_lodo(CLI::App& app) {
         ->check(CLI::Range(1, 1000))
         ->capture_default_str();
     v->add_option("--targets", f.targets, "only these devices (comma-separated)");
+    f.l.threads = 0;
+    v->add_option("--threads", f.l.threads,
+                  "CPU threads running device families side by side (0: every core; the same "
+                  "results for any count)")
+        ->check(CLI::Range(0, 4096))
+        ->capture_default_str();
     v->add_option("--transfer-epochs", f.l.transfer.epochs,
                   "fine-tuning epochs (default NB201 40, FBNet 30)")
         ->check(CLI::Range(1, 1 << 20));

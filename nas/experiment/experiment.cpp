@@ -8,10 +8,12 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
+#include <optional>
 #include <sstream>
 
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
+#include "nas/base/parallel.h"
 #include "nas/predictor/calibration.h"
 #include "nas/predictor/predictor.h"
 #include "nas/predictor/sampling.h"
@@ -63,6 +65,7 @@ void ExperimentOptions::resolve() {
     NASFLAT_CHECK(std::isfinite(transfer_lr) && transfer_lr > 0.0f && transfer_lr <= 1.0f,
                   "--transfer-lr must be a finite number in (0, 1]");
     NASFLAT_CHECK(eval_batch >= 0, "--eval-batch must be positive (0: the default)");
+    NASFLAT_CHECK(threads >= 0, "--threads must be >= 0 (0: every core), got ", threads);
     if (eval_batch == 0) eval_batch = default_score_batch(device);
     NASFLAT_CHECK(!also_first128 || protocol == Protocol::Full,
                   "first128 can share a run only with protocol full (aliasing fine-tunes "
@@ -122,10 +125,11 @@ std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
 
 // The final model's predictions of `eval`, in ms by an isotonic calibration fitted on the
 // transfer samples (what a user of this predictor would see), beside the measured values.
-void keep_predictions(const models::NasflatModel& model, const models::ArchTable& table,
-                      const DeviceData& target, const std::vector<int32_t>& tf,
-                      const std::vector<double>& tf_latency, const std::vector<int32_t>& eval,
-                      int row, int eval_batch, ExperimentResult& result) {
+DevicePredictions kept_predictions(const models::NasflatModel& model,
+                                   const models::ArchTable& table, const DeviceData& target,
+                                   const std::vector<int32_t>& tf,
+                                   const std::vector<double>& tf_latency,
+                                   const std::vector<int32_t>& eval, int row, int eval_batch) {
     const std::vector<float> s_tf = models::predict(model, table, tf, row, eval_batch);
     const Calibration cal =
         fit_calibration(std::vector<double>(s_tf.begin(), s_tf.end()), tf_latency, "isotonic");
@@ -134,7 +138,7 @@ void keep_predictions(const models::NasflatModel& model, const models::ArchTable
     for (float s : models::predict(model, table, eval, row, eval_batch))
         dp.predicted_ms.push_back(cal(s));
     for (int32_t a : eval) dp.measured_ms.push_back(target.value(a));
-    result.predictions.push_back(std::move(dp));
+    return dp;
 }
 
 // The practitioner's transfer (predictor/transfer.h: cross-validated self-check, blend of the
@@ -191,6 +195,84 @@ void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, co
     }
 }
 
+// One (trial, target, T) of an experiment and what it gives.
+struct TransferJob {
+    int trial = 0;
+    uint64_t trial_seed = 0;
+    size_t di = 0, ti = 0;  // target index, T index
+    bool keep = false;      // keep the predictions (the last trial's last T)
+};
+struct TransferOutcome {
+    std::vector<Score> means;  // one per scored set: the protocol's, then first128
+    std::optional<DevicePredictions> predictions;
+    std::string line;  // the progress line
+};
+
+// Fine-tunes `p` (its model holds the pre-trained weights, or under aliasing the previous
+// job's) on the job's T samples and scores it.
+TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o,
+                             SpaceContext& ctx, const Task& task,
+                             const models::ArchTable& table, const std::vector<float>& pretrained,
+                             Predictor& p) {
+    const auto t_tf = Clock::now();
+    models::NasflatModel& model = *p.model;
+    const DeviceData& target = ctx.device(task.targets[job.di]);
+    const int row = ctx.device_row(task.targets[job.di]);
+    const int T = o.samples[job.ti];
+    Rng rng(derive_seed(job.trial_seed, 1000 + 97 * job.di + job.ti));
+    if (o.protocol != Protocol::Aliasing) model.params().values_from_host(pretrained);
+    std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
+    std::vector<double> tf_latency;
+    for (int32_t a : tf) tf_latency.push_back(target.value(a));
+    if (o.transfer_hwemb) {
+        int src = best_source_row(ctx, task.sources, tf, tf_latency);
+        if (src >= 0) model.copy_device_row(row, src);
+    }
+    const std::vector<models::Sample> samples = device_samples(tf, tf_latency, row);
+    // The scored sets: the protocol's, then (also_first128) archs 0..127.
+    std::vector<std::vector<int32_t>> evals = {eval_archs(o.protocol, target, tf)};
+    if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
+    const models::TrainOptions topt = transfer_options(o).train_options();
+    std::vector<std::vector<Score>> scores(evals.size());
+    if (o.self_check) {
+        model.params().values_from_host(pretrained);
+        scores = self_checked_scores(p, ctx, o, task, target, tf, evals,
+                                     derive_seed(job.trial_seed, 5000 + 97 * job.di + job.ti));
+    } else {
+        const int first_scored = o.score == ScoreMode::LastFour
+                                     ? std::max(0, o.transfer_epochs - 4)
+                                     : o.transfer_epochs - 1;
+        // Scoring does not touch the training's random stream or weights.
+        models::train(model, table, samples, topt, rng, [&](int epoch, double) {
+            if (epoch < first_scored) return;
+            for (size_t k = 0; k < evals.size(); ++k) {
+                scores[k].push_back(evaluate(model, table, target, evals[k], row, o.eval_batch));
+            }
+        });
+    }
+    TransferOutcome out;
+    out.means.resize(evals.size());
+    for (size_t k = 0; k < evals.size(); ++k) {
+        for (const Score& sc : scores[k]) {
+            out.means[k].spearman += sc.spearman / scores[k].size();
+            out.means[k].kendall += sc.kendall / scores[k].size();
+        }
+    }
+    if (job.keep) {
+        out.predictions = kept_predictions(model, table, target, tf, tf_latency, evals[0], row,
+                                           o.eval_batch);
+    }
+    std::ostringstream line;
+    line << "[transfer] " << task.name << " trial " << job.trial + 1 << " " << target.name
+         << " T=" << T << ": spearman " << std::fixed << std::setprecision(3)
+         << out.means[0].spearman << " kendall " << out.means[0].kendall << " on "
+         << evals[0].size() << " archs";
+    if (o.also_first128) line << " (first128: spearman " << out.means[1].spearman << ")";
+    line << ", " << std::setprecision(1) << seconds_since(t_tf) << " s\n";
+    out.line = line.str();
+    return out;
+}
+
 }  // namespace
 
 ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
@@ -232,70 +314,41 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
         result.pretrain_seconds += seconds_since(t_pre);
         const std::vector<float> pretrained = model.params().values_to_host();
 
-        // 2. transfer to every target, for every T.
-        for (size_t di = 0; di < task.targets.size(); ++di) {
-            const DeviceData& target = ctx.device(task.targets[di]);
-            const int row = ctx.device_row(task.targets[di]);
-            for (size_t ti = 0; ti < o.samples.size(); ++ti) {
-                const auto t_tf = Clock::now();
-                const int T = o.samples[ti];
-                Rng rng(derive_seed(trial_seed, 1000 + 97 * di + ti));
-                if (o.protocol != Protocol::Aliasing) model.params().values_from_host(pretrained);
-                std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
-                std::vector<double> tf_latency;
-                for (int32_t a : tf) tf_latency.push_back(target.value(a));
-                if (o.transfer_hwemb) {
-                    int src = best_source_row(ctx, task.sources, tf, tf_latency);
-                    if (src >= 0) model.copy_device_row(row, src);
-                }
-                const std::vector<models::Sample> samples = device_samples(tf, tf_latency, row);
-                // The scored sets: the protocol's, then (also_first128) archs 0..127.
-                std::vector<std::vector<int32_t>> evals = {eval_archs(o.protocol, target, tf)};
-                if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
-                const models::TrainOptions topt = transfer_options(o).train_options();
-                std::vector<std::vector<Score>> scores(evals.size());
-                if (o.self_check) {
-                    model.params().values_from_host(pretrained);
-                    scores = self_checked_scores(predictor, ctx, o, task, target, tf, evals,
-                                                 derive_seed(trial_seed, 5000 + 97 * di + ti));
-                } else {
-                const int first_scored = o.score == ScoreMode::LastFour
-                                             ? std::max(0, o.transfer_epochs - 4)
-                                             : o.transfer_epochs - 1;
-                    // Scoring does not touch the training's random stream or weights.
-                    models::train(model, table, samples, topt, rng, [&](int epoch, double) {
-                        if (epoch < first_scored) return;
-                        for (size_t k = 0; k < evals.size(); ++k) {
-                            scores[k].push_back(
-                                evaluate(model, table, target, evals[k], row, o.eval_batch));
-                        }
-                    });
-                }
-                std::vector<Score> means(evals.size());
-                for (size_t k = 0; k < evals.size(); ++k) {
-                    for (const Score& sc : scores[k]) {
-                        means[k].spearman += sc.spearman / scores[k].size();
-                        means[k].kendall += sc.kendall / scores[k].size();
-                    }
-                    DeviceScores& ds = result.per_samples[ti + k * o.samples.size()].per_device[di];
-                    ds.spearman.push_back(means[k].spearman);
-                    ds.kendall.push_back(means[k].kendall);
-                }
-                const bool last =
-                    trial + 1 == o.first_trial + o.trials && ti + 1 == o.samples.size();
-                if (o.keep_predictions && last) {
-                    keep_predictions(model, table, target, tf, tf_latency, evals[0], row,
-                                     o.eval_batch, result);
-                }
-                progress << "[transfer] " << task.name << " trial " << trial + 1 << " "
-                         << target.name << " T=" << T << ": spearman " << std::fixed
-                         << std::setprecision(3) << means[0].spearman << " kendall "
-                         << means[0].kendall << " on " << evals[0].size() << " archs";
-                if (o.also_first128)
-                    progress << " (first128: spearman " << means[1].spearman << ")";
-                progress << ", " << std::setprecision(1) << seconds_since(t_tf) << " s"
-                         << std::defaultfloat << std::endl;
+        // 2. transfer to every target, for every T: one job per (target, T), side by side on
+        // o.threads CPU threads, each worker with its own copy of the pre-trained predictor.
+        // Every job starts from the pre-trained weights and its own seeds, so the results are
+        // the same bits for any thread count; the aliasing protocol carries weights from job to
+        // job on purpose and runs them in order on one thread.
+        const size_t jobs = task.targets.size() * o.samples.size();
+        const int threads = o.protocol == Protocol::Aliasing || o.device != Device::CPU
+                                ? 1
+                                : o.threads;
+        const size_t workers = job_workers(jobs, threads);
+        std::vector<Predictor> extra(workers - 1);
+        for (Predictor& w : extra) {
+            w.model = std::make_unique<models::NasflatModel>(config, derive_seed(trial_seed, 1),
+                                                             o.device);
+            w.model->params().values_from_host(pretrained);
+        }
+        const bool last_trial = trial + 1 == o.first_trial + o.trials;
+        std::vector<TransferOutcome> outcomes(jobs);
+        OrderedOutput printer(progress, jobs);
+        run_jobs(jobs, threads, [&](size_t j, size_t w) {
+            TransferJob job{trial, trial_seed, j / o.samples.size(), j % o.samples.size()};
+            job.keep = o.keep_predictions && last_trial && job.ti + 1 == o.samples.size();
+            outcomes[j] = run_transfer(job, o, ctx, task, table, pretrained,
+                                       w == 0 ? predictor : extra[w - 1]);
+            printer.done(j, outcomes[j].line);
+        });
+        for (size_t j = 0; j < jobs; ++j) {
+            const size_t di = j / o.samples.size(), ti = j % o.samples.size();
+            const std::vector<Score>& means = outcomes[j].means;
+            for (size_t k = 0; k < means.size(); ++k) {
+                DeviceScores& ds = result.per_samples[ti + k * o.samples.size()].per_device[di];
+                ds.spearman.push_back(means[k].spearman);
+                ds.kendall.push_back(means[k].kendall);
             }
+            if (outcomes[j].predictions) result.predictions.push_back(*outcomes[j].predictions);
         }
         result.completed_trials = trial + 1 - o.first_trial;
         result.seconds = seconds_since(t_start);

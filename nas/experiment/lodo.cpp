@@ -12,6 +12,7 @@
 
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
+#include "nas/base/parallel.h"
 #include "nas/data/families.h"
 #include "nas/data/manifest.h"
 #include "nas/predictor/predictor.h"
@@ -129,6 +130,7 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
     NASFLAT_CHECK(o.metric == "latency" || o.metric == "energy", "--metric must be latency or "
                   "energy, got '", printable(o.metric, 40), "'");
     NASFLAT_CHECK(o.samples >= 4 && o.draws >= 1, "lodo: --samples >= 4 and --draws >= 1");
+    NASFLAT_CHECK(o.threads >= 0, "lodo: --threads must be >= 0 (0: every core)");
     for (const auto& r : o.rules) BlendRule::parse(r);
     const auto t0 = Clock::now();
     const Manifest manifest = load_manifest(data_dir);
@@ -153,12 +155,21 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
         if (it == families.end()) families.push_back({f, {t}});
         else it->second.push_back(t);
     }
-    LodoResult result;
-    result.options = o;
-    for (const auto& [family, members] : families) {
+    // One job per family (its pre-training, then its devices' draws), side by side on
+    // o.threads CPU threads. Each job's seeds depend on the family and device only, so the
+    // results are the same bits for any thread count; with more than one worker each family's
+    // progress is written as one block, in family order.
+    std::vector<std::vector<LodoDevice>> per_family(families.size());
+    const int threads = o.model.device == Device::CPU ? o.threads : 1;
+    const bool buffered = job_workers(families.size(), threads) > 1;
+    OrderedOutput output(progress, families.size());
+    run_jobs(families.size(), threads, [&](size_t f, size_t) {
+        std::ostringstream block;
+        std::ostream& log = buffered ? block : progress;
+        const auto& [family, members] = families[f];
         const std::vector<std::string> sources =
             devices_outside_family(manifest, o.model.space, family);
-        Predictor p = pretrain_predictor(o.model, *ctx, sources, progress);
+        Predictor p = pretrain_predictor(o.model, *ctx, sources, log);
         const std::vector<float> base = p.model->params().values_to_host();
         const PredictorInfo base_info = p.info;
         for (const auto& device : members) {
@@ -173,11 +184,16 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
             const std::string name = o.metric == "latency" ? device : "energy:" + device;
             for (int r = 0; r < o.draws; ++r) {
                 const uint64_t seed = derive_seed(derive_seed(o.model.seed, name_seed(name)), r);
-                ld.draws.push_back(
-                    run_draw(p, base_info, base, *ctx, target, name, o, seed, progress));
+                ld.draws.push_back(run_draw(p, base_info, base, *ctx, target, name, o, seed, log));
             }
-            result.devices.push_back(std::move(ld));
+            per_family[f].push_back(std::move(ld));
         }
+        output.done(f, block.str());
+    });
+    LodoResult result;
+    result.options = o;
+    for (auto& devices : per_family) {
+        for (LodoDevice& d : devices) result.devices.push_back(std::move(d));
     }
     result.seconds = seconds_since(t0);
     return result;

@@ -32,6 +32,9 @@ struct LodoOptions {
     int draws = 3;                      // R
     std::vector<std::string> targets;   // only these devices (empty: every device of the metric)
     std::vector<std::string> rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};  // also evaluated
+    // CPU threads running device families side by side (0: every core); the same results for
+    // any count. A GPU run takes one family at a time.
+    int threads = 1;
 };
 
 // One draw of one device: Spearman on the scored architectures of each way of ranking them.

@@ -29,6 +29,7 @@ int SpaceContext::device_row(const std::string& name) const {
 }
 
 const DeviceData& SpaceContext::device(const std::string& name) {
+    std::lock_guard<std::mutex> lock(*load_mutex_);
     auto it = devices_.find(name);
     if (it == devices_.end()) {
         it = devices_.emplace(name, load_device(data_dir_, space_.space(), name)).first;
@@ -37,6 +38,7 @@ const DeviceData& SpaceContext::device(const std::string& name) {
 }
 
 const Encoding& SpaceContext::encoding(const std::string& name) {
+    std::lock_guard<std::mutex> lock(*load_mutex_);
     auto it = encodings_.find(name);
     if (it == encodings_.end()) {
         it = encodings_.emplace(name, load_encoding(data_dir_, space_, name)).first;

@@ -1,12 +1,14 @@
 // space_context.h — one search space ready for training and scoring: its architectures, their
 // predictor graphs (models::ArchGraph, one per arch), the device-embedding row of every device,
-// device measurements loaded on demand, and encodings cached by name.
+// device measurements loaded on demand, and encodings cached by name. Threads may share one
+// context: the loads on demand take a lock, and what they return stays where it is.
 // Device rows follow the manifest's device order, so a row means the same device in every run
 // and checkpoint of the space.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,7 @@ private:
     std::vector<std::string> device_names_;
     std::map<std::string, DeviceData> devices_;
     std::map<std::string, Encoding> encodings_;
+    std::unique_ptr<std::mutex> load_mutex_ = std::make_unique<std::mutex>();
 };
 
 // The model configuration of a space: op vocabulary, the 'none' op of NB201, and the flavor.

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <iomanip>
+#include <sstream>
 
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
@@ -117,9 +118,13 @@ double pretrain_on_sources(models::NasflatModel& model, const PretrainRecipe& o,
     const models::ArchTable table = arch_table(ctx, o.supp);
     const double loss =
         models::train(model, table, samples, train_options_of(o), train_rng);
-    progress << "[pretrain] " << label << ": " << samples.size() << " samples x " << o.epochs
-             << " epochs, loss " << loss << ", " << std::fixed << std::setprecision(1)
-             << seconds_since(t0) << " s" << std::defaultfloat << std::endl;
+    // Formatted on its own (4 significant digits of the loss): the line does not depend on
+    // what was written to `progress` before, nor changes how later lines are written.
+    std::ostringstream line;
+    line << "[pretrain] " << label << ": " << samples.size() << " samples x " << o.epochs
+         << " epochs, loss " << std::setprecision(4) << loss << ", " << std::fixed
+         << std::setprecision(1) << seconds_since(t0) << " s\n";
+    progress << line.str() << std::flush;
     return loss;
 }
 

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "nas/predictor/predictor.h"
 #include "tests/nas/tiny_predictor.h"
@@ -158,6 +159,33 @@ TEST_F(CliNewDevice, TheSuiteRunsWithTheSelfCheck) {
     const auto j = nlohmann::json::parse(slurp(file("x.json")));
     EXPECT_EQ(j["self_check"], "best");
     EXPECT_EQ(j["per_device"].size(), 5u);
+}
+
+// Families run side by side on --threads: the same JSON and, family by family, the same progress
+// lines (wall times aside) as one thread.
+TEST_F(CliNewDevice, LodoGivesTheSameResultsOnAnyThreadCount) {
+    const std::string run = "lodo --space nb201 --targets pixel2,eyeriss,fpga --source-samples 8 "
+                            "--epochs 1 --draws 1 --transfer-epochs 1 --score-once --threads ";
+    const CliResult one = cli(run + "1 --json " + q("t1.json"));
+    const CliResult three = cli(run + "3 --json " + q("t3.json"));
+    ASSERT_EQ(one.code, 0) << one.err;
+    ASSERT_EQ(three.code, 0) << three.err;
+    auto without_times = [](std::string text) {
+        auto j = nlohmann::json::parse(text);
+        j.erase("seconds");
+        return j.dump();
+    };
+    EXPECT_EQ(without_times(slurp(file("t1.json"))), without_times(slurp(file("t3.json"))));
+    auto lines = [](const std::string& err) {
+        std::string out;
+        std::istringstream in(err);
+        for (std::string l; std::getline(in, l);) {
+            if (l.rfind("[pretrain]", 0) == 0) l = l.substr(0, l.rfind(", "));
+            out += l + "\n";
+        }
+        return out;
+    };
+    EXPECT_EQ(lines(one.err), lines(three.err));
 }
 
 TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {

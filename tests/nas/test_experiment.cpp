@@ -105,6 +105,36 @@ TEST_F(Experiment, SameSeedSameNumbers) {
     EXPECT_NE(log.str().find("[pretrain] N1 trial 1/2"), std::string::npos);
 }
 
+// Threads fine-tune a trial's (target, T) pairs side by side, each from its own copy of the
+// pre-trained weights: the same bits, the same progress lines (wall times aside) and the same
+// kept predictions as one thread.
+TEST_F(Experiment, ThreadsGiveTheSameBitsAsOne) {
+    auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
+    std::ostringstream log1, log3;
+    ExperimentOptions o = tiny(11);
+    o.trials = 1;
+    o.keep_predictions = true;
+    o.threads = 1;
+    const ExperimentResult one = run_experiment(o, *ctx, log1);
+    o.threads = 3;  // more workers than cores on a 2-core machine, fewer than the 10 jobs
+    const ExperimentResult three = run_experiment(o, *ctx, log3);
+    std::vector<double> a = all_scores(one), b = all_scores(three);
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(double)));
+    ASSERT_EQ(one.predictions.size(), three.predictions.size());
+    for (size_t d = 0; d < one.predictions.size(); ++d) {
+        EXPECT_EQ(one.predictions[d].device, three.predictions[d].device);
+        EXPECT_EQ(one.predictions[d].predicted_ms, three.predictions[d].predicted_ms);
+    }
+    auto without_times = [](const std::string& s) {
+        std::string out;
+        std::istringstream in(s);
+        for (std::string line; std::getline(in, line);) out += line.substr(0, line.rfind(", ")) + "\n";
+        return out;
+    };
+    EXPECT_EQ(without_times(log1.str()), without_times(log3.str()));
+}
+
 // A run split over processes (--first-trial) gives each trial exactly the numbers it has in
 // one long run, so the pieces merge (scripts/paper/merge_trials.py).
 TEST_F(Experiment, SplitTrialsMatchOneLongRun) {
