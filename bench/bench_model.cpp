@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "autograd/ops.h"
+#include "bench/gemm_meter.h"
 #include "kernels/fused/fused_readout.h"
 #include "kernels/gemm/gemm.h"
 #include "kernels/base/memory.h"
@@ -127,6 +128,23 @@ void print_profile(Device d, const char* what, F&& f) {
     std::printf("profile of %s (synchronised per kernel):\n", what);
     kernels::print_kernel_profile(stdout);
     kernels::enable_kernel_profiling(backend, false);
+}
+
+// CPU rows: "  gemm X GFLOP/s  model/gemm Y%", the rate of the model's own GEMM calls over
+// `reps` more calls of f (bench/gemm_meter.h) and the whole model's rate as a share of it.
+template <class F>
+std::string gemm_columns(Device d, int reps, double model_gflops, F&& f) {
+    if (d != Device::CPU) return "";
+    double gemm = 0.0;
+    {
+        bench::GemmMeter meter(cpu_backend());
+        for (int r = 0; r < reps; ++r) f();
+        gemm = meter.gflops_per_second();
+    }
+    char text[64];
+    std::snprintf(text, sizeof text, "  gemm %6.1f GFLOP/s  model/gemm %3.0f%%", gemm,
+                  gemm > 0.0 ? 100.0 * model_gflops / gemm : 0.0);
+    return text;
 }
 
 // TF32 against fp32 GEMMs on the GPU, same model and architectures.
@@ -262,9 +280,13 @@ void bench_inference(NasflatModel& model, bool fbnet, Flavor flavor, Device d, c
                 double s = time_it(d, reps, [&] { model.forward(batch); });
                 std::printf(
                     "%-6s %-9s %-4s %-16s batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
-                    "%7.1f GFLOP/s\n",
+                    "%7.1f GFLOP/s%s\n",
                     fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), v.label.c_str(),
-                    B, s * 1e3, B / s, flops / 1e6, flops * B / s / 1e9);
+                    B, s * 1e3, B / s, flops / 1e6, flops * B / s / 1e9,
+                    v.version > 0 ? ""
+                                  : gemm_columns(d, reps, flops * B / s / 1e9,
+                                                 [&] { model.forward(batch); })
+                                        .c_str());
                 if (args.profile && B == args.batches.back()) {
                     const std::string what = std::string("one forward (") +
                                              (fbnet ? "fbnet " : "nb201 ") + flavor_name(flavor) +
@@ -326,9 +348,10 @@ void bench_training(NasflatModel& model, bool fbnet, Flavor flavor, Device d, co
             }
             std::printf(
                 "%-6s %-9s %-4s train  batch %7d  %9.3f ms  %10.0f archs/s  %6.2f MFLOP/arch  "
-                "%7.1f GFLOP/s  allocs/step %lld\n",
+                "%7.1f GFLOP/s  allocs/step %lld%s\n",
                 fbnet ? "fbnet" : "nb201", flavor_name(flavor), device_name(d), B, s * 1e3, B / s,
-                flops / 1e6, flops * B / s / 1e9, static_cast<long long>(allocs / (reps + 1)));
+                flops / 1e6, flops * B / s / 1e9, static_cast<long long>(allocs / (reps + 1)),
+                gemm_columns(d, reps, flops * B / s / 1e9, step).c_str());
         } catch (const std::exception& e) {  // e.g. out of device memory
             std::printf("%-6s %-9s %-4s train  batch %7d  failed: %s\n", fbnet ? "fbnet" : "nb201",
                         flavor_name(flavor), device_name(d), B, e.what());
