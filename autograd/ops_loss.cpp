@@ -40,6 +40,9 @@ Tensor mse_loss(const Tensor& pred, const Tensor& target) {
         attach_node(out, "mse_loss", {&pred}, [pred, target, n](TensorImpl& o) {
             kernels_for(pred).mse_backward(pred.impl()->ensure_grad(), o.grad_ptr(), pred.data(),
                                            target.data(), n);
+        }, [pred, target, n](const Tensor&, const Tensor& dout) {
+            Tensor diff = sub(pred, reshape(target.detach(), pred.shape()));
+            return std::vector<Tensor>{mul(scale(diff, 2.0f / static_cast<float>(n)), dout)};
         });
     }
     return out;

@@ -86,6 +86,15 @@ Tensor average(const Tensor& a, const Tensor& b, bool relu) {
         attach_node(out, "average", {&a, &b}, [a, b, n, relu](TensorImpl& o) {
             kernels_for(a).average_backward(grad_or_null(a), grad_or_null(b), o.grad_ptr(),
                                             o.data_ptr(), n, relu);
+        }, [a, b, n, relu](const Tensor& out, const Tensor& dout) {
+            // da = db = dout * (1/2 where out > 0, everywhere when !relu): a constant slope.
+            Tensor half = Tensor::zeros(out.shape(), out.device());
+            Tensor ones = Tensor::full(out.shape(), 1.0f, out.device());
+            kernels_for(out).average_backward(half.data(), nullptr, ones.data(), out.data(), n,
+                                              relu);
+            Tensor g = mul(dout, half);
+            return std::vector<Tensor>{a.requires_grad() ? g : Tensor(),
+                                       b.requires_grad() ? g : Tensor()};
         });
     }
     return out;

@@ -176,6 +176,8 @@ void reset_flop_count() { g_flops = 0; }
 void add_flops(int64_t n) { g_flops.fetch_add(n, std::memory_order_relaxed); }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+EnableGradGuard::EnableGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = true; }
+EnableGradGuard::~EnableGradGuard() { g_grad_enabled = previous_; }
 
 void set_cpu_backend(kernels::Backend b) {
     NASFLAT_CHECK(b != kernels::Backend::Cuda, "set_cpu_backend: Cuda is not a CPU backend");
@@ -195,16 +197,36 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
     return false;
 }
 
-void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
-                 std::function<void(TensorImpl& out)> backward) {
+namespace {
+void attach_node_impl(Tensor& out, const char* name, const Tensor* const* inputs, size_t count,
+                      std::function<void(TensorImpl& out)> backward,
+                      GraphBackward graph_backward) {
     auto node = std::make_shared<Node>();
     node->name = name;
-    for (const Tensor* t : inputs) {
-        if (t && t->defined() && t->requires_grad()) node->inputs.push_back(t->impl_ptr());
+    for (size_t k = 0; k < count; ++k) {
+        const Tensor* t = inputs[k];
+        if (t && t->defined() && t->requires_grad()) {
+            node->inputs.push_back(t->impl_ptr());
+            node->slots.push_back(static_cast<int>(k));
+        }
     }
     node->backward = std::move(backward);
+    node->graph_backward = std::move(graph_backward);
     out.impl()->grad_fn = std::move(node);
     out.impl()->requires_grad = true;
+}
+}  // namespace
+
+void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
+                 std::function<void(TensorImpl& out)> backward, GraphBackward graph_backward) {
+    attach_node_impl(out, name, inputs.begin(), inputs.size(), std::move(backward),
+                     std::move(graph_backward));
+}
+
+void attach_node(Tensor& out, const char* name, const std::vector<const Tensor*>& inputs,
+                 std::function<void(TensorImpl& out)> backward, GraphBackward graph_backward) {
+    attach_node_impl(out, name, inputs.data(), inputs.size(), std::move(backward),
+                     std::move(graph_backward));
 }
 
 }  // namespace nasflat

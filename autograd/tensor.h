@@ -4,6 +4,9 @@
 // same shape, and — for results of differentiable ops — the Node that computed it.
 // backward() orders the graph topologically from the root and runs every Node's backward
 // closure in reverse order; closures accumulate (+=) into their inputs' gradients.
+// Double backward: a Node may also carry a graph_backward closure that computes its inputs'
+// gradients with differentiable ops; grad() (autograd/grad.h) uses it with create_graph, so a
+// gradient can itself be differentiated (Hessian-vector products, meta-learning).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,13 @@ std::string shape_str(const Shape& s);
 int64_t shape_numel(const Shape& s);
 
 struct TensorImpl;
+class Tensor;
+
+// The differentiable form of an op's backward: from the op's output `out` and the gradient
+// `dout` (out's shape), one gradient per input the op was recorded with (the attach_node list,
+// in order; undefined where an input gets none), built from differentiable ops.
+using GraphBackward =
+    std::function<std::vector<Tensor>(const Tensor& out, const Tensor& dout)>;
 
 // One recorded op: the inputs it may send gradient to and how.
 struct Node {
@@ -29,6 +39,10 @@ struct Node {
     std::vector<std::shared_ptr<TensorImpl>> inputs;
     // Reads out.grad, accumulates into the inputs' grads (allocating them on first use).
     std::function<void(TensorImpl& out)> backward;
+    // Optional (null for ops without a second derivative): see GraphBackward. slots[k] is the
+    // position of inputs[k] in graph_backward's result.
+    GraphBackward graph_backward;
+    std::vector<int> slots;
 };
 
 struct TensorImpl {
@@ -109,6 +123,17 @@ public:
 private:
     bool previous_;
 };
+// While alive, ops record a graph even inside a NoGradGuard (grad() with create_graph). Nests.
+class EnableGradGuard {
+public:
+    EnableGradGuard();
+    ~EnableGradGuard();
+    EnableGradGuard(const EnableGradGuard&) = delete;
+    EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+private:
+    bool previous_;
+};
 
 // --- kernel dispatch ---------------------------------------------------------------------------
 // CPU tensors run on the CPU backend chosen here (CpuFast by default; tests compare with
@@ -130,9 +155,14 @@ private:
 // --- op plumbing (used by the op files) --------------------------------------------------------
 // True when an op on these inputs must record a Node.
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
-// Records `backward` as the grad_fn of `out`; inputs not requiring grad are dropped.
+// Records `backward` (and, where given, `graph_backward`, whose result follows the order of
+// `inputs`) as the grad_fn of `out`; inputs not requiring grad are dropped from the Node.
 void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
-                 std::function<void(TensorImpl& out)> backward);
+                 std::function<void(TensorImpl& out)> backward,
+                 GraphBackward graph_backward = nullptr);
+void attach_node(Tensor& out, const char* name, const std::vector<const Tensor*>& inputs,
+                 std::function<void(TensorImpl& out)> backward,
+                 GraphBackward graph_backward = nullptr);
 
 }  // namespace nasflat
 
