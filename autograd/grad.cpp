@@ -50,7 +50,7 @@ Trace trace(const Tensor& output, const std::vector<Tensor>& inputs) {
 // Parks every traced tensor's gradient buffer and puts it back on destruction (also when an
 // op throws), so the buffer closures can run without touching the callers' gradients.
 class ParkedGrads {
-public:
+  public:
     explicit ParkedGrads(const std::vector<ImplPtr>& order) {
         for (const ImplPtr& t : order) {
             parked_.push_back({t.get(), std::move(t->grad), t->grad_offset});
@@ -67,7 +67,7 @@ public:
     ParkedGrads(const ParkedGrads&) = delete;
     ParkedGrads& operator=(const ParkedGrads&) = delete;
 
-private:
+  private:
     struct Parked {
         TensorImpl* t;
         BufferPtr grad;
@@ -122,13 +122,12 @@ std::unordered_map<TensorImpl*, Tensor> grads_by_graph(const Tensor& output, con
         for (size_t k = 0; k < node.inputs.size(); ++k) {
             TensorImpl* child = node.inputs[k].get();
             const size_t slot = static_cast<size_t>(node.slots[k]);
-            NASFLAT_CHECK(slot < grads.size(), "grad: op ", node.name, " returned ",
-                          grads.size(), " gradients, input ", slot, " needs one");
+            NASFLAT_CHECK(slot < grads.size(), "grad: op ", node.name, " returned ", grads.size(),
+                          " gradients, input ", slot, " needs one");
             const Tensor& g = grads[slot];
             if (!g.defined() || !tr.needed.count(child)) continue;
             NASFLAT_CHECK(g.numel() == child->numel(), "grad: op ", node.name, " returned ",
-                          shape_str(g.shape()), " for an input of shape ",
-                          shape_str(child->shape));
+                          shape_str(g.shape()), " for an input of shape ", shape_str(child->shape));
             Tensor shaped = g.shape() == child->shape ? g : reshape(g, child->shape);
             auto [q, fresh] = pending.emplace(child, shaped);
             if (!fresh) q->second = add(q->second, shaped);
@@ -141,8 +140,10 @@ std::unordered_map<TensorImpl*, Tensor> grads_by_graph(const Tensor& output, con
 
 std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
                          bool create_graph) {
-    NASFLAT_CHECK(output.defined() && output.numel() == 1, "grad: the output must be a scalar, "
-                  "shape is ", output.defined() ? shape_str(output.shape()) : "undefined",
+    NASFLAT_CHECK(output.defined() && output.numel() == 1,
+                  "grad: the output must be a scalar, "
+                  "shape is ",
+                  output.defined() ? shape_str(output.shape()) : "undefined",
                   "; hint: reduce with sum_all() or mean_all() first");
     for (size_t i = 0; i < inputs.size(); ++i) {
         NASFLAT_CHECK(inputs[i].defined(), "grad: input ", i, " is an undefined tensor");
