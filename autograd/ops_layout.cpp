@@ -178,6 +178,10 @@ Tensor softmax(const Tensor& x, int dim) {
         attach_node(out, "softmax", {&x}, [x, outer, len, inner](TensorImpl& o) {
             kernels_for(x).softmax_backward(x.impl()->ensure_grad(), o.grad_ptr(), o.data_ptr(),
                                             outer, len, inner);
+        }, [x, d](const Tensor& y, const Tensor& dout) {
+            // dx = y (dout - sum over d of dout y, broadcast back along d)
+            Tensor dot = sum(mul(dout, y), d);
+            return std::vector<Tensor>{mul(y, sub(dout, expand_dim(dot, x.shape(), d, 1.0f)))};
         });
     }
     return out;

@@ -46,6 +46,10 @@ std::vector<OpCase> op_cases() {
     Tensor adj = Tensor::from_vector(adj_values, {2, 4, 4});
     IndexMap ids = IndexMap::make({2, 0, 2, 3, 2}, 5, Device::CPU);
     Tensor target = Tensor::from_vector(random_values(rng, 6), {6});
+    // Scores 0.5 apart: no pair sits within the step of the hinge's kink (margin 0.1).
+    Tensor spaced = Tensor::from_vector({0.0f, 0.5f, -0.5f, 1.0f}, {4}).set_requires_grad(true);
+    PairList pairs =
+        PairList::make({0, 1, 2, 3, 0}, {1, 2, 3, 0, 2}, {1, -1, 1, 1, -1}, 4, Device::CPU);
     std::vector<OpCase> cases = {
         {"matmul 2d",
          {rand({5, 4}), rand({4, 3})},
@@ -124,6 +128,11 @@ std::vector<OpCase> op_cases() {
         {"average relu",
          {away({4, 5})},
          [](const Inputs& x) { return average(x[0], scale(x[0], 3.0f), true); }},
+        {"softmax dim 1", {rand({3, 4, 2})}, [](const Inputs& x) { return softmax(x[0], 1); }},
+        {"softmax dim -1", {rand({2, 5})}, [](const Inputs& x) { return softmax(x[0], -1); }},
+        {"pair_hinge_loss",
+         {spaced},
+         [pairs](const Inputs& x) { return pair_hinge_loss(x[0], pairs, 0.1f); }},
         {"gated_residual",
          {rand({3, 4}), rand({4}), rand({3, 4}), rand({3, 4}), rand({4})},
          [](const Inputs& x) { return gated_residual(x[0], x[1], x[2], x[3], x[4]); }},
