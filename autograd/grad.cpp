@@ -3,6 +3,7 @@
 // either on the ops' buffer closures (grads parked and restored) or on their graph closures.
 #include "autograd/grad.h"
 
+#include <string>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -140,10 +141,9 @@ std::unordered_map<TensorImpl*, Tensor> grads_by_graph(const Tensor& output, con
 
 std::vector<Tensor> grad(const Tensor& output, const std::vector<Tensor>& inputs,
                          bool create_graph) {
+    const std::string shape = output.defined() ? shape_str(output.shape()) : "undefined";
     NASFLAT_CHECK(output.defined() && output.numel() == 1,
-                  "grad: the output must be a scalar, "
-                  "shape is ",
-                  output.defined() ? shape_str(output.shape()) : "undefined",
+                  "grad: the output must be a scalar, shape is ", shape,
                   "; hint: reduce with sum_all() or mean_all() first");
     for (size_t i = 0; i < inputs.size(); ++i) {
         NASFLAT_CHECK(inputs[i].defined(), "grad: input ", i, " is an undefined tensor");

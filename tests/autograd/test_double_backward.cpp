@@ -310,5 +310,13 @@ TEST_F(DoubleBackward, OpWithoutSecondDerivativeIsNamed) {
     EXPECT_EQ(grad(side, {x}, true)[0].requires_grad(), true);
 }
 
+TEST_F(DoubleBackward, RejectsNonScalarOutputsAndUndefinedInputs) {
+    Tensor x = Tensor::from_vector({1.0f, 2.0f}, {2}).set_requires_grad(true);
+    for (bool create_graph : {false, true}) {
+        EXPECT_THROW(grad(mul(x, x), {x}, create_graph), Error);
+        EXPECT_THROW(grad(sum_all(x), {x, Tensor()}, create_graph), Error);
+    }
+}
+
 }  // namespace
 }  // namespace nasflat::testing
