@@ -119,10 +119,10 @@ std::unordered_map<TensorImpl*, Tensor> grads_by_graph(const Tensor& output, con
         NASFLAT_CHECK(node.graph_backward, "grad: no second derivative for op ", node.name,
                       "; hint: create_graph=true supports the ops listed in autograd/grad.h, "
                       "or use create_graph=false (first order)");
-        const std::vector<Tensor> grads = node.graph_backward(Tensor(t), dout);
+        const std::vector<Tensor> grads = node.graph_backward(node, Tensor(t), dout);
         for (size_t k = 0; k < node.inputs.size(); ++k) {
             TensorImpl* child = node.inputs[k].get();
-            const size_t slot = static_cast<size_t>(node.slots[k]);
+            const size_t slot = node.slot(k);
             NASFLAT_CHECK(slot < grads.size(), "grad: op ", node.name, " returned ", grads.size(),
                           " gradients, input ", slot, " needs one");
             const Tensor& g = grads[slot];

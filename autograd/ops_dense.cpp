@@ -108,7 +108,7 @@ Tensor binary(BinaryOp op, const char* name, const Tensor& a, const Tensor& b) {
 // dx = dout f'(x) from differentiable ops: f' is a constant mask or sign for the piecewise
 // linear ops (their second derivative is 0 away from the kink), y (1 - y) for the sigmoid,
 // y for exp, exp(-y) = 1 / x for log, sigmoid(x) for softplus.
-GraphBackward unary_graph(UnaryOp op, const Tensor& x, float alpha) {
+auto unary_graph(UnaryOp op, const Tensor& x, float alpha) {
     return [op, x, alpha](const Tensor& y, const Tensor& dout) {
         Tensor slope;
         switch (op) {

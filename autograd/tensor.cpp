@@ -197,36 +197,31 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
     return false;
 }
 
-namespace {
-void attach_node_impl(Tensor& out, const char* name, const Tensor* const* inputs, size_t count,
-                      std::function<void(TensorImpl& out)> backward,
-                      GraphBackward graph_backward) {
-    auto node = std::make_shared<Node>();
+void attach_node(Tensor& out, std::shared_ptr<Node> node, const char* name,
+                 const Tensor* const* inputs, size_t count,
+                 std::function<void(TensorImpl& out)> backward) {
     node->name = name;
+    auto kept = [&](size_t k) {
+        return inputs[k] && inputs[k]->defined() && inputs[k]->requires_grad();
+    };
     for (size_t k = 0; k < count; ++k) {
-        const Tensor* t = inputs[k];
-        if (t && t->defined() && t->requires_grad()) {
-            node->inputs.push_back(t->impl_ptr());
-            node->slots.push_back(static_cast<int>(k));
+        if (kept(k)) node->inputs.push_back(inputs[k]->impl_ptr());
+    }
+    // Slots only where an input was dropped (empty: inputs[k] is at position k).
+    if (node->graph_backward && node->inputs.size() < count) {
+        for (size_t k = 0; k < count; ++k) {
+            if (kept(k)) node->slots.push_back(static_cast<int>(k));
         }
     }
     node->backward = std::move(backward);
-    node->graph_backward = std::move(graph_backward);
     out.impl()->grad_fn = std::move(node);
     out.impl()->requires_grad = true;
 }
-}  // namespace
 
 void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
-                 std::function<void(TensorImpl& out)> backward, GraphBackward graph_backward) {
-    attach_node_impl(out, name, inputs.begin(), inputs.size(), std::move(backward),
-                     std::move(graph_backward));
-}
-
-void attach_node(Tensor& out, const char* name, const std::vector<const Tensor*>& inputs,
-                 std::function<void(TensorImpl& out)> backward, GraphBackward graph_backward) {
-    attach_node_impl(out, name, inputs.data(), inputs.size(), std::move(backward),
-                     std::move(graph_backward));
+                 std::function<void(TensorImpl& out)> backward) {
+    attach_node(out, std::make_shared<Node>(), name, inputs.begin(), inputs.size(),
+                std::move(backward));
 }
 
 }  // namespace nasflat

@@ -27,23 +27,33 @@ int64_t shape_numel(const Shape& s);
 struct TensorImpl;
 class Tensor;
 
-// The differentiable form of an op's backward: from the op's output `out` and the gradient
-// `dout` (out's shape), one gradient per input the op was recorded with (the attach_node list,
-// in order; undefined where an input gets none), built from differentiable ops.
-using GraphBackward =
-    std::function<std::vector<Tensor>(const Tensor& out, const Tensor& dout)>;
-
 // One recorded op: the inputs it may send gradient to and how.
 struct Node {
     const char* name = "";
     std::vector<std::shared_ptr<TensorImpl>> inputs;
     // Reads out.grad, accumulates into the inputs' grads (allocating them on first use).
     std::function<void(TensorImpl& out)> backward;
-    // Optional (null for ops without a second derivative): see GraphBackward. slots[k] is the
-    // position of inputs[k] in graph_backward's result.
-    GraphBackward graph_backward;
+    // The differentiable form of the op's backward, for grad(..., create_graph=true) (grad.h);
+    // null for ops without a second derivative. From the op's output `out` and the gradient
+    // `dout` (out's shape): one gradient per input the op was recorded with (the attach_node
+    // list, in order; undefined where an input gets none), built from differentiable ops.
+    // `self` is this Node, which holds the closure (attach_node with a graph closure).
+    using GraphBackward = std::vector<Tensor> (*)(const Node& self, const Tensor& out,
+                                                  const Tensor& dout);
+    GraphBackward graph_backward = nullptr;
+    // slots[k] is the position of inputs[k] in graph_backward's result; empty when that is k.
     std::vector<int> slots;
+    size_t slot(size_t k) const { return slots.empty() ? k : static_cast<size_t>(slots[k]); }
 };
+
+namespace detail {
+// A Node that carries its graph closure in the same allocation.
+template <typename GraphFn>
+struct NodeWithGraph final : Node {
+    explicit NodeWithGraph(GraphFn fn) : graph(std::move(fn)) {}
+    GraphFn graph;
+};
+}  // namespace detail
 
 struct TensorImpl {
     Shape shape;
@@ -155,14 +165,35 @@ private:
 // --- op plumbing (used by the op files) --------------------------------------------------------
 // True when an op on these inputs must record a Node.
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
-// Records `backward` (and, where given, `graph_backward`, whose result follows the order of
-// `inputs`) as the grad_fn of `out`; inputs not requiring grad are dropped from the Node.
+// Records `backward` as the grad_fn of `out`; inputs not requiring grad are dropped from the
+// Node. Such an op has no second derivative.
 void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
-                 std::function<void(TensorImpl& out)> backward,
-                 GraphBackward graph_backward = nullptr);
+                 std::function<void(TensorImpl& out)> backward);
+// The same with the op's differentiable backward `graph`, a callable
+// (const Tensor& out, const Tensor& dout) -> std::vector<Tensor> whose result follows the
+// order of `inputs` (Node::graph_backward). It lives inside the Node: no extra allocation.
+void attach_node(Tensor& out, std::shared_ptr<Node> node, const char* name,
+                 const Tensor* const* inputs, size_t count,
+                 std::function<void(TensorImpl& out)> backward);
+template <typename GraphFn>
+void attach_node(Tensor& out, const char* name, const Tensor* const* inputs, size_t count,
+                 std::function<void(TensorImpl& out)> backward, GraphFn graph) {
+    auto node = std::make_shared<detail::NodeWithGraph<GraphFn>>(std::move(graph));
+    node->graph_backward = [](const Node& self, const Tensor& o, const Tensor& dout) {
+        return static_cast<const detail::NodeWithGraph<GraphFn>&>(self).graph(o, dout);
+    };
+    attach_node(out, std::move(node), name, inputs, count, std::move(backward));
+}
+template <typename GraphFn>
+void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
+                 std::function<void(TensorImpl& out)> backward, GraphFn graph) {
+    attach_node(out, name, inputs.begin(), inputs.size(), std::move(backward), std::move(graph));
+}
+template <typename GraphFn>
 void attach_node(Tensor& out, const char* name, const std::vector<const Tensor*>& inputs,
-                 std::function<void(TensorImpl& out)> backward,
-                 GraphBackward graph_backward = nullptr);
+                 std::function<void(TensorImpl& out)> backward, GraphFn graph) {
+    attach_node(out, name, inputs.data(), inputs.size(), std::move(backward), std::move(graph));
+}
 
 }  // namespace nasflat
 
