@@ -25,6 +25,10 @@ Tensor scale(const Tensor& x, float alpha);  // alpha * x
 Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, float negative_slope = 0.01f);
 Tensor sigmoid(const Tensor& x);
+Tensor exp(const Tensor& x);
+Tensor log(const Tensor& x);       // x > 0
+Tensor softplus(const Tensor& x);  // log(1 + e^x), without overflow for large x
+Tensor abs(const Tensor& x);       // derivative sign(x), 0 at 0
 // Same data, new shape (same numel).
 Tensor reshape(const Tensor& x, const Shape& shape);
 // x (..., K) @ w (K, O) + b (O); b may be undefined.
@@ -74,6 +78,18 @@ Tensor edge_softmax(const Csr& pattern, const Tensor& s);
 Tensor pair_hinge_loss(const Tensor& scores, const PairList& pairs, float margin);
 // mean (pred - target)^2 -> (1); target is a constant.
 Tensor mse_loss(const Tensor& pred, const Tensor& target);
+
+// --- adjoints (ops_adjoint.cpp): ops that are other ops' backward, so that a gradient built by
+// grad(..., create_graph=true) (grad.h) is itself differentiable. Each has both derivatives.
+// op(a) @ op(b), op = transpose (of the last two dims) when the flag is set: a (M, K) or, with
+// trans_a, (K, M); b (K, N) or, with trans_b, (N, K) -> (M, N); or all batched (B, ., .).
+Tensor matmul_transposed(const Tensor& a, bool trans_a, const Tensor& b, bool trans_b);
+// The adjoint of sum/mean over `dim`: out (shape) with out[o, l, i] = factor * x[o, i], where x
+// has `shape` without `dim`.
+Tensor expand_dim(const Tensor& x, const Shape& shape, int dim, float factor);
+// The adjoint of index_select: out (rows.source_rows(), F...) with out[v] = sum of x[r] over the
+// r with idx[r] == v; x (rows.size(), F...).
+Tensor scatter_rows(const Tensor& x, const IndexMap& rows);
 
 // --- helpers shared by the op files ------------------------------------------------------------
 // Throws unless every tensor lives on the same device.

@@ -1,4 +1,5 @@
-// ops_dense.cpp — matmul, broadcasting arithmetic, activations, reshape, linear.
+// ops_dense.cpp — matmul, broadcasting arithmetic, activations, reshape, linear. Each op records
+// its buffer backward and, for double backward (grad.h), the same math as differentiable ops.
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
 
@@ -54,6 +55,15 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
                 kt.gemm(batch, true, false, K, N, rows, 1.0f, a.data(), rows * K, o.grad_ptr(),
                         rows * N, 1.0f, b.impl()->ensure_grad(), K * N);
             }
+        }, [a, b, batched, rows, N, K](const Tensor&, const Tensor& dout) {
+            // The same two products as differentiable ops (a's leading dims flattened).
+            Tensor g = batched ? dout : reshape(dout, {rows, N});
+            Tensor da, db;
+            if (a.requires_grad()) da = reshape(matmul_transposed(g, false, b, true), a.shape());
+            if (b.requires_grad()) {
+                db = matmul_transposed(batched ? a : reshape(a, {rows, K}), true, g, false);
+            }
+            return std::vector<Tensor>{da, db};
         });
     }
     return out;
@@ -78,9 +88,54 @@ Tensor binary(BinaryOp op, const char* name, const Tensor& a, const Tensor& b) {
             float* da = a.requires_grad() ? a.impl()->ensure_grad() : nullptr;
             float* db = b.requires_grad() ? b.impl()->ensure_grad() : nullptr;
             kernels_for(a).binary_backward(op, da, db, o.grad_ptr(), a.data(), b.data(), n, nb);
+        }, [op, a, b, n, nb](const Tensor&, const Tensor& dout) {
+            // da = dout (times b for mul); db = dout (-dout, dout * a) summed over the rows
+            // that b is broadcast onto.
+            Tensor da, db;
+            if (n == 0) return std::vector<Tensor>{da, db};
+            if (a.requires_grad()) da = op == BinaryOp::Mul ? mul(dout, b) : dout;
+            if (b.requires_grad()) {
+                Tensor g = op == BinaryOp::Add ? dout
+                           : op == BinaryOp::Sub ? scale(dout, -1.0f) : mul(dout, a);
+                db = reshape(n == nb ? g : sum(reshape(g, {n / nb, nb}), 0), b.shape());
+            }
+            return std::vector<Tensor>{da, db};
         });
     }
     return out;
+}
+
+// dx = dout f'(x) from differentiable ops: f' is a constant mask or sign for the piecewise
+// linear ops (their second derivative is 0 away from the kink), y (1 - y) for the sigmoid,
+// y for exp, exp(-y) = 1 / x for log, sigmoid(x) for softplus.
+auto unary_graph(UnaryOp op, const Tensor& x, float alpha) {
+    return [op, x, alpha](const Tensor& y, const Tensor& dout) {
+        Tensor slope;
+        switch (op) {
+            case UnaryOp::Sigmoid:
+                slope = mul(y, sub(Tensor::full(y.shape(), 1.0f, y.device()), y));
+                break;
+            case UnaryOp::Exp:
+                slope = y;
+                break;
+            case UnaryOp::Log:
+                slope = exp(scale(y, -1.0f));
+                break;
+            case UnaryOp::Softplus:
+                slope = sigmoid(x);
+                break;
+            case UnaryOp::Relu:
+            case UnaryOp::LeakyRelu:
+            case UnaryOp::Abs: {
+                slope = Tensor::zeros(x.shape(), x.device());
+                Tensor ones = Tensor::full(x.shape(), 1.0f, x.device());
+                kernels_for(x).unary_backward(op, slope.data(), ones.data(), x.data(), y.data(),
+                                              x.numel(), alpha);
+                break;
+            }
+        }
+        return std::vector<Tensor>{mul(dout, slope)};
+    };
 }
 
 Tensor unary(UnaryOp op, const char* name, const Tensor& x, float alpha) {
@@ -91,7 +146,7 @@ Tensor unary(UnaryOp op, const char* name, const Tensor& x, float alpha) {
         attach_node(out, name, {&x}, [op, x, n, alpha](TensorImpl& o) {
             kernels_for(x).unary_backward(op, x.impl()->ensure_grad(), o.grad_ptr(), x.data(),
                                           o.data_ptr(), n, alpha);
-        });
+        }, unary_graph(op, x, alpha));
     }
     return out;
 }
@@ -109,6 +164,8 @@ Tensor scale(const Tensor& x, float alpha) {
     if (any_requires_grad({&x})) {
         attach_node(out, "scale", {&x}, [x, n, alpha](TensorImpl& o) {
             kernels_for(x).add_scaled(x.impl()->ensure_grad(), o.grad_ptr(), n, alpha);
+        }, [alpha](const Tensor&, const Tensor& dout) {
+            return std::vector<Tensor>{scale(dout, alpha)};
         });
     }
     return out;
@@ -119,6 +176,10 @@ Tensor leaky_relu(const Tensor& x, float slope) {
     return unary(UnaryOp::LeakyRelu, "leaky_relu", x, slope);
 }
 Tensor sigmoid(const Tensor& x) { return unary(UnaryOp::Sigmoid, "sigmoid", x, 0.0f); }
+Tensor exp(const Tensor& x) { return unary(UnaryOp::Exp, "exp", x, 0.0f); }
+Tensor log(const Tensor& x) { return unary(UnaryOp::Log, "log", x, 0.0f); }
+Tensor softplus(const Tensor& x) { return unary(UnaryOp::Softplus, "softplus", x, 0.0f); }
+Tensor abs(const Tensor& x) { return unary(UnaryOp::Abs, "abs", x, 0.0f); }
 
 // Shares the values; the gradient flows back unchanged.
 Tensor reshape(const Tensor& x, const Shape& shape) {
@@ -134,6 +195,8 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
         const int64_t n = x.numel();
         attach_node(out, "reshape", {&x}, [x, n](TensorImpl& o) {
             kernels_for(x).add_scaled(x.impl()->ensure_grad(), o.grad_ptr(), n, 1.0f);
+        }, [x](const Tensor&, const Tensor& dout) {
+            return std::vector<Tensor>{reshape(dout, x.shape())};
         });
     }
     return out;

@@ -43,6 +43,8 @@ Tensor reduce(const char* name, const Tensor& x, int dim, bool average) {
         attach_node(out, name, {&x}, [x, outer, len, inner, factor](TensorImpl& o) {
             kernels_for(x).broadcast_add(x.impl()->ensure_grad(), o.grad_ptr(), outer, len, inner,
                                          factor);
+        }, [x, d, factor](const Tensor&, const Tensor& dout) {
+            return std::vector<Tensor>{expand_dim(dout, x.shape(), d, factor)};
         });
     }
     return out;
@@ -92,10 +94,17 @@ Tensor concat(const std::vector<Tensor>& xs, int dim) {
                                           out_len, offsets[k], t.dim(d), outer, inner, true);
             }
         };
-        attach_node(out, "concat", {}, node);
-        for (const Tensor& t : xs) {
-            if (t.requires_grad()) out.impl()->grad_fn->inputs.push_back(t.impl_ptr());
-        }
+        // dx_k = the slice of dout that x_k filled.
+        auto graph = [xs, offsets, d](const Tensor&, const Tensor& dout) {
+            std::vector<Tensor> dxs(xs.size());
+            for (size_t k = 0; k < xs.size(); ++k) {
+                if (xs[k].requires_grad()) dxs[k] = slice(dout, d, offsets[k], xs[k].dim(d));
+            }
+            return dxs;
+        };
+        std::vector<const Tensor*> inputs;
+        for (const Tensor& t : xs) inputs.push_back(&t);
+        attach_node(out, "concat", inputs, node, graph);
     }
     return out;
 }
@@ -116,6 +125,16 @@ Tensor slice(const Tensor& x, int dim, int64_t start, int64_t length) {
         attach_node(out, "slice", {&x}, [x, outer, len, inner, start, length](TensorImpl& o) {
             kernels_for(x).copy_block(x.impl()->ensure_grad(), len, start, o.grad_ptr(), length,
                                       0, length, outer, inner, true);
+        }, [x, d, start, length](const Tensor&, const Tensor& dout) {
+            // dout padded with constant zeros before and after, along d.
+            std::vector<Tensor> parts;
+            Shape pad = x.shape();
+            pad[d] = start;
+            if (start > 0) parts.push_back(Tensor::zeros(pad, x.device()));
+            parts.push_back(dout);
+            pad[d] = x.dim(d) - start - length;
+            if (pad[d] > 0) parts.push_back(Tensor::zeros(pad, x.device()));
+            return std::vector<Tensor>{parts.size() == 1 ? dout : concat(parts, d)};
         });
     }
     return out;
@@ -136,6 +155,8 @@ Tensor index_select(const Tensor& x, const IndexMap& rows) {
         attach_node(out, "index_select", {&x}, [x, rows, F](TensorImpl& o) {
             kernels_for(x).gather_rows_backward(x.impl()->ensure_grad(), o.grad_ptr(),
                                                 rows.inverse(), F);
+        }, [rows](const Tensor&, const Tensor& dout) {
+            return std::vector<Tensor>{scatter_rows(dout, rows)};
         });
     }
     return out;
@@ -157,6 +178,10 @@ Tensor softmax(const Tensor& x, int dim) {
         attach_node(out, "softmax", {&x}, [x, outer, len, inner](TensorImpl& o) {
             kernels_for(x).softmax_backward(x.impl()->ensure_grad(), o.grad_ptr(), o.data_ptr(),
                                             outer, len, inner);
+        }, [x, d](const Tensor& y, const Tensor& dout) {
+            // dx = y (dout - sum over d of dout y, broadcast back along d)
+            Tensor dot = sum(mul(dout, y), d);
+            return std::vector<Tensor>{mul(y, sub(dout, expand_dim(dot, x.shape(), d, 1.0f)))};
         });
     }
     return out;
@@ -197,6 +222,8 @@ Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training) {
     if (any_requires_grad({&x})) {
         attach_node(out, "dropout", {&x}, [x, n, p, seed](TensorImpl& o) {
             kernels_for(x).dropout_backward(x.impl()->ensure_grad(), o.grad_ptr(), n, p, seed);
+        }, [p, seed](const Tensor&, const Tensor& dout) {
+            return std::vector<Tensor>{dropout(dout, p, seed, true)};  // the same mask
         });
     }
     return out;

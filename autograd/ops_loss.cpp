@@ -23,6 +23,16 @@ Tensor pair_hinge_loss(const Tensor& scores, const PairList& pairs, float margin
                                                     scores.data(), pairs.pi(), pairs.pj(),
                                                     pairs.sign(), P, margin, pairs.by_score(),
                                                     work.data());
+        }, [scores, pairs, P, margin](const Tensor&, const Tensor& dout) {
+            // Piecewise linear in the scores: dscores = c dL with c = dL/ds at these scores, a
+            // constant (the second derivative is 0 away from the hinge's kink).
+            Tensor c = Tensor::zeros(scores.shape(), scores.device());
+            Tensor one = Tensor::full({1}, 1.0f, scores.device());
+            Tensor work = Tensor::empty({P}, scores.device());
+            kernels_for(scores).pair_hinge_backward(c.data(), one.data(), scores.data(), pairs.pi(),
+                                                    pairs.pj(), pairs.sign(), P, margin,
+                                                    pairs.by_score(), work.data());
+            return std::vector<Tensor>{mul(c, dout)};
         });
     }
     return out;
@@ -40,6 +50,9 @@ Tensor mse_loss(const Tensor& pred, const Tensor& target) {
         attach_node(out, "mse_loss", {&pred}, [pred, target, n](TensorImpl& o) {
             kernels_for(pred).mse_backward(pred.impl()->ensure_grad(), o.grad_ptr(), pred.data(),
                                            target.data(), n);
+        }, [pred, target, n](const Tensor&, const Tensor& dout) {  // the same, differentiable
+            Tensor diff = sub(pred, reshape(target.detach(), pred.shape()));
+            return std::vector<Tensor>{mul(scale(diff, 2.0f / static_cast<float>(n)), dout)};
         });
     }
     return out;

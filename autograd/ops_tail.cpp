@@ -68,6 +68,20 @@ Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const 
                 kt.binary_backward(kernels::BinaryOp::Add, nullptr, db, o.grad_ptr(), o.grad_ptr(),
                                    b.data(), rows * F, F);
             }
+        }, [p, gb, m, s, b, rows, F](const Tensor&, const Tensor& dout) {
+            // The chain's gradients from differentiable ops: dpre = dout m y (1 - y), column
+            // sums by sum over the rows.
+            auto column_sums = [rows, F](const Tensor& t) { return sum(reshape(t, {rows, F}), 0); };
+            const Tensor y = sigmoid(gb.defined() ? add(p, gb) : p);
+            const bool need_pre = p.requires_grad() || (gb.defined() && gb.requires_grad());
+            const Tensor dpre = need_pre ? mul(mul(dout, m), sub(y, mul(y, y))) : Tensor();
+            std::vector<Tensor> grads(5);
+            if (p.requires_grad()) grads[0] = dpre;
+            if (gb.defined() && gb.requires_grad()) grads[1] = column_sums(dpre);
+            if (m.requires_grad()) grads[2] = mul(dout, y);
+            if (s.defined() && s.requires_grad()) grads[3] = dout;
+            if (b.defined() && b.requires_grad()) grads[4] = column_sums(dout);
+            return grads;
         });
     }
     return out;
@@ -86,6 +100,15 @@ Tensor average(const Tensor& a, const Tensor& b, bool relu) {
         attach_node(out, "average", {&a, &b}, [a, b, n, relu](TensorImpl& o) {
             kernels_for(a).average_backward(grad_or_null(a), grad_or_null(b), o.grad_ptr(),
                                             o.data_ptr(), n, relu);
+        }, [a, b, n, relu](const Tensor& out, const Tensor& dout) {
+            // da = db = dout * (1/2 where out > 0, everywhere when !relu): a constant slope.
+            Tensor half = Tensor::zeros(out.shape(), out.device());
+            Tensor ones = Tensor::full(out.shape(), 1.0f, out.device());
+            kernels_for(out).average_backward(half.data(), nullptr, ones.data(), out.data(), n,
+                                              relu);
+            Tensor g = mul(dout, half);
+            return std::vector<Tensor>{a.requires_grad() ? g : Tensor(),
+                                       b.requires_grad() ? g : Tensor()};
         });
     }
     return out;

@@ -176,6 +176,8 @@ void reset_flop_count() { g_flops = 0; }
 void add_flops(int64_t n) { g_flops.fetch_add(n, std::memory_order_relaxed); }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+EnableGradGuard::EnableGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = true; }
+EnableGradGuard::~EnableGradGuard() { g_grad_enabled = previous_; }
 
 void set_cpu_backend(kernels::Backend b) {
     NASFLAT_CHECK(b != kernels::Backend::Cuda, "set_cpu_backend: Cuda is not a CPU backend");
@@ -195,16 +197,31 @@ bool any_requires_grad(std::initializer_list<const Tensor*> inputs) {
     return false;
 }
 
-void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
+void attach_node(Tensor& out, std::shared_ptr<Node> node, const char* name,
+                 const Tensor* const* inputs, size_t count,
                  std::function<void(TensorImpl& out)> backward) {
-    auto node = std::make_shared<Node>();
     node->name = name;
-    for (const Tensor* t : inputs) {
-        if (t && t->defined() && t->requires_grad()) node->inputs.push_back(t->impl_ptr());
+    auto kept = [&](size_t k) {
+        return inputs[k] && inputs[k]->defined() && inputs[k]->requires_grad();
+    };
+    for (size_t k = 0; k < count; ++k) {
+        if (kept(k)) node->inputs.push_back(inputs[k]->impl_ptr());
+    }
+    // Slots only where an input was dropped (empty: inputs[k] is at position k).
+    if (node->graph_backward && node->inputs.size() < count) {
+        for (size_t k = 0; k < count; ++k) {
+            if (kept(k)) node->slots.push_back(static_cast<int>(k));
+        }
     }
     node->backward = std::move(backward);
     out.impl()->grad_fn = std::move(node);
     out.impl()->requires_grad = true;
+}
+
+void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
+                 std::function<void(TensorImpl& out)> backward) {
+    attach_node(out, std::make_shared<Node>(), name, inputs.begin(), inputs.size(),
+                std::move(backward));
 }
 
 }  // namespace nasflat

@@ -4,6 +4,9 @@
 // same shape, and — for results of differentiable ops — the Node that computed it.
 // backward() orders the graph topologically from the root and runs every Node's backward
 // closure in reverse order; closures accumulate (+=) into their inputs' gradients.
+// Double backward: a Node may also carry a graph_backward closure that computes its inputs'
+// gradients with differentiable ops; grad() (autograd/grad.h) uses it with create_graph, so a
+// gradient can itself be differentiated (Hessian-vector products, meta-learning).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +25,7 @@ std::string shape_str(const Shape& s);
 int64_t shape_numel(const Shape& s);
 
 struct TensorImpl;
+class Tensor;
 
 // One recorded op: the inputs it may send gradient to and how.
 struct Node {
@@ -29,7 +33,27 @@ struct Node {
     std::vector<std::shared_ptr<TensorImpl>> inputs;
     // Reads out.grad, accumulates into the inputs' grads (allocating them on first use).
     std::function<void(TensorImpl& out)> backward;
+    // The differentiable form of the op's backward, for grad(..., create_graph=true) (grad.h);
+    // null for ops without a second derivative. From the op's output `out` and the gradient
+    // `dout` (out's shape): one gradient per input the op was recorded with (the attach_node
+    // list, in order; undefined where an input gets none), built from differentiable ops.
+    // `self` is this Node, which holds the closure (attach_node with a graph closure).
+    using GraphBackward = std::vector<Tensor> (*)(const Node& self, const Tensor& out,
+                                                  const Tensor& dout);
+    GraphBackward graph_backward = nullptr;
+    // slots[k] is the position of inputs[k] in graph_backward's result; empty when that is k.
+    std::vector<int> slots;
+    size_t slot(size_t k) const { return slots.empty() ? k : static_cast<size_t>(slots[k]); }
 };
+
+namespace detail {
+// A Node that carries its graph closure in the same allocation.
+template <typename GraphFn>
+struct NodeWithGraph final : Node {
+    explicit NodeWithGraph(GraphFn fn) : graph(std::move(fn)) {}
+    GraphFn graph;
+};
+}  // namespace detail
 
 struct TensorImpl {
     Shape shape;
@@ -109,6 +133,17 @@ public:
 private:
     bool previous_;
 };
+// While alive, ops record a graph even inside a NoGradGuard (grad() with create_graph). Nests.
+class EnableGradGuard {
+public:
+    EnableGradGuard();
+    ~EnableGradGuard();
+    EnableGradGuard(const EnableGradGuard&) = delete;
+    EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+private:
+    bool previous_;
+};
 
 // --- kernel dispatch ---------------------------------------------------------------------------
 // CPU tensors run on the CPU backend chosen here (CpuFast by default; tests compare with
@@ -130,9 +165,35 @@ private:
 // --- op plumbing (used by the op files) --------------------------------------------------------
 // True when an op on these inputs must record a Node.
 bool any_requires_grad(std::initializer_list<const Tensor*> inputs);
-// Records `backward` as the grad_fn of `out`; inputs not requiring grad are dropped.
+// Records `backward` as the grad_fn of `out`; inputs not requiring grad are dropped from the
+// Node. Such an op has no second derivative.
 void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
                  std::function<void(TensorImpl& out)> backward);
+// The same with the op's differentiable backward `graph`, a callable
+// (const Tensor& out, const Tensor& dout) -> std::vector<Tensor> whose result follows the
+// order of `inputs` (Node::graph_backward). It lives inside the Node: no extra allocation.
+void attach_node(Tensor& out, std::shared_ptr<Node> node, const char* name,
+                 const Tensor* const* inputs, size_t count,
+                 std::function<void(TensorImpl& out)> backward);
+template <typename GraphFn>
+void attach_node(Tensor& out, const char* name, const Tensor* const* inputs, size_t count,
+                 std::function<void(TensorImpl& out)> backward, GraphFn graph) {
+    auto node = std::make_shared<detail::NodeWithGraph<GraphFn>>(std::move(graph));
+    node->graph_backward = [](const Node& self, const Tensor& o, const Tensor& dout) {
+        return static_cast<const detail::NodeWithGraph<GraphFn>&>(self).graph(o, dout);
+    };
+    attach_node(out, std::move(node), name, inputs, count, std::move(backward));
+}
+template <typename GraphFn>
+void attach_node(Tensor& out, const char* name, std::initializer_list<const Tensor*> inputs,
+                 std::function<void(TensorImpl& out)> backward, GraphFn graph) {
+    attach_node(out, name, inputs.begin(), inputs.size(), std::move(backward), std::move(graph));
+}
+template <typename GraphFn>
+void attach_node(Tensor& out, const char* name, const std::vector<const Tensor*>& inputs,
+                 std::function<void(TensorImpl& out)> backward, GraphFn graph) {
+    attach_node(out, name, inputs.data(), inputs.size(), std::move(backward), std::move(graph));
+}
 
 }  // namespace nasflat
 

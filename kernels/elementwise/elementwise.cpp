@@ -26,7 +26,7 @@ void unary_forward_cpu(UnaryOp op, float* out, const float* x, int64_t n, float 
     for (int64_t i = 0; i < n; ++i) out[i] = unary_value(op, x[i], alpha);
 }
 
-// x is read by the ReLUs, y (the forward's output) by the sigmoid.
+// x is read by the ReLUs, log, softplus and abs; y (the forward's output) by sigmoid and exp.
 void unary_backward_cpu(UnaryOp op, float* dx, const float* dout, const float* x, const float* y,
                         int64_t n, float alpha) {
     for (int64_t i = 0; i < n; ++i) {

@@ -67,8 +67,8 @@ static __global__ void unary_forward_kernel(UnaryOp op,
 static __global__ void unary_backward_kernel(UnaryOp op,
                                              float* __restrict__ dx,          // (n)
                                              const float* __restrict__ dout,  // (n)
-                                             const float* __restrict__ x,     // (n) ReLUs
-                                             const float* __restrict__ y,     // (n) sigmoid
+                                             const float* __restrict__ x,     // (n) the input
+                                             const float* __restrict__ y,     // (n) the output
                                              int64_t n, float alpha) {
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
         dx[i] += unary_grad(op, dout[i], x, y, i, alpha);

@@ -1,6 +1,6 @@
 // elementwise_fast.cpp — fast CPU versions of the elementwise kernels whose plain-loop references
 // (elementwise.cpp) are slow: one loop per op (no switch inside), rows x contiguous columns
-// instead of `i % nb` (no integer division), and a vectorisable exp for the sigmoid.
+// instead of `i % nb` (no integer division), and a vectorisable exp for the sigmoid and softplus.
 // Same contracts as elementwise.h; the references stay the oracles.
 #include <cmath>
 #include <cstring>
@@ -47,6 +47,22 @@ void unary_forward_cpu_fast(UnaryOp op, float* out, const float* x, int64_t n, f
         case UnaryOp::Sigmoid:
             for (int64_t i = 0; i < n; ++i) out[i] = 1.0f / (1.0f + fast_exp(-x[i]));
             break;
+        // exp and log keep the library functions: fast_exp clamps at +-87, where std::exp
+        // overflows to inf or underflows, and the reference's values are the contract.
+        case UnaryOp::Exp:
+            for (int64_t i = 0; i < n; ++i) out[i] = std::exp(x[i]);
+            break;
+        case UnaryOp::Log:
+            for (int64_t i = 0; i < n; ++i) out[i] = std::log(x[i]);
+            break;
+        case UnaryOp::Softplus:  // e^-|x| lies in (0, 1]: the clamp of fast_exp never bites
+            for (int64_t i = 0; i < n; ++i) {
+                out[i] = (x[i] > 0.0f ? x[i] : 0.0f) + std::log1p(fast_exp(-std::fabs(x[i])));
+            }
+            break;
+        case UnaryOp::Abs:
+            for (int64_t i = 0; i < n; ++i) out[i] = std::fabs(x[i]);
+            break;
     }
 }
 
@@ -61,6 +77,20 @@ void unary_backward_cpu_fast(UnaryOp op, float* dx, const float* dout, const flo
             break;
         case UnaryOp::Sigmoid:
             for (int64_t i = 0; i < n; ++i) dx[i] += dout[i] * y[i] * (1.0f - y[i]);
+            break;
+        case UnaryOp::Exp:
+            for (int64_t i = 0; i < n; ++i) dx[i] += dout[i] * y[i];
+            break;
+        case UnaryOp::Log:
+            for (int64_t i = 0; i < n; ++i) dx[i] += dout[i] / x[i];
+            break;
+        case UnaryOp::Softplus:  // softplus' = sigmoid(x)
+            for (int64_t i = 0; i < n; ++i) dx[i] += dout[i] / (1.0f + fast_exp(-x[i]));
+            break;
+        case UnaryOp::Abs:
+            for (int64_t i = 0; i < n; ++i) {
+                dx[i] += x[i] > 0.0f ? dout[i] : (x[i] < 0.0f ? -dout[i] : 0.0f);
+            }
             break;
     }
 }

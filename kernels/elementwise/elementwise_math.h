@@ -13,7 +13,8 @@
 
 namespace nasflat::kernels {
 
-// relu(x) = max(x, 0); leaky(x) = x > 0 ? x : alpha x; sigmoid(x) = 1 / (1 + e^-x)
+// relu(x) = max(x, 0); leaky(x) = x > 0 ? x : alpha x; sigmoid(x) = 1 / (1 + e^-x);
+// exp, log, abs; softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|), which never overflows.
 NASFLAT_HD float unary_value(UnaryOp op, float x, float alpha) {
     switch (op) {
         case UnaryOp::Relu:
@@ -22,12 +23,21 @@ NASFLAT_HD float unary_value(UnaryOp op, float x, float alpha) {
             return x > 0.0f ? x : alpha * x;
         case UnaryOp::Sigmoid:
             return 1.0f / (1.0f + expf(-x));
+        case UnaryOp::Exp:
+            return expf(x);
+        case UnaryOp::Log:
+            return logf(x);
+        case UnaryOp::Softplus:
+            return (x > 0.0f ? x : 0.0f) + log1pf(expf(-fabsf(x)));
+        case UnaryOp::Abs:
+            return fabsf(x);
     }
     return 0.0f;
 }
 
 // dL/dx at element i from g = dL/dy: relu' = [x > 0]; leaky' = x > 0 ? 1 : alpha;
-// sigmoid' = y (1 - y). The ReLUs read only the input x, the sigmoid only its output y.
+// sigmoid' = y (1 - y); exp' = y; log' = 1 / x; softplus' = sigmoid(x); abs' = sign(x) (0 at 0).
+// Sigmoid and exp read only the output y, the others only the input x.
 NASFLAT_HD float unary_grad(UnaryOp op, float g, const float* x, const float* y, int64_t i,
                             float alpha) {
     switch (op) {
@@ -37,6 +47,14 @@ NASFLAT_HD float unary_grad(UnaryOp op, float g, const float* x, const float* y,
             return x[i] > 0.0f ? g : alpha * g;
         case UnaryOp::Sigmoid:
             return g * y[i] * (1.0f - y[i]);
+        case UnaryOp::Exp:
+            return g * y[i];
+        case UnaryOp::Log:
+            return g / x[i];
+        case UnaryOp::Softplus:
+            return g / (1.0f + expf(-x[i]));
+        case UnaryOp::Abs:
+            return x[i] > 0.0f ? g : (x[i] < 0.0f ? -g : 0.0f);
     }
     return 0.0f;
 }

@@ -48,6 +48,38 @@ TEST_F(Gradients, Activations) {
     check_gradients("leaky_relu", {away_from_zero({4, 6})},
                     [](const Inputs& x) { return leaky_relu(x[0], 0.01f); });
     check_gradients("sigmoid", {rand({4, 6})}, [](const Inputs& x) { return sigmoid(x[0]); });
+    check_gradients("exp", {rand({4, 6})}, [](const Inputs& x) { return exp(x[0]); });
+    // log of |x| + 0.5 (abs away from its kink), inputs of log in [0.55, 1.5).
+    check_gradients("log", {away_from_zero({4, 6})}, [](const Inputs& x) {
+        return log(add(abs(x[0]), Tensor::full({1}, 0.5f)));
+    });
+    check_gradients("softplus", {rand({4, 6})}, [](const Inputs& x) {
+        return softplus(scale(x[0], 4.0f));  // inputs in [-4, 4): both tails
+    });
+    check_gradients("abs", {away_from_zero({4, 6})}, [](const Inputs& x) { return abs(x[0]); });
+}
+
+// The adjoint ops that make gradients differentiable (grad.h).
+TEST_F(Gradients, Adjoints) {
+    for (bool ta : {false, true}) {
+        for (bool tb : {false, true}) {
+            const std::string label = std::string("matmul_transposed ") + (ta ? "T" : "N") +
+                                      (tb ? "T" : "N");
+            check_gradients(label, {rand(ta ? Shape{4, 3} : Shape{3, 4}),
+                                    rand(tb ? Shape{5, 4} : Shape{4, 5})},
+                            [=](const Inputs& x) { return matmul_transposed(x[0], ta, x[1], tb); });
+            check_gradients(label + " batched", {rand(ta ? Shape{2, 4, 3} : Shape{2, 3, 4}),
+                                                 rand(tb ? Shape{2, 5, 4} : Shape{2, 4, 5})},
+                            [=](const Inputs& x) { return matmul_transposed(x[0], ta, x[1], tb); });
+        }
+    }
+    check_gradients("expand_dim 1", {rand({3, 2})},
+                    [](const Inputs& x) { return expand_dim(x[0], {3, 4, 2}, 1, 0.25f); });
+    check_gradients("expand_dim 0", {rand({5})},
+                    [](const Inputs& x) { return expand_dim(x[0], {2, 5}, 0, 1.0f); });
+    IndexMap ids = IndexMap::make({2, 0, 2, 3, 2}, 5, Device::CPU);
+    check_gradients("scatter_rows", {rand({5, 3})},
+                    [&](const Inputs& x) { return scatter_rows(x[0], ids); });
 }
 
 TEST_F(Gradients, LayerTails) {

@@ -64,10 +64,14 @@ TEST_P(DenseKernels, MemoryOps) {
 
 TEST_P(DenseKernels, UnaryForwardBackward) {
     Rng rng(3);
-    for (UnaryOp op : {UnaryOp::Relu, UnaryOp::LeakyRelu, UnaryOp::Sigmoid}) {
+    for (UnaryOp op : {UnaryOp::Relu, UnaryOp::LeakyRelu, UnaryOp::Sigmoid, UnaryOp::Exp,
+                       UnaryOp::Log, UnaryOp::Softplus, UnaryOp::Abs}) {
         for (int64_t n : {0, 1, 1000, 1027}) {
-            auto x = random_values(rng, n, -4, 4), g = random_values(rng, n),
-                 dx0 = random_values(rng, n);
+            // log reads (0.01, 8); the others [-4, 4), softplus also far out in both tails.
+            auto x = op == UnaryOp::Log ? random_values(rng, n, 0.01f, 8)
+                     : op == UnaryOp::Softplus ? random_values(rng, n, -40, 40)
+                                                : random_values(rng, n, -4, 4);
+            auto g = random_values(rng, n), dx0 = random_values(rng, n);
             std::vector<float> y(n), dx = dx0;
             ref().unary_forward(op, y.data(), x.data(), n, 0.01f);
             ref().unary_backward(op, dx.data(), g.data(), x.data(), y.data(), n, 0.01f);
