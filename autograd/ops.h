@@ -74,6 +74,8 @@ Tensor edge_softmax(const Csr& pattern, const Tensor& s);
 Tensor pair_hinge_loss(const Tensor& scores, const PairList& pairs, float margin);
 // mean (pred - target)^2 -> (1); target is a constant.
 Tensor mse_loss(const Tensor& pred, const Tensor& target);
+// sum |pred - target| -> (1); target is a constant. Subgradient sign(pred - target), 0 at 0.
+Tensor l1_loss(const Tensor& pred, const Tensor& target);
 
 // --- helpers shared by the op files ------------------------------------------------------------
 // Throws unless every tensor lives on the same device.
