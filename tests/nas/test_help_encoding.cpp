@@ -69,7 +69,9 @@ TEST(HelpEncoding, FbnetKnownLayers) {
         {0, 0, 0, 0, 0, 0}};
     for (size_t l = 0; l < 22; ++l) {
         const std::vector<float>& want = l < rows.size() ? rows[l] : rows[7];
-        for (int c = 0; c < 6; ++c) EXPECT_EQ(v[l * 6 + c], want[c]) << "layer " << l << " col " << c;
+        for (int c = 0; c < 6; ++c) {
+            EXPECT_EQ(v[l * 6 + c], want[c]) << "layer " << l << " col " << c;
+        }
     }
 }
 
