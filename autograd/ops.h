@@ -78,6 +78,8 @@ Tensor edge_softmax(const Csr& pattern, const Tensor& s);
 Tensor pair_hinge_loss(const Tensor& scores, const PairList& pairs, float margin);
 // mean (pred - target)^2 -> (1); target is a constant.
 Tensor mse_loss(const Tensor& pred, const Tensor& target);
+// sum |pred - target| -> (1); target is a constant. Subgradient sign(pred - target), 0 at 0.
+Tensor l1_loss(const Tensor& pred, const Tensor& target);
 
 // --- adjoints (ops_adjoint.cpp): ops that are other ops' backward, so that a gradient built by
 // grad(..., create_graph=true) (grad.h) is itself differentiable. Each has both derivatives.

@@ -1,4 +1,5 @@
-// ops_loss.cpp — the training losses: pairwise hinge ranking loss and mean squared error.
+// ops_loss.cpp — the training losses: pairwise hinge ranking loss, mean squared error, and
+// the summed L1 loss of the MultiPredict baseline.
 // Dims: n scores, P pairs. The loss value lives on the scores' device as a (1) tensor.
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
@@ -53,6 +54,23 @@ Tensor mse_loss(const Tensor& pred, const Tensor& target) {
         }, [pred, target, n](const Tensor&, const Tensor& dout) {  // the same, differentiable
             Tensor diff = sub(pred, reshape(target.detach(), pred.shape()));
             return std::vector<Tensor>{mul(scale(diff, 2.0f / static_cast<float>(n)), dout)};
+        });
+    }
+    return out;
+}
+
+// forward: L = sum |pred - target|;  backward: dpred += sign(pred - target) dL
+Tensor l1_loss(const Tensor& pred, const Tensor& target) {
+    check_same_device("l1_loss", {&pred, &target});
+    NASFLAT_CHECK(pred.numel() == target.numel(), "l1_loss: pred ", shape_str(pred.shape()),
+                  " and target ", shape_str(target.shape()), " differ in size");
+    Tensor out = Tensor::empty({1}, pred.device());
+    const int64_t n = pred.numel();
+    kernels_for(pred).l1_forward(out.data(), pred.data(), target.data(), n);
+    if (any_requires_grad({&pred})) {
+        attach_node(out, "l1_loss", {&pred}, [pred, target, n](TensorImpl& o) {
+            kernels_for(pred).l1_backward(pred.impl()->ensure_grad(), o.grad_ptr(), pred.data(),
+                                          target.data(), n);
         });
     }
     return out;

@@ -48,6 +48,8 @@ KernelTable make_cpu_table(Backend backend) {
     t.pair_hinge_backward = pair_hinge_backward_cpu;
     t.mse_forward = mse_forward_cpu;
     t.mse_backward = mse_backward_cpu;
+    t.l1_forward = l1_forward_cpu;
+    t.l1_backward = l1_backward_cpu;
     t.adamw_step = adamw_step_cpu;
     return t;
 }
@@ -91,6 +93,8 @@ KernelTable make_cuda_table() {
     t.pair_hinge_backward = pair_hinge_backward_cuda;
     t.mse_forward = mse_forward_cuda;
     t.mse_backward = mse_backward_cuda;
+    t.l1_forward = l1_forward_cuda;
+    t.l1_backward = l1_backward_cuda;
     t.adamw_step = adamw_step_cuda;
     return t;
 }

@@ -81,6 +81,8 @@ struct KernelTable {
     PairHingeBackwardFn* pair_hinge_backward;
     MseForwardFn* mse_forward;
     MseBackwardFn* mse_backward;
+    L1ForwardFn* l1_forward;
+    L1BackwardFn* l1_backward;
     AdamwStepFn* adamw_step;
 };
 

@@ -25,7 +25,7 @@ constexpr auto kEntries = std::make_tuple(
     &T::segment_sum_forward, &T::segment_sum_backward, &T::spmm, &T::sddmm,
     &T::edge_softmax_forward, &T::edge_softmax_backward, &T::fused_readout, &T::dropout_forward,
     &T::dropout_backward, &T::pair_hinge_forward, &T::pair_hinge_backward, &T::mse_forward,
-    &T::mse_backward, &T::adamw_step);
+    &T::mse_backward, &T::l1_forward, &T::l1_backward, &T::adamw_step);
 constexpr const char* kNames[] = {
     "fill", "copy", "add_scaled", "unary_forward", "unary_backward", "binary_forward",
     "binary_backward", "gated_residual_forward", "gated_residual_backward", "average_forward",
@@ -34,7 +34,7 @@ constexpr const char* kNames[] = {
     "layer_norm_backward", "segment_sum_forward", "segment_sum_backward", "spmm", "sddmm",
     "edge_softmax_forward", "edge_softmax_backward", "fused_readout", "dropout_forward",
     "dropout_backward", "pair_hinge_forward", "pair_hinge_backward", "mse_forward",
-    "mse_backward", "adamw_step"};
+    "mse_backward", "l1_forward", "l1_backward", "adamw_step"};
 constexpr size_t kNumEntries = std::tuple_size_v<decltype(kEntries)>;
 static_assert(std::size(kNames) == kNumEntries, "profiled_table.cpp: one name per entry");
 // The table is its Backend and one function pointer per entry.

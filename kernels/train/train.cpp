@@ -74,6 +74,22 @@ void mse_backward_cpu(float* dpred, const float* dloss, const float* pred, const
     for (int64_t i = 0; i < n; ++i) dpred[i] += scale * (pred[i] - target[i]);
 }
 
+// forward: L = sum |pred - target|
+void l1_forward_cpu(float* loss, const float* pred, const float* target, int64_t n) {
+    double acc = 0.0;
+    for (int64_t i = 0; i < n; ++i) acc += std::fabs(static_cast<double>(pred[i]) - target[i]);
+    loss[0] = static_cast<float>(acc);
+}
+
+// backward: dpred_i += sign(pred_i - target_i) dL
+void l1_backward_cpu(float* dpred, const float* dloss, const float* pred, const float* target,
+                     int64_t n) {
+    for (int64_t i = 0; i < n; ++i) {
+        const float d = pred[i] - target[i];
+        dpred[i] += d > 0.0f ? dloss[0] : d < 0.0f ? -dloss[0] : 0.0f;
+    }
+}
+
 // p <- p - lr wd p;  m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;
 // p <- p - lr (m / c1) / (sqrt(v / c2) + eps)          (PyTorch AdamW semantics)
 void adamw_step_cpu(float* param, const float* grad, float* m, float* v, int64_t n, float lr,

@@ -175,6 +175,47 @@ void mse_backward_cuda(float* dpred, const float* dloss, const float* pred, cons
     CUDA_CHECK(cudaGetLastError());
 }
 
+// --- L1 (sum) ----------------------------------------------------------------------------------
+
+// forward: L = sum |pred - target|; one block, double sums
+static __global__ void __launch_bounds__(kLossThreads)
+    l1_forward_kernel(float* __restrict__ loss,          // (1)
+                      const float* __restrict__ pred,    // (n)
+                      const float* __restrict__ target,  // (n)
+                      int64_t n) {
+    double acc = 0.0;
+    for (int64_t i = threadIdx.x; i < n; i += blockDim.x) {
+        acc += fabs(static_cast<double>(pred[i]) - target[i]);
+    }
+    const double total = block_sum_double(acc);
+    if (threadIdx.x == 0) loss[0] = static_cast<float>(total);
+}
+
+// backward: dpred_i += sign(pred_i - target_i) dL
+static __global__ void l1_backward_kernel(float* __restrict__ dpred,         // (n)
+                                          const float* __restrict__ dloss,   // (1)
+                                          const float* __restrict__ pred,    // (n)
+                                          const float* __restrict__ target,  // (n)
+                                          int64_t n) {
+    const float g = dloss[0];
+    for (int64_t i = global_thread(); i < n; i += grid_threads()) {
+        const float d = pred[i] - target[i];
+        dpred[i] += d > 0.0f ? g : d < 0.0f ? -g : 0.0f;
+    }
+}
+
+void l1_forward_cuda(float* loss, const float* pred, const float* target, int64_t n) {
+    l1_forward_kernel<<<1, kLossThreads>>>(loss, pred, target, n);  // writes 0 when n == 0
+    CUDA_CHECK(cudaGetLastError());
+}
+
+void l1_backward_cuda(float* dpred, const float* dloss, const float* pred, const float* target,
+                      int64_t n) {
+    if (n <= 0) return;
+    l1_backward_kernel<<<blocks_for(n, kThreads), kThreads>>>(dpred, dloss, pred, target, n);
+    CUDA_CHECK(cudaGetLastError());
+}
+
 // --- AdamW -------------------------------------------------------------------------------------
 
 // p <- p - lr wd p;  m <- b1 m + (1-b1) g;  v <- b2 v + (1-b2) g^2;

@@ -50,6 +50,17 @@ using MseBackwardFn = void(float* dpred, const float* dloss, const float* pred, 
                            int64_t n);
 MseBackwardFn mse_backward_cpu, mse_backward_cuda;
 
+// loss = sum |pred - target| (a sum, not a mean: MultiPredict's L1 with reduction 'sum')
+// loss (1), pred (n), target (n).
+using L1ForwardFn = void(float* loss, const float* pred, const float* target, int64_t n);
+L1ForwardFn l1_forward_cpu, l1_forward_cuda;
+
+// dpred += dloss[0] * sign(pred - target), sign(0) = 0 (PyTorch's subgradient)
+// dpred (n), dloss (1), pred (n), target (n).
+using L1BackwardFn = void(float* dpred, const float* dloss, const float* pred, const float* target,
+                          int64_t n);
+L1BackwardFn l1_backward_cpu, l1_backward_cuda;
+
 // --- optimiser -----------------------------------------------------------------------------------
 // Decoupled weight decay (Loshchilov & Hutter): p -= lr * wd * p; then the Adam update with bias
 // corrections c1 = 1 - beta1^t, c2 = 1 - beta2^t.

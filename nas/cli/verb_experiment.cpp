@@ -1,6 +1,8 @@
 // verb_experiment.cpp — `nasflat experiment`: the NASFLAT task-suite experiment
-// (nas/experiment/experiment.h) from the command line; prints per-device and per-task Spearman/Kendall beside the authors'
-// number, one progress line per phase, the wall time; --json writes the result file.
+// (nas/experiment/experiment.h) from the command line, with the NASFLAT model or (--predictor
+// multipredict) the MultiPredict baseline; prints per-device and per-task Spearman/Kendall
+// beside the authors' number, one progress line per phase, the wall time; --json writes the
+// result file.
 // Example (the README's main job):
 //   nasflat experiment --space fbnet --task 2 --samples 20 --trials 1 --source-samples 100
 //       --epochs 20 --config fixed --score-once
@@ -24,7 +26,7 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, task = "0", score = "last4", json, plot;
+    std::string data, task = "0", score = "last4", json, plot, predictor = "nasflat";
     std::vector<std::string> protocols = {"full"};
     bool no_transfer_hwemb = false;
     ModelFlags m;
@@ -37,6 +39,7 @@ void run_experiment_verb(Flags& f) {
     o.recipe() = model_options(f.m);
     const nas::Task task = resolve_task(f.task, o.space);
     o.task = task.index;
+    o.predictor = nas::parse_predictor(f.predictor);
     o.protocol = nas::parse_protocol(f.protocols.at(0));
     for (size_t i = 1; i < f.protocols.size(); ++i) {
         const nas::Protocol extra = nas::parse_protocol(f.protocols[i]);
@@ -100,6 +103,26 @@ void register_experiment(CLI::App& app) {
                                      "to its targets, score (the NASFLAT task suite)");
     add_data_option(*v, f.data);
     add_model_options(*v, f.m, "paper");
+    v->add_option("--predictor", f.predictor,
+                  "nasflat, or multipredict (the MultiPredict baseline: same tasks, trials, "
+                  "seeds, transfer samples and scoring; its own settings are the --mp-* flags)")
+        ->check(CLI::IsMember({"nasflat", "multipredict"}))
+        ->capture_default_str();
+    v->add_option("--mp-source-samples", f.x.multipredict.source_samples,
+                  "multipredict: pre-training archs per source device (default NB201 900, "
+                  "FBNet 4000)")
+        ->check(CLI::Range(1, 1 << 20));
+    v->add_option("--mp-epochs", f.x.multipredict.epochs, "multipredict: pre-training epochs")
+        ->check(CLI::Range(0, 1 << 20))
+        ->capture_default_str();
+    v->add_option("--mp-transfer-epochs", f.x.multipredict.transfer_epochs,
+                  "multipredict: fine-tuning epochs per MC round")
+        ->check(CLI::Range(0, 1 << 20))
+        ->capture_default_str();
+    v->add_option("--mp-mc-rounds", f.x.multipredict.mc_rounds,
+                  "multipredict: fine-tunings from the pre-trained state, predictions averaged")
+        ->check(CLI::Range(1, 1 << 16))
+        ->capture_default_str();
     v->add_option("--task", f.task, "task 0..5 (or N0..N5, F0..F5, ND, NA, FD, FA)")
         ->capture_default_str();
     v->add_option("--samples", f.x.samples, "target samples T (several allowed)")

@@ -72,7 +72,7 @@ std::vector<std::string> zcp_columns(Space space) {
             "jacov",   "l2_norm", "nwot",    "params", "plain", "snip"};
 }
 
-Encoding zcp_encoding(const std::string& data_dir, const SearchSpace& ss) {
+Encoding zcp_encoding(const std::string& data_dir, const SearchSpace& ss, bool plain_minmax) {
     const int n = ss.size();
     ZcpTable table = load_zcp(data_dir, ss.space(), n);
     std::vector<int> row_of(n, -1);  // arch -> position in the table, -1 when absent
@@ -99,7 +99,7 @@ Encoding zcp_encoding(const std::string& data_dir, const SearchSpace& ss) {
         ++num_fallback;
     }
     Encoding e;
-    e.name = "zcp";
+    e.name = plain_minmax ? "zcp_minmax" : "zcp";
     e.columns = zcp_columns(ss.space());
     e.dim = static_cast<int>(e.columns.size());
     e.values.assign(static_cast<size_t>(n) * e.dim, 0.0f);
@@ -116,7 +116,8 @@ Encoding zcp_encoding(const std::string& data_dir, const SearchSpace& ss) {
             measured[i] = exact || source[i] == i;
         }
         e.norms.push_back(
-            normalise(col, proxy_normalisation(name), measured, table.file + " " + name));
+            normalise(col, plain_minmax ? ProxyNorm::MinMax : proxy_normalisation(name),
+                      measured, table.file + " " + name));
         for (int i = 0; i < n; ++i) {
             if (std::isnan(col[i])) ++num_failed;
             e.values[static_cast<size_t>(i) * e.dim + c] =
@@ -177,6 +178,10 @@ double apply_norm(double x, const ColumnNorm& n) {
 
 }  // namespace
 
+Encoding load_zcp_minmax(const std::string& data_dir, const SearchSpace& ss) {
+    return zcp_encoding(data_dir, ss, true);
+}
+
 bool encodes_any_ops(const std::string& name) {
     return name == "params" || name == "flops" || name == "onehot";
 }
@@ -208,7 +213,7 @@ std::vector<float> encode_ops(const SearchSpace& ss, const std::string& name,
 
 Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss,
                        const std::string& name) {
-    if (name == "zcp") return zcp_encoding(data_dir, ss);
+    if (name == "zcp") return zcp_encoding(data_dir, ss, false);
     if (name == "onehot") return onehot_encoding(ss);
     if (name == "params" || name == "flops") return cost_encoding(ss, name);
     std::vector<std::string> names = list_encodings(ss.space());

@@ -49,6 +49,11 @@ std::vector<std::string> list_encodings(Space space);
 // list_encodings(). "zcp" reads <data>/<space>/zcp.json; the others need only `ss`.
 Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss, const std::string& name);
 
+// The 13 proxies as the MultiPredict baseline reads them: every column min-max over the space
+// (no log, no z-score), with the same NB201 live-equivalent fallback and failed-proxy zeros as
+// "zcp". Named "zcp_minmax"; not among list_encodings (no sampler or head uses it).
+Encoding load_zcp_minmax(const std::string& data_dir, const SearchSpace& ss);
+
 // The named encoding of op lists that need not be architectures of the data folder (e.g. an
 // evolution's FBNet children), normalised with the constants of the data folder's encoding
 // (`norms`, as load_encoding returned them): "params", "flops" (the cost model) and "onehot".

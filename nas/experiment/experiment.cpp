@@ -14,6 +14,7 @@
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
 #include "nas/base/parallel.h"
+#include "nas/experiment/multipredict.h"
 #include "nas/predictor/calibration.h"
 #include "nas/predictor/predictor.h"
 #include "nas/predictor/sampling.h"
@@ -22,6 +23,22 @@
 #include "samplers/samplers.h"
 
 namespace nasflat::nas {
+
+PredictorKind parse_predictor(const std::string& s) {
+    if (s == "nasflat") return PredictorKind::Nasflat;
+    if (s == "multipredict") return PredictorKind::MultiPredict;
+    fail("unknown predictor '", s, "'; hint: use nasflat or multipredict");
+}
+
+const char* predictor_name(PredictorKind p) {
+    switch (p) {
+        case PredictorKind::Nasflat:
+            return "nasflat";
+        case PredictorKind::MultiPredict:
+            return "multipredict";
+    }
+    return "?";
+}
 
 Protocol parse_protocol(const std::string& s) {
     if (s == "full") return Protocol::Full;
@@ -72,6 +89,87 @@ void ExperimentOptions::resolve() {
                   "differently); fix: run --protocol ",
                   protocol_name(protocol), " alone");
     samplers::parse_method(sampler);  // validates the name
+    if (predictor == PredictorKind::MultiPredict) {
+        MultiPredictOptions& m = multipredict;
+        if (m.source_samples < 0) m.source_samples = nb ? 900 : 4000;
+        NASFLAT_CHECK(protocol != Protocol::Aliasing, "--predictor multipredict runs protocol "
+                      "full or first128; fix: drop --protocol aliasing");
+        NASFLAT_CHECK(!self_check, "--self-check blends the NASFLAT model; fix: drop it with "
+                      "--predictor multipredict");
+        NASFLAT_CHECK(m.source_samples >= 1 && m.epochs >= 0 && m.batch_size >= 1 &&
+                          m.transfer_epochs >= 0 && m.transfer_batch_size >= 1 &&
+                          m.mc_rounds >= 1 && m.hw_dim >= 1,
+                      "MultiPredict options: source samples, batch sizes, MC rounds and the "
+                      "device width must be >= 1, epochs >= 0");
+        NASFLAT_CHECK(std::isfinite(m.lr) && m.lr > 0.0f && m.lr <= 1.0f &&
+                          std::isfinite(m.weight_decay) && m.weight_decay >= 0.0f,
+                      "MultiPredict options: lr must lie in (0, 1], weight decay >= 0");
+    }
+}
+
+uint64_t transfer_seed(uint64_t trial_seed, size_t di, size_t ti) {
+    return derive_seed(trial_seed, 1000 + 97 * di + ti);
+}
+
+std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
+                                             const DeviceData& target, int count, Rng& rng) {
+    const samplers::Method method = samplers::parse_method(o.sampler);
+    std::vector<double> truth;  // only the latency oracle reads it
+    if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
+    const Encoding* enc =
+        samplers::needs_features(method) ? &ctx.encoding(o.sampler_encoding) : nullptr;
+    return sample_archs(method, count, target.arch_index, ctx.space(), enc, &truth, rng);
+}
+
+std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
+                                const std::vector<int32_t>& tf) {
+    std::vector<int32_t> out;
+    for (int32_t a : target.arch_index) {
+        if (protocol == Protocol::Full) {
+            if (std::find(tf.begin(), tf.end(), a) == tf.end()) out.push_back(a);
+        } else if (a < 128) {
+            out.push_back(a);
+        }
+    }
+    return out;
+}
+
+Score score_predictions(const std::vector<double>& p, const DeviceData& target,
+                        const std::vector<int32_t>& archs) {
+    std::vector<double> truth;
+    for (int32_t a : archs) truth.push_back(target.value(a));
+    return {spearman(p, truth), kendall_tau_b(p, truth)};
+}
+
+// Every T must leave at least 2 architectures of every target to score: checked before the
+// pre-training, so a bad --samples fails at once rather than after it.
+void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, const Task& task) {
+    for (const std::string& name : task.targets) {
+        const DeviceData& target = ctx.device(name);
+        const int measured = static_cast<int>(target.arch_index.size());
+        const int first128 = static_cast<int>(std::count_if(
+            target.arch_index.begin(), target.arch_index.end(), [](int32_t a) { return a < 128; }));
+        for (int t : o.samples) {
+            const int left = o.protocol == Protocol::Full ? measured - t : first128;
+            NASFLAT_CHECK(t <= measured && left >= 2, "--samples ", t, ": target ", name, " has ",
+                          measured, " measured architectures, which leaves ",
+                          std::max(0, left), " to score; fix: use T <= ", measured - 2);
+        }
+    }
+}
+
+ExperimentResult empty_result(const ExperimentOptions& o, const Task& task) {
+    ExperimentResult result;
+    result.task = task;
+    result.options = o;
+    for (int t : o.samples) result.per_samples.push_back({o.protocol, t, {}});
+    if (o.also_first128) {
+        for (int t : o.samples) result.per_samples.push_back({Protocol::First128, t, {}});
+    }
+    for (auto& r : result.per_samples) {
+        for (const auto& d : task.targets) r.per_device.push_back({d, {}, {}});
+    }
+    return result;
 }
 
 namespace {
@@ -87,40 +185,11 @@ TransferOptions transfer_options(const ExperimentOptions& o) {
     return t;
 }
 
-std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
-                                             const DeviceData& target, int count, Rng& rng) {
-    const samplers::Method method = samplers::parse_method(o.sampler);
-    std::vector<double> truth;  // only the latency oracle reads it
-    if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
-    const Encoding* enc =
-        samplers::needs_features(method) ? &ctx.encoding(o.sampler_encoding) : nullptr;
-    return sample_archs(method, count, target.arch_index, ctx.space(), enc, &truth, rng);
-}
-
-struct Score {
-    double spearman = 0, kendall = 0;
-};
-
 Score evaluate(const models::NasflatModel& model, const models::ArchTable& table,
                const DeviceData& target, const std::vector<int32_t>& archs, int row,
                int eval_batch) {
     std::vector<float> pred = models::predict(model, table, archs, row, eval_batch);
-    std::vector<double> p(pred.begin(), pred.end()), truth;
-    for (int32_t a : archs) truth.push_back(target.value(a));
-    return {spearman(p, truth), kendall_tau_b(p, truth)};
-}
-
-std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
-                                const std::vector<int32_t>& tf) {
-    std::vector<int32_t> out;
-    for (int32_t a : target.arch_index) {
-        if (protocol == Protocol::Full) {
-            if (std::find(tf.begin(), tf.end(), a) == tf.end()) out.push_back(a);
-        } else if (a < 128) {
-            out.push_back(a);
-        }
-    }
-    return out;
+    return score_predictions(std::vector<double>(pred.begin(), pred.end()), target, archs);
 }
 
 // The final model's predictions of `eval`, in ms by an isotonic calibration fitted on the
@@ -178,23 +247,6 @@ std::vector<std::vector<Score>> self_checked_scores(Predictor& p, SpaceContext& 
     return out;
 }
 
-// Every T must leave at least 2 architectures of every target to score: checked before the
-// pre-training, so a bad --samples fails at once rather than after it.
-void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, const Task& task) {
-    for (const std::string& name : task.targets) {
-        const DeviceData& target = ctx.device(name);
-        const int measured = static_cast<int>(target.arch_index.size());
-        const int first128 = static_cast<int>(std::count_if(
-            target.arch_index.begin(), target.arch_index.end(), [](int32_t a) { return a < 128; }));
-        for (int t : o.samples) {
-            const int left = o.protocol == Protocol::Full ? measured - t : first128;
-            NASFLAT_CHECK(t <= measured && left >= 2, "--samples ", t, ": target ", name, " has ",
-                          measured, " measured architectures, which leaves ",
-                          std::max(0, left), " to score; fix: use T <= ", measured - 2);
-        }
-    }
-}
-
 // One (trial, target, T) of an experiment and what it gives.
 struct TransferJob {
     int trial = 0;
@@ -219,7 +271,7 @@ TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o,
     const DeviceData& target = ctx.device(task.targets[job.di]);
     const int row = ctx.device_row(task.targets[job.di]);
     const int T = o.samples[job.ti];
-    Rng rng(derive_seed(job.trial_seed, 1000 + 97 * job.di + job.ti));
+    Rng rng(transfer_seed(job.trial_seed, job.di, job.ti));
     if (o.protocol != Protocol::Aliasing) model.params().values_from_host(pretrained);
     std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
     std::vector<double> tf_latency;
@@ -273,32 +325,17 @@ TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o,
     return out;
 }
 
-}  // namespace
-
-ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
-                                std::ostream& progress, const TrialCallback& on_trial) {
-    ExperimentOptions o = options_in;
-    o.resolve();
-    NASFLAT_CHECK(ctx.space().space() == o.space, "run_experiment: context holds ",
-                  space_name(ctx.space().space()), " but the experiment is on ",
-                  space_name(o.space));
-    ExperimentResult result;
-    result.task = get_task(o.space, o.task);
-    o.fit_to_sources(result.task.sources.size());
-    result.options = o;
-    const Task& task = result.task;
+// The NASFLAT model's run: pre-train, then per (trial, target, T) a fresh copy fine-tuned.
+ExperimentResult run_nasflat_experiment(ExperimentOptions o, SpaceContext& ctx,
+                                        std::ostream& progress, const TrialCallback& on_trial) {
+    const Task task = get_task(o.space, o.task);
+    o.fit_to_sources(task.sources.size());
+    ExperimentResult result = empty_result(o, task);
     const auto t_start = Clock::now();
 
     check_samples_fit_targets(o, ctx, task);
     const models::ModelConfig config = recipe_model_config(o, ctx);
     const models::ArchTable table = arch_table(ctx, o.supp);
-    for (int t : o.samples) result.per_samples.push_back({o.protocol, t, {}});
-    if (o.also_first128) {
-        for (int t : o.samples) result.per_samples.push_back({Protocol::First128, t, {}});
-    }
-    for (auto& r : result.per_samples) {
-        for (const auto& d : task.targets) r.per_device.push_back({d, {}, {}});
-    }
 
     for (int trial = o.first_trial; trial < o.first_trial + o.trials; ++trial) {
         const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
@@ -356,6 +393,24 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
     }
     result.seconds = seconds_since(t_start);
     return result;
+}
+
+}  // namespace
+
+ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContext& ctx,
+                                std::ostream& progress, const TrialCallback& on_trial) {
+    ExperimentOptions o = options_in;
+    o.resolve();
+    NASFLAT_CHECK(ctx.space().space() == o.space, "run_experiment: context holds ",
+                  space_name(ctx.space().space()), " but the experiment is on ",
+                  space_name(o.space));
+    switch (o.predictor) {
+        case PredictorKind::Nasflat:
+            return run_nasflat_experiment(o, ctx, progress, on_trial);
+        case PredictorKind::MultiPredict:
+            return run_multipredict_experiment(o, ctx, progress, on_trial);
+    }
+    fail("run_experiment: unknown predictor");
 }
 
 }  // namespace nasflat::nas

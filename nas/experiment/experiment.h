@@ -1,5 +1,8 @@
 // experiment.h — the NASFLAT task-suite experiment: pre-train on a task's source devices,
 // transfer to each target device from T samples, score on the target.
+// Predictors (--predictor): nasflat (the model of models/nasflat_model.h, the default) or
+// multipredict (the MultiPredict baseline, experiment/multipredict.h); both run the same tasks,
+// trials, seeds, transfer samples and scoring, and run_experiment is the one place that picks.
 // Protocols (README "Protocols and configurations"):
 //   full      fresh copy of the pre-trained weights for every (trial, target, T); Spearman and
 //             Kendall over every measured arch of the target except the T transfer samples.
@@ -21,6 +24,24 @@
 
 namespace nasflat::nas {
 
+enum class PredictorKind { Nasflat, MultiPredict };
+PredictorKind parse_predictor(const std::string& s);
+const char* predictor_name(PredictorKind p);
+
+// The MultiPredict baseline's own hyper-parameters; the defaults are the authors'
+// (reference/NASFLAT_SPEC.md 10.2: fsh_advanced_training.py with base_config.json).
+struct MultiPredictOptions {
+    int source_samples = -1;  // dev_train_samples per source device; -1: NB201 900, FBNet 4000
+    int epochs = 150;         // pre-training, cosine over all of them
+    int batch_size = 64;
+    float lr = 4e-4f;  // AdamW, pre-training and fine-tuning
+    float weight_decay = 5e-4f;
+    int transfer_epochs = 50;
+    int transfer_batch_size = 10;
+    int mc_rounds = 10;  // fine-tunings from the pre-trained state; predictions averaged
+    int hw_dim = 8;
+};
+
 enum class Protocol { Full, First128, Aliasing };
 Protocol parse_protocol(const std::string& s);
 const char* protocol_name(Protocol p);
@@ -33,6 +54,8 @@ ScoreMode parse_score_mode(const std::string& s);
 // An experiment pre-trains every trial from a recipe (the model and its pre-training:
 // predictor/recipe.h), then transfers and scores by the fields below.
 struct ExperimentOptions : PretrainRecipe {
+    PredictorKind predictor = PredictorKind::Nasflat;
+    MultiPredictOptions multipredict;  // with predictor MultiPredict only
     int task = 0;
     std::vector<int> samples = {20};  // T values, in order
     int trials = 3;
@@ -104,8 +127,31 @@ struct ExperimentResult {
 // stopped early still leaves every finished trial on disk).
 using TrialCallback = std::function<void(const ExperimentResult& so_far)>;
 
-// Runs the experiment; one progress line per phase goes to `progress`.
+// Runs the experiment with options.predictor; one progress line per phase goes to `progress`.
 ExperimentResult run_experiment(const ExperimentOptions& options, SpaceContext& ctx,
                                 std::ostream& progress, const TrialCallback& on_trial = nullptr);
+
+// --- what every predictor's run shares, so that they score the same things -----------------
+// The seed of the transfer samples of (trial, target di, the ti-th T): draw the samples first
+// from Rng(transfer_seed(...)) with choose_transfer_samples, and every predictor gets the same
+// T architectures for the same seed.
+uint64_t transfer_seed(uint64_t trial_seed, size_t di, size_t ti);
+std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
+                                             const DeviceData& target, int count, Rng& rng);
+// The scored architectures of a protocol: full = every measured arch of the target except the
+// transfer samples; first128 (and aliasing) = archs 0..127.
+std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
+                                const std::vector<int32_t>& transfer);
+struct Score {
+    double spearman = 0, kendall = 0;
+};
+// Spearman and Kendall tau-b of predictions of `archs` against the target's measurements.
+Score score_predictions(const std::vector<double>& predicted, const DeviceData& target,
+                        const std::vector<int32_t>& archs);
+// Fails before any training when a T leaves fewer than 2 archs of a target to score.
+void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, const Task& task);
+// A result with one SampleResult per T (then per T for first128 with also_first128), each with
+// an empty DeviceScores per target.
+ExperimentResult empty_result(const ExperimentOptions& o, const Task& task);
 
 }  // namespace nasflat::nas

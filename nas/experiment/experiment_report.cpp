@@ -50,15 +50,22 @@ Summary summarise(const SampleResult& r) {
 
 void print_experiment(const ExperimentResult& r, std::ostream& out) {
     const ExperimentOptions& o = r.options;
+    const bool mp = o.predictor == PredictorKind::MultiPredict;
     out << "\n"
         << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
-        << "), protocol " << protocol_name(o.protocol) << (o.also_first128 ? " (+ first128)" : "")
-        << ", config " << models::flavor_name(o.flavor) << (o.supp != "none" ? ", supp " + o.supp : "")
+        << "), predictor " << predictor_name(o.predictor) << ", protocol "
+        << protocol_name(o.protocol) << (o.also_first128 ? " (+ first128)" : "");
+    if (!mp) {
+        out << ", config " << models::flavor_name(o.flavor)
+            << (o.supp != "none" ? ", supp " + o.supp : "");
+    }
+    out
         << (o.self_check ? ", self-check (blend " + o.blend_rule + ")" : "") << ", sampler "
         << o.sampler << ", "
         << r.completed_trials << " trial(s)";
     if (o.first_trial > 0) out << " from trial " << o.first_trial + 1;
-    out << ", S=" << o.source_samples << ", seed " << o.seed << "\n";
+    out << ", S=" << (mp ? o.multipredict.source_samples : o.source_samples) << ", seed "
+        << o.seed << "\n";
     for (const SampleResult& sr : r.per_samples) {
         out << "  T=" << sr.samples;
         if (o.also_first128) out << ", protocol " << protocol_name(sr.protocol);
@@ -102,7 +109,9 @@ std::string experiment_json(const ExperimentResult& r) {
                                   {"kendall_trials", d.kendall}});
         }
         Summary s = summarise(sr);
-        all.push_back({{"space", space_name(o.space)},
+        const bool mp = o.predictor == PredictorKind::MultiPredict;
+        all.push_back({{"predictor", predictor_name(o.predictor)},
+                       {"space", space_name(o.space)},
                        {"task", r.task.name},
                        {"paper_label", r.task.paper_label},
                        {"protocol", protocol_name(sr.protocol)},
@@ -111,8 +120,9 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"supp", o.supp},
                        {"score_once", o.scoring == models::PairScoring::ScoreOnce},
                        {"self_check", o.self_check ? json(o.blend_rule) : json(false)},
-                       {"source_samples", o.source_samples},
-                       {"epochs", o.epochs},
+                       {"source_samples",
+                        mp ? o.multipredict.source_samples : o.source_samples},
+                       {"epochs", mp ? o.multipredict.epochs : o.epochs},
                        {"seed", o.seed},
                        {"samples", sr.samples},
                        {"trials", r.completed_trials},
@@ -124,6 +134,16 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"kendall_mean", s.kendall_mean},
                        {"kendall_std", s.kendall_std},
                        {"seconds", r.seconds}});
+        if (mp) {
+            const MultiPredictOptions& m = o.multipredict;
+            all.back()["multipredict"] = {{"transfer_epochs", m.transfer_epochs},
+                                          {"mc_rounds", m.mc_rounds},
+                                          {"batch_size", m.batch_size},
+                                          {"transfer_batch_size", m.transfer_batch_size},
+                                          {"lr", m.lr},
+                                          {"weight_decay", m.weight_decay},
+                                          {"hw_dim", m.hw_dim}};
+        }
     }
     return (all.size() == 1 ? all[0] : all).dump(2);
 }

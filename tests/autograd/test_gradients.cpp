@@ -203,6 +203,22 @@ TEST_F(Gradients, Losses) {
     Tensor target = Tensor::from_vector({0.1f, -0.2f, 0.3f, 0.0f}, {4});
     check_gradients("mse_loss", {rand({4})},
                     [&](const Inputs& x) { return mse_loss(x[0], target); });
+    // L1: predictions at least 0.25 from their targets, away from |.|'s kink.
+    Tensor pred = Tensor::from_vector({0.5f, -0.6f, 0.05f, -0.3f, 0.9f}, {5});
+    pred.set_requires_grad(true);
+    Tensor l1_target = Tensor::from_vector({0.1f, -0.2f, 0.3f, 0.0f, 0.9f + 0.5f}, {5});
+    check_gradients("l1_loss", {pred},
+                    [&](const Inputs& x) { return l1_loss(x[0], l1_target); });
+}
+
+TEST_F(Gradients, L1LossValueAndSubgradientAtZero) {
+    Tensor pred = Tensor::from_vector({1.0f, -2.0f, 3.0f}, {3});
+    pred.set_requires_grad(true);
+    Tensor target = Tensor::from_vector({0.5f, 0.0f, 3.0f}, {3});
+    Tensor loss = l1_loss(pred, target);
+    EXPECT_FLOAT_EQ(loss.to_vector()[0], 2.5f);  // a sum, not a mean
+    loss.backward();
+    EXPECT_EQ(pred.grad_to_vector(), (std::vector<float>{1.0f, -1.0f, 0.0f}));
 }
 
 }  // namespace

@@ -60,6 +60,15 @@ TEST_P(TrainKernels, PairHingeAndMse) {
         fast().mse_backward(dDM.data(), dDL.data(), dS.data(), dT.data(), n);
         expect_close(dM.host(), mse, 1e-6f, 1e-5f, "mse");
         expect_close(dDM.host(), dm, 1e-6f, 1e-5f, "mse grad");
+
+        std::vector<float> l1(1), dl = ds0;
+        ref().l1_forward(l1.data(), s.data(), t.data(), n);
+        ref().l1_backward(dl.data(), dloss.data(), s.data(), t.data(), n);
+        DFloat dL1(std::vector<float>{NAN}, device()), dDL1(ds0, device());
+        fast().l1_forward(dL1.data(), dS.data(), dT.data(), n);
+        fast().l1_backward(dDL1.data(), dDL.data(), dS.data(), dT.data(), n);
+        expect_close(dL1.host(), l1, 1e-6f, 1e-5f, "l1");
+        expect_close(dDL1.host(), dl, 1e-6f, 1e-5f, "l1 grad");
     }
 }
 

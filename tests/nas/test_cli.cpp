@@ -40,6 +40,9 @@ TEST(Cli, HelpVersionAndUsageErrors) {
     CliResult bad_space = run_cli("data --space nb202");
     EXPECT_EQ(bad_space.code, 2);
     expect_one_error_line(bad_space, {"nb202"});
+    CliResult bad_predictor = run_cli("experiment --predictor helpp");
+    EXPECT_EQ(bad_predictor.code, 2);
+    expect_one_error_line(bad_predictor, {"--predictor", "helpp"});
 }
 
 TEST(Cli, DataFolderNotFound) {

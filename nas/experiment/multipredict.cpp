@@ -1,0 +1,342 @@
+// multipredict.cpp — the MultiPredict baseline's pre-training, transfer and scoring; see
+// multipredict.h for the protocol and where it departs from the authors' code.
+// Dims: A archs of the space, B batch, N = 9 nodes, F = 8 node features, Z = 13 proxies.
+#include "nas/experiment/multipredict.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+
+#include "kernels/base/check.h"
+#include "models/multipredict_model.h"
+#include "nas/base/metrics.h"
+#include "nas/data/encoding.h"
+#include "nas/data/help_encoding.h"
+#include "nas/predictor/training_steps.h"
+
+namespace nasflat::nas {
+
+namespace {
+
+// Every architecture's inputs, built once per run.
+struct Inputs {
+    models::MultiPredictInput kind = models::MultiPredictInput::Graph;
+    std::vector<float> features;   // graph: (A, N F)
+    std::vector<float> adjacency;  // graph: (N N), the same for every NB201 cell
+    std::vector<float> zcp;        // graph: (A, Z) to the head
+    std::vector<float> vector;     // vector: (A, 132 + Z)
+    int zcp_dim = 0, vector_dim = 0;
+};
+
+Inputs build_inputs(SpaceContext& ctx) {
+    const SearchSpace& ss = ctx.space();
+    const Encoding z = load_zcp_minmax(ctx.data_dir(), ss);
+    Inputs in;
+    in.zcp_dim = z.dim;
+    if (ss.space() == Space::NB201) {
+        in.kind = models::MultiPredictInput::Graph;
+        in.zcp = z.values;
+        for (int a = 0; a < ss.size(); ++a) {
+            HelpNb201Graph g = help_nb201_graph(ss.ops(a));
+            in.features.insert(in.features.end(), g.features.begin(), g.features.end());
+            if (a == 0) in.adjacency = g.adjacency;
+        }
+    } else {
+        in.kind = models::MultiPredictInput::Vector;
+        in.vector_dim = kHelpFbnetDim + z.dim;
+        for (int a = 0; a < ss.size(); ++a) {
+            std::vector<float> v = help_fbnet_vector(ss.ops(a));
+            in.vector.insert(in.vector.end(), v.begin(), v.end());
+            in.vector.insert(in.vector.end(), z.row(a), z.row(a) + z.dim);
+        }
+    }
+    return in;
+}
+
+// The rows of `archs` (with the device row of each) as one model batch.
+models::MultiPredictBatch make_batch(const Inputs& in, const std::vector<int32_t>& archs,
+                                     const std::vector<int32_t>& rows, int num_devices,
+                                     Device device) {
+    const int64_t B = static_cast<int64_t>(archs.size());
+    models::MultiPredictBatch b;
+    b.size = B;
+    b.devices = IndexMap::make(rows, num_devices, device, "multipredict device rows");
+    auto gather = [&](const std::vector<float>& table, int64_t width) {
+        std::vector<float> out;
+        out.reserve(static_cast<size_t>(B * width));
+        for (int32_t a : archs) {
+            const float* r = table.data() + static_cast<size_t>(a) * width;
+            out.insert(out.end(), r, r + width);
+        }
+        return out;
+    };
+    if (in.kind == models::MultiPredictInput::Graph) {
+        const int64_t N = kHelpNb201Nodes, F = kHelpNb201Features;
+        b.features = Tensor::from_vector(gather(in.features, N * F), {B * N, F}, device);
+        std::vector<float> adj;
+        adj.reserve(static_cast<size_t>(B * N * N));
+        for (int64_t k = 0; k < B; ++k) {
+            adj.insert(adj.end(), in.adjacency.begin(), in.adjacency.end());
+        }
+        b.adjacency = Tensor::from_vector(adj, {B, N, N}, device);
+        b.zcp = Tensor::from_vector(gather(in.zcp, in.zcp_dim), {B, in.zcp_dim}, device);
+    } else {
+        b.vector = Tensor::from_vector(gather(in.vector, in.vector_dim), {B, in.vector_dim},
+                                       device);
+    }
+    return b;
+}
+
+struct Sample {
+    int32_t arch = 0, row = 0;
+    float target = 0.0f;  // min-max normalised latency
+};
+
+// Fits every parameter on `samples`: fresh AdamW, cosine from lr to 0 over `epochs` (stepped
+// per epoch), shuffled batches, L1 summed over each batch. Returns the last epoch's mean loss.
+double fit(models::MultiPredictModel& model, const Inputs& in, const std::vector<Sample>& samples,
+           int epochs, int batch_size, const MultiPredictOptions& m, Rng& rng) {
+    AdamWOptions adam;
+    adam.lr = m.lr;
+    adam.weight_decay = m.weight_decay;
+    AdamW opt(model.params(), adam);
+    const Device device = model.device();
+    const int V = model.config().num_devices;
+    std::vector<size_t> order(samples.size());
+    double last = 0.0;
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+        opt.set_lr(cosine_lr(m.lr, 0.0f, epoch, epochs));
+        for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+        rng.shuffle(order);
+        double sum = 0.0;
+        int batches = 0;
+        for (size_t start = 0; start < order.size(); start += batch_size) {
+            const size_t end = std::min(order.size(), start + static_cast<size_t>(batch_size));
+            std::vector<int32_t> archs, rows;
+            std::vector<float> y;
+            for (size_t k = start; k < end; ++k) {
+                const Sample& s = samples[order[k]];
+                archs.push_back(s.arch);
+                rows.push_back(s.row);
+                y.push_back(s.target);
+            }
+            model.params().zero_grad();
+            const Tensor pred = model.forward(make_batch(in, archs, rows, V, device));
+            const Tensor target =
+                Tensor::from_vector(y, {static_cast<int64_t>(y.size())}, device);
+            Tensor loss = l1_loss(pred, target);
+            const double value = loss.item();
+            NASFLAT_CHECK(std::isfinite(value), "MultiPredict training diverged at epoch ",
+                          epoch + 1, ": the loss became ", value, "; fix: lower the lr (it is ",
+                          m.lr, ")");
+            loss.backward();
+            opt.step();
+            sum += value;
+            ++batches;
+        }
+        last = batches ? sum / batches : 0.0;
+    }
+    return last;
+}
+
+std::vector<double> predict(const models::MultiPredictModel& model, const Inputs& in,
+                            const std::vector<int32_t>& archs, int32_t row, int batch) {
+    NoGradGuard no_grad;
+    std::vector<double> out;
+    out.reserve(archs.size());
+    for (size_t start = 0; start < archs.size(); start += batch) {
+        const size_t end = std::min(archs.size(), start + static_cast<size_t>(batch));
+        std::vector<int32_t> chunk(archs.begin() + start, archs.begin() + end);
+        std::vector<int32_t> rows(chunk.size(), row);
+        for (float p : model.forward(make_batch(in, chunk, rows, model.config().num_devices,
+                                                model.device()))
+                           .to_vector()) {
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
+// (x - min) / (max - min) over `values` (all 0 when constant).
+std::vector<float> min_max(const std::vector<double>& values, const std::vector<double>& over) {
+    const auto [lo, hi] = std::minmax_element(over.begin(), over.end());
+    const double span = *hi - *lo;
+    std::vector<float> out;
+    for (double v : values) out.push_back(static_cast<float>(span > 0 ? (v - *lo) / span : 0.0));
+    return out;
+}
+
+// Archs measured on every source device.
+std::vector<int32_t> common_archs(SpaceContext& ctx, const std::vector<std::string>& devices) {
+    std::vector<int32_t> archs;
+    for (int a = 0; a < ctx.space().size(); ++a) {
+        bool all = true;
+        for (const auto& d : devices) all = all && ctx.device(d).covers(a);
+        if (all) archs.push_back(a);
+    }
+    return archs;
+}
+
+// Pre-training: S archs drawn once (the same on every source), every source's latencies on
+// them, min-max over the source's whole file.
+std::vector<Sample> source_samples(SpaceContext& ctx, const Task& task,
+                                   const std::vector<int32_t>& pool, int count, Rng& pick) {
+    std::vector<int32_t> chosen;
+    for (int k : pick.sample_without_replacement(static_cast<int>(pool.size()), count)) {
+        chosen.push_back(pool[k]);
+    }
+    std::vector<Sample> samples;
+    for (size_t s = 0; s < task.sources.size(); ++s) {
+        const DeviceData& d = ctx.device(task.sources[s]);
+        std::vector<double> lat;
+        for (int32_t a : chosen) lat.push_back(d.value(a));
+        const std::vector<float> y = min_max(lat, d.values);
+        for (size_t k = 0; k < chosen.size(); ++k) {
+            samples.push_back({chosen[k], static_cast<int32_t>(s), y[k]});
+        }
+    }
+    return samples;
+}
+
+// The source (index into task.sources) to start the target's row from: the best Spearman on
+// the transfer samples among the sources that measured all of them; 0 when none did.
+int best_source(SpaceContext& ctx, const Task& task, const std::vector<int32_t>& tf,
+                const std::vector<double>& tf_latency) {
+    std::vector<std::vector<double>> lat;
+    std::vector<int> index;
+    for (size_t s = 0; s < task.sources.size(); ++s) {
+        const DeviceData& d = ctx.device(task.sources[s]);
+        std::vector<double> v;
+        for (int32_t a : tf) {
+            if (d.covers(a)) v.push_back(d.value(a));
+        }
+        if (v.size() != tf.size()) continue;
+        lat.push_back(v);
+        index.push_back(static_cast<int>(s));
+    }
+    return lat.empty() ? 0 : index[most_correlated_source(lat, tf_latency)];
+}
+
+}  // namespace
+
+int most_correlated_source(const std::vector<std::vector<double>>& source_latency,
+                           const std::vector<double>& target_latency) {
+    NASFLAT_CHECK(!source_latency.empty(), "most_correlated_source: no source devices");
+    int best = 0;
+    double best_rho = -2.0;
+    for (size_t s = 0; s < source_latency.size(); ++s) {
+        NASFLAT_CHECK(source_latency[s].size() == target_latency.size(),
+                      "most_correlated_source: source ", s, " has ", source_latency[s].size(),
+                      " latencies, the target ", target_latency.size());
+        const double rho = spearman(source_latency[s], target_latency);
+        if (std::isnan(rho)) continue;  // a constant vector says nothing
+        if (rho > best_rho) {
+            best_rho = rho;
+            best = static_cast<int>(s);
+        }
+    }
+    return best;
+}
+
+ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceContext& ctx,
+                                             std::ostream& progress,
+                                             const TrialCallback& on_trial) {
+    NASFLAT_CHECK(o.predictor == PredictorKind::MultiPredict && o.multipredict.source_samples > 0,
+                  "run_multipredict_experiment: options not resolved for MultiPredict");
+    const MultiPredictOptions& m = o.multipredict;
+    const Task task = get_task(o.space, o.task);
+    ExperimentResult result = empty_result(o, task);
+    const auto t_start = Clock::now();
+    check_samples_fit_targets(o, ctx, task);
+    const std::vector<int32_t> pool = common_archs(ctx, task.sources);
+    NASFLAT_CHECK(static_cast<int>(pool.size()) >= m.source_samples, "MultiPredict: only ",
+                  pool.size(), " archs are measured on every source device, fewer than the ",
+                  m.source_samples, " asked for");
+    const Inputs in = build_inputs(ctx);
+    models::MultiPredictConfig config;
+    config.input = in.kind;
+    config.zcp_dim = in.kind == models::MultiPredictInput::Graph ? in.zcp_dim : 0;
+    config.vector_dim = in.vector_dim > 0 ? in.vector_dim : config.vector_dim;
+    config.hw_dim = m.hw_dim;
+    // One row per source, then one per target (rows sources + di).
+    config.num_devices = static_cast<int>(task.sources.size() + task.targets.size());
+    const int first_target_row = static_cast<int>(task.sources.size());
+
+    for (int trial = o.first_trial; trial < o.first_trial + o.trials; ++trial) {
+        const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
+        models::MultiPredictModel model(config, derive_seed(trial_seed, 1), o.device);
+        // 1. pre-train on the same S archs of every source.
+        const auto t_pre = Clock::now();
+        Rng pick(derive_seed(trial_seed, 2));
+        const std::vector<Sample> pre = source_samples(ctx, task, pool, m.source_samples, pick);
+        Rng train_rng(derive_seed(trial_seed, 3));
+        const double loss = fit(model, in, pre, m.epochs, m.batch_size, m, train_rng);
+        result.pretrain_seconds += seconds_since(t_pre);
+        progress << "[pretrain] " << task.name << " trial " << trial + 1 << " (multipredict): "
+                 << pre.size() << " samples x " << m.epochs << " epochs, loss " << loss << ", "
+                 << std::fixed << std::setprecision(1) << seconds_since(t_pre) << " s"
+                 << std::defaultfloat << std::endl;
+        const std::vector<float> pretrained = model.params().values_to_host();
+
+        // 2. transfer to every target, for every T.
+        for (size_t di = 0; di < task.targets.size(); ++di) {
+            const DeviceData& target = ctx.device(task.targets[di]);
+            const int row = first_target_row + static_cast<int>(di);
+            for (size_t ti = 0; ti < o.samples.size(); ++ti) {
+                const auto t_tf = Clock::now();
+                const int T = o.samples[ti];
+                Rng rng(transfer_seed(trial_seed, di, ti));
+                const std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
+                std::vector<double> tf_latency;
+                for (int32_t a : tf) tf_latency.push_back(target.value(a));
+                const int src = best_source(ctx, task, tf, tf_latency);
+                const std::vector<float> y = min_max(tf_latency, tf_latency);
+                std::vector<Sample> samples;
+                for (size_t k = 0; k < tf.size(); ++k) samples.push_back({tf[k], row, y[k]});
+                std::vector<std::vector<int32_t>> evals = {eval_archs(o.protocol, target, tf)};
+                if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
+                // 3. MC rounds from the pre-trained state; the scored archs' predictions
+                // averaged.
+                std::vector<int32_t> all;
+                for (const auto& e : evals) all.insert(all.end(), e.begin(), e.end());
+                std::sort(all.begin(), all.end());
+                all.erase(std::unique(all.begin(), all.end()), all.end());
+                std::vector<double> mean(all.size(), 0.0);
+                for (int r = 0; r < m.mc_rounds; ++r) {
+                    model.params().values_from_host(pretrained);
+                    model.copy_device_row(row, src);
+                    Rng ft(derive_seed(transfer_seed(trial_seed, di, ti), 100 + r));
+                    fit(model, in, samples, m.transfer_epochs, m.transfer_batch_size, m, ft);
+                    const std::vector<double> p = predict(model, in, all, row, o.eval_batch);
+                    for (size_t k = 0; k < all.size(); ++k) mean[k] += p[k] / m.mc_rounds;
+                }
+                std::vector<Score> scores;
+                for (size_t k = 0; k < evals.size(); ++k) {
+                    std::vector<double> pred;
+                    for (int32_t a : evals[k]) {
+                        const auto at = std::lower_bound(all.begin(), all.end(), a) - all.begin();
+                        pred.push_back(mean[at]);
+                    }
+                    scores.push_back(score_predictions(pred, target, evals[k]));
+                    DeviceScores& ds = result.per_samples[ti + k * o.samples.size()].per_device[di];
+                    ds.spearman.push_back(scores[k].spearman);
+                    ds.kendall.push_back(scores[k].kendall);
+                }
+                progress << "[transfer] " << task.name << " trial " << trial + 1 << " "
+                         << target.name << " T=" << T << " (multipredict, row from "
+                         << task.sources[src] << "): spearman " << std::fixed
+                         << std::setprecision(3) << scores[0].spearman << " kendall "
+                         << scores[0].kendall << " on " << evals[0].size() << " archs, "
+                         << std::setprecision(1) << seconds_since(t_tf) << " s"
+                         << std::defaultfloat << std::endl;
+            }
+        }
+        result.completed_trials = trial + 1 - o.first_trial;
+        result.seconds = seconds_since(t_start);
+        if (on_trial) on_trial(result);
+    }
+    result.seconds = seconds_since(t_start);
+    return result;
+}
+
+}  // namespace nasflat::nas

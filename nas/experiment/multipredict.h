@@ -1,0 +1,45 @@
+// multipredict.h — the MultiPredict baseline (Akhauri & Abdelfattah, AutoML-Conf 2023) on the
+// task suite, as the NASFLAT authors ran it (reference/NASFLAT_SPEC.md 10.2) but under this
+// project's honest protocol. `nasflat experiment --predictor multipredict` runs it.
+// Model: models/multipredict_model.h (NB201: HELP graph -> GCN; FBNet: HELP 132-d vector and
+// the proxies -> MLP; learnable device table; sigmoid head). Inputs: HELP's encodings
+// (nas/data/help_encoding.h) and the 13 zero-cost proxies min-max per column over the space
+// (load_zcp_minmax).
+// Defaults (MultiPredictOptions in experiment.h) are the authors': pre-training 150 epochs,
+// AdamW lr 4e-4 wd 5e-4, cosine to 0 over the epochs, batch 64, L1 loss summed over the batch;
+// transfer 50 epochs, batch 10, the same optimiser, 10 MC rounds.
+// Per trial (seeds from (seed, trial) as for NASFLAT):
+//   1. every source device sees the same dev_train_samples distinct archs, drawn by the seed
+//      from the archs all sources measured (not the authors' round-robin split, which gave each
+//      device only S / #devices distinct archs); latency min-max over the source's whole file.
+//   2. per (target, T): the T samples are drawn exactly as the NASFLAT run draws them
+//      (transfer_seed, choose_transfer_samples); the target's device row := the row of the
+//      source whose latencies correlate best (Spearman) with the target's on those T samples
+//      (per target: not the authors' reuse of the last target's samples); the T latencies are
+//      min-max normalised over the T samples themselves (the authors used the target's whole
+//      file, which a user does not have).
+//   3. mc_rounds fine-tunings of all parameters, each from the pre-trained state (not the
+//      authors' chained rounds), L1 loss; the rounds' predictions are averaged and scored
+//      exactly as NASFLAT's (eval_archs, score_predictions).
+#pragma once
+
+#include <ostream>
+#include <vector>
+
+#include "nas/experiment/experiment.h"
+
+namespace nasflat::nas {
+
+// Runs MultiPredict with `o` (resolved, predictor MultiPredict).
+ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceContext& ctx,
+                                             std::ostream& progress,
+                                             const TrialCallback& on_trial);
+
+// The index k of the source whose latencies source_latency[k] (on the T transfer samples)
+// have the highest Spearman with target_latency; ties go to the first, a source with an
+// undefined Spearman (constant latencies) is never picked unless all are (then 0). Sizes must
+// agree.
+int most_correlated_source(const std::vector<std::vector<double>>& source_latency,
+                           const std::vector<double>& target_latency);
+
+}  // namespace nasflat::nas
