@@ -128,16 +128,16 @@ HelpZ help_z(const HelpConfig& c, const std::vector<Tensor>& znet, const Tensor&
     NASFLAT_CHECK(znet.size() == 4, "help_z: 4 modulator tensors, got ", znet.size());
     NASFLAT_CHECK(static_cast<int64_t>(eps.size()) == zd, "help_z: ", zd, " noise values, got ",
                   eps.size());
-    Tensor stats = linear(relu(linear(reshape(hw, {1, c.hw_dim}), znet[0], znet[1])), znet[2],
-                          znet[3]);
+    Tensor stats =
+        linear(relu(linear(reshape(hw, {1, c.hw_dim}), znet[0], znet[1])), znet[2], znet[3]);
     stats = reshape(stats, {2 * zd});
     HelpZ out;
     out.mu = slice(stats, 0, 0, zd);
     out.sigma = softplus(slice(stats, 0, zd, zd));
     out.z = add(out.mu, mul(out.sigma, Tensor::from_vector(eps, {zd})));
     // KL(N(mu, s) || N(0, 1)) = (s^2 + mu^2) / 2 - log s - 1/2, summed over the Z values.
-    Tensor terms = sub(scale(add(mul(out.sigma, out.sigma), mul(out.mu, out.mu)), 0.5f),
-                       log(out.sigma));
+    Tensor terms =
+        sub(scale(add(mul(out.sigma, out.sigma), mul(out.mu, out.mu)), 0.5f), log(out.sigma));
     out.kl = add(sum_all(terms), Tensor::full({1}, -0.5f * static_cast<float>(zd)));
     return out;
 }

@@ -55,7 +55,7 @@ struct HelpBatch {
 // The parameters of one HELP model: the meta-learner's (theta), one inner learning rate per
 // theta tensor (alpha, Meta-SGD) and the Z-modulator's, all in one store (one Adam for all).
 class HelpParams {
-public:
+  public:
     // Registers and initialises every tensor: GCN weights U(+-0.05) and biases U(+-1/sqrt(out))
     // (HELP's GraphConvolution), linear layers U(+-1/sqrt(in)) (PyTorch's default), alpha =
     // alpha_init. Packed on the CPU.
@@ -68,7 +68,7 @@ public:
     const std::vector<Tensor>& alpha() const { return alpha_; }
     const std::vector<Tensor>& znet() const { return znet_; }  // w1, b1, w2, b2
 
-private:
+  private:
     HelpConfig config_;
     ParameterStore store_;
     std::vector<Tensor> theta_, alpha_, znet_;

@@ -102,8 +102,8 @@ TEST_P(HelpModelForward, FunctionalForwardEqualsPlainForward) {
     for (bool modulated : {false, true}) {
         std::vector<Tensor> th = params.theta();
         if (modulated) {
-            const models::HelpZ z = models::help_z(
-                c, params.znet(), hw_t, random_values(rng, c.z_dim(), -2.0f, 2.0f));
+            const models::HelpZ z =
+                models::help_z(c, params.znet(), hw_t, random_values(rng, c.z_dim(), -2.0f, 2.0f));
             th = models::help_modulate(c, th, z.z);
         }
         std::vector<std::vector<float>> host;
@@ -114,10 +114,9 @@ TEST_P(HelpModelForward, FunctionalForwardEqualsPlainForward) {
         const size_t fx = x.size() / n, fa = adj.size() / n;
         for (int a = 0; a < n; ++a) {
             const std::vector<float> xa(x.begin() + a * fx, x.begin() + (a + 1) * fx);
-            const std::vector<float> aa = adj.empty() ? std::vector<float>()
-                                                      : std::vector<float>(
-                                                            adj.begin() + a * fa,
-                                                            adj.begin() + (a + 1) * fa);
+            const std::vector<float> aa =
+                adj.empty() ? std::vector<float>()
+                            : std::vector<float>(adj.begin() + a * fa, adj.begin() + (a + 1) * fa);
             want.push_back(static_cast<float>(plain_forward(c, host, xa, aa, hw)));
         }
         expect_close(got, want, 1e-5f, 1e-4f, modulated ? "modulated" : "plain");
