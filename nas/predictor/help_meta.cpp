@@ -216,8 +216,9 @@ Tensor HelpMetaLearner::meta_loss(const std::vector<HelpEpisodeTask>& tasks,
         const Tensor q = mse_loss(
             models::help_forward(config(), th, archs_.batch(task.query), hw_tensor(*task.device)),
             targets(*task.device, task.query));
-        // This device's own KL (the authors' loop added the last device's KL to every term).
-        const Tensor term = scale(add(q, scale(kl, options_.kl_weight)), share);
+        // The authors' sum of (query loss / n + kl_weight KL) over the devices, with this
+        // device's own KL: their loop added the last device's KL to every term.
+        const Tensor term = add(scale(q, share), scale(kl, options_.kl_weight));
         total = total.defined() ? add(total, term) : term;
     }
     return total;

@@ -7,8 +7,8 @@
 // 10 support + 200 query archs (distinct, seeded) from the first 900 (NB201) / 4000 (FBNet)
 // archs; z from the Z-modulator with fresh noise; theta0 = theta modulated by z; 2 inner steps
 // theta <- theta - alpha * grad(MSE_support(theta), theta, create_graph = !first_order);
-// meta-loss = mean over devices of (MSE_query(theta'') + 0.1 KL_device); one Adam step (lr 1e-4)
-// on theta, alpha and the Z-modulator, through the second-order graph.
+// meta-loss = sum over the n devices of (MSE_query(theta'') / n + 0.1 KL_device); one Adam step
+// (lr 1e-4) on theta, alpha and the Z-modulator, through the second-order graph.
 // Differences from the authors' code, on purpose:
 //   - each device's own KL enters the meta-loss (theirs added the last device's KL, once per
 //     device, as the variable was overwritten inside the loop);
@@ -21,9 +21,10 @@
 //   - no outlier removal (the NASFLAT authors' setting too).
 // Meta-test per target: hardware embedding from the 10 reference archs (min-max within them),
 // T - 10 support archs drawn by the seed from the meta-train range (reference archs excluded);
-// mc_sampling adaptations with fresh z; their predictions averaged; Spearman and Kendall
-// (base/metrics.h) over the evaluation archs (protocol full: every measured arch of the target
-// except the T measured ones).
+// the adaptation runs on the support archs only (the reference archs feed the embedding, as in
+// the authors' code); mc_sampling adaptations with fresh z; their predictions averaged; Spearman
+// and Kendall (base/metrics.h) over the evaluation archs (protocol full: every measured arch of the
+// target except the T measured ones).
 #pragma once
 
 #include <cstdint>
@@ -112,8 +113,8 @@ class HelpMetaLearner {
     std::vector<Tensor> adapt(const HelpDevice& d, const std::vector<int32_t>& support,
                               const std::vector<float>& eps, int steps, bool create_graph,
                               Tensor* kl) const;
-    // The meta-loss of one episode (mean over its tasks of query MSE + kl_weight KL), with a
-    // graph back to every parameter; eps: one noise vector per task.
+    // The meta-loss of one episode (sum over its n tasks of query MSE / n + kl_weight KL), with
+    // a graph back to every parameter; eps: one noise vector per task.
     Tensor meta_loss(const std::vector<HelpEpisodeTask>& tasks,
                      const std::vector<std::vector<float>>& eps) const;
     // One meta-update; returns the meta-loss before it.
