@@ -203,7 +203,8 @@ std::vector<Tensor> HelpMetaLearner::adapt(const HelpDevice& d, const std::vecto
 }
 
 Tensor HelpMetaLearner::meta_loss(const std::vector<HelpEpisodeTask>& tasks,
-                                  const std::vector<std::vector<float>>& eps) const {
+                                  const std::vector<std::vector<float>>& eps,
+                                  double* query_mse) const {
     NASFLAT_CHECK(!tasks.empty() && eps.size() == tasks.size(), "help: one noise vector per task (",
                   tasks.size(), " tasks, ", eps.size(), " vectors)");
     Tensor total;
@@ -219,15 +220,18 @@ Tensor HelpMetaLearner::meta_loss(const std::vector<HelpEpisodeTask>& tasks,
         // The authors' sum of (query loss / n + kl_weight KL) over the devices, with this
         // device's own KL: their loop added the last device's KL to every term.
         const Tensor term = add(scale(q, share), scale(kl, options_.kl_weight));
+        if (t == 0 && query_mse) *query_mse = 0;
+        if (query_mse) *query_mse += q.item() * share;
         total = total.defined() ? add(total, term) : term;
     }
     return total;
 }
 
-double HelpMetaLearner::train_episode(const std::vector<HelpEpisodeTask>& tasks, Rng& rng) {
+double HelpMetaLearner::train_episode(const std::vector<HelpEpisodeTask>& tasks, Rng& rng,
+                                      double* query_mse) {
     std::vector<std::vector<float>> eps;
     for (size_t t = 0; t < tasks.size(); ++t) eps.push_back(draw_eps(rng));
-    const Tensor loss = meta_loss(tasks, eps);
+    const Tensor loss = meta_loss(tasks, eps, query_mse);
     params_.store().zero_grad();
     loss.backward();
     adam_.step();
@@ -301,11 +305,13 @@ HelpResult run_help_task(const HelpOptions& options, SpaceContext& ctx, const Ta
     Rng episode_rng(rng.fork());
     for (int e = 0; e < options.episodes; ++e) {
         const auto tasks = help_episode(sources, options, m, episode_rng);
-        result.episode_loss.push_back(learner.train_episode(tasks, episode_rng));
+        double mse = 0;
+        result.episode_loss.push_back(learner.train_episode(tasks, episode_rng, &mse));
+        result.episode_mse.push_back(mse);
         if (options.log_every > 0 && ((e + 1) % options.log_every == 0 || e == 0)) {
             progress << "help " << task.name << ": episode " << e + 1 << "/" << options.episodes
-                     << " meta-loss " << result.episode_loss.back() << " (" << seconds_since(t0)
-                     << " s)\n";
+                     << " meta-loss " << result.episode_loss.back() << " query MSE " << mse << " ("
+                     << seconds_since(t0) << " s)\n";
         }
     }
     result.episodes = options.episodes;

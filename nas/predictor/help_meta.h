@@ -115,10 +115,12 @@ class HelpMetaLearner {
                               Tensor* kl) const;
     // The meta-loss of one episode (sum over its n tasks of query MSE / n + kl_weight KL), with
     // a graph back to every parameter; eps: one noise vector per task.
+    // query_mse (optional): the mean query MSE alone, without the KL terms.
     Tensor meta_loss(const std::vector<HelpEpisodeTask>& tasks,
-                     const std::vector<std::vector<float>>& eps) const;
-    // One meta-update; returns the meta-loss before it.
-    double train_episode(const std::vector<HelpEpisodeTask>& tasks, Rng& rng);
+                     const std::vector<std::vector<float>>& eps, double* query_mse = nullptr) const;
+    // One meta-update; returns the meta-loss before it (and its mean query MSE).
+    double train_episode(const std::vector<HelpEpisodeTask>& tasks, Rng& rng,
+                         double* query_mse = nullptr);
     // Predictions averaged over mc_sampling adaptations on `support` (no graph kept).
     std::vector<double> predict(const HelpDevice& d, const std::vector<int32_t>& support,
                                 const std::vector<int32_t>& archs, Rng& rng) const;
@@ -151,6 +153,7 @@ struct HelpResult {
     int episodes = 0;
     double train_seconds = 0, test_seconds = 0;
     std::vector<double> episode_loss;  // the meta-loss of every episode
+    std::vector<double> episode_mse;   // its mean query MSE (the loss without the KL terms)
 };
 
 // The whole baseline on one task at T target measurements (T >= 10: the 10 reference archs

@@ -152,11 +152,12 @@ TEST_F(HelpMetaData, ShortMetaTrainingLowersTheQueryLossAndRanksASource) {
     const auto held = help_episode(sources, o, 900, held_rng);
     std::vector<std::vector<float>> eps;
     for (size_t t = 0; t < held.size(); ++t) eps.push_back(learner.draw_eps(held_rng));
-    const double before = learner.meta_loss(held, eps).item();
+    double before = 0, after = 0;  // the query MSE alone (the KL falls whatever happens)
+    learner.meta_loss(held, eps, &before);
     Rng rng(1);
     for (int e = 0; e < 40; ++e) learner.train_episode(help_episode(sources, o, 900, rng), rng);
-    const double after = learner.meta_loss(held, eps).item();
-    EXPECT_LT(after, 0.7 * before) << "before " << before << " after " << after;
+    learner.meta_loss(held, eps, &after);
+    EXPECT_LT(after, 0.5 * before) << "before " << before << " after " << after;
 
     // Ranking a source device's archs 1000..1999 from 10 support archs.
     std::vector<int32_t> eval;
@@ -165,7 +166,7 @@ TEST_F(HelpMetaData, ShortMetaTrainingLowersTheQueryLossAndRanksASource) {
     const std::vector<double> pred = learner.predict(sources[0], support, eval, rng);
     std::vector<double> truth;
     for (int32_t a : eval) truth.push_back(sources[0].data->value(a));
-    EXPECT_GT(spearman(pred, truth), 0.5);  // random scores: about 0 +- 0.03
+    EXPECT_GT(spearman(pred, truth), 0.6);  // random scores: about 0 +- 0.03
 }
 
 TEST_F(HelpMetaData, TaskRunIsBitIdenticalForOneSeed) {
@@ -189,6 +190,7 @@ TEST_F(HelpMetaData, TaskRunIsBitIdenticalForOneSeed) {
     const HelpResult b = run_help_task(o, *ctx, task, 7, 20, log2);
     ASSERT_EQ(a.per_target.size(), task.targets.size());
     EXPECT_EQ(a.episode_loss, b.episode_loss);
+    EXPECT_EQ(a.episode_mse, b.episode_mse);
     for (size_t i = 0; i < a.per_target.size(); ++i) {
         EXPECT_EQ(a.per_target[i].spearman, b.per_target[i].spearman);
         EXPECT_EQ(a.per_target[i].kendall, b.per_target[i].kendall);
