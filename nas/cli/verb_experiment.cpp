@@ -104,9 +104,10 @@ void register_experiment(CLI::App& app) {
     add_data_option(*v, f.data);
     add_model_options(*v, f.m, "paper");
     v->add_option("--predictor", f.predictor,
-                  "nasflat, or multipredict (the MultiPredict baseline: same tasks, trials, "
-                  "seeds, transfer samples and scoring; its own settings are the --mp-* flags)")
-        ->check(CLI::IsMember({"nasflat", "multipredict"}))
+                  "nasflat, multipredict or help (the MultiPredict and HELP baselines: same "
+                  "tasks, trials, seeds, number of target measurements and scoring; their own "
+                  "settings are the --mp-* and --help-* flags)")
+        ->check(CLI::IsMember({"nasflat", "multipredict", "help"}))
         ->capture_default_str();
     v->add_option("--mp-source-samples", f.x.multipredict.source_samples,
                   "multipredict: pre-training archs per source device (default NB201 900, "
@@ -123,6 +124,16 @@ void register_experiment(CLI::App& app) {
                   "multipredict: fine-tunings from the pre-trained state, predictions averaged")
         ->check(CLI::Range(1, 1 << 16))
         ->capture_default_str();
+    v->add_option("--help-episodes", f.x.help.episodes,
+                  "help: meta-training episodes (all source devices per episode)")
+        ->check(CLI::Range(0, 1 << 20))
+        ->capture_default_str();
+    v->add_option("--help-mc-sampling", f.x.help.mc_sampling,
+                  "help: adaptations with fresh z per target, predictions averaged")
+        ->check(CLI::Range(1, 1 << 16))
+        ->capture_default_str();
+    v->add_flag("--help-first-order", f.x.help.first_order,
+                "help: first-order Meta-SGD (inner gradients detached; default second order)");
     v->add_option("--task", f.task, "task 0..5 (or N0..N5, F0..F5, ND, NA, FD, FA)")
         ->capture_default_str();
     v->add_option("--samples", f.x.samples, "target samples T (several allowed)")

@@ -21,6 +21,11 @@ struct TaskLists {
 // The authors' NASFLAT Spearman per task index (Task::authors_spearman).
 constexpr double kAuthorsNb201[kNumTasksPerSpace] = {0.959, 0.967, 0.857, 0.962, 0.959, 0.893};
 constexpr double kAuthorsFbnet[kNumTasksPerSpace] = {0.961, 0.809, 0.871, 0.814, 0.734, 0.577};
+// Their HELP and MultiPredict re-runs, same table and order.
+constexpr double kHelpNb201[kNumTasksPerSpace] = {0.948, 0.604, 0.509, 0.729, 0.746, 0.410};
+constexpr double kHelpFbnet[kNumTasksPerSpace] = {0.910, 0.793, 0.543, 0.413, 0.799, 0.370};
+constexpr double kMultiPredictNb201[kNumTasksPerSpace] = {0.930, 0.970, 0.757, 0.947, 0.952, 0.820};
+constexpr double kMultiPredictFbnet[kNumTasksPerSpace] = {0.960, 0.756, 0.567, 0.434, 0.763, 0.450};
 
 const TaskLists kNb201[kNumTasksPerSpace] = {
     {{"1080ti_1", "1080ti_32", "1080ti_256", "silver_4114", "silver_4210r", "samsung_a50", "pixel3",
@@ -91,6 +96,9 @@ Task get_task(Space space, int index) {
     t.sources = lists.sources;
     t.targets = lists.targets;
     t.authors_spearman = (space == Space::NB201 ? kAuthorsNb201 : kAuthorsFbnet)[index];
+    t.authors_help_spearman = (space == Space::NB201 ? kHelpNb201 : kHelpFbnet)[index];
+    t.authors_multipredict_spearman =
+        (space == Space::NB201 ? kMultiPredictNb201 : kMultiPredictFbnet)[index];
     return t;
 }
 

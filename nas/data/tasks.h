@@ -21,6 +21,9 @@ struct Task {
     // The authors' NASFLAT Spearman at T = 20 on their protocol (the paper's results table,
     // NASFLAT column): the one place these numbers live (`nasflat tasks --json` prints them).
     double authors_spearman = 0.0;
+    // The authors' re-runs of the baselines, same table (PAPER_RESULTS.md section 1; HELP with
+    // 10 reference + 10 sampled target measurements; MultiPredict N1 from its source CSV, 0.970).
+    double authors_help_spearman = 0.0, authors_multipredict_spearman = 0.0;
 };
 
 constexpr int kNumTasksPerSpace = 6;

@@ -14,6 +14,7 @@
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
 #include "nas/base/parallel.h"
+#include "nas/experiment/help_runner.h"
 #include "nas/experiment/multipredict.h"
 #include "nas/predictor/calibration.h"
 #include "nas/predictor/predictor.h"
@@ -27,7 +28,8 @@ namespace nasflat::nas {
 PredictorKind parse_predictor(const std::string& s) {
     if (s == "nasflat") return PredictorKind::Nasflat;
     if (s == "multipredict") return PredictorKind::MultiPredict;
-    fail("unknown predictor '", s, "'; hint: use nasflat or multipredict");
+    if (s == "help") return PredictorKind::Help;
+    fail("unknown predictor '", s, "'; hint: use nasflat, multipredict or help");
 }
 
 const char* predictor_name(PredictorKind p) {
@@ -36,6 +38,8 @@ const char* predictor_name(PredictorKind p) {
             return "nasflat";
         case PredictorKind::MultiPredict:
             return "multipredict";
+        case PredictorKind::Help:
+            return "help";
     }
     return "?";
 }
@@ -89,6 +93,18 @@ void ExperimentOptions::resolve() {
                   "differently); fix: run --protocol ",
                   protocol_name(protocol), " alone");
     samplers::parse_method(sampler);  // validates the name
+    if (predictor == PredictorKind::Help) {
+        NASFLAT_CHECK(protocol != Protocol::Aliasing && !also_first128,
+                      "--predictor help runs one protocol, full or first128; fix: drop "
+                      "--protocol aliasing or the second protocol");
+        NASFLAT_CHECK(!self_check, "--self-check blends the NASFLAT model; fix: drop it with "
+                      "--predictor help");
+        for (int t : samples) {
+            NASFLAT_CHECK(t >= 10, "--samples ", t, ": HELP's hardware embedding alone takes "
+                          "10 target measurements; fix: T >= 10 with --predictor help");
+        }
+        help.check();
+    }
     if (predictor == PredictorKind::MultiPredict) {
         MultiPredictOptions& m = multipredict;
         if (m.source_samples < 0) m.source_samples = nb ? 900 : 4000;
@@ -409,6 +425,8 @@ ExperimentResult run_experiment(const ExperimentOptions& options_in, SpaceContex
             return run_nasflat_experiment(o, ctx, progress, on_trial);
         case PredictorKind::MultiPredict:
             return run_multipredict_experiment(o, ctx, progress, on_trial);
+        case PredictorKind::Help:
+            return run_help_experiment(o, ctx, progress, on_trial);
     }
     fail("run_experiment: unknown predictor");
 }

@@ -19,12 +19,13 @@
 #include <vector>
 
 #include "nas/data/tasks.h"
+#include "nas/predictor/help_meta.h"
 #include "nas/predictor/recipe.h"
 #include "nas/predictor/space_context.h"
 
 namespace nasflat::nas {
 
-enum class PredictorKind { Nasflat, MultiPredict };
+enum class PredictorKind { Nasflat, MultiPredict, Help };
 PredictorKind parse_predictor(const std::string& s);
 const char* predictor_name(PredictorKind p);
 
@@ -56,6 +57,7 @@ ScoreMode parse_score_mode(const std::string& s);
 struct ExperimentOptions : PretrainRecipe {
     PredictorKind predictor = PredictorKind::Nasflat;
     MultiPredictOptions multipredict;  // with predictor MultiPredict only
+    HelpOptions help;                  // with predictor Help only (nas/predictor/help_meta.h)
     int task = 0;
     std::vector<int> samples = {20};  // T values, in order
     int trials = 3;

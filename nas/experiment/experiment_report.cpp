@@ -51,21 +51,27 @@ Summary summarise(const SampleResult& r) {
 void print_experiment(const ExperimentResult& r, std::ostream& out) {
     const ExperimentOptions& o = r.options;
     const bool mp = o.predictor == PredictorKind::MultiPredict;
+    const bool help = o.predictor == PredictorKind::Help;
     out << "\n"
         << r.task.name << " (" << r.task.paper_label << ", " << space_name(o.space)
         << "), predictor " << predictor_name(o.predictor) << ", protocol "
         << protocol_name(o.protocol) << (o.also_first128 ? " (+ first128)" : "");
-    if (!mp) {
+    if (!mp && !help) {
         out << ", config " << models::flavor_name(o.flavor)
             << (o.supp != "none" ? ", supp " + o.supp : "");
     }
-    out
-        << (o.self_check ? ", self-check (blend " + o.blend_rule + ")" : "") << ", sampler "
-        << o.sampler << ", "
-        << r.completed_trials << " trial(s)";
+    out << (o.self_check ? ", self-check (blend " + o.blend_rule + ")" : "");
+    if (!help) out << ", sampler " << o.sampler;
+    out << ", " << r.completed_trials << " trial(s)";
     if (o.first_trial > 0) out << " from trial " << o.first_trial + 1;
-    out << ", S=" << (mp ? o.multipredict.source_samples : o.source_samples) << ", seed "
-        << o.seed << "\n";
+    if (help) {
+        out << ", " << o.help.episodes << " episodes"
+            << (o.help.first_order ? " (first order)" : "") << " on the first "
+            << o.help.resolved_meta_train_archs(o.space) << " archs";
+    } else {
+        out << ", S=" << (mp ? o.multipredict.source_samples : o.source_samples);
+    }
+    out << ", seed " << o.seed << "\n";
     for (const SampleResult& sr : r.per_samples) {
         out << "  T=" << sr.samples;
         if (o.also_first128) out << ", protocol " << protocol_name(sr.protocol);
@@ -81,11 +87,15 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
         }
         Summary s = summarise(sr);
         char line[200];
+        const double authors = help ? r.task.authors_help_spearman
+                               : mp ? r.task.authors_multipredict_spearman
+                                    : r.task.authors_spearman;
         std::snprintf(line, sizeof(line),
-                      "    %-40s %.3f +- %.3f   %.3f +- %.3f   (authors' NASFLAT, T=20, "
+                      "    %-40s %.3f +- %.3f   %.3f +- %.3f   (authors' %s, T=20, "
                       "their protocol: %.3f)\n",
                       ("task mean " + r.task.name).c_str(), s.spearman_mean, s.spearman_std,
-                      s.kendall_mean, s.kendall_std, r.task.authors_spearman);
+                      s.kendall_mean, s.kendall_std,
+                      help ? "HELP" : mp ? "MultiPredict" : "NASFLAT", authors);
         out << line;
     }
     out << "  wall time " << fmt(r.seconds, 1) << " s (pre-training " << fmt(r.pretrain_seconds, 1)
@@ -110,6 +120,7 @@ std::string experiment_json(const ExperimentResult& r) {
         }
         Summary s = summarise(sr);
         const bool mp = o.predictor == PredictorKind::MultiPredict;
+        const bool help = o.predictor == PredictorKind::Help;
         all.push_back({{"predictor", predictor_name(o.predictor)},
                        {"space", space_name(o.space)},
                        {"task", r.task.name},
@@ -121,8 +132,10 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"score_once", o.scoring == models::PairScoring::ScoreOnce},
                        {"self_check", o.self_check ? json(o.blend_rule) : json(false)},
                        {"source_samples",
-                        mp ? o.multipredict.source_samples : o.source_samples},
-                       {"epochs", mp ? o.multipredict.epochs : o.epochs},
+                        help ? o.help.resolved_meta_train_archs(o.space)
+                        : mp ? o.multipredict.source_samples
+                             : o.source_samples},
+                       {"epochs", help ? o.help.episodes : mp ? o.multipredict.epochs : o.epochs},
                        {"seed", o.seed},
                        {"samples", sr.samples},
                        {"trials", r.completed_trials},
@@ -143,6 +156,16 @@ std::string experiment_json(const ExperimentResult& r) {
                                           {"lr", m.lr},
                                           {"weight_decay", m.weight_decay},
                                           {"hw_dim", m.hw_dim}};
+        }
+        if (help) {
+            const HelpOptions& h = o.help;
+            all.back()["help"] = {{"episodes", h.episodes},
+                                  {"inner_steps", h.inner_steps},
+                                  {"first_order", h.first_order},
+                                  {"mc_sampling", h.mc_sampling},
+                                  {"meta_lr", h.meta_lr},
+                                  {"reference_archs", 10},
+                                  {"support_archs", sr.samples - 10}};
         }
     }
     return (all.size() == 1 ? all[0] : all).dump(2);

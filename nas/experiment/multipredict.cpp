@@ -273,7 +273,8 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
         const double loss = fit(model, in, pre, m.epochs, m.batch_size, m, train_rng);
         result.pretrain_seconds += seconds_since(t_pre);
         progress << "[pretrain] " << task.name << " trial " << trial + 1 << " (multipredict): "
-                 << pre.size() << " samples x " << m.epochs << " epochs, loss " << loss << ", "
+                 << pre.size() << " samples x " << m.epochs << " epochs, loss "
+                 << std::setprecision(4) << loss << ", "
                  << std::fixed << std::setprecision(1) << seconds_since(t_pre) << " s"
                  << std::defaultfloat << std::endl;
         const std::vector<float> pretrained = model.params().values_to_host();

@@ -9,6 +9,7 @@
 #include "nas/base/metrics.h"
 #include "nas/experiment/experiment.h"
 #include "nas/experiment/experiment_report.h"
+#include "nas/predictor/training_steps.h"
 #include "tests/nas/nas_test_util.h"
 
 namespace nasflat::nas {
@@ -133,6 +134,52 @@ TEST_F(Experiment, ThreadsGiveTheSameBitsAsOne) {
         return out;
     };
     EXPECT_EQ(without_times(log1.str()), without_times(log3.str()));
+}
+
+// `--predictor help` runs HELP's meta-learner (predictor/help_meta.h) per trial and T with the
+// trial's seed and the runner's protocol, and reports it like NASFLAT.
+TEST_F(Experiment, HelpRunsThroughTheRunner) {
+    auto ctx = SpaceContext::load(data_, Space::FBNet, GraphMode::Reference);
+    ExperimentOptions o;
+    o.space = Space::FBNet;
+    o.task = 0;
+    o.predictor = PredictorKind::Help;
+    o.samples = {12};
+    o.trials = 1;
+    o.protocol = Protocol::First128;
+    o.help.episodes = 2;
+    o.help.width = 8;
+    o.help.query = 20;
+    o.help.mc_sampling = 1;
+    o.help.log_every = 0;
+    std::ostringstream log;
+    const ExperimentResult r = run_experiment(o, *ctx, log);
+    ASSERT_EQ(r.per_samples.size(), 1u);
+    ASSERT_EQ(r.per_samples[0].per_device.size(), 3u);  // F0: fpga, raspi4, eyeriss
+    HelpOptions h = o.help;
+    h.eval_archs = [](const DeviceData& d, const std::vector<int32_t>& measured) {
+        return eval_archs(Protocol::First128, d, measured);
+    };
+    std::ostringstream direct_log;
+    const HelpResult direct = run_help_task(h, *ctx, get_task(Space::FBNet, 0),
+                                            derive_seed(derive_seed(o.seed, 0), 7), 12, direct_log);
+    for (size_t d = 0; d < 3; ++d) {
+        const DeviceScores& ds = r.per_samples[0].per_device[d];
+        ASSERT_EQ(ds.spearman.size(), 1u);
+        EXPECT_EQ(ds.spearman[0], direct.per_target[d].spearman) << ds.device;
+        EXPECT_EQ(ds.kendall[0], direct.per_target[d].kendall) << ds.device;
+    }
+    EXPECT_NE(log.str().find("[transfer] F0 trial 1 raspi4 T=12 (help)"), std::string::npos)
+        << log.str();
+    const std::string json = experiment_json(r);
+    EXPECT_NE(json.find("\"predictor\": \"help\""), std::string::npos);
+    EXPECT_NE(json.find("\"support_archs\": 2"), std::string::npos);
+    o.samples = {9};
+    testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"--samples 9", "T >= 10"});
+    o.samples = {12};
+    o.also_first128 = true;
+    o.protocol = Protocol::Full;
+    testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"one protocol"});
 }
 
 // A run split over processes (--first-trial) gives each trial exactly the numbers it has in
