@@ -146,7 +146,10 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"spearman_std", s.spearman_std},
                        {"kendall_mean", s.kendall_mean},
                        {"kendall_std", s.kendall_std},
-                       {"seconds", r.seconds}});
+                       {"seconds", r.seconds},
+                       {"authors_spearman", help ? r.task.authors_help_spearman
+                                            : mp ? r.task.authors_multipredict_spearman
+                                                 : r.task.authors_spearman}});
         if (mp) {
             const MultiPredictOptions& m = o.multipredict;
             all.back()["multipredict"] = {{"transfer_epochs", m.transfer_epochs},
