@@ -182,7 +182,8 @@ TEST_F(MultiPredictRun, BadOptionsAreClearErrors) {
     testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"6000"});
     EXPECT_EQ(parse_predictor("multipredict"), PredictorKind::MultiPredict);
     EXPECT_EQ(std::string(predictor_name(PredictorKind::Nasflat)), "nasflat");
-    testing::expect_error([] { parse_predictor("help"); }, {"unknown predictor 'help'"});
+    testing::expect_error([] { parse_predictor("helpp"); }, {"unknown predictor 'helpp'", "help"});
+    EXPECT_EQ(parse_predictor("help"), PredictorKind::Help);
 }
 
 }  // namespace
