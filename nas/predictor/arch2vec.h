@@ -36,7 +36,7 @@ namespace nasflat::nas {
 
 struct Arch2VecOptions {
     uint64_t seed = 42;
-    // 100 epochs: NB201 ~1.5 min, FBNet ~ min on a 2-core CPU (see `nasflat encode`).
+    // 100 epochs: NB201 ~1.5 min, FBNet ~3.5 min on one core of a shared 2-core CPU.
     int epochs = 100;
     int layers = 3;       // GIN layers
     int hidden = 64;      // H
