@@ -22,6 +22,7 @@ void register_transfer(CLI::App& app);    // verb_transfer.cpp
 void register_predict(CLI::App& app);     // verb_predict.cpp
 void register_search(CLI::App& app);      // verb_search.cpp
 void register_lodo(CLI::App& app);        // verb_lodo.cpp
+void register_encode(CLI::App& app);      // verb_encode.cpp
 
 inline const RegisterVerb kVerbs[] = {
     register_data,        // nasflat data   — list and validate the data folder
@@ -33,6 +34,7 @@ inline const RegisterVerb kVerbs[] = {
     register_predict,     // nasflat predict  — latency of architectures (files or stdin)
     register_search,      // nasflat search   — latency-constrained NAS
     register_lodo,        // nasflat lodo     — every device as a new one, beside baselines
+    register_encode,      // nasflat encode   — train a learned encoding (arch2vec), cache it
 };
 
 }  // namespace nasflat::cli

@@ -10,7 +10,7 @@
 namespace nasflat::nas {
 
 std::vector<std::string> list_encodings(Space) {
-    return {"zcp", "onehot", "params", "flops"};
+    return {"zcp", "onehot", "params", "flops", "arch2vec"};
 }
 
 ProxyNorm proxy_normalisation(const std::string& proxy) {
@@ -216,6 +216,9 @@ Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss,
     if (name == "zcp") return zcp_encoding(data_dir, ss, false);
     if (name == "onehot") return onehot_encoding(ss);
     if (name == "params" || name == "flops") return cost_encoding(ss, name);
+    NASFLAT_CHECK(name != "arch2vec", "the arch2vec encoding is learned: load it through "
+                  "SpaceContext::encoding or load_any_encoding (nas/predictor/arch2vec.h), "
+                  "or prebuild it with `nasflat encode --method arch2vec`");
     std::vector<std::string> names = list_encodings(ss.space());
     std::string hint = closest_name(name, names);
     fail("unknown encoding '", name, "'", hint.empty() ? "" : " (did you mean '" + hint + "'?)",

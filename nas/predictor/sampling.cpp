@@ -4,6 +4,7 @@
 #include "kernels/base/check.h"
 #include "nas/data/arch_list.h"
 #include "nas/data/device_data.h"
+#include "nas/predictor/arch2vec.h"
 #include "samplers/farthest.h"
 
 namespace nasflat::nas {
@@ -68,7 +69,7 @@ SampleChoice choose_to_measure(const SearchSpace& ss, const std::string& data_di
                   "; fix: ask for fewer or give a larger --pool");
     Encoding enc;
     if (samplers::needs_features(method) || r.more > 0)
-        enc = load_encoding(data_dir, ss, r.encoding);
+        enc = load_any_encoding(data_dir, ss, r.encoding);
     const std::vector<double> truth =
         method == samplers::Method::Latency ? device.dense(ss.size()) : std::vector<double>();
     Rng rng(r.seed);

@@ -2,6 +2,7 @@
 #include "nas/predictor/space_context.h"
 
 #include "kernels/base/check.h"
+#include "nas/predictor/arch2vec.h"
 
 namespace nasflat::nas {
 
@@ -41,7 +42,7 @@ const Encoding& SpaceContext::encoding(const std::string& name) {
     std::lock_guard<std::mutex> lock(*load_mutex_);
     auto it = encodings_.find(name);
     if (it == encodings_.end()) {
-        it = encodings_.emplace(name, load_encoding(data_dir_, space_, name)).first;
+        it = encodings_.emplace(name, load_any_encoding(data_dir_, space_, name)).first;
     }
     return it->second;
 }
