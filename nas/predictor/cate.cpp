@@ -15,10 +15,15 @@
 namespace nasflat::nas {
 namespace {
 
-// One sequence: graph a alone (b < 0) or the pair (a, b); the internal nodes of each to mask.
+// A selected node and the token shown in its place: [MASK], a random op, or its own op.
+struct Selected {
+    int node = 0;
+    int32_t shown = 0;
+};
+// One sequence: graph a alone (b < 0) or the pair (a, b); the selected nodes of each.
 struct Sequence {
     int a = 0, b = -1;
-    std::vector<int> masked_a, masked_b;
+    std::vector<Selected> masked_a, masked_b;
 };
 
 // Graph-local attention pattern: self, predecessors and successors.
@@ -33,6 +38,7 @@ struct SpaceSequences {
     std::vector<ArchGraph> graphs;
     std::vector<std::vector<std::vector<bool>>> allow;
     int vocab = 0, max_nodes = 0;
+    std::vector<int32_t> internal_ops;  // the ops found on internal nodes, ascending
 };
 
 // The batch of `seqs` (all lone or all pairs); masked rows (flat token index) and their ops
@@ -66,11 +72,11 @@ models::CateBatch make_batch(const SpaceSequences& sp, const std::vector<Sequenc
                 for (int j = 0; j < other_n; ++j) m[(off + i) * N + other_off + j] = 1.0f;
                 if (part == 0) pool[t] = 1.0f / static_cast<float>(graph.num_nodes);
             }
-            for (int i : part == 0 ? q.masked_a : q.masked_b) {
-                const int64_t t = s * N + off + i;
+            for (const Selected& sel : part == 0 ? q.masked_a : q.masked_b) {
+                const int64_t t = s * N + off + sel.node;
                 if (rows) rows->push_back(static_cast<int32_t>(t));
-                if (targets) targets->push_back(graph.ops[i]);
-                ops[t] = sp.vocab;  // [MASK]
+                if (targets) targets->push_back(graph.ops[sel.node]);
+                ops[t] = sel.shown;
             }
         }
     }
@@ -85,15 +91,30 @@ models::CateBatch make_batch(const SpaceSequences& sp, const std::vector<Sequenc
     return b;
 }
 
-// round(rate x internal) (at least 1) of the internal nodes 1..n-2, seeded.
-std::vector<int> pick_masked(const ArchGraph& g, float rate, Rng& rng) {
+// round(rate x internal) (at least 1) of the internal nodes 1..n-2, seeded. Training shows
+// BERT's mix (80 % [MASK], 10 % a random internal op, 10 % the op itself); evaluation all [MASK].
+std::vector<Selected> pick_masked(const SpaceSequences& sp, int graph, float rate, bool mix,
+                                  Rng& rng) {
+    const ArchGraph& g = sp.graphs[graph];
     const int internal = g.num_nodes - 2;
     if (internal <= 0) return {};
     const int k = std::max(1, static_cast<int>(std::lround(rate * internal)));
     std::vector<int> picked = rng.sample_without_replacement(internal, std::min(k, internal));
-    for (int& i : picked) i += 1;
     std::sort(picked.begin(), picked.end());
-    return picked;
+    std::vector<Selected> out;
+    for (int i : picked) {
+        Selected sel{i + 1, sp.vocab};
+        if (mix) {
+            const double u = rng.uniform();
+            if (u >= 0.9) {
+                sel.shown = g.ops[i + 1];
+            } else if (u >= 0.8) {
+                sel.shown = sp.internal_ops[rng.below(sp.internal_ops.size())];
+            }
+        }
+        out.push_back(sel);
+    }
+    return out;
 }
 
 // Partners within a FLOPs window among the training architectures.
@@ -182,7 +203,12 @@ Encoding train_cate(const SearchSpace& ss, const CateOptions& o, uint64_t seed,
         sp.graphs.push_back(ss.graph(i, GraphMode::Fixed));
         sp.allow.push_back(neighbourhood(sp.graphs.back()));
         sp.max_nodes = std::max(sp.max_nodes, sp.graphs.back().num_nodes);
-        for (int op : sp.graphs.back().ops) sp.vocab = std::max(sp.vocab, op + 1);
+        const ArchGraph& g = sp.graphs.back();
+        for (int op : g.ops) sp.vocab = std::max(sp.vocab, op + 1);
+        for (int k = 1; k + 1 < g.num_nodes; ++k) sp.internal_ops.push_back(g.ops[k]);
+        std::sort(sp.internal_ops.begin(), sp.internal_ops.end());
+        sp.internal_ops.erase(std::unique(sp.internal_ops.begin(), sp.internal_ops.end()),
+                              sp.internal_ops.end());
     }
     Rng rng(mix64(seed ^ 0xCA7EULL));
     // 1. held-out split
@@ -220,8 +246,8 @@ Encoding train_cate(const SearchSpace& ss, const CateOptions& o, uint64_t seed,
         for (Sequence& q : seqs) {
             q.a = train[rng.below(train.size())];
             q.b = partners.draw(q.a, rng);
-            q.masked_a = pick_masked(sp.graphs[q.a], o.mask_rate, rng);
-            q.masked_b = pick_masked(sp.graphs[q.b], o.mask_rate, rng);
+            q.masked_a = pick_masked(sp, q.a, o.mask_rate, true, rng);
+            q.masked_b = pick_masked(sp, q.b, o.mask_rate, true, rng);
         }
         model.store().zero_grad();
         Tensor loss = masked_op_loss(model, sp, seqs, nullptr, nullptr);
@@ -254,7 +280,7 @@ Encoding train_cate(const SearchSpace& ss, const CateOptions& o, uint64_t seed,
             Sequence q;
             q.a = held[i];
             q.b = partners.draw(q.a, eval_rng);
-            q.masked_a = pick_masked(sp.graphs[q.a], o.mask_rate, eval_rng);
+            q.masked_a = pick_masked(sp, q.a, o.mask_rate, false, eval_rng);
             seqs.push_back(q);
         }
         masked_op_loss(model, sp, seqs, &predicted, &targets);
