@@ -161,10 +161,10 @@ TEST_F(Attention, ForwardMatchesLoopsAndGradientsHold) {
 
 TEST_F(Attention, BadInputsAreOneLineErrors) {
     Tensor q = rand({1, 3, 4}), mask = Tensor::full({1, 3, 3}, 1.0f);
-    EXPECT_THROW(attention(q, q, q, mask, 3), Error);                           // 3 does not divide 4
-    EXPECT_THROW(attention(q, q, rand({1, 3, 2}), mask, 2), Error);              // v shape
-    EXPECT_THROW(attention(q, q, q, Tensor::full({1, 3, 2}, 1.0f), 2), Error);   // mask shape
-    EXPECT_THROW(masked_softmax(q, Tensor::full({1, 3, 3}, 1.0f)), Error);       // mask shape
+    EXPECT_THROW(attention(q, q, q, mask, 3), Error);                          // 3 does not divide 4
+    EXPECT_THROW(attention(q, q, rand({1, 3, 2}), mask, 2), Error);             // v shape
+    EXPECT_THROW(attention(q, q, q, Tensor::full({1, 3, 2}, 1.0f), 2), Error);  // mask shape
+    EXPECT_THROW(masked_softmax(q, Tensor::full({1, 3, 3}, 1.0f)), Error);      // mask shape
     EXPECT_THROW(masked_softmax(q, rand({1, 3, 4})), Error);  // a mask that requires grad
 }
 

@@ -1,7 +1,7 @@
 // test_backends_graph.cpp — normalisation and message-passing kernels of the fast backends
-// against the CPU reference: softmax, masked softmax, layer norm, segment readout, SpMM (forward and reverse
-// CSR), SDDMM and edge softmax, on batches with empty graphs, 1-node graphs, isolated nodes and
-// in-degree > 32.
+// against the CPU reference: softmax, masked softmax, layer norm, segment readout, SpMM (forward
+// and reverse CSR), SDDMM and edge softmax, on batches with empty graphs, 1-node graphs, isolated
+// nodes and in-degree > 32.
 #include "tests/kernels/backend_fixture.h"
 
 namespace nasflat::testing {
