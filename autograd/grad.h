@@ -8,11 +8,12 @@
 //   mse_loss(predict(theta2), y).backward();      // second-order path through g both arrive
 //
 // Second derivatives exist for: matmul, matmul_transposed, linear, add, sub, mul (with their
-// broadcasting), scale, relu, leaky_relu, sigmoid, exp, log, softplus, abs, reshape, concat,
-// slice, index_select/embedding, sum, mean, sum_all, mean_all, mse_loss (target constant),
-// pair_hinge_loss, softmax, dropout, average, gated_residual and the adjoint ops (expand_dim,
-// scatter_rows). Not (yet) for layer_norm and the graph ops (segment_sum/mean, spmm, sddmm,
-// edge_softmax): grad(..., create_graph=true) through them throws.
+// broadcasting), scale, relu, leaky_relu, sigmoid, exp, log, softplus, abs, gelu, reshape,
+// concat, slice, index_select/embedding, sum, mean, sum_all, mean_all, mse_loss (target
+// constant), pair_hinge_loss, softmax, masked_softmax (so attention), dropout, average,
+// gated_residual and the adjoint ops (expand_dim, scatter_rows). Not (yet) for layer_norm and
+// the graph ops (segment_sum/mean, spmm, sddmm, edge_softmax): grad(..., create_graph=true)
+// through them throws.
 #pragma once
 
 #include <vector>

@@ -29,6 +29,8 @@ Tensor exp(const Tensor& x);
 Tensor log(const Tensor& x);       // x > 0
 Tensor softplus(const Tensor& x);  // log(1 + e^x), without overflow for large x
 Tensor abs(const Tensor& x);       // derivative sign(x), 0 at 0
+// x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): GELU's tanh approximation (elementwise_math.h)
+Tensor gelu(const Tensor& x);
 // Same data, new shape (same numel).
 Tensor reshape(const Tensor& x, const Shape& shape);
 // x (..., K) @ w (K, O) + b (O); b may be undefined.
@@ -58,6 +60,17 @@ Tensor layer_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, floa
 // Inverted dropout with a counter-based mask: identical on every device for the same seed.
 // Identity when !training or p == 0.
 Tensor dropout(const Tensor& x, float p, uint64_t seed, bool training);
+
+// --- attention (ops_attention.cpp) ------------------------------------------------------------
+// Softmax over the last dim restricted to the entries where the constant `mask` (x's shape) is
+// non-zero (boolean: 1 allowed, 0 masked); masked entries give 0 and are never read, and a row
+// with no allowed entry gives all zeros (so its gradient is 0 too).
+Tensor masked_softmax(const Tensor& x, const Tensor& mask);
+// Masked multi-head scaled dot-product attention: q, k, v (B, N, D), mask (B, N, N) boolean as
+// above with row = query, column = key; `heads` divides D. Each head c attends with
+// softmax_mask(q_c k_c^T / sqrt(D / heads)) over the allowed keys; a query with no allowed key
+// gets zeros. Output (B, N, D), the heads concatenated. No projections: callers apply their own.
+Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v, const Tensor& mask, int heads);
 
 // --- graphs (ops_graph.cpp) --------------------------------------------------------------------
 // Segments are consecutive node ranges [seg_ptr[g], seg_ptr[g+1]) (one per graph).

@@ -2,6 +2,7 @@
 // its buffer backward and, for double backward (grad.h), the same math as differentiable ops.
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
+#include "kernels/elementwise/elementwise_math.h"
 
 namespace nasflat {
 
@@ -107,7 +108,7 @@ Tensor binary(BinaryOp op, const char* name, const Tensor& a, const Tensor& b) {
 
 // dx = dout f'(x) from differentiable ops: f' is a constant mask or sign for the piecewise
 // linear ops (their second derivative is 0 away from the kink), y (1 - y) for the sigmoid,
-// y for exp, exp(-y) = 1 / x for log, sigmoid(x) for softplus.
+// y for exp, exp(-y) = 1 / x for log, sigmoid(x) for softplus, the formula below for gelu.
 auto unary_graph(UnaryOp op, const Tensor& x, float alpha) {
     return [op, x, alpha](const Tensor& y, const Tensor& dout) {
         Tensor slope;
@@ -124,6 +125,17 @@ auto unary_graph(UnaryOp op, const Tensor& x, float alpha) {
             case UnaryOp::Softplus:
                 slope = sigmoid(x);
                 break;
+            case UnaryOp::Gelu: {
+                // with s = sigmoid(2u) (so tanh(u) = 2s - 1, 1 - tanh^2 = 4 s (1 - s)):
+                // gelu' = s + 2 c x s (1 - s) (1 + 3 a x^2)
+                const Tensor ones = Tensor::full(x.shape(), 1.0f, x.device());
+                const Tensor x2 = mul(x, x);
+                const Tensor u = scale(add(x, scale(mul(x2, x), kernels::kGeluA)), kernels::kGeluC);
+                const Tensor s = sigmoid(scale(u, 2.0f));
+                const Tensor bell = scale(mul(x, mul(s, sub(ones, s))), 2.0f * kernels::kGeluC);
+                slope = add(s, mul(bell, add(ones, scale(x2, 3.0f * kernels::kGeluA))));
+                break;
+            }
             case UnaryOp::Relu:
             case UnaryOp::LeakyRelu:
             case UnaryOp::Abs: {
@@ -180,6 +192,7 @@ Tensor exp(const Tensor& x) { return unary(UnaryOp::Exp, "exp", x, 0.0f); }
 Tensor log(const Tensor& x) { return unary(UnaryOp::Log, "log", x, 0.0f); }
 Tensor softplus(const Tensor& x) { return unary(UnaryOp::Softplus, "softplus", x, 0.0f); }
 Tensor abs(const Tensor& x) { return unary(UnaryOp::Abs, "abs", x, 0.0f); }
+Tensor gelu(const Tensor& x) { return unary(UnaryOp::Gelu, "gelu", x, 0.0f); }
 
 // Shares the values; the gradient flows back unchanged.
 Tensor reshape(const Tensor& x, const Shape& shape) {

@@ -33,6 +33,7 @@ KernelTable make_cpu_table(Backend backend) {
     t.gather_rows_backward = gather_rows_backward_cpu;
     t.softmax_forward = softmax_forward_cpu;
     t.softmax_backward = softmax_backward_cpu;
+    t.masked_softmax_forward = masked_softmax_forward_cpu;
     t.layer_norm_forward = fast ? layer_norm_forward_cpu_fast : layer_norm_forward_cpu;
     t.layer_norm_backward = fast ? layer_norm_backward_cpu_fast : layer_norm_backward_cpu;
     t.segment_sum_forward = segment_sum_forward_cpu;
@@ -78,6 +79,7 @@ KernelTable make_cuda_table() {
     t.gather_rows_backward = gather_rows_backward_cuda;
     t.softmax_forward = softmax_forward_cuda;
     t.softmax_backward = softmax_backward_cuda;
+    t.masked_softmax_forward = masked_softmax_forward_cuda;
     t.layer_norm_forward = layer_norm_forward_cuda;
     t.layer_norm_backward = layer_norm_backward_cuda;
     t.segment_sum_forward = segment_sum_forward_cuda;

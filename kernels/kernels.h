@@ -59,6 +59,7 @@ struct KernelTable {
     // norm/norm.h
     SoftmaxForwardFn* softmax_forward;
     SoftmaxBackwardFn* softmax_backward;
+    MaskedSoftmaxForwardFn* masked_softmax_forward;
     LayerNormForwardFn* layer_norm_forward;
     LayerNormBackwardFn* layer_norm_backward;
 

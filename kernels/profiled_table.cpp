@@ -21,8 +21,8 @@ constexpr auto kEntries = std::make_tuple(
     &T::binary_backward, &T::gated_residual_forward, &T::gated_residual_backward,
     &T::average_forward, &T::average_backward, &T::gemm, &T::reduce_sum, &T::broadcast_add,
     &T::copy_block, &T::gather_rows_forward, &T::gather_rows_backward, &T::softmax_forward,
-    &T::softmax_backward, &T::layer_norm_forward, &T::layer_norm_backward,
-    &T::segment_sum_forward, &T::segment_sum_backward, &T::spmm, &T::sddmm,
+    &T::softmax_backward, &T::masked_softmax_forward, &T::layer_norm_forward,
+    &T::layer_norm_backward, &T::segment_sum_forward, &T::segment_sum_backward, &T::spmm, &T::sddmm,
     &T::edge_softmax_forward, &T::edge_softmax_backward, &T::fused_readout, &T::dropout_forward,
     &T::dropout_backward, &T::pair_hinge_forward, &T::pair_hinge_backward, &T::mse_forward,
     &T::mse_backward, &T::l1_forward, &T::l1_backward, &T::adamw_step);
@@ -30,11 +30,11 @@ constexpr const char* kNames[] = {
     "fill", "copy", "add_scaled", "unary_forward", "unary_backward", "binary_forward",
     "binary_backward", "gated_residual_forward", "gated_residual_backward", "average_forward",
     "average_backward", "gemm", "reduce_sum", "broadcast_add", "copy_block", "gather_rows_forward",
-    "gather_rows_backward", "softmax_forward", "softmax_backward", "layer_norm_forward",
-    "layer_norm_backward", "segment_sum_forward", "segment_sum_backward", "spmm", "sddmm",
-    "edge_softmax_forward", "edge_softmax_backward", "fused_readout", "dropout_forward",
-    "dropout_backward", "pair_hinge_forward", "pair_hinge_backward", "mse_forward",
-    "mse_backward", "l1_forward", "l1_backward", "adamw_step"};
+    "gather_rows_backward", "softmax_forward", "softmax_backward", "masked_softmax_forward",
+    "layer_norm_forward", "layer_norm_backward", "segment_sum_forward", "segment_sum_backward",
+    "spmm", "sddmm", "edge_softmax_forward", "edge_softmax_backward", "fused_readout",
+    "dropout_forward", "dropout_backward", "pair_hinge_forward", "pair_hinge_backward",
+    "mse_forward", "mse_backward", "l1_forward", "l1_backward", "adamw_step"};
 constexpr size_t kNumEntries = std::tuple_size_v<decltype(kEntries)>;
 static_assert(std::size(kNames) == kNumEntries, "profiled_table.cpp: one name per entry");
 // The table is its Backend and one function pointer per entry.

@@ -14,8 +14,9 @@
 namespace nasflat::kernels {
 
 // Exp, Log (x > 0), Softplus = log(1 + e^x) (computed without overflow) and Abs serve
-// meta-learning losses and learnable positive rates.
-enum class UnaryOp { Relu, LeakyRelu, Sigmoid, Exp, Log, Softplus, Abs };
+// meta-learning losses and learnable positive rates; Gelu (the tanh approximation) the
+// transformer's feed-forward blocks.
+enum class UnaryOp { Relu, LeakyRelu, Sigmoid, Exp, Log, Softplus, Abs, Gelu };
 enum class BinaryOp { Add, Sub, Mul };
 
 // --- memory --------------------------------------------------------------------------------------
@@ -40,8 +41,8 @@ AddScaledFn add_scaled_cpu, add_scaled_cuda;
 using UnaryForwardFn = void(UnaryOp op, float* out, const float* x, int64_t n, float alpha);
 UnaryForwardFn unary_forward_cpu, unary_forward_cpu_fast, unary_forward_cuda;
 
-// dx[i] += f'(x[i]) dout[i]; y = f(x) (sigmoid and exp read y; the ReLUs, log, softplus and abs
-// read x).
+// dx[i] += f'(x[i]) dout[i]; y = f(x) (sigmoid and exp read y; the ReLUs, log, softplus, abs and
+// gelu read x).
 // dx (n), dout (n), x (n), y (n).
 using UnaryBackwardFn = void(UnaryOp op, float* dx, const float* dout, const float* x,
                              const float* y, int64_t n, float alpha);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/elementwise/elementwise.h"
+#include "kernels/elementwise/elementwise_math.h"
 
 namespace nasflat::kernels {
 namespace {
@@ -33,6 +34,15 @@ inline float fast_exp(float x) {
     float scale;
     std::memcpy(&scale, &bits, sizeof(scale));
     return p * scale;
+}
+
+// The GELU (elementwise_math.h) with fast_exp in place of expf: the same s, 1 - s split.
+inline GeluSigmoid gelu_sigmoid_fast(float x) {
+    const float u = kGeluC * (x + kGeluA * x * x * x);
+    const float e = fast_exp(-2.0f * std::fabs(u));
+    const float big = 1.0f / (1.0f + e);
+    const float small = e * big;
+    return u >= 0.0f ? GeluSigmoid{big, small} : GeluSigmoid{small, big};
 }
 }  // namespace
 
@@ -63,6 +73,9 @@ void unary_forward_cpu_fast(UnaryOp op, float* out, const float* x, int64_t n, f
         case UnaryOp::Abs:
             for (int64_t i = 0; i < n; ++i) out[i] = std::fabs(x[i]);
             break;
+        case UnaryOp::Gelu:
+            for (int64_t i = 0; i < n; ++i) out[i] = x[i] * gelu_sigmoid_fast(x[i]).s;
+            break;
     }
 }
 
@@ -90,6 +103,13 @@ void unary_backward_cpu_fast(UnaryOp op, float* dx, const float* dout, const flo
         case UnaryOp::Abs:
             for (int64_t i = 0; i < n; ++i) {
                 dx[i] += x[i] > 0.0f ? dout[i] : (x[i] < 0.0f ? -dout[i] : 0.0f);
+            }
+            break;
+        case UnaryOp::Gelu:  // gelu' = s + 2 c x s (1 - s) (1 + 3 a x^2)
+            for (int64_t i = 0; i < n; ++i) {
+                const GeluSigmoid g = gelu_sigmoid_fast(x[i]);
+                const float bell = 2.0f * kGeluC * x[i] * g.s * g.one_minus_s;
+                dx[i] += dout[i] * (g.s + bell * (1.0f + 3.0f * kGeluA * x[i] * x[i]));
             }
             break;
     }

@@ -1,4 +1,5 @@
-// norm.cpp — CPU reference softmax (over any dim) and layer norm (over the last dim): norm.h.
+// norm.cpp — CPU reference softmax (over any dim, or masked over the last) and layer norm (over
+// the last dim): norm.h.
 // Dims: softmax input viewed as (outer, len, inner); layer norm over (rows, cols).
 // Fast layer norm: norm_fast.cpp. CUDA twins: norm.cu.
 #include <cmath>
@@ -37,6 +38,27 @@ void softmax_backward_cpu(float* dx, const float* dout, const float* y, int64_t 
                 dx[base + l * inner] += y[base + l * inner] * (dout[base + l * inner] - dot);
             }
         }
+    }
+}
+
+// forward: y_l = [mask_l] exp(x_l - m) / sum_k [mask_k] exp(x_k - m), m = max over allowed
+void masked_softmax_forward_cpu(float* out, const float* x, const float* mask, int64_t rows,
+                                int64_t len) {
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* xs = x + r * len;
+        const float* ms = mask + r * len;
+        float* ys = out + r * len;
+        float mx = -INFINITY;
+        for (int64_t l = 0; l < len; ++l) {
+            if (ms[l] != 0.0f) mx = std::fmax(mx, xs[l]);
+        }
+        float sum = 0.0f;
+        for (int64_t l = 0; l < len; ++l) {
+            ys[l] = ms[l] != 0.0f ? std::exp(xs[l] - mx) : 0.0f;
+            sum += ys[l];
+        }
+        if (sum == 0.0f) continue;  // no allowed key: the row stays zero
+        for (int64_t l = 0; l < len; ++l) ys[l] /= sum;
     }
 }
 

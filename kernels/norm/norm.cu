@@ -113,6 +113,40 @@ void softmax_backward_cuda(float* dx, const float* dout, const float* y, int64_t
     CUDA_CHECK(cudaGetLastError());
 }
 
+// masked softmax over the last dim (norm.h): one warp per row, as softmax_forward_rows_kernel, with
+// masked entries skipped in the max and the sum and written as 0; a row with none allowed is 0.
+static __global__ void masked_softmax_forward_kernel(float* __restrict__ out,         // (rows, len)
+                                                     const float* __restrict__ x,     // (rows, len)
+                                                     const float* __restrict__ mask,  // (rows, len)
+                                                     int64_t rows, int64_t len) {
+    for (int64_t r = global_warp(); r < rows; r += grid_warps()) {
+        const float* xr = x + r * len;
+        const float* mr = mask + r * len;
+        float* yr = out + r * len;
+        float mx = -INFINITY;
+        for (int64_t l = lane_id(); l < len; l += kWarp) {
+            if (mr[l] != 0.0f) mx = fmaxf(mx, xr[l]);
+        }
+        mx = warp_max(mx);
+        float sum = 0.0f;
+        for (int64_t l = lane_id(); l < len; l += kWarp) {
+            const float e = mr[l] != 0.0f ? expf(xr[l] - mx) : 0.0f;
+            yr[l] = e;
+            sum += e;
+        }
+        sum = warp_sum(sum);
+        if (sum == 0.0f) continue;  // every lane holds the same sum: the row stays zero
+        for (int64_t l = lane_id(); l < len; l += kWarp) yr[l] /= sum;
+    }
+}
+
+void masked_softmax_forward_cuda(float* out, const float* x, const float* mask, int64_t rows,
+                                 int64_t len) {
+    if (rows <= 0 || len <= 0) return;
+    masked_softmax_forward_kernel<<<warp_blocks_for(rows), kThreads>>>(out, x, mask, rows, len);
+    CUDA_CHECK(cudaGetLastError());
+}
+
 // --- layer norm --------------------------------------------------------------------------------
 
 // forward: xhat = (x - mean) rstd, rstd = 1 / sqrt(var + eps) (biased var, two passes over the

@@ -3,7 +3,8 @@
 //   *_cpu       norm.cpp        plain loops: the spec and the tests' oracle
 //   *_cpu_fast  norm_fast.cpp   layer norm with row sums in vectorisable lanes (lane_sum.h)
 //   *_cuda      norm.cu         a warp per row where rows are contiguous
-// Dims: softmax input viewed as (outer, len, inner); layer norm over (rows, cols).
+// Dims: softmax input viewed as (outer, len, inner); masked softmax and layer norm over
+// (rows, cols).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,17 @@ SoftmaxForwardFn softmax_forward_cpu, softmax_forward_cuda;
 using SoftmaxBackwardFn = void(float* dx, const float* dout, const float* y, int64_t outer,
                                int64_t len, int64_t inner);
 SoftmaxBackwardFn softmax_backward_cpu, softmax_backward_cuda;
+
+// Masked softmax over the last dim of (rows, len): out[r, l] = exp(x[r, l] - m_r) / sum over the
+// allowed k of exp(x[r, k] - m_r) where mask[r, l] != 0, else 0; m_r the max over the allowed
+// entries (masked entries are never read, so they may hold inf or NaN). A row with no allowed
+// entry gives zeros. The backward is softmax_backward with inner = 1: y = 0 on masked entries
+// makes their dx 0. The reference loop is the fast CPU path too (one pass per row, no division
+// inside the inner loop worth removing at attention sizes).
+// out (rows, len), x (rows, len), mask (rows, len) of 0/1.
+using MaskedSoftmaxForwardFn = void(float* out, const float* x, const float* mask, int64_t rows,
+                                    int64_t len);
+MaskedSoftmaxForwardFn masked_softmax_forward_cpu, masked_softmax_forward_cuda;
 
 // Row-wise: out = (x - mean) * rstd * gamma + beta; mean and rstd are written for the backward.
 // out (rows, cols), mean (rows), rstd (rows) 1 / sqrt(var + eps), x (rows, cols), gamma (cols),

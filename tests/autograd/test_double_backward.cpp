@@ -96,6 +96,13 @@ std::vector<OpCase> op_cases() {
         {"log", {positive({4, 6})}, [](const Inputs& x) { return log(x[0]); }},
         {"softplus", {rand({4, 6})}, [](const Inputs& x) { return softplus(scale(x[0], 3.0f)); }},
         {"abs", {away({4, 6})}, [](const Inputs& x) { return abs(x[0]); }},
+        {"gelu", {rand({4, 6})}, [](const Inputs& x) { return gelu(scale(x[0], 3.0f)); }},
+        {"masked_softmax",
+         {rand({2, 4, 4})},
+         [adj](const Inputs& x) { return masked_softmax(scale(x[0], 2.0f), adj); }},
+        {"attention 2 heads",
+         {rand({2, 4, 4}), rand({2, 4, 4}), rand({2, 4, 4})},
+         [adj](const Inputs& x) { return attention(x[0], x[1], x[2], adj, 2); }},
         {"reshape",
          {rand({3, 4})},
          [](const Inputs& x) {

@@ -65,11 +65,13 @@ TEST_P(DenseKernels, MemoryOps) {
 TEST_P(DenseKernels, UnaryForwardBackward) {
     Rng rng(3);
     for (UnaryOp op : {UnaryOp::Relu, UnaryOp::LeakyRelu, UnaryOp::Sigmoid, UnaryOp::Exp,
-                       UnaryOp::Log, UnaryOp::Softplus, UnaryOp::Abs}) {
+                       UnaryOp::Log, UnaryOp::Softplus, UnaryOp::Abs, UnaryOp::Gelu}) {
         for (int64_t n : {0, 1, 1000, 1027}) {
-            // log reads (0.01, 8); the others [-4, 4), softplus also far out in both tails.
+            // log reads (0.01, 8); the others [-4, 4), softplus and gelu also far out in both
+            // tails (gelu's slope bump near -1.5 and its saturation at +-10 both inside).
             auto x = op == UnaryOp::Log ? random_values(rng, n, 0.01f, 8)
-                     : op == UnaryOp::Softplus ? random_values(rng, n, -40, 40)
+                     : op == UnaryOp::Softplus || op == UnaryOp::Gelu
+                         ? random_values(rng, n, -40, 40)
                                                 : random_values(rng, n, -4, 4);
             auto g = random_values(rng, n), dx0 = random_values(rng, n);
             std::vector<float> y(n), dx = dx0;

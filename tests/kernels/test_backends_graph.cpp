@@ -1,7 +1,7 @@
 // test_backends_graph.cpp — normalisation and message-passing kernels of the fast backends
-// against the CPU reference: softmax, layer norm, segment readout, SpMM (forward and reverse
-// CSR), SDDMM and edge softmax, on batches with empty graphs, 1-node graphs, isolated nodes and
-// in-degree > 32.
+// against the CPU reference: softmax, masked softmax, layer norm, segment readout, SpMM (forward
+// and reverse CSR), SDDMM and edge softmax, on batches with empty graphs, 1-node graphs, isolated
+// nodes and in-degree > 32.
 #include "tests/kernels/backend_fixture.h"
 
 namespace nasflat::testing {
@@ -24,6 +24,39 @@ TEST_P(GraphKernels, SoftmaxOverAnyDim) {
         fast().softmax_backward(dDX.data(), dG.data(), dY.data(), outer, len, inner);
         expect_close(dY.host(), y, 1e-6f, 1e-5f, "softmax forward");
         expect_close(dDX.host(), dx, 1e-6f, 1e-4f, "softmax backward");
+    }
+}
+
+// Masks with fully masked rows, single allowed entries, rows longer than a warp; logits up to
+// +-1e4 and inf/NaN under the mask (never read).
+TEST_P(GraphKernels, MaskedSoftmax) {
+    Rng rng(13);
+    for (auto [rows, len] : std::vector<std::pair<int64_t, int64_t>>{
+             {1, 1}, {6, 1}, {16, 16}, {40, 48}, {7, 130}, {0, 8}}) {
+        const int64_t n = rows * len;
+        auto x = random_values(rng, n, -5, 5), g = random_values(rng, n);
+        auto dx0 = random_values(rng, n), u = random_values(rng, n, 0, 1);
+        std::vector<float> mask(n);
+        for (int64_t i = 0; i < n; ++i) {
+            const int64_t r = i / len;
+            mask[i] = r % 4 == 1 ? 0.0f : (u[i] < 0.6f || i % len == r % len ? 1.0f : 0.0f);
+            if (r % 5 == 2) x[i] *= 2000.0f;                  // large logits
+            if (mask[i] == 0.0f && i % 3 == 0) x[i] = i % 2 ? INFINITY : NAN;  // never read
+        }
+        std::vector<float> y(n), dx = dx0;
+        ref().masked_softmax_forward(y.data(), x.data(), mask.data(), rows, len);
+        ref().softmax_backward(dx.data(), g.data(), y.data(), rows, len, 1);
+        DFloat dX(x, device()), dM(mask, device()), dY(std::vector<float>(n, NAN), device()),
+            dG(g, device()), dDX(dx0, device());
+        fast().masked_softmax_forward(dY.data(), dX.data(), dM.data(), rows, len);
+        fast().softmax_backward(dDX.data(), dG.data(), dY.data(), rows, len, 1);
+        expect_close(dY.host(), y, 1e-6f, 1e-5f, "masked softmax forward");
+        expect_close(dDX.host(), dx, 1e-6f, 1e-4f, "masked softmax backward");
+        for (int64_t i = 0; i < n; ++i) {
+            if (mask[i] == 0.0f) {
+                EXPECT_EQ(y[i], 0.0f) << "masked entry " << i;
+            }
+        }
     }
 }
 
