@@ -89,7 +89,7 @@ void register_sample(CLI::App& app) {
                   "kmeancosine, kmeans, cosine, cosine_greedy, params or random")
         ->capture_default_str();
     v->add_option("--encoding", f.r.encoding,
-                  "encoding the feature samplers read (zcp, onehot, params, flops, arch2vec)")
+                  "encoding the feature samplers read (zcp, onehot, params, flops, arch2vec, cate, caz)")
         ->capture_default_str();
     v->add_option("--more", f.r.more,
                   "choose this many more architectures, farthest (in --encoding) from those "

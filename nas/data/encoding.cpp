@@ -10,7 +10,7 @@
 namespace nasflat::nas {
 
 std::vector<std::string> list_encodings(Space) {
-    return {"zcp", "onehot", "params", "flops", "arch2vec"};
+    return {"zcp", "onehot", "params", "flops", "arch2vec", "cate", "caz"};
 }
 
 ProxyNorm proxy_normalisation(const std::string& proxy) {
@@ -216,9 +216,10 @@ Encoding load_encoding(const std::string& data_dir, const SearchSpace& ss,
     if (name == "zcp") return zcp_encoding(data_dir, ss, false);
     if (name == "onehot") return onehot_encoding(ss);
     if (name == "params" || name == "flops") return cost_encoding(ss, name);
-    NASFLAT_CHECK(name != "arch2vec", "the arch2vec encoding is learned: load it through "
-                  "SpaceContext::encoding or load_any_encoding (nas/predictor/arch2vec.h), "
-                  "or prebuild it with `nasflat encode --method arch2vec`");
+    NASFLAT_CHECK(name != "arch2vec" && name != "cate" && name != "caz", "the ", name,
+                  " encoding is learned: load it through SpaceContext::encoding or "
+                  "load_any_encoding (nas/predictor/learned_encodings.h), or prebuild it with "
+                  "`nasflat encode --method ", name == "caz" ? "arch2vec|cate" : name, "`");
     std::vector<std::string> names = list_encodings(ss.space());
     std::string hint = closest_name(name, names);
     fail("unknown encoding '", name, "'", hint.empty() ? "" : " (did you mean '" + hint + "'?)",

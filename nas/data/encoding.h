@@ -15,9 +15,11 @@
 //            -1e8 failure marker would also land.
 //   "onehot" op one-hot per position: NB201 6 edges x 5 ops = 30, FBNet 22 layers x 9 ops = 198.
 //   "params", "flops"  1-d, analytic counts (space/cost_model.h), min-max of log1p over the space.
-//   "arch2vec" 32-d, learned (nas/predictor/arch2vec.h); load_encoding refuses it (this layer
-//            knows nothing of training): SpaceContext::encoding and load_any_encoding read its
-//            cache file (data/encoding_cache.h) or train it.
+//   "arch2vec" 32-d, learned (nas/predictor/arch2vec.h), "cate" 32-d, learned
+//            (nas/predictor/cate.h), "caz" = arch2vec + cate + zcp (77-d): load_encoding
+//            refuses them (this layer knows nothing of training); SpaceContext::encoding and
+//            load_any_encoding (nas/predictor/learned_encodings.h) read their cache files
+//            (data/encoding_cache.h) or train them.
 #pragma once
 
 #include <string>

@@ -312,10 +312,4 @@ Encoding load_or_build_arch2vec(const SearchSpace& ss, const Arch2VecOptions& op
     return e;
 }
 
-Encoding load_any_encoding(const std::string& data_dir, const SearchSpace& ss,
-                           const std::string& name) {
-    if (name == "arch2vec") return load_or_build_arch2vec(ss);
-    return load_encoding(data_dir, ss, name);
-}
-
 }  // namespace nasflat::nas

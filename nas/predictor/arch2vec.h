@@ -75,8 +75,6 @@ std::vector<models::ArchGraph> arch2vec_graphs(const SearchSpace& ss, int* num_o
 // prebuilds it) and written there. A corrupt or mismatching cache file is an error.
 Encoding load_or_build_arch2vec(const SearchSpace& ss, const Arch2VecOptions& options = {});
 
-// Any encoding by name: "arch2vec" as above (default options), the others data/encoding.h's.
-Encoding load_any_encoding(const std::string& data_dir, const SearchSpace& ss,
-                           const std::string& name);
+// (Any encoding by name, learned or not: predictor/learned_encodings.h.)
 
 }  // namespace nasflat::nas

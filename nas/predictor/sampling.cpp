@@ -4,7 +4,7 @@
 #include "kernels/base/check.h"
 #include "nas/data/arch_list.h"
 #include "nas/data/device_data.h"
-#include "nas/predictor/arch2vec.h"
+#include "nas/predictor/learned_encodings.h"
 #include "samplers/farthest.h"
 
 namespace nasflat::nas {

@@ -2,7 +2,7 @@
 #include "nas/predictor/space_context.h"
 
 #include "kernels/base/check.h"
-#include "nas/predictor/arch2vec.h"
+#include "nas/predictor/learned_encodings.h"
 
 namespace nasflat::nas {
 

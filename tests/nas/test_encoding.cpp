@@ -134,7 +134,7 @@ TEST_F(EncodingTest, OnehotParamsFlops) {
         }
     }
     EXPECT_EQ(list_encodings(Space::FBNet),
-              (std::vector<std::string>{"zcp", "onehot", "params", "flops", "arch2vec"}));
+              (std::vector<std::string>{"zcp", "onehot", "params", "flops", "arch2vec", "cate", "caz"}));
     expect_error([&] { load_encoding(data_, nb201_space(), "zcps"); },
                  {"unknown encoding 'zcps'", "did you mean 'zcp'", "onehot"});
 }
