@@ -111,12 +111,15 @@ HelpDevice help_device(Space space, const DeviceData& data,
     const auto [rmin, rmax] = std::minmax_element(ref.begin(), ref.end());
     for (double v : ref)
         d.hw.push_back(static_cast<float>(*rmax > *rmin ? (v - *rmin) / (*rmax - *rmin) : 0.0));
-    NASFLAT_CHECK(!normalise_archs.empty(), "help: no architectures to normalise ", data.name);
-    d.lo = d.hi = data.value(normalise_archs[0]);
+    bool any = false;
     for (int32_t a : normalise_archs) {
-        d.lo = std::min(d.lo, data.value(a));
-        d.hi = std::max(d.hi, data.value(a));
+        if (!data.covers(a)) continue;
+        const double v = data.value(a);
+        d.lo = any ? std::min(d.lo, v) : v;
+        d.hi = any ? std::max(d.hi, v) : v;
+        any = true;
     }
+    NASFLAT_CHECK(any, "help: no measured architectures to normalise ", data.name);
     return d;
 }
 
@@ -126,11 +129,15 @@ std::vector<HelpEpisodeTask> help_episode(const std::vector<HelpDevice>& sources
                   o.query, " query archs do not fit in ", meta_train_archs, " meta-train archs");
     std::vector<HelpEpisodeTask> tasks;
     for (const HelpDevice& d : sources) {
-        const std::vector<int> pick =
-            rng.sample_without_replacement(meta_train_archs, o.support + o.query);
+        const int n = d.pool.empty() ? meta_train_archs : static_cast<int>(d.pool.size());
+        NASFLAT_CHECK(o.support + o.query <= n, "help: ", d.name, " measured ", n,
+                      " meta-train archs, fewer than ", o.support + o.query, " per episode");
+        const std::vector<int> pick = rng.sample_without_replacement(n, o.support + o.query);
         HelpEpisodeTask t{&d, {}, {}};
-        for (int k = 0; k < o.support + o.query; ++k)
-            (k < o.support ? t.support : t.query).push_back(pick[k]);
+        for (int k = 0; k < o.support + o.query; ++k) {
+            const int32_t a = d.pool.empty() ? pick[k] : d.pool[static_cast<size_t>(pick[k])];
+            (k < o.support ? t.support : t.query).push_back(a);
+        }
         tasks.push_back(std::move(t));
     }
     return tasks;
@@ -295,8 +302,14 @@ HelpResult run_help_task(const HelpOptions& options, SpaceContext& ctx, const Ta
 
     const HelpArchs archs(ctx.space());
     std::vector<HelpDevice> sources;
-    for (const std::string& name : task.sources)
-        sources.push_back(help_device(space, ctx.device(name), meta_archs));
+    for (const std::string& name : task.sources) {
+        const DeviceData& data = ctx.device(name);
+        sources.push_back(help_device(space, data, meta_archs));
+        std::vector<int32_t> measured;
+        for (int32_t a : meta_archs)
+            if (data.covers(a)) measured.push_back(a);
+        if (measured.size() < meta_archs.size()) sources.back().pool = std::move(measured);
+    }
 
     Rng rng(seed);
     HelpMetaLearner learner(archs, options, rng.fork());

@@ -89,9 +89,13 @@ struct HelpDevice {
     std::vector<float> hw;
     double lo = 0, hi = 1;  // the latency range mapped to [0.05, 0.95]
     const DeviceData* data = nullptr;
+    // A source's meta-train archs it measured (episodes draw from these; empty: all of
+    // [0, meta_train_archs), every one measured). Some NB201 devices lack a few cells (21 of
+    // the first 900 for the HW-NAS-Bench devices): they are left out, not invented.
+    std::vector<int32_t> pool;
     float target(int32_t arch) const;
 };
-// `normalise_archs`: the archs whose min and max define the range.
+// `normalise_archs`: the archs whose min and max define the range (those the device measured).
 HelpDevice help_device(Space space, const DeviceData& data,
                        const std::vector<int32_t>& normalise_archs);
 

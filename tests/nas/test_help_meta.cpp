@@ -207,5 +207,39 @@ TEST_F(HelpMetaData, TaskRunIsBitIdenticalForOneSeed) {
     expect_error([&] { run_help_task(o, *ctx, task, 7, 9, log3); }, {"T = 9", "T >= 10"});
 }
 
+// N1's sources and targets include HW-NAS-Bench devices that lack 21 of the first 900 cells:
+// episodes draw from the cells each source measured, and the run completes.
+TEST_F(HelpMetaData, SourcesMissingSomeMetaTrainArchsDrawFromWhatTheyMeasured) {
+    auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Reference);
+    const Task task = get_task(Space::NB201, 1);
+    HelpOptions o;
+    o.episodes = 3;
+    o.width = 8;
+    o.query = 50;
+    o.mc_sampling = 1;
+    o.log_every = 0;
+    o.eval_archs = [](const DeviceData& d, const std::vector<int32_t>& measured) {
+        std::vector<int32_t> out;
+        for (int32_t a : d.arch_index)
+            if (a < 2000 && std::find(measured.begin(), measured.end(), a) == measured.end())
+                out.push_back(a);
+        return out;
+    };
+    std::ostringstream log;
+    const HelpResult r = run_help_task(o, *ctx, task, 5, 20, log);
+    ASSERT_EQ(r.per_target.size(), task.targets.size());
+    for (const HelpTargetScore& s : r.per_target) {
+        EXPECT_TRUE(std::isfinite(s.spearman)) << s.device;
+        for (int32_t a : s.measured) EXPECT_TRUE(ctx->device(s.device).covers(a)) << a;
+    }
+    // The pool of a source that lacks cells holds only measured ones.
+    const DeviceData& tpu = ctx->device("embedded_tpu_edge_tpu_int8");
+    std::vector<int32_t> first900(900);
+    for (int i = 0; i < 900; ++i) first900[i] = i;
+    const HelpDevice d = help_device(Space::NB201, tpu, first900);
+    EXPECT_LT(d.lo, d.hi);
+    EXPECT_FALSE(tpu.covers(10));
+}
+
 }  // namespace
 }  // namespace nasflat::nas::testing
