@@ -166,17 +166,6 @@ std::vector<float> min_max(const std::vector<double>& values, const std::vector<
     return out;
 }
 
-// Archs measured on every source device.
-std::vector<int32_t> common_archs(SpaceContext& ctx, const std::vector<std::string>& devices) {
-    std::vector<int32_t> archs;
-    for (int a = 0; a < ctx.space().size(); ++a) {
-        bool all = true;
-        for (const auto& d : devices) all = all && ctx.device(d).covers(a);
-        if (all) archs.push_back(a);
-    }
-    return archs;
-}
-
 // Pre-training: S archs drawn once (the same on every source), every source's latencies on
 // them, min-max over the source's whole file.
 std::vector<Sample> source_samples(SpaceContext& ctx, const Task& task,

@@ -13,6 +13,7 @@
 #include "kernels/base/check.h"
 #include "kernels/base/rng.h"
 #include "nas/data/encoding_cache.h"
+#include "nas/predictor/learned_encodings.h"
 
 namespace nasflat::nas {
 
@@ -291,25 +292,11 @@ std::vector<models::ArchGraph> arch2vec_graphs(const SearchSpace& ss, int* num_o
 }
 
 Encoding load_or_build_arch2vec(const SearchSpace& ss, const Arch2VecOptions& options) {
-    const EncodingKey key = encoding_key(ss, "arch2vec", options.settings());
-    const std::string path = encoding_cache_path(key);
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec)) {
-        Encoding e = read_encoding_file(path, key);
-        NASFLAT_CHECK(e.size() == ss.size(), "encoding cache ", path, ": ", e.size(),
-                      " rows for ", ss.size(), " architectures; fix: delete the file, or "
-                      "rebuild it with `nasflat encode`");
-        return e;
-    }
-    std::fprintf(stderr,
-                 "arch2vec: no cached %s encoding, training it now (minutes; `nasflat encode "
-                 "--space %s --method arch2vec` prebuilds it) -> %s\n",
-                 space_name(ss.space()), space_name(ss.space()), path.c_str());
-    int num_ops = 0;
-    const std::vector<models::ArchGraph> graphs = arch2vec_graphs(ss, &num_ops);
-    Encoding e = train_arch2vec(graphs, num_ops, options);
-    write_encoding_file(path, e, key);
-    return e;
+    return cached_or_built(ss, "arch2vec", options.settings(), [&] {
+        int num_ops = 0;
+        const std::vector<models::ArchGraph> graphs = arch2vec_graphs(ss, &num_ops);
+        return train_arch2vec(graphs, num_ops, options);
+    });
 }
 
 }  // namespace nasflat::nas

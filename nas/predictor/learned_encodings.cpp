@@ -22,8 +22,9 @@ std::string cate_settings(const CateOptions& o, uint64_t seed) {
     return s.str();
 }
 
-Encoding load_or_build_cate(const SearchSpace& ss, const CateOptions& options, uint64_t seed) {
-    const EncodingKey key = encoding_key(ss, "cate", cate_settings(options, seed));
+Encoding cached_or_built(const SearchSpace& ss, const std::string& method,
+                         const std::string& settings, const std::function<Encoding()>& build) {
+    const EncodingKey key = encoding_key(ss, method, settings);
     const std::string path = encoding_cache_path(key);
     std::error_code ec;
     if (std::filesystem::exists(path, ec)) {
@@ -34,15 +35,22 @@ Encoding load_or_build_cate(const SearchSpace& ss, const CateOptions& options, u
         return e;
     }
     std::fprintf(stderr,
-                 "cate: no cached %s encoding, training it now (minutes; `nasflat encode "
-                 "--space %s --method cate` prebuilds it) -> %s\n",
-                 space_name(ss.space()), space_name(ss.space()), path.c_str());
-    CateOptions quiet = options;
-    quiet.log_every = 0;
-    std::ostringstream progress;
-    Encoding e = train_cate(ss, quiet, seed, progress);
+                 "%s: no cached %s encoding, training it now (minutes; `nasflat encode "
+                 "--space %s --method %s` prebuilds it) -> %s\n",
+                 method.c_str(), space_name(ss.space()), space_name(ss.space()), method.c_str(),
+                 path.c_str());
+    Encoding e = build();
     write_encoding_file(path, e, key);
     return e;
+}
+
+Encoding load_or_build_cate(const SearchSpace& ss, const CateOptions& options, uint64_t seed) {
+    return cached_or_built(ss, "cate", cate_settings(options, seed), [&] {
+        CateOptions quiet = options;
+        quiet.log_every = 0;
+        std::ostringstream progress;
+        return train_cate(ss, quiet, seed, progress);
+    });
 }
 
 Encoding build_caz(const std::string& data_dir, const SearchSpace& ss) {

@@ -6,6 +6,7 @@
 // written there; a corrupt or mismatching cache file is an error naming it and the fix.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "nas/data/encoding.h"
@@ -13,6 +14,11 @@
 #include "nas/space/search_space.h"
 
 namespace nasflat::nas {
+
+// The cached encoding of (ss, method, settings), or build()'s, written to the cache after one
+// line on stderr saying so (and that `nasflat encode --method <method>` prebuilds it).
+Encoding cached_or_built(const SearchSpace& ss, const std::string& method,
+                         const std::string& settings, const std::function<Encoding()>& build);
 
 // CATE's settings as the cache key records them (every option that changes the encoding).
 std::string cate_settings(const CateOptions& o, uint64_t seed);

@@ -17,16 +17,6 @@ namespace nasflat::nas {
 namespace {
 
 
-// Archs measured on every one of `devices`.
-std::vector<int32_t> common_archs(SpaceContext& ctx, const std::vector<std::string>& devices) {
-    std::vector<int32_t> archs;
-    for (int a = 0; a < ctx.space().size(); ++a) {
-        bool all = true;
-        for (const auto& d : devices) all = all && ctx.device(d).covers(a);
-        if (all) archs.push_back(a);
-    }
-    return archs;
-}
 
 // Min-max normalised latencies of `archs` over the whole device file (the authors' targets;
 // only order and ties matter to the ranking loss).
@@ -66,6 +56,16 @@ std::vector<int32_t> choose_source_samples(const PretrainRecipe& o, SpaceContext
 }
 
 }  // namespace
+
+std::vector<int32_t> common_archs(SpaceContext& ctx, const std::vector<std::string>& devices) {
+    std::vector<int32_t> archs;
+    for (int a = 0; a < ctx.space().size(); ++a) {
+        bool all = true;
+        for (const auto& d : devices) all = all && ctx.device(d).covers(a);
+        if (all) archs.push_back(a);
+    }
+    return archs;
+}
 
 uint64_t derive_seed(uint64_t a, uint64_t b) { return mix64(a ^ mix64(b)); }
 

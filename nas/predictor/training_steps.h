@@ -17,6 +17,9 @@
 
 namespace nasflat::nas {
 
+// The architectures measured on every one of `devices`, in increasing order.
+std::vector<int32_t> common_archs(SpaceContext& ctx, const std::vector<std::string>& devices);
+
 // Seed mixing shared by the experiment and the verbs.
 uint64_t derive_seed(uint64_t a, uint64_t b);
 
