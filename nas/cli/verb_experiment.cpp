@@ -169,9 +169,10 @@ void register_experiment(CLI::App& app) {
                   "full, first128 or aliasing (the last two only reproduce the authors' "
                   "numbers); 'full first128' scores the same fine-tuned models both ways")
         ->capture_default_str();
-    v->add_option("--sampler", f.x.sampler,
-                  "random, params, latency (oracle), kmeans, cosine, "
-                  "cosine_greedy, kmeancosine")
+    v->add_option("--sampler", f.x.samplers,
+                  "random, params, latency (oracle), kmeans, cosine, cosine_greedy, "
+                  "kmeancosine; a feature sampler may name its encoding (kmeancosine:caz); "
+                  "several share each trial's pre-training")
         ->capture_default_str();
     v->add_option("--score", f.score, "last4 (mean of the last 4 transfer epochs) or final")
         ->capture_default_str();

@@ -92,15 +92,21 @@ void ExperimentOptions::resolve() {
                   "first128 can share a run only with protocol full (aliasing fine-tunes "
                   "differently); fix: run --protocol ",
                   protocol_name(protocol), " alone");
-    samplers::parse_method(sampler);  // validates the name
+    NASFLAT_CHECK(!samplers.empty(), "--sampler needs at least one value");
+    for (const std::string& spec : samplers) parse_sampler_spec(spec, sampler_encoding);
+    NASFLAT_CHECK(predictor == PredictorKind::Nasflat || samplers.size() == 1, "--predictor ",
+                  predictor_name(predictor),
+                  " runs one sampler at a time; fix: give --sampler one value");
     if (predictor == PredictorKind::Help) {
         NASFLAT_CHECK(protocol != Protocol::Aliasing && !also_first128,
                       "--predictor help runs one protocol, full or first128; fix: drop "
                       "--protocol aliasing or the second protocol");
-        NASFLAT_CHECK(!self_check, "--self-check blends the NASFLAT model; fix: drop it with "
+        NASFLAT_CHECK(!self_check,
+                      "--self-check blends the NASFLAT model; fix: drop it with "
                       "--predictor help");
         for (int t : samples) {
-            NASFLAT_CHECK(t >= 10, "--samples ", t, ": HELP's hardware embedding alone takes "
+            NASFLAT_CHECK(t >= 10, "--samples ", t,
+                          ": HELP's hardware embedding alone takes "
                           "10 target measurements; fix: T >= 10 with --predictor help");
         }
         help.check();
@@ -108,9 +114,11 @@ void ExperimentOptions::resolve() {
     if (predictor == PredictorKind::MultiPredict) {
         MultiPredictOptions& m = multipredict;
         if (m.source_samples < 0) m.source_samples = nb ? 900 : 4000;
-        NASFLAT_CHECK(protocol != Protocol::Aliasing, "--predictor multipredict runs protocol "
+        NASFLAT_CHECK(protocol != Protocol::Aliasing,
+                      "--predictor multipredict runs protocol "
                       "full or first128; fix: drop --protocol aliasing");
-        NASFLAT_CHECK(!self_check, "--self-check blends the NASFLAT model; fix: drop it with "
+        NASFLAT_CHECK(!self_check,
+                      "--self-check blends the NASFLAT model; fix: drop it with "
                       "--predictor multipredict");
         NASFLAT_CHECK(m.source_samples >= 1 && m.epochs >= 0 && m.batch_size >= 1 &&
                           m.transfer_epochs >= 0 && m.transfer_batch_size >= 1 &&
@@ -127,13 +135,33 @@ uint64_t transfer_seed(uint64_t trial_seed, size_t di, size_t ti) {
     return derive_seed(trial_seed, 1000 + 97 * di + ti);
 }
 
-std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
-                                             const DeviceData& target, int count, Rng& rng) {
-    const samplers::Method method = samplers::parse_method(o.sampler);
+SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& default_encoding) {
+    const size_t colon = spec.find(':');
+    SamplerSpec out{spec.substr(0, colon),
+                    colon == std::string::npos ? "" : spec.substr(colon + 1)};
+    const samplers::Method method = samplers::parse_method(out.method);  // validates the name
+    if (samplers::needs_features(method)) {
+        if (out.encoding.empty()) out.encoding = default_encoding;
+    } else {
+        NASFLAT_CHECK(colon == std::string::npos, "--sampler ", spec, ": ", out.method,
+                      " reads no encoding; fix: drop ':", out.encoding,
+                      "' or use kmeans, cosine, cosine_greedy or kmeancosine");
+    }
+    return out;
+}
+
+size_t result_index(const ExperimentOptions& o, size_t k, size_t si, size_t ti) {
+    return (k * o.samplers.size() + si) * o.samples.size() + ti;
+}
+
+std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, const std::string& sampler,
+                                             SpaceContext& ctx, const DeviceData& target, int count,
+                                             Rng& rng) {
+    const SamplerSpec spec = parse_sampler_spec(sampler, o.sampler_encoding);
+    const samplers::Method method = samplers::parse_method(spec.method);
     std::vector<double> truth;  // only the latency oracle reads it
     if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
-    const Encoding* enc =
-        samplers::needs_features(method) ? &ctx.encoding(o.sampler_encoding) : nullptr;
+    const Encoding* enc = spec.encoding.empty() ? nullptr : &ctx.encoding(spec.encoding);
     return sample_archs(method, count, target.arch_index, ctx.space(), enc, &truth, rng);
 }
 
@@ -168,8 +196,8 @@ void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, co
         for (int t : o.samples) {
             const int left = o.protocol == Protocol::Full ? measured - t : first128;
             NASFLAT_CHECK(t <= measured && left >= 2, "--samples ", t, ": target ", name, " has ",
-                          measured, " measured architectures, which leaves ",
-                          std::max(0, left), " to score; fix: use T <= ", measured - 2);
+                          measured, " measured architectures, which leaves ", std::max(0, left),
+                          " to score; fix: use T <= ", measured - 2);
         }
     }
 }
@@ -178,9 +206,12 @@ ExperimentResult empty_result(const ExperimentOptions& o, const Task& task) {
     ExperimentResult result;
     result.task = task;
     result.options = o;
-    for (int t : o.samples) result.per_samples.push_back({o.protocol, t, {}});
-    if (o.also_first128) {
-        for (int t : o.samples) result.per_samples.push_back({Protocol::First128, t, {}});
+    std::vector<Protocol> protocols = {o.protocol};
+    if (o.also_first128) protocols.push_back(Protocol::First128);
+    for (Protocol p : protocols) {
+        for (const std::string& sampler : o.samplers) {
+            for (int t : o.samples) result.per_samples.push_back({p, t, sampler, {}});
+        }
     }
     for (auto& r : result.per_samples) {
         for (const auto& d : task.targets) r.per_device.push_back({d, {}, {}});
@@ -227,8 +258,8 @@ DevicePredictions kept_predictions(const models::NasflatModel& model,
 }
 
 // The practitioner's transfer (predictor/transfer.h: cross-validated self-check, blend of the
-// model with the simple priors over the task's sources) from the T samples, scored on each set of `evals`
-// with what it answers: one Score per set.
+// model with the simple priors over the task's sources) from the T samples, scored on each set of
+// `evals` with what it answers: one Score per set.
 std::vector<std::vector<Score>> self_checked_scores(Predictor& p, SpaceContext& ctx,
                                                     const ExperimentOptions& o, const Task& task,
                                                     const DeviceData& target,
@@ -263,12 +294,12 @@ std::vector<std::vector<Score>> self_checked_scores(Predictor& p, SpaceContext& 
     return out;
 }
 
-// One (trial, target, T) of an experiment and what it gives.
+// One (trial, target, sampler, T) of an experiment and what it gives.
 struct TransferJob {
     int trial = 0;
     uint64_t trial_seed = 0;
-    size_t di = 0, ti = 0;  // target index, T index
-    bool keep = false;      // keep the predictions (the last trial's last T)
+    size_t di = 0, si = 0, ti = 0;  // target index, sampler index, T index
+    bool keep = false;              // keep the predictions (the last trial's last T)
 };
 struct TransferOutcome {
     std::vector<Score> means;  // one per scored set: the protocol's, then first128
@@ -278,10 +309,9 @@ struct TransferOutcome {
 
 // Fine-tunes `p` (its model holds the pre-trained weights, or under aliasing the previous
 // job's) on the job's T samples and scores it.
-TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o,
-                             SpaceContext& ctx, const Task& task,
-                             const models::ArchTable& table, const std::vector<float>& pretrained,
-                             Predictor& p) {
+TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o, SpaceContext& ctx,
+                             const Task& task, const models::ArchTable& table,
+                             const std::vector<float>& pretrained, Predictor& p) {
     const auto t_tf = Clock::now();
     models::NasflatModel& model = *p.model;
     const DeviceData& target = ctx.device(task.targets[job.di]);
@@ -289,7 +319,8 @@ TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o,
     const int T = o.samples[job.ti];
     Rng rng(transfer_seed(job.trial_seed, job.di, job.ti));
     if (o.protocol != Protocol::Aliasing) model.params().values_from_host(pretrained);
-    std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
+    const std::string& sampler = o.samplers[job.si];
+    std::vector<int32_t> tf = choose_transfer_samples(o, sampler, ctx, target, T, rng);
     std::vector<double> tf_latency;
     for (int32_t a : tf) tf_latency.push_back(target.value(a));
     if (o.transfer_hwemb) {
@@ -307,9 +338,8 @@ TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o,
         scores = self_checked_scores(p, ctx, o, task, target, tf, evals,
                                      derive_seed(job.trial_seed, 5000 + 97 * job.di + job.ti));
     } else {
-        const int first_scored = o.score == ScoreMode::LastFour
-                                     ? std::max(0, o.transfer_epochs - 4)
-                                     : o.transfer_epochs - 1;
+        const int first_scored = o.score == ScoreMode::LastFour ? std::max(0, o.transfer_epochs - 4)
+                                                                : o.transfer_epochs - 1;
         // Scoring does not touch the training's random stream or weights.
         models::train(model, table, samples, topt, rng, [&](int epoch, double) {
             if (epoch < first_scored) return;
@@ -327,14 +357,14 @@ TransferOutcome run_transfer(const TransferJob& job, const ExperimentOptions& o,
         }
     }
     if (job.keep) {
-        out.predictions = kept_predictions(model, table, target, tf, tf_latency, evals[0], row,
-                                           o.eval_batch);
+        out.predictions =
+            kept_predictions(model, table, target, tf, tf_latency, evals[0], row, o.eval_batch);
     }
     std::ostringstream line;
     line << "[transfer] " << task.name << " trial " << job.trial + 1 << " " << target.name
-         << " T=" << T << ": spearman " << std::fixed << std::setprecision(3)
-         << out.means[0].spearman << " kendall " << out.means[0].kendall << " on "
-         << evals[0].size() << " archs";
+         << (o.samplers.size() > 1 ? " " + sampler : std::string()) << " T=" << T << ": spearman "
+         << std::fixed << std::setprecision(3) << out.means[0].spearman << " kendall "
+         << out.means[0].kendall << " on " << evals[0].size() << " archs";
     if (o.also_first128) line << " (first128: spearman " << out.means[1].spearman << ")";
     line << ", " << std::setprecision(1) << seconds_since(t_tf) << " s\n";
     out.line = line.str();
@@ -350,6 +380,11 @@ ExperimentResult run_nasflat_experiment(ExperimentOptions o, SpaceContext& ctx,
     const auto t_start = Clock::now();
 
     check_samples_fit_targets(o, ctx, task);
+    // Load (or build) every sampler's encoding now, not after the first pre-training.
+    for (const std::string& spec : o.samplers) {
+        const SamplerSpec s = parse_sampler_spec(spec, o.sampler_encoding);
+        if (!s.encoding.empty()) ctx.encoding(s.encoding);
+    }
     const models::ModelConfig config = recipe_model_config(o, ctx);
     const models::ArchTable table = arch_table(ctx, o.supp);
 
@@ -367,15 +402,16 @@ ExperimentResult run_nasflat_experiment(ExperimentOptions o, SpaceContext& ctx,
         result.pretrain_seconds += seconds_since(t_pre);
         const std::vector<float> pretrained = model.params().values_to_host();
 
-        // 2. transfer to every target, for every T: one job per (target, T), side by side on
+        // 2. transfer to every target, for every sampler and T: one job per (target, sampler,
+        // T), side by side on
         // o.threads CPU threads, each worker with its own copy of the pre-trained predictor.
         // Every job starts from the pre-trained weights and its own seeds, so the results are
         // the same bits for any thread count; the aliasing protocol carries weights from job to
         // job on purpose and runs them in order on one thread.
-        const size_t jobs = task.targets.size() * o.samples.size();
-        const int threads = o.protocol == Protocol::Aliasing || o.device != Device::CPU
-                                ? 1
-                                : o.threads;
+        const size_t per_target = o.samplers.size() * o.samples.size();
+        const size_t jobs = task.targets.size() * per_target;
+        const int threads =
+            o.protocol == Protocol::Aliasing || o.device != Device::CPU ? 1 : o.threads;
         const size_t workers = job_workers(jobs, threads);
         std::vector<Predictor> extra(workers - 1);
         for (Predictor& w : extra) {
@@ -387,17 +423,20 @@ ExperimentResult run_nasflat_experiment(ExperimentOptions o, SpaceContext& ctx,
         std::vector<TransferOutcome> outcomes(jobs);
         OrderedOutput printer(progress, jobs);
         run_jobs(jobs, threads, [&](size_t j, size_t w) {
-            TransferJob job{trial, trial_seed, j / o.samples.size(), j % o.samples.size()};
-            job.keep = o.keep_predictions && last_trial && job.ti + 1 == o.samples.size();
+            TransferJob job{trial, trial_seed, j / per_target, j % per_target / o.samples.size(),
+                            j % o.samples.size()};
+            job.keep =
+                o.keep_predictions && last_trial && job.si == 0 && job.ti + 1 == o.samples.size();
             outcomes[j] = run_transfer(job, o, ctx, task, table, pretrained,
                                        w == 0 ? predictor : extra[w - 1]);
             printer.done(j, outcomes[j].line);
         });
         for (size_t j = 0; j < jobs; ++j) {
-            const size_t di = j / o.samples.size(), ti = j % o.samples.size();
+            const size_t di = j / per_target, si = j % per_target / o.samples.size(),
+                         ti = j % o.samples.size();
             const std::vector<Score>& means = outcomes[j].means;
             for (size_t k = 0; k < means.size(); ++k) {
-                DeviceScores& ds = result.per_samples[ti + k * o.samples.size()].per_device[di];
+                DeviceScores& ds = result.per_samples[result_index(o, k, si, ti)].per_device[di];
                 ds.spearman.push_back(means[k].spearman);
                 ds.kendall.push_back(means[k].kendall);
             }

@@ -65,7 +65,7 @@ struct ExperimentOptions : PretrainRecipe {
     // from (seed, index) exactly as in one long run, so trials split over several processes
     // (e.g. on a shared GPU) merge into the same result (scripts/paper/merge_trials.py).
     int first_trial = 0;
-    int transfer_epochs = -1;  // -1: NB201 40, FBNet 30
+    int transfer_epochs = -1;   // -1: NB201 40, FBNet 30
     float transfer_lr = -1.0f;  // -1: NB201 3e-3, FBNet 1e-3
     int transfer_batch_size = 16;
     bool transfer_hwemb = true;  // initialise the target row from the best source
@@ -75,7 +75,12 @@ struct ExperimentOptions : PretrainRecipe {
     // yields both at the cost of scoring 128 more archs (no extra training).
     bool also_first128 = false;
     ScoreMode score = ScoreMode::LastFour;
-    std::string sampler = "random";  // how the T transfer samples are chosen
+    // How the T transfer samples are chosen: one or more sampler specs, each a method of
+    // samplers.h or "method:encoding" (e.g. kmeancosine:caz; the encoding overrides
+    // sampler_encoding). Several samplers share each trial's pre-training, and sampler k of a
+    // (trial, target, T) draws from the same seed as every other, so they differ only in how
+    // they choose (common random numbers for a sampler study).
+    std::vector<std::string> samplers = {"random"};
     // Transfer as `nasflat transfer` does (predictor/transfer.h): the cross-validated self-check
     // and the blend of the model with the simple priors (FLOPs, params, best device, ridge over
     // the task's sources), weighted by blend_rule; scored once, after the fine-tuning.
@@ -104,6 +109,7 @@ struct DeviceScores {
 struct SampleResult {
     Protocol protocol = Protocol::Full;
     int samples = 0;
+    std::string sampler = "random";  // the sampler spec that chose the T samples
     std::vector<DeviceScores> per_device;
 };
 
@@ -118,7 +124,8 @@ struct ExperimentResult {
     ExperimentOptions options;
     Task task;
     int completed_trials = 0;
-    // One per T for options.protocol, then (with also_first128) one per T for first128.
+    // Per protocol (options.protocol, then first128 with also_first128), per sampler, per T:
+    // entry result_index(options, k, si, ti).
     std::vector<SampleResult> per_samples;
     std::vector<DevicePredictions> predictions;  // with options.keep_predictions
     double seconds = 0.0;
@@ -138,8 +145,18 @@ ExperimentResult run_experiment(const ExperimentOptions& options, SpaceContext& 
 // from Rng(transfer_seed(...)) with choose_transfer_samples, and every predictor gets the same
 // T architectures for the same seed.
 uint64_t transfer_seed(uint64_t trial_seed, size_t di, size_t ti);
-std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
-                                             const DeviceData& target, int count, Rng& rng);
+// `sampler` is one of o.samplers ("method" or "method:encoding").
+std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, const std::string& sampler,
+                                             SpaceContext& ctx, const DeviceData& target, int count,
+                                             Rng& rng);
+// A sampler spec split into its method and the encoding it reads ("" for a method that reads
+// none); a bad spec -> one-line error.
+struct SamplerSpec {
+    std::string method, encoding;
+};
+SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& default_encoding);
+// Where (protocol k, sampler si, T index ti) sits in ExperimentResult::per_samples.
+size_t result_index(const ExperimentOptions& o, size_t k, size_t si, size_t ti);
 // The scored architectures of a protocol: full = every measured arch of the target except the
 // transfer samples; first128 (and aliasing) = archs 0..127.
 std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,
@@ -152,8 +169,8 @@ Score score_predictions(const std::vector<double>& predicted, const DeviceData& 
                         const std::vector<int32_t>& archs);
 // Fails before any training when a T leaves fewer than 2 archs of a target to score.
 void check_samples_fit_targets(const ExperimentOptions& o, SpaceContext& ctx, const Task& task);
-// A result with one SampleResult per T (then per T for first128 with also_first128), each with
-// an empty DeviceScores per target.
+// A result with one SampleResult per (protocol, sampler, T) in result_index order, each with an
+// empty DeviceScores per target.
 ExperimentResult empty_result(const ExperimentOptions& o, const Task& task);
 
 }  // namespace nasflat::nas

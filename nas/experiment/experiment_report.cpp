@@ -61,7 +61,7 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
             << (o.supp != "none" ? ", supp " + o.supp : "");
     }
     out << (o.self_check ? ", self-check (blend " + o.blend_rule + ")" : "");
-    if (!help) out << ", sampler " << o.sampler;
+    if (!help && o.samplers.size() == 1) out << ", sampler " << o.samplers[0];
     out << ", " << r.completed_trials << " trial(s)";
     if (o.first_trial > 0) out << " from trial " << o.first_trial + 1;
     if (help) {
@@ -74,6 +74,7 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
     out << ", seed " << o.seed << "\n";
     for (const SampleResult& sr : r.per_samples) {
         out << "  T=" << sr.samples;
+        if (o.samplers.size() > 1) out << ", sampler " << sr.sampler;
         if (o.also_first128) out << ", protocol " << protocol_name(sr.protocol);
         out << "\n";
         out << "    device                                     spearman        kendall\n";
@@ -95,7 +96,10 @@ void print_experiment(const ExperimentResult& r, std::ostream& out) {
                       "their protocol: %.3f)\n",
                       ("task mean " + r.task.name).c_str(), s.spearman_mean, s.spearman_std,
                       s.kendall_mean, s.kendall_std,
-                      help ? "HELP" : mp ? "MultiPredict" : "NASFLAT", authors);
+                      help ? "HELP"
+                      : mp ? "MultiPredict"
+                           : "NASFLAT",
+                      authors);
         out << line;
     }
     out << "  wall time " << fmt(r.seconds, 1) << " s (pre-training " << fmt(r.pretrain_seconds, 1)
@@ -127,15 +131,16 @@ std::string experiment_json(const ExperimentResult& r) {
                        {"paper_label", r.task.paper_label},
                        {"protocol", protocol_name(sr.protocol)},
                        {"config", models::flavor_name(o.flavor)},
-                       {"sampler", o.sampler},
+                       {"sampler", sr.sampler},
                        {"supp", o.supp},
                        {"score_once", o.scoring == models::PairScoring::ScoreOnce},
                        {"self_check", o.self_check ? json(o.blend_rule) : json(false)},
-                       {"source_samples",
-                        help ? o.help.resolved_meta_train_archs(o.space)
-                        : mp ? o.multipredict.source_samples
-                             : o.source_samples},
-                       {"epochs", help ? o.help.episodes : mp ? o.multipredict.epochs : o.epochs},
+                       {"source_samples", help ? o.help.resolved_meta_train_archs(o.space)
+                                          : mp ? o.multipredict.source_samples
+                                               : o.source_samples},
+                       {"epochs", help ? o.help.episodes
+                                  : mp ? o.multipredict.epochs
+                                       : o.epochs},
                        {"seed", o.seed},
                        {"samples", sr.samples},
                        {"trials", r.completed_trials},
@@ -178,6 +183,13 @@ void write_experiment_json(const ExperimentResult& r, const std::string& path) {
     write_file_atomically(path, experiment_json(r) + "\n");
 }
 
+namespace {
+// The Spearman-vs-T panel shows the run's protocol and its first sampler.
+bool plotted(const ExperimentResult& r, const SampleResult& sr) {
+    return sr.protocol == r.options.protocol && sr.sampler == r.options.samplers[0];
+}
+}  // namespace
+
 std::vector<Panel> experiment_plot(const ExperimentResult& r) {
     const std::string task = r.task.name;
     Panel rho{task + ": Spearman vs target samples T",
@@ -192,15 +204,14 @@ std::vector<Panel> experiment_plot(const ExperimentResult& r) {
     for (size_t di = 0; di < r.task.targets.size(); ++di) {
         Series s{r.task.targets[di], {}, {}, true, true};
         for (const SampleResult& sr : r.per_samples) {
-            if (sr.protocol != r.options.protocol || sr.per_device[di].spearman.empty()) continue;
+            if (!plotted(r, sr) || sr.per_device[di].spearman.empty()) continue;
             s.x.push_back(sr.samples);
             s.y.push_back(summarise(sr.per_device[di]).spearman_mean);
         }
         rho.series.push_back(s);
     }
     for (const SampleResult& sr : r.per_samples) {
-        if (sr.protocol != r.options.protocol || sr.per_device.empty() ||
-            sr.per_device[0].spearman.empty()) {
+        if (!plotted(r, sr) || sr.per_device.empty() || sr.per_device[0].spearman.empty()) {
             continue;
         }
         mean.x.push_back(sr.samples);

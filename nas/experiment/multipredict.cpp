@@ -81,8 +81,8 @@ models::MultiPredictBatch make_batch(const Inputs& in, const std::vector<int32_t
         b.adjacency = Tensor::from_vector(adj, {B, N, N}, device);
         b.zcp = Tensor::from_vector(gather(in.zcp, in.zcp_dim), {B, in.zcp_dim}, device);
     } else {
-        b.vector = Tensor::from_vector(gather(in.vector, in.vector_dim), {B, in.vector_dim},
-                                       device);
+        b.vector =
+            Tensor::from_vector(gather(in.vector, in.vector_dim), {B, in.vector_dim}, device);
     }
     return b;
 }
@@ -122,8 +122,7 @@ double fit(models::MultiPredictModel& model, const Inputs& in, const std::vector
             }
             model.params().zero_grad();
             const Tensor pred = model.forward(make_batch(in, archs, rows, V, device));
-            const Tensor target =
-                Tensor::from_vector(y, {static_cast<int64_t>(y.size())}, device);
+            const Tensor target = Tensor::from_vector(y, {static_cast<int64_t>(y.size())}, device);
             Tensor loss = l1_loss(pred, target);
             const double value = loss.item();
             NASFLAT_CHECK(std::isfinite(value), "MultiPredict training diverged at epoch ",
@@ -148,9 +147,9 @@ std::vector<double> predict(const models::MultiPredictModel& model, const Inputs
         const size_t end = std::min(archs.size(), start + static_cast<size_t>(batch));
         std::vector<int32_t> chunk(archs.begin() + start, archs.begin() + end);
         std::vector<int32_t> rows(chunk.size(), row);
-        for (float p : model.forward(make_batch(in, chunk, rows, model.config().num_devices,
-                                                model.device()))
-                           .to_vector()) {
+        for (float p :
+             model.forward(make_batch(in, chunk, rows, model.config().num_devices, model.device()))
+                 .to_vector()) {
             out.push_back(p);
         }
     }
@@ -261,11 +260,11 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
         Rng train_rng(derive_seed(trial_seed, 3));
         const double loss = fit(model, in, pre, m.epochs, m.batch_size, m, train_rng);
         result.pretrain_seconds += seconds_since(t_pre);
-        progress << "[pretrain] " << task.name << " trial " << trial + 1 << " (multipredict): "
-                 << pre.size() << " samples x " << m.epochs << " epochs, loss "
-                 << std::setprecision(4) << loss << ", "
-                 << std::fixed << std::setprecision(1) << seconds_since(t_pre) << " s"
-                 << std::defaultfloat << std::endl;
+        progress << "[pretrain] " << task.name << " trial " << trial + 1
+                 << " (multipredict): " << pre.size() << " samples x " << m.epochs
+                 << " epochs, loss " << std::setprecision(4) << loss << ", " << std::fixed
+                 << std::setprecision(1) << seconds_since(t_pre) << " s" << std::defaultfloat
+                 << std::endl;
         const std::vector<float> pretrained = model.params().values_to_host();
 
         // 2. transfer to every target, for every T.
@@ -276,7 +275,8 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
                 const auto t_tf = Clock::now();
                 const int T = o.samples[ti];
                 Rng rng(transfer_seed(trial_seed, di, ti));
-                const std::vector<int32_t> tf = choose_transfer_samples(o, ctx, target, T, rng);
+                const std::vector<int32_t> tf =
+                    choose_transfer_samples(o, o.samplers[0], ctx, target, T, rng);
                 std::vector<double> tf_latency;
                 for (int32_t a : tf) tf_latency.push_back(target.value(a));
                 const int src = best_source(ctx, task, tf, tf_latency);
@@ -317,8 +317,8 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
                          << task.sources[src] << "): spearman " << std::fixed
                          << std::setprecision(3) << scores[0].spearman << " kendall "
                          << scores[0].kendall << " on " << evals[0].size() << " archs, "
-                         << std::setprecision(1) << seconds_since(t_tf) << " s"
-                         << std::defaultfloat << std::endl;
+                         << std::setprecision(1) << seconds_since(t_tf) << " s" << std::defaultfloat
+                         << std::endl;
             }
         }
         result.completed_trials = trial + 1 - o.first_trial;

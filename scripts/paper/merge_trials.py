@@ -6,8 +6,8 @@ Trial k draws from seeds derived from (seed, k) whichever process runs it, so th
 holds exactly the numbers of a single `--trials N` run (up to the wall time, which is summed).
 Pieces must agree on every setting and must not repeat a trial index; both are checked.
 
-Files holding several results (e.g. `--protocol full first128`, or several T) are merged per
-(protocol, T); OUT holds a list then.
+Files holding several results (e.g. `--protocol full first128`, several samplers or several T)
+are merged per (protocol, sampler, T); OUT holds a list then.
 
 Usage: scripts/paper/merge_trials.py OUT.json PIECE.json [PIECE.json ...]"""
 import json
@@ -98,10 +98,10 @@ def main():
         for p in load(path):
             pieces.append(p)
             names.append(path)
-    # A file may hold several results (one per protocol and T): merge each separately.
+    # A file may hold several results (one per protocol, sampler and T): merge each separately.
     groups = {}
     for p, n in zip(pieces, names):
-        key = (p["protocol"], p["samples"])
+        key = (p["protocol"], p["sampler"], p["samples"])
         groups.setdefault(key, ([], []))
         groups[key][0].append(p)
         groups[key][1].append(n)
@@ -109,7 +109,7 @@ def main():
     with open(out_path, "w") as f:
         json.dump(merged[0] if len(merged) == 1 else merged, f, indent=2)
     for m in merged:
-        print(f"{m['task']} {m['config']} {m['protocol']} T={m['samples']}: trials "
+        print(f"{m['task']} {m['config']} {m['protocol']} {m['sampler']} T={m['samples']}: trials "
               f"{[t + 1 for t in m['trial_indices']]}, spearman {m['spearman_mean']:.3f} "
               f"± {m['spearman_std']:.3f}")
 

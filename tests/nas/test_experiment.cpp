@@ -70,7 +70,7 @@ ExperimentOptions tiny(uint64_t seed) {
     o.flavor = models::Flavor::Fixed;
     o.scoring = models::PairScoring::ScoreOnce;
     o.score = ScoreMode::Final;
-    o.sampler = "cosine";
+    o.samplers = {"cosine"};
     o.sampler_encoding = "zcp";
     o.protocol = Protocol::First128;  // scoring 128 archs keeps the test fast
     o.seed = seed;
@@ -106,6 +106,34 @@ TEST_F(Experiment, SameSeedSameNumbers) {
     EXPECT_NE(log.str().find("[pretrain] N1 trial 1/2"), std::string::npos);
 }
 
+// Several samplers share each trial's pre-training: every (sampler, T) scores exactly what a
+// run with that sampler alone scores, and "method:encoding" is the method over that encoding.
+TEST_F(Experiment, SeveralSamplersShareThePretrainingAndMatchRunsOfOne) {
+    auto ctx = SpaceContext::load(data_, Space::NB201, GraphMode::Fixed);
+    std::ostringstream log;
+    ExperimentOptions o = tiny(3);
+    o.trials = 1;
+    o.samplers = {"random", "cosine:zcp", "params"};
+    const ExperimentResult all = run_experiment(o, *ctx, log);
+    ASSERT_EQ(all.per_samples.size(), 6u);  // 3 samplers x 2 T
+    for (size_t si = 0; si < o.samplers.size(); ++si) {
+        ExperimentOptions one = o;
+        one.samplers = {si == 1 ? std::string("cosine") : o.samplers[si]};
+        const ExperimentResult r = run_experiment(one, *ctx, log);
+        ExperimentResult part = r;
+        part.per_samples.clear();
+        for (size_t ti = 0; ti < o.samples.size(); ++ti) {
+            const SampleResult& sr = all.per_samples[result_index(o, 0, si, ti)];
+            EXPECT_EQ(sr.sampler, o.samplers[si]);
+            EXPECT_EQ(sr.samples, o.samples[ti]);
+            part.per_samples.push_back(sr);
+        }
+        EXPECT_EQ(all_scores(part), all_scores(r)) << o.samplers[si];
+    }
+    // The samplers chose differently, so their scores differ.
+    EXPECT_NE(all.per_samples[0].per_device[0].spearman, all.per_samples[2].per_device[0].spearman);
+}
+
 // Threads fine-tune a trial's (target, T) pairs side by side, each from its own copy of the
 // pre-trained weights: the same bits, the same progress lines (wall times aside) and the same
 // kept predictions as one thread.
@@ -130,7 +158,8 @@ TEST_F(Experiment, ThreadsGiveTheSameBitsAsOne) {
     auto without_times = [](const std::string& s) {
         std::string out;
         std::istringstream in(s);
-        for (std::string line; std::getline(in, line);) out += line.substr(0, line.rfind(", ")) + "\n";
+        for (std::string line; std::getline(in, line);)
+            out += line.substr(0, line.rfind(", ")) + "\n";
         return out;
     };
     EXPECT_EQ(without_times(log1.str()), without_times(log3.str()));
@@ -273,8 +302,15 @@ TEST_F(Experiment, BadOptionsAreClearErrors) {
     o.trials = 0;
     testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"--trials"});
     o = tiny(1);
-    o.sampler = "kmeanz";
+    o.samplers = {"kmeanz"};
     testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"kmeanz"});
+    o.samplers = {"random:zcp"};  // random reads no encoding
+    testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"random:zcp", "reads no"});
+    o.samplers = {"kmeancosine:nope"};
+    testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"nope"});
+    o.samplers = {"random", "params"};
+    o.predictor = PredictorKind::MultiPredict;
+    testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"one sampler"});
     o = tiny(1);
     o.task = 9;
     testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"9"});

@@ -19,17 +19,19 @@ namespace {
 
 TEST(MultiPredict, PicksTheMostCorrelatedSource) {
     const std::vector<double> target = {1, 2, 3, 4, 5};
-    const std::vector<std::vector<double>> sources = {
-        {5, 4, 3, 2, 1},  // rho -1
-        {1, 3, 2, 4, 5},  // rho 0.9
-        {2, 4, 6, 8, 10},  // rho 1: the best
-        {1, 2, 3, 5, 4}};   // rho 0.9
+    const std::vector<std::vector<double>> sources = {{5, 4, 3, 2, 1},   // rho -1
+                                                      {1, 3, 2, 4, 5},   // rho 0.9
+                                                      {2, 4, 6, 8, 10},  // rho 1: the best
+                                                      {1, 2, 3, 5, 4}};  // rho 0.9
     EXPECT_EQ(most_correlated_source(sources, target), 2);
     // Ties go to the first; a constant source (undefined Spearman) is never picked.
     EXPECT_EQ(most_correlated_source({sources[0], sources[3], sources[1]}, target), 1);
     EXPECT_EQ(most_correlated_source({{3, 3, 3, 3, 3}, sources[0]}, target), 1);
-    testing::expect_error([&] { most_correlated_source({{1, 2}}, target); },
-                          {"source 0 has 2 latencies"});
+    testing::expect_error(
+        [&] {
+            most_correlated_source({{1, 2}}, target);
+        },
+        {"source 0 has 2 latencies"});
 }
 
 models::MultiPredictBatch graph_batch(const std::vector<std::vector<int>>& cells,
@@ -55,8 +57,8 @@ TEST(MultiPredict, ModelOutputsInZeroOneAndAloneEqualsInBatch) {
     models::MultiPredictConfig c;
     c.num_devices = 3;
     models::MultiPredictModel model(c, 7);
-    const std::vector<std::vector<int>> cells = {{0, 1, 2, 3, 4, 0}, {3, 3, 3, 3, 3, 3},
-                                                 {1, 1, 1, 1, 1, 1}};
+    const std::vector<std::vector<int>> cells = {
+        {0, 1, 2, 3, 4, 0}, {3, 3, 3, 3, 3, 3}, {1, 1, 1, 1, 1, 1}};
     const std::vector<float> all = model.forward(graph_batch(cells, {0, 2, 1}, 3)).to_vector();
     ASSERT_EQ(all.size(), 3u);
     for (size_t k = 0; k < cells.size(); ++k) {
@@ -160,7 +162,7 @@ TEST_F(MultiPredictRun, TransferSamplesDependOnlyOnSeedTrialTargetAndT) {
     const DeviceData& target = ctx->device("raspi4");
     auto draw = [&](const ExperimentOptions& o, uint64_t trial, size_t di) {
         Rng rng(transfer_seed(derive_seed(o.seed, trial), di, 0));
-        return choose_transfer_samples(o, *ctx, target, 20, rng);
+        return choose_transfer_samples(o, o.samplers[0], *ctx, target, 20, rng);
     };
     EXPECT_EQ(draw(mp, 0, 1), draw(nasflat, 0, 1));
     EXPECT_EQ(draw(mp, 0, 1).size(), 20u);
