@@ -22,6 +22,10 @@
 
 namespace nasflat::nas {
 
+// The seed of the learned encodings (arch2vec, CATE) that every verb reads and that
+// `nasflat encode` builds by default, so that a prebuilt cache is the one the verbs find.
+constexpr uint64_t kEncodingSeed = 42;
+
 uint64_t fnv1a64(std::string_view bytes);
 std::string hex64(uint64_t x);
 

@@ -30,18 +30,19 @@
 
 #include "models/arch_graph.h"
 #include "nas/data/encoding.h"
+#include "nas/data/encoding_cache.h"
 #include "nas/space/search_space.h"
 
 namespace nasflat::nas {
 
 struct Arch2VecOptions {
-    uint64_t seed = 42;
+    uint64_t seed = kEncodingSeed;
     // 100 epochs: NB201 ~1.5 min, FBNet ~3.5 min on one core of a shared 2-core CPU.
     int epochs = 100;
-    int layers = 3;       // GIN layers
-    int hidden = 64;      // H
-    int latent = 32;      // L
-    int batch = 128;      // graphs per step
+    int layers = 3;   // GIN layers
+    int hidden = 64;  // H
+    int latent = 32;  // L
+    int batch = 128;  // graphs per step
     float lr = 1e-3f;
     float holdout = 0.1f;  // fraction of archs held out of training (reconstruction scores)
     // Settings as one line; the cache file name hashes it.
@@ -55,7 +56,7 @@ struct Arch2VecReport {
     double ops_chance = 0;           // the most frequent op's share among held-out nodes
     double adj_chance = 0;           // the majority class's share among held-out pairs
     int num_heldout = 0;
-    double seconds = 0;              // training wall time
+    double seconds = 0;  // training wall time
 };
 
 // Progress: called after each epoch with (epoch 1-based, mean loss).

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "nas/data/encoding.h"
+#include "nas/data/encoding_cache.h"
 #include "nas/predictor/cate.h"
 #include "nas/space/search_space.h"
 
@@ -23,9 +24,10 @@ Encoding cached_or_built(const SearchSpace& ss, const std::string& method,
 // CATE's settings as the cache key records them (every option that changes the encoding).
 std::string cate_settings(const CateOptions& o, uint64_t seed);
 
-// The CATE encoding of `ss` (seed 1 by default): cached, or trained and cached.
+// The CATE encoding of `ss` (seed kEncodingSeed, `nasflat encode`'s default): cached, or
+// trained and cached.
 Encoding load_or_build_cate(const SearchSpace& ss, const CateOptions& options = {},
-                            uint64_t seed = 1);
+                            uint64_t seed = kEncodingSeed);
 
 // CAZ: the columns of arch2vec, then CATE, then "zcp" (each with its own normalisation).
 Encoding build_caz(const std::string& data_dir, const SearchSpace& ss);

@@ -56,7 +56,7 @@ TEST_F(LearnedEncodings, CateIsReadFromTheCacheAndCazJoinsTheThree) {
     const SearchSpace& ss = testing::nb201_space();
     const Encoding a2v = fake(ss, "arch2vec", 1), cate = fake(ss, "cate", 2);
     const EncodingKey ka = encoding_key(ss, "arch2vec", Arch2VecOptions().settings());
-    const EncodingKey kc = encoding_key(ss, "cate", cate_settings(CateOptions(), 1));
+    const EncodingKey kc = encoding_key(ss, "cate", cate_settings(CateOptions(), kEncodingSeed));
     write_encoding_file(encoding_cache_path(ka), a2v, ka);
     write_encoding_file(encoding_cache_path(kc), cate, kc);
     testing::expect_error([&] { load_encoding(data_, ss, "cate"); },
@@ -89,11 +89,10 @@ TEST_F(LearnedEncodings, CateIsReadFromTheCacheAndCazJoinsTheThree) {
 
 TEST_F(LearnedEncodings, EncodeVerbTrainsCateIntoTheCache) {
     TempDir dir;
-    const std::string env =
-        "NASFLAT_CACHE='" + dir.path() + "/cache' NASFLAT_DATA='" + data_ + "'";
-    CliResult r = run_cli("encode --space nb201 --method cate --steps 20 --seed 4 --out '" +
-                              dir.path() + "/c.enc'",
-                          env);
+    const std::string env = "NASFLAT_CACHE='" + dir.path() + "/cache' NASFLAT_DATA='" + data_ + "'";
+    CliResult r = run_cli(
+        "encode --space nb201 --method cate --steps 20 --seed 4 --out '" + dir.path() + "/c.enc'",
+        env);
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find(dir.path() + "/cache/nb201-cate-s"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("masked-op accuracy"), std::string::npos) << r.out;
@@ -105,6 +104,24 @@ TEST_F(LearnedEncodings, EncodeVerbTrainsCateIntoTheCache) {
     EXPECT_EQ(e.dim, 32);
     CliResult bad = run_cli("encode --space nb201 --method cate --steps 0", env);
     EXPECT_EQ(bad.code, 2);
+}
+
+// What `nasflat encode` builds with its default seed is what the other verbs read: the cache
+// file is found, not retrained with another seed (the two defaults once differed).
+TEST_F(LearnedEncodings, EncodeDefaultSeedIsTheOneTheVerbsRead) {
+    TempDir dir;
+    CacheDir cache(dir.path());
+    const std::string env = "NASFLAT_CACHE='" + dir.path() + "' NASFLAT_DATA='" + data_ + "'";
+    CliResult r = run_cli("encode --space nb201 --method cate --steps 20", env);
+    ASSERT_EQ(r.code, 0) << r.err;
+    CateOptions o;
+    o.steps = 20;
+    const SearchSpace& ss = testing::nb201_space();
+    const EncodingKey key = encoding_key(ss, "cate", cate_settings(o, kEncodingSeed));
+    const Encoding built = read_encoding_file(encoding_cache_path(key), key);
+    const Encoding loaded = load_or_build_cate(ss, o);
+    EXPECT_EQ(loaded.values, built.values);
+    EXPECT_EQ(Arch2VecOptions().seed, kEncodingSeed);
 }
 
 }  // namespace
