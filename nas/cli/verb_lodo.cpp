@@ -1,7 +1,7 @@
 // verb_lodo.cpp — `nasflat lodo`: the leave-one-device-out benchmark (nas/experiment/lodo.h).
-// For every device of a space: pre-train on every device outside its hardware family, transfer from T
-// random samples (several seeded draws), score the rest, beside FLOPs, params, the best device
-// on the T samples, a ridge over devices and the oracle device. Prints and writes (--json,
+// For every device of a space: pre-train on every device outside its hardware family, transfer from
+// T random samples (several seeded draws), score the rest, beside FLOPs, params, the best device on
+// the T samples, a ridge over devices and the oracle device. Prints and writes (--json,
 // --markdown) the per-device table. --families lists the families; --targets runs a subset
 // (e.g. one process per core) and --merge joins such runs into one table.
 // Examples:
@@ -26,7 +26,8 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, targets, json, markdown, priors = "flops,params,device,ridge", blend = "stack";
+    std::string data, targets, json, markdown, priors = "flops,params,device,ridge",
+                                               blend = "stack";
     std::string answer_rule;
     std::vector<std::string> merge, rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};
     bool families = false;
@@ -77,7 +78,8 @@ void run_lodo_verb(Flags& f) {
         if (!f.answer_rule.empty()) nas::reanswer_lodo(all, f.answer_rule);
         return write_outputs(f, all);
     }
-    NASFLAT_CHECK(f.answer_rule.empty(), "--answer-rule reads runs again; fix: use it with "
+    NASFLAT_CHECK(f.answer_rule.empty(),
+                  "--answer-rule reads runs again; fix: use it with "
                   "--merge FILE ...");
     nas::LodoOptions o = f.l;
     o.model = model_options(f.m);
@@ -102,8 +104,9 @@ void register_lodo(CLI::App& app) {
     auto flags = std::make_shared<Flags>();
     Flags& f = *flags;
     CLI::App* v = app.add_subcommand(
-        "lodo", "leave-one-device-out benchmark: every device as a new one, beside simple "
-                "baselines");
+        "lodo",
+        "leave-one-device-out benchmark: every device as a new one, beside simple "
+        "baselines");
     add_data_option(*v, f.data);
     add_model_options(*v, f.m, "practitioner");
     v->add_flag("--families", f.families, "list the device families of --space and stop");
@@ -115,6 +118,11 @@ void register_lodo(CLI::App& app) {
         ->capture_default_str();
     v->add_option("--draws", f.l.draws, "seeded draws of T samples per device")
         ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    v->add_option("--sampler", f.l.sampler,
+                  "how a draw chooses its T samples: random, params, latency (oracle), kmeans, "
+                  "cosine, cosine_greedy or kmeancosine, a feature sampler optionally with its "
+                  "encoding (kmeancosine:caz)")
         ->capture_default_str();
     v->add_option("--targets", f.targets, "only these devices (comma-separated)");
     f.l.threads = 0;

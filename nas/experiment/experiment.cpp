@@ -135,21 +135,6 @@ uint64_t transfer_seed(uint64_t trial_seed, size_t di, size_t ti) {
     return derive_seed(trial_seed, 1000 + 97 * di + ti);
 }
 
-SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& default_encoding) {
-    const size_t colon = spec.find(':');
-    SamplerSpec out{spec.substr(0, colon),
-                    colon == std::string::npos ? "" : spec.substr(colon + 1)};
-    const samplers::Method method = samplers::parse_method(out.method);  // validates the name
-    if (samplers::needs_features(method)) {
-        if (out.encoding.empty()) out.encoding = default_encoding;
-    } else {
-        NASFLAT_CHECK(colon == std::string::npos, "--sampler ", spec, ": ", out.method,
-                      " reads no encoding; fix: drop ':", out.encoding,
-                      "' or use kmeans, cosine, cosine_greedy or kmeancosine");
-    }
-    return out;
-}
-
 size_t result_index(const ExperimentOptions& o, size_t k, size_t si, size_t ti) {
     return (k * o.samplers.size() + si) * o.samples.size() + ti;
 }

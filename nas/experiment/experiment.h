@@ -149,12 +149,6 @@ uint64_t transfer_seed(uint64_t trial_seed, size_t di, size_t ti);
 std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, const std::string& sampler,
                                              SpaceContext& ctx, const DeviceData& target, int count,
                                              Rng& rng);
-// A sampler spec split into its method and the encoding it reads ("" for a method that reads
-// none); a bad spec -> one-line error.
-struct SamplerSpec {
-    std::string method, encoding;
-};
-SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& default_encoding);
 // Where (protocol k, sampler si, T index ti) sits in ExperimentResult::per_samples.
 size_t result_index(const ExperimentOptions& o, size_t k, size_t si, size_t ti);
 // The scored architectures of a protocol: full = every measured arch of the target except the

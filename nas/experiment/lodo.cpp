@@ -16,6 +16,7 @@
 #include "nas/data/families.h"
 #include "nas/data/manifest.h"
 #include "nas/predictor/predictor.h"
+#include "nas/predictor/sampling.h"
 #include "nas/predictor/training_steps.h"
 
 namespace nasflat::nas {
@@ -39,7 +40,9 @@ double rho(const std::vector<double>& score, const std::vector<double>& truth) {
     return std::isfinite(r) ? r : 0.0;
 }
 
-std::vector<double> as_double(const std::vector<float>& v) { return {v.begin(), v.end()}; }
+std::vector<double> as_double(const std::vector<float>& v) {
+    return {v.begin(), v.end()};
+}
 
 // The answer under `blend` for the scored archs, from the model's and the priors' scores.
 std::vector<double> blend_on(const Blend& blend, const std::vector<double>& model,
@@ -59,8 +62,17 @@ LodoDraw run_draw(Predictor& p, const PredictorInfo& base_info, const std::vecto
     p.info = base_info;
     Rng rng(seed);
     LodoDraw d;
-    for (int k : rng.sample_without_replacement(target.count(), o.samples))
-        d.archs.push_back(target.arch_index[k]);
+    const SamplerSpec spec = parse_sampler_spec(o.sampler, o.model.sampler_encoding);
+    if (spec.method == "random") {  // the uniform draw, as every earlier lodo result drew it
+        for (int k : rng.sample_without_replacement(target.count(), o.samples))
+            d.archs.push_back(target.arch_index[k]);
+    } else {
+        const samplers::Method method = samplers::parse_method(spec.method);
+        std::vector<double> truth;  // only the latency oracle reads it
+        if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
+        const Encoding* enc = spec.encoding.empty() ? nullptr : &ctx.encoding(spec.encoding);
+        d.archs = sample_archs(method, o.samples, target.arch_index, ctx.space(), enc, &truth, rng);
+    }
     Measurements m;
     m.space = o.model.space;
     m.unit = "ms";  // the metric's base unit: only ratios and order matter below
@@ -109,15 +121,14 @@ LodoDraw run_draw(Predictor& p, const PredictorInfo& base_info, const std::vecto
         }
     }
     for (const std::string& rule : o.rules)
-        d.by_rule.push_back(rho(blend_on(choose_blend(tr.fitted, BlendRule::parse(rule),
-                                                      tr.measured_ms),
-                                         model,
-                                         ctx, eval),
-                                truth));
-    progress << "[lodo] " << name << ": spearman " << std::fixed << std::setprecision(3)
-             << d.answer << " (" << d.choice << "; model " << d.model << ", flops " << d.flops
-             << ", device " << d.device << ", ridge " << d.ridge << ", oracle " << d.oracle
-             << ") on " << eval.size() << " archs" << std::defaultfloat << std::endl;
+        d.by_rule.push_back(
+            rho(blend_on(choose_blend(tr.fitted, BlendRule::parse(rule), tr.measured_ms), model,
+                         ctx, eval),
+                truth));
+    progress << "[lodo] " << name << ": spearman " << std::fixed << std::setprecision(3) << d.answer
+             << " (" << d.choice << "; model " << d.model << ", flops " << d.flops << ", device "
+             << d.device << ", ridge " << d.ridge << ", oracle " << d.oracle << ") on "
+             << eval.size() << " archs" << std::defaultfloat << std::endl;
     return d;
 }
 
@@ -127,11 +138,14 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
                     std::ostream& progress) {
     LodoOptions o = options;
     o.model.resolve();
-    NASFLAT_CHECK(o.metric == "latency" || o.metric == "energy", "--metric must be latency or "
-                  "energy, got '", printable(o.metric, 40), "'");
+    NASFLAT_CHECK(o.metric == "latency" || o.metric == "energy",
+                  "--metric must be latency or "
+                  "energy, got '",
+                  printable(o.metric, 40), "'");
     NASFLAT_CHECK(o.samples >= 4 && o.draws >= 1, "lodo: --samples >= 4 and --draws >= 1");
     NASFLAT_CHECK(o.threads >= 0, "lodo: --threads must be >= 0 (0: every core)");
     for (const auto& r : o.rules) BlendRule::parse(r);
+    const SamplerSpec spec = parse_sampler_spec(o.sampler, o.model.sampler_encoding);
     const auto t0 = Clock::now();
     const Manifest manifest = load_manifest(data_dir);
     auto ctx = SpaceContext::load(data_dir, o.model.space, o.model.flavor);
@@ -140,6 +154,7 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
                                        : list_energy_devices(data_dir, o.model.space);
     NASFLAT_CHECK(!all.empty(), "lodo: ", space_name(o.model.space), " has no ", o.metric,
                   " devices in ", data_dir);
+    if (!spec.encoding.empty()) ctx->encoding(spec.encoding);  // load or build it once, now
     std::vector<std::string> targets = o.targets.empty() ? all : o.targets;
     for (const auto& t : targets) {
         NASFLAT_CHECK(std::find(all.begin(), all.end(), t) != all.end(), "--targets: '",
@@ -152,8 +167,10 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
         const std::string f = family_of(manifest, o.model.space, t, o.metric);
         auto it = std::find_if(families.begin(), families.end(),
                                [&](const auto& e) { return e.first == f; });
-        if (it == families.end()) families.push_back({f, {t}});
-        else it->second.push_back(t);
+        if (it == families.end())
+            families.push_back({f, {t}});
+        else
+            it->second.push_back(t);
     }
     // One job per family (its pre-training, then its devices' draws), side by side on
     // o.threads CPU threads. Each job's seeds depend on the family and device only, so the

@@ -13,11 +13,10 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "nas/predictor/recipe.h"
 #include "nas/predictor/transfer.h"
@@ -27,11 +26,16 @@ namespace nasflat::nas {
 struct LodoOptions {
     PretrainRecipe model;      // space, config, S, epochs, lr, supp, scoring, seed, device
     TransferOptions transfer;  // epochs/lr (-1: the space's defaults), folds, priors, blend rule
-    std::string metric = "latency";     // targets: latency devices, or "energy" devices
-    int samples = 20;                   // T
-    int draws = 3;                      // R
-    std::vector<std::string> targets;   // only these devices (empty: every device of the metric)
-    std::vector<std::string> rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};  // also evaluated
+    std::string metric = "latency";  // targets: latency devices, or "energy" devices
+    int samples = 20;                // T
+    int draws = 3;                   // R
+    // How a draw chooses its T samples among the device's measured archs: "random" (uniform),
+    // or a sampler spec of predictor/sampling.h (e.g. kmeancosine:caz, params); a feature
+    // sampler's default encoding is model.sampler_encoding.
+    std::string sampler = "random";
+    std::vector<std::string> targets;  // only these devices (empty: every device of the metric)
+    std::vector<std::string> rules = {"best", "stack", "0", "1",
+                                      "2",    "4",     "8", "16"};  // also evaluated
     // CPU threads running device families side by side (0: every core); the same results for
     // any count. A GPU run takes one family at a time.
     int threads = 1;
@@ -44,10 +48,10 @@ struct LodoDraw {
     double answer = 0, answer_kendall = 0;  // the checkpoint `transfer` wrote
     double model = 0;                       // the fine-tuned model alone
     double flops = 0, params = 0, device = 0, ridge = 0, oracle = 0;
-    std::string device_name, oracle_name;   // the 20-sample and the oracle choice
-    std::vector<double> oof;                // out-of-fold Spearman per candidate
+    std::string device_name, oracle_name;  // the 20-sample and the oracle choice
+    std::vector<double> oof;               // out-of-fold Spearman per candidate
     std::vector<std::string> oof_names;
-    std::vector<double> by_rule;            // the answer under each LodoOptions::rules
+    std::vector<double> by_rule;  // the answer under each LodoOptions::rules
 };
 
 struct LodoDevice {

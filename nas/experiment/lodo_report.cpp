@@ -21,11 +21,13 @@ struct Column {
     double LodoDraw::*value;
 };
 const std::vector<Column>& columns() {
-    static const std::vector<Column> c = {
-        {"answer", "answer", &LodoDraw::answer},  {"model", "model alone", &LodoDraw::model},
-        {"flops", "FLOPs", &LodoDraw::flops},     {"params", "params", &LodoDraw::params},
-        {"device", "best device (T)", &LodoDraw::device},
-        {"ridge", "ridge (T)", &LodoDraw::ridge}, {"oracle", "oracle device", &LodoDraw::oracle}};
+    static const std::vector<Column> c = {{"answer", "answer", &LodoDraw::answer},
+                                          {"model", "model alone", &LodoDraw::model},
+                                          {"flops", "FLOPs", &LodoDraw::flops},
+                                          {"params", "params", &LodoDraw::params},
+                                          {"device", "best device (T)", &LodoDraw::device},
+                                          {"ridge", "ridge (T)", &LodoDraw::ridge},
+                                          {"oracle", "oracle device", &LodoDraw::oracle}};
     return c;
 }
 
@@ -54,6 +56,7 @@ nlohmann::json options_json(const LodoOptions& o) {
             {"metric", o.metric},
             {"samples", o.samples},
             {"draws", o.draws},
+            {"sampler", o.sampler},
             {"config", models::flavor_name(m.flavor)},
             {"supp", m.supp},
             {"source_samples", m.source_samples},
@@ -75,13 +78,16 @@ nlohmann::json lodo_json(const LodoResult& r) {
     for (const auto& d : r.devices) {
         nlohmann::json draws = nlohmann::json::array();
         for (const auto& x : d.draws) {
-            nlohmann::json j = {{"archs", x.archs},          {"choice", x.choice},
+            nlohmann::json j = {{"archs", x.archs},
+                                {"choice", x.choice},
                                 {"answer_kendall", std::isfinite(x.answer_kendall)
                                                        ? nlohmann::json(x.answer_kendall)
                                                        : nlohmann::json(nullptr)},
                                 {"device_name", x.device_name},
-                                {"oracle_name", x.oracle_name}, {"oof_names", x.oof_names},
-                                {"oof", x.oof},              {"by_rule", x.by_rule}};
+                                {"oracle_name", x.oracle_name},
+                                {"oof_names", x.oof_names},
+                                {"oof", x.oof},
+                                {"by_rule", x.by_rule}};
             for (const auto& c : columns()) j[c.key] = x.*(c.value);
             draws.push_back(j);
         }
@@ -105,6 +111,7 @@ LodoResult lodo_from_json(const nlohmann::json& j, const std::string& file) {
         r.options.metric = o.at("metric").get<std::string>();
         r.options.samples = o.at("samples").get<int>();
         r.options.draws = o.at("draws").get<int>();
+        r.options.sampler = o.value("sampler", std::string("random"));
         r.options.rules = o.at("rules").get<std::vector<std::string>>();
         r.seconds = j.value("seconds", 0.0);
         for (const auto& d : j.at("devices")) {
@@ -213,9 +220,11 @@ std::string lodo_markdown(const LodoResult& r) {
         md << " " << (v.empty() ? 0.0 : *std::min_element(v.begin(), v.end())) << " |";
     }
     md << " |\n\n";
-    md << "Over " << n << " devices (mean of " << r.options.draws << " draws of T = "
-       << r.options.samples << "): the answer beats FLOPs on " << beats_flops << " (on "
-       << beats_flops_hard << " of the " << flops_hard << " where FLOPs is below 0.95), the "
+    md << "Over " << n << " devices (mean of " << r.options.draws
+       << " draws of T = " << r.options.samples
+       << (r.options.sampler != "random" ? " chosen by " + r.options.sampler : std::string())
+       << "): the answer beats FLOPs on " << beats_flops << " (on " << beats_flops_hard
+       << " of the " << flops_hard << " where FLOPs is below 0.95), the "
        << "best device on the T samples on " << beats_device << ", every simple baseline on "
        << beats_all << ", and is within 0.02 of the best simple baseline on " << within << ".\n";
     if (!r.options.rules.empty() && n > 0) {

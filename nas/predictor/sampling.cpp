@@ -41,9 +41,11 @@ void SampleRequest::check() const {
                   "device does not have; fix: use kmeancosine, kmeans, cosine, cosine_greedy, "
                   "params or random (latency works only with --fill-from, as an oracle)");
     NASFLAT_CHECK(count >= 1, "--count must be at least 1, got ", count);
-    NASFLAT_CHECK((more > 0) == !measured.empty(), "--more N chooses N architectures given "
+    NASFLAT_CHECK((more > 0) == !measured.empty(),
+                  "--more N chooses N architectures given "
                   "those already measured: pass it with --measured FILE");
-    NASFLAT_CHECK(metric == "latency" || !fill_from.empty(), "--metric names what "
+    NASFLAT_CHECK(metric == "latency" || !fill_from.empty(),
+                  "--metric names what "
                   "--fill-from copies; without --fill-from it has no effect");
 }
 
@@ -63,9 +65,8 @@ SampleChoice choose_to_measure(const SearchSpace& ss, const std::string& data_di
         candidates = covered;
     }
     const int count = r.more > 0 ? r.more : r.count;
-    NASFLAT_CHECK(static_cast<int>(candidates.size()) >= count, "sample: only ",
-                  candidates.size(), " candidate architectures for ",
-                  r.more > 0 ? "--more " : "--count ", count,
+    NASFLAT_CHECK(static_cast<int>(candidates.size()) >= count, "sample: only ", candidates.size(),
+                  " candidate architectures for ", r.more > 0 ? "--more " : "--count ", count,
                   "; fix: ask for fewer or give a larger --pool");
     Encoding enc;
     if (samplers::needs_features(method) || r.more > 0)
@@ -90,6 +91,21 @@ SampleChoice choose_to_measure(const SearchSpace& ss, const std::string& data_di
         for (int32_t a : c.chosen) c.values.push_back(device.value(a));
     }
     return c;
+}
+
+SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& default_encoding) {
+    const size_t colon = spec.find(':');
+    SamplerSpec out{spec.substr(0, colon),
+                    colon == std::string::npos ? "" : spec.substr(colon + 1)};
+    const samplers::Method method = samplers::parse_method(out.method);  // validates the name
+    if (samplers::needs_features(method)) {
+        if (out.encoding.empty()) out.encoding = default_encoding;
+    } else {
+        NASFLAT_CHECK(colon == std::string::npos, "--sampler ", spec, ": ", out.method,
+                      " reads no encoding; fix: drop ':", out.encoding,
+                      "' or use kmeans, cosine, cosine_greedy or kmeancosine");
+    }
+    return out;
 }
 
 }  // namespace nasflat::nas

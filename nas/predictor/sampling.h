@@ -26,14 +26,22 @@ std::vector<int32_t> sample_archs(samplers::Method method, int count,
                                   const Encoding* encoding, const std::vector<double>* latency,
                                   Rng& rng);
 
+// A sampler as the experiment and lodo verbs name it: a samplers/ method, or "method:encoding"
+// for a feature sampler reading that encoding (e.g. kmeancosine:caz). encoding is the named one,
+// else default_encoding for a feature sampler, else "". A bad spec -> one-line error.
+struct SamplerSpec {
+    std::string method, encoding;
+};
+SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& default_encoding);
+
 struct SampleRequest {
     std::string sampler = "kmeancosine";  // a samplers/ method (latency only with fill_from)
     std::string encoding = "zcp";         // what the feature samplers and `more` read
     int count = 20;
-    std::string pool;      // choose only among these (a JSON or text arch list; "" = the space)
-    int more = 0;          // > 0: this many more, farthest-first from the archs of `measured`
-    std::string measured;  // a measurement file or arch list (with `more`)
-    std::string fill_from;           // a data-folder device whose values are copied
+    std::string pool;       // choose only among these (a JSON or text arch list; "" = the space)
+    int more = 0;           // > 0: this many more, farthest-first from the archs of `measured`
+    std::string measured;   // a measurement file or arch list (with `more`)
+    std::string fill_from;  // a data-folder device whose values are copied
     std::string metric = "latency";  // what fill_from copies: latency or energy
     uint64_t seed = 0;
 

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -21,12 +22,12 @@ TEST_F(CliNewDevice, TransferReportsItsCandidatesAndChoice) {
     const CliResult t = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
                             q("m.json") + " --epochs 1 --folds 4 --out " + q("t.ckpt"));
     ASSERT_EQ(t.code, 0) << t.err;
-    for (const char* part : {"out-of-fold Spearman of each candidate: predictor", "flops",
-                             "params", "device:", "ridge", "answers with:"})
+    for (const char* part : {"out-of-fold Spearman of each candidate: predictor", "flops", "params",
+                             "device:", "ridge", "answers with:"})
         EXPECT_NE(t.out.find(part), std::string::npos) << part << "\n" << t.out;
-    const CliResult none = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
-                               q("m.json") + " --epochs 1 --folds 4 --priors none --out " +
-                               q("t2.ckpt"));
+    const CliResult none =
+        cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " + q("m.json") +
+            " --epochs 1 --folds 4 --priors none --out " + q("t2.ckpt"));
     ASSERT_EQ(none.code, 0) << none.err;
     EXPECT_NE(none.out.find("answers with: predictor\n"), std::string::npos) << none.out;
     const CliResult bad = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
@@ -55,8 +56,8 @@ TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
         {"--recipe paper --source-samples 0", models::Flavor::Reference, "none", false, 0, 150},
         {"--recipe paper --source-samples 0 --supp params --score-once", models::Flavor::Reference,
          "params", true, 0, 150},
-        {"--source-samples 0 --config fixed --scoring once --supp params",
-         models::Flavor::Fixed, "params", true, 0, 30}};
+        {"--source-samples 0 --config fixed --scoring once --supp params", models::Flavor::Fixed,
+         "params", true, 0, 30}};
     for (const Case& c : cases) {
         const CliResult r =
             cli("pretrain --space nb201 --devices pixel3 " + c.flags + " --out " + q("r.ckpt"));
@@ -78,8 +79,10 @@ TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
     EXPECT_EQ(pf.info.supp, "flops");
     EXPECT_TRUE(pf.info.pretrain["score_once"].get<bool>());
     EXPECT_EQ(pf.info.pretrain["epochs"].get<int>(), 30);
-    const CliResult both = cli("pretrain --space nb201 --score-once --scoring two-forwards "
-                               "--out " + q("x.ckpt"));
+    const CliResult both =
+        cli("pretrain --space nb201 --score-once --scoring two-forwards "
+            "--out " +
+            q("x.ckpt"));
     EXPECT_EQ(both.code, 2);
     expect_one_error_line(both, {"--score-once and --scoring two-forwards disagree"});
     const CliResult bad = cli("pretrain --space nb201 --recipe quick --out " + q("x.ckpt"));
@@ -87,8 +90,10 @@ TEST_F(CliNewDevice, PretrainFollowsTheRecipeAndFlagsWin) {
 }
 
 TEST_F(CliNewDevice, PretrainExcludesTheDevicesNamed) {
-    const CliResult r = cli("pretrain --space nb201 --devices 1080ti_1,pixel3,pixel2 --exclude "
-                            "pixel2 --source-samples 10 --epochs 1 --out " + q("e.ckpt"));
+    const CliResult r =
+        cli("pretrain --space nb201 --devices 1080ti_1,pixel3,pixel2 --exclude "
+            "pixel2 --source-samples 10 --epochs 1 --out " +
+            q("e.ckpt"));
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("except pixel2"), std::string::npos) << r.out;
     const Predictor p = load_predictor(file("e.ckpt"), Device::CPU);
@@ -96,15 +101,15 @@ TEST_F(CliNewDevice, PretrainExcludesTheDevicesNamed) {
     const CliResult unknown = cli("pretrain --space nb201 --exclude pixel9 --out " + q("x.ckpt"));
     EXPECT_EQ(unknown.code, 2);
     expect_one_error_line(unknown, {"--exclude: 'pixel9'"});
-    const CliResult all = cli("pretrain --space nb201 --devices pixel2 --exclude pixel2 --out " +
-                              q("x.ckpt"));
+    const CliResult all =
+        cli("pretrain --space nb201 --devices pixel2 --exclude pixel2 --out " + q("x.ckpt"));
     EXPECT_EQ(all.code, 2);
     expect_one_error_line(all, {"leaves no device"});
 }
 
 TEST_F(CliNewDevice, SampleMoreAvoidsWhatIsMeasured) {
-    const CliResult r = cli("sample --space nb201 --more 6 --measured " + q("m.json") +
-                            " --out " + q("more.json"));
+    const CliResult r =
+        cli("sample --space nb201 --more 6 --measured " + q("m.json") + " --out " + q("more.json"));
     ASSERT_EQ(r.code, 0) << r.err;
     const auto more = nlohmann::json::parse(slurp(file("more.json")))["arch_index"];
     const auto had = nlohmann::json::parse(slurp(file("m.json")))["arch_index"];
@@ -118,19 +123,22 @@ TEST_F(CliNewDevice, SampleMoreAvoidsWhatIsMeasured) {
 
 TEST_F(CliNewDevice, EnergyGoesThroughTheWholeLoop) {
     ASSERT_EQ(cli("sample --space nb201 --count 10 --sampler random --seed 2 --fill-from eyeriss "
-                  "--metric energy --out " + q("e.json")).code, 0);
+                  "--metric energy --out " +
+                  q("e.json"))
+                  .code,
+              0);
     const auto e = nlohmann::json::parse(slurp(file("e.json")));
     EXPECT_EQ(e["metric"], "energy");
     EXPECT_EQ(e["unit"], "mJ");
     EXPECT_EQ(e["energy"].size(), 10u);
     const CliResult check = cli("data --check " + q("e.json"));
     EXPECT_EQ(check.code, 0) << check.err;
-    const CliResult t = cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " +
-                            q("e.json") + " --name my_asic --epochs 1 --folds 2 --out " +
-                            q("e.ckpt"));
+    const CliResult t =
+        cli("transfer --checkpoint " + q("pre.ckpt") + " --measurements " + q("e.json") +
+            " --name my_asic --epochs 1 --folds 2 --out " + q("e.ckpt"));
     ASSERT_EQ(t.code, 0) << t.err;
-    const CliResult p = cli("predict --checkpoint " + q("e.ckpt") + " --archs " + q("m.json") +
-                            " --truth eyeriss");
+    const CliResult p =
+        cli("predict --checkpoint " + q("e.ckpt") + " --archs " + q("m.json") + " --truth eyeriss");
     ASSERT_EQ(p.code, 0) << p.err;
     EXPECT_EQ(p.out.rfind("index,arch,score,energy_mj\n", 0), 0u) << p.out;
     EXPECT_NE(p.err.find("[truth] eyeriss"), std::string::npos) << p.err;
@@ -142,18 +150,21 @@ TEST_F(CliNewDevice, EnergyGoesThroughTheWholeLoop) {
     expect_one_error_line(wrong, {"predicts energy", "--energy-max"});
     // A file of one metric with the other's key is refused.
     const CliResult mixed = cli("data --check '" +
-                                write("mixed.json", "{\"space\": \"nb201\", \"metric\": "
-                                                    "\"energy\", \"unit\": \"ms\", "
-                                                    "\"arch_index\": [1, 2], \"energy\": [1, 2]}") +
+                                write("mixed.json",
+                                      "{\"space\": \"nb201\", \"metric\": "
+                                      "\"energy\", \"unit\": \"ms\", "
+                                      "\"arch_index\": [1, 2], \"energy\": [1, 2]}") +
                                 "'");
     EXPECT_EQ(mixed.code, 1);
     expect_one_error_line(mixed, {"'ms' is not a unit of energy", "mJ"});
 }
 
 TEST_F(CliNewDevice, TheSuiteRunsWithTheSelfCheck) {
-    const CliResult r = cli("experiment --space fbnet --task 2 --samples 8 --trials 1 "
-                            "--source-samples 8 --epochs 1 --transfer-epochs 1 --config fixed "
-                            "--score-once --self-check --blend best --json " + q("x.json"));
+    const CliResult r =
+        cli("experiment --space fbnet --task 2 --samples 8 --trials 1 "
+            "--source-samples 8 --epochs 1 --transfer-epochs 1 --config fixed "
+            "--score-once --self-check --blend best --json " +
+            q("x.json"));
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("self-check (blend best)"), std::string::npos) << r.out;
     const auto j = nlohmann::json::parse(slurp(file("x.json")));
@@ -164,8 +175,9 @@ TEST_F(CliNewDevice, TheSuiteRunsWithTheSelfCheck) {
 // Families run side by side on --threads: the same JSON and, family by family, the same progress
 // lines (wall times aside) as one thread.
 TEST_F(CliNewDevice, LodoGivesTheSameResultsOnAnyThreadCount) {
-    const std::string run = "lodo --space nb201 --targets pixel2,eyeriss,fpga --source-samples 8 "
-                            "--epochs 1 --draws 1 --transfer-epochs 1 --score-once --threads ";
+    const std::string run =
+        "lodo --space nb201 --targets pixel2,eyeriss,fpga --source-samples 8 "
+        "--epochs 1 --draws 1 --transfer-epochs 1 --score-once --threads ";
     const CliResult one = cli(run + "1 --json " + q("t1.json"));
     const CliResult three = cli(run + "3 --json " + q("t3.json"));
     ASSERT_EQ(one.code, 0) << one.err;
@@ -188,6 +200,32 @@ TEST_F(CliNewDevice, LodoGivesTheSameResultsOnAnyThreadCount) {
     EXPECT_EQ(lines(one.err), lines(three.err));
 }
 
+// --sampler chooses each draw's T samples (here k-means + cosine over the proxies): recorded in
+// the options and the summary, distinct measured archs, other archs than the uniform draw.
+TEST_F(CliNewDevice, LodoDrawsWithTheSamplerItIsGiven) {
+    const std::string run =
+        "lodo --space nb201 --targets pixel2 --source-samples 8 --epochs 1 "
+        "--draws 1 --transfer-epochs 1 --score-once --samples 8 ";
+    const CliResult uniform = cli(run + "--json " + q("u.json"));
+    const CliResult chosen =
+        cli(run + "--sampler kmeancosine:zcp --json " + q("k.json") + " --markdown " + q("k.md"));
+    ASSERT_EQ(uniform.code, 0) << uniform.err;
+    ASSERT_EQ(chosen.code, 0) << chosen.err;
+    const auto u = nlohmann::json::parse(slurp(file("u.json")));
+    const auto k = nlohmann::json::parse(slurp(file("k.json")));
+    EXPECT_EQ(u["options"]["sampler"], "random");
+    EXPECT_EQ(k["options"]["sampler"], "kmeancosine:zcp");
+    std::vector<int32_t> archs = k["devices"][0]["draws"][0]["archs"].get<std::vector<int32_t>>();
+    EXPECT_NE(archs, u["devices"][0]["draws"][0]["archs"].get<std::vector<int32_t>>());
+    ASSERT_EQ(archs.size(), 8u);
+    std::sort(archs.begin(), archs.end());
+    EXPECT_EQ(std::unique(archs.begin(), archs.end()), archs.end()) << "no arch twice";
+    EXPECT_NE(slurp(file("k.md")).find("chosen by kmeancosine:zcp"), std::string::npos);
+    const CliResult bad = cli(run + "--sampler random:zcp");
+    EXPECT_EQ(bad.code, 2);
+    expect_one_error_line(bad, {"random:zcp", "reads no encoding"});
+}
+
 TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
     const CliResult fam = cli("lodo --space nb201 --families");
     ASSERT_EQ(fam.code, 0) << fam.err;
@@ -195,9 +233,10 @@ TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
                            "embedded_gpu_jetson_nano_fp32"),
               std::string::npos)
         << fam.out;
-    const CliResult r = cli("lodo --space nb201 --targets pixel2 --source-samples 8 --epochs 1 "
-                            "--draws 1 --transfer-epochs 1 --score-once --json " + q("l.json") +
-                            " --markdown " + q("l.md"));
+    const CliResult r =
+        cli("lodo --space nb201 --targets pixel2 --source-samples 8 --epochs 1 "
+            "--draws 1 --transfer-epochs 1 --score-once --json " +
+            q("l.json") + " --markdown " + q("l.md"));
     ASSERT_EQ(r.code, 0) << r.err;
     const auto j = nlohmann::json::parse(slurp(file("l.json")));
     ASSERT_EQ(j["devices"].size(), 1u);
@@ -210,8 +249,8 @@ TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
     expect_one_error_line(merged, {"pixel2 appears in two runs"});
     // Read again under another of the rules it evaluated: the answer is that rule's column, the
     // options are the run's own (not the defaults of the reading command).
-    const CliResult again = cli("lodo --merge " + q("l.json") + " --answer-rule 0 --json " +
-                                q("l0.json"));
+    const CliResult again =
+        cli("lodo --merge " + q("l.json") + " --answer-rule 0 --json " + q("l0.json"));
     ASSERT_EQ(again.code, 0) << again.err;
     const auto k = nlohmann::json::parse(slurp(file("l0.json")));
     EXPECT_EQ(k["options"]["source_samples"], 8);
