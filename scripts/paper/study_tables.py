@@ -6,7 +6,8 @@ suite reports it) and the space means, with the trial count.
 
 Files are DIR/<study>_<setting>_<task>.t<K>.json (one trial each, as run_studies.sh writes them);
 a file may hold several samplers and T. Trials of one setting are joined here; a missing
-(setting, task) leaves its cell empty and its space mean blank.
+(setting, task) leaves its cell empty and its space mean blank. Beside each row, where the
+paper has it, the authors' task mean (their protocol, PAPER_RESULTS.md 2c-2e).
 
 Usage: scripts/paper/study_tables.py DIR [--kendall]"""
 import glob
@@ -17,6 +18,42 @@ import statistics
 import sys
 
 TASKS = {"nb201": [f"N{i}" for i in range(6)], "fbnet": [f"F{i}" for i in range(6)]}
+# The authors' task means (mean over the six tasks of their table cells), their protocol:
+# reference/PAPER_RESULTS.md 2c (samplers, T 5 and 20), 2d (supplementary encodings, T 10 and
+# 20) and 2e (build-up rows, T 20; NB201 at S = 16 with the CATE sampler, FBNet at S = 200).
+PAPER = {
+    "nb201": {
+        ("random", 5): .742, ("params", 5): .749, ("kmeancosine:arch2vec", 5): .732,
+        ("kmeancosine:cate", 5): .758, ("kmeancosine:zcp", 5): .761,
+        ("kmeancosine:caz", 5): .741, ("latency", 5): .757,
+        ("random", 20): .834, ("params", 20): .845, ("kmeancosine:arch2vec", 20): .854,
+        ("kmeancosine:cate", 20): .825, ("kmeancosine:zcp", 20): .833,
+        ("kmeancosine:caz", 20): .831, ("latency", 20): .853,
+        ("supp_none", 10): .727, ("supp_arch2vec", 10): .732, ("supp_cate", 10): .733,
+        ("supp_zcp", 10): .734, ("supp_caz", 10): .721,
+        ("supp_none", 20): .775, ("supp_arch2vec", 20): .781, ("supp_cate", 20): .781,
+        ("supp_zcp", 20): .788, ("supp_caz", 20): .774,
+        ("buildup_gin / random", 20): .938, ("buildup_transfer / random", 20): .941,
+        ("buildup_ophw / random", 20): .934, ("buildup_ophw / kmeancosine:caz", 20): .930,
+    },
+    "fbnet": {
+        ("random", 5): .666, ("params", 5): .675, ("kmeancosine:arch2vec", 5): .620,
+        ("kmeancosine:cate", 5): .284, ("kmeancosine:zcp", 5): .603,
+        ("kmeancosine:caz", 5): .663, ("latency", 5): .687,
+        ("random", 20): .740, ("params", 20): .735, ("kmeancosine:arch2vec", 20): .713,
+        ("kmeancosine:cate", 20): .297, ("kmeancosine:zcp", 20): .714,
+        ("kmeancosine:caz", 20): .709, ("latency", 20): .754,
+        ("supp_none", 10): .562, ("supp_arch2vec", 10): .611, ("supp_cate", 10): .567,
+        ("supp_zcp", 10): .573, ("supp_caz", 10): .554,
+        ("supp_none", 20): .684, ("supp_arch2vec", 20): .743, ("supp_cate", 20): .713,
+        ("supp_zcp", 20): .730, ("supp_caz", 20): .710,
+        ("buildup_gin / random", 20): .723, ("buildup_transfer / random", 20): .731,
+        ("buildup_ophw / random", 20): .729, ("buildup_ophw / kmeancosine:caz", 20): .624,
+        # the FBNet headline row (S = 800, CAZ sampler, + ZCP)
+        ("buildup_supp_zcp / kmeancosine:caz", 20): .794,
+    },
+}
+
 NAME = re.compile(r"^(?P<setting>.+)_(?P<task>[NF][0-5])\.t(?P<trial>\d+)\.json$")
 
 
@@ -75,15 +112,17 @@ def table(cells, space, which):
                   key=lambda k: (k[1], list(cells).index(k)))
     if not rows:
         return ""
-    lines = ["| setting | T | " + " | ".join(tasks) + " | mean |",
-             "|---|---|" + "---|" * (len(tasks) + 1)]
+    lines = ["| setting | T | " + " | ".join(tasks) + " | mean | authors' mean |",
+             "|---|---|" + "---|" * (len(tasks) + 2)]
     for label, t in rows:
         per_task = [task_cell(cells[(label, t)][x], which) if x in cells[(label, t)] else None
                     for x in tasks]
         mean = (f"**{statistics.fmean(c[0] for c in per_task):.3f}**"
                 if all(per_task) else "")
+        paper = PAPER[space].get((label, t))
         lines.append(f"| {label} | {t} | " +
-                     " | ".join(fmt(c) if c else "" for c in per_task) + f" | {mean} |")
+                     " | ".join(fmt(c) if c else "" for c in per_task) + f" | {mean} | " +
+                     (f"{paper:.3f}" if paper is not None else "") + " |")
     return "\n".join(lines) + "\n"
 
 
