@@ -54,6 +54,17 @@ PAPER = {
     },
 }
 
+# Row names of the build-up (the paper's 2e rows) and of the supplementary-encoding study.
+LABELS = {
+    "buildup_gin / random": "GIN: device embedding to the head",
+    "buildup_transfer / random": "+ TransferEmb (row from the best source)",
+    "buildup_ophw / random": "+ Op-HWEmb (device gates at the nodes)",
+    "buildup_ophw / kmeancosine:caz": "+ Sampler (CAZ)",
+    "buildup_supp_zcp / kmeancosine:caz": "+ Supplementary encoding (ZCP)",
+    "supp_none": "none", "supp_flops": "+ FLOPs", "supp_arch2vec": "+ arch2vec",
+    "supp_cate": "+ CATE", "supp_zcp": "+ ZCP", "supp_caz": "+ CAZ",
+}
+
 NAME = re.compile(r"^(?P<setting>.+)_(?P<task>[NF][0-5])\.t(?P<trial>\d+)\.json$")
 
 
@@ -108,8 +119,10 @@ def fmt(cell):
 
 def table(cells, space, which):
     tasks = TASKS[space]
+    order = list(LABELS)  # build-up and encoding rows in their order, the rest as they came
     rows = sorted({k for k in cells if any(t in cells[k] for t in tasks)},
-                  key=lambda k: (k[1], list(cells).index(k)))
+                  key=lambda k: (k[1], order.index(k[0]) if k[0] in order else len(order),
+                                 list(cells).index(k)))
     if not rows:
         return ""
     lines = ["| setting | T | " + " | ".join(tasks) + " | mean | authors' mean |",
@@ -120,7 +133,7 @@ def table(cells, space, which):
         mean = (f"**{statistics.fmean(c[0] for c in per_task):.3f}**"
                 if all(per_task) else "")
         paper = PAPER[space].get((label, t))
-        lines.append(f"| {label} | {t} | " +
+        lines.append(f"| {LABELS.get(label, label)} | {t} | " +
                      " | ".join(fmt(c) if c else "" for c in per_task) + f" | {mean} | " +
                      (f"{paper:.3f}" if paper is not None else "") + " |")
     return "\n".join(lines) + "\n"
