@@ -10,8 +10,8 @@
 #   samplers  every sampler in one run per trial (they share its pre-training and draw from
 #             the same seeds): random, params, kmeancosine over arch2vec / CATE / ZCP / CAZ,
 #             the latency oracle, and kmeans / cosine over CAZ (the method study); T 5 10 20.
-#   supp      the head's supplementary encoding: none, flops, arch2vec, cate, zcp, caz;
-#             random sampler; T 10 20.
+#   supp      the head's supplementary encoding (--supps, default none, zcp, caz, arch2vec,
+#             cate, flops); random sampler; T 10 20.
 #   buildup   the cumulative rows at T 20, supplementary input none unless named:
 #             gin = device embedding to the head, no row transfer (--hwemb-to-mlp
 #             --no-transfer-hwemb); transfer = + row transfer; ophw = + per-op device gates
@@ -20,7 +20,7 @@
 #
 # Usage: scripts/paper/run_studies.sh [--bin PATH] [--out DIR] [--studies "samplers supp buildup"]
 #            [--tasks "N0 ... F5"] [--trials N] [--first-trial K] [--threads N]
-#            [--buildup-supp zcp]
+#            [--buildup-supp zcp] [--supps "none zcp caz arch2vec cate flops"]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -32,6 +32,7 @@ trials=1
 first_trial=0
 threads=0
 buildup_supp=zcp
+supps="none zcp caz arch2vec cate flops"
 while [ $# -gt 0 ]; do
     case "$1" in
         --bin) bin="$2" ;;
@@ -42,6 +43,7 @@ while [ $# -gt 0 ]; do
         --first-trial) first_trial="$2" ;;
         --threads) threads="$2" ;;
         --buildup-supp) buildup_supp="$2" ;;
+        --supps) supps="$2" ;;
         *) echo "run_studies: unknown argument $1 (see the header of $0)" >&2; exit 2 ;;
     esac
     shift 2
@@ -75,7 +77,7 @@ for study in $studies; do
             # shellcheck disable=SC2086
             run samplers --samples 5 10 20 --sampler $SAMPLERS ;;
         supp)
-            for supp in none flops arch2vec cate zcp caz; do
+            for supp in $supps; do
                 run "supp_$supp" --samples 10 20 --supp "$supp"
             done ;;
         buildup)
