@@ -142,12 +142,7 @@ size_t result_index(const ExperimentOptions& o, size_t k, size_t si, size_t ti) 
 std::vector<int32_t> choose_transfer_samples(const ExperimentOptions& o, const std::string& sampler,
                                              SpaceContext& ctx, const DeviceData& target, int count,
                                              Rng& rng) {
-    const SamplerSpec spec = parse_sampler_spec(sampler, o.sampler_encoding);
-    const samplers::Method method = samplers::parse_method(spec.method);
-    std::vector<double> truth;  // only the latency oracle reads it
-    if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
-    const Encoding* enc = spec.encoding.empty() ? nullptr : &ctx.encoding(spec.encoding);
-    return sample_archs(method, count, target.arch_index, ctx.space(), enc, &truth, rng);
+    return sample_measured(sampler, o.sampler_encoding, ctx, target, count, rng);
 }
 
 std::vector<int32_t> eval_archs(Protocol protocol, const DeviceData& target,

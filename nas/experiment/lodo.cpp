@@ -67,11 +67,7 @@ LodoDraw run_draw(Predictor& p, const PredictorInfo& base_info, const std::vecto
         for (int k : rng.sample_without_replacement(target.count(), o.samples))
             d.archs.push_back(target.arch_index[k]);
     } else {
-        const samplers::Method method = samplers::parse_method(spec.method);
-        std::vector<double> truth;  // only the latency oracle reads it
-        if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
-        const Encoding* enc = spec.encoding.empty() ? nullptr : &ctx.encoding(spec.encoding);
-        d.archs = sample_archs(method, o.samples, target.arch_index, ctx.space(), enc, &truth, rng);
+        d.archs = sample_measured(o.sampler, o.model.sampler_encoding, ctx, target, o.samples, rng);
     }
     Measurements m;
     m.space = o.model.space;

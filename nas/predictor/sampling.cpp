@@ -108,4 +108,15 @@ SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& defau
     return out;
 }
 
+std::vector<int32_t> sample_measured(const std::string& spec, const std::string& default_encoding,
+                                     SpaceContext& ctx, const DeviceData& target, int count,
+                                     Rng& rng) {
+    const SamplerSpec s = parse_sampler_spec(spec, default_encoding);
+    const samplers::Method method = samplers::parse_method(s.method);
+    std::vector<double> truth;  // only the latency oracle reads it
+    if (method == samplers::Method::Latency) truth = target.dense(ctx.space().size());
+    const Encoding* enc = s.encoding.empty() ? nullptr : &ctx.encoding(s.encoding);
+    return sample_archs(method, count, target.arch_index, ctx.space(), enc, &truth, rng);
+}
+
 }  // namespace nasflat::nas

@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "kernels/base/rng.h"
+#include "nas/data/device_data.h"
 #include "nas/data/encoding.h"
+#include "nas/predictor/space_context.h"
 #include "nas/space/search_space.h"
 #include "samplers/samplers.h"
 
@@ -33,6 +35,12 @@ struct SamplerSpec {
     std::string method, encoding;
 };
 SamplerSpec parse_sampler_spec(const std::string& spec, const std::string& default_encoding);
+
+// `count` of the archs measured on `target`, chosen by the sampler `spec` (parse_sampler_spec;
+// its encoding from ctx, the latency oracle's truth from the target).
+std::vector<int32_t> sample_measured(const std::string& spec, const std::string& default_encoding,
+                                     SpaceContext& ctx, const DeviceData& target, int count,
+                                     Rng& rng);
 
 struct SampleRequest {
     std::string sampler = "kmeancosine";  // a samplers/ method (latency only with fill_from)
