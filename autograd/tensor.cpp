@@ -129,17 +129,18 @@ void Tensor::zero_grad() const {
     }
 }
 
+namespace {
+
 // Iterative depth-first post-order from the root gives a topological order (inputs before the
 // tensors computed from them); walking it backwards runs each Node after all its consumers.
-void Tensor::backward() const {
-    NASFLAT_CHECK(numel() == 1, "backward: the root must be a scalar, shape is ",
-                  shape_str(shape()), "; hint: reduce with sum() or mean() first");
-    NASFLAT_CHECK(requires_grad(), "backward: the root does not require grad; hint: some input "
-                  "(a parameter) must have requires_grad set, and grad mode must be on");
+// `seed` (root.numel() floats on `seed_device`) is the root's gradient.
+void run_backward(TensorImpl& root, const float* seed, Device seed_device) {
+    NASFLAT_CHECK(root.requires_grad, "backward: the root does not require grad; hint: some "
+                  "input (a parameter) must have requires_grad set, and grad mode must be on");
     std::vector<TensorImpl*> order;
     std::unordered_set<TensorImpl*> seen;
-    std::vector<std::pair<TensorImpl*, size_t>> stack{{impl_.get(), 0}};
-    seen.insert(impl_.get());
+    std::vector<std::pair<TensorImpl*, size_t>> stack{{&root, 0}};
+    seen.insert(&root);
     while (!stack.empty()) {
         auto& [t, next] = stack.back();
         if (t->grad_fn && next < t->grad_fn->inputs.size()) {
@@ -150,9 +151,9 @@ void Tensor::backward() const {
             stack.pop_back();
         }
     }
-    float one = 1.0f;
-    float* g = impl_->ensure_grad();
-    kernels::raw_copy(g, device(), &one, Device::CPU, sizeof(float));
+    float* g = root.ensure_grad();
+    kernels::raw_copy(g, root.device, seed, seed_device,
+                      static_cast<size_t>(root.numel()) * sizeof(float));
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         TensorImpl* t = *it;
         if (t->grad_fn && t->grad) {
@@ -160,6 +161,22 @@ void Tensor::backward() const {
             t->grad.reset();  // consumed: a second backward through this graph starts clean
         }
     }
+}
+
+}  // namespace
+
+void Tensor::backward() const {
+    NASFLAT_CHECK(numel() == 1, "backward: the root must be a scalar, shape is ",
+                  shape_str(shape()), "; hint: reduce with sum() or mean() first");
+    const float one = 1.0f;
+    run_backward(*impl_, &one, Device::CPU);
+}
+
+void Tensor::backward(const Tensor& seed) const {
+    NASFLAT_CHECK(seed.defined() && seed.shape() == shape(), "backward: the seed gradient's "
+                  "shape ", seed.defined() ? shape_str(seed.shape()) : "(none)",
+                  " is not the root's ", shape_str(shape()));
+    run_backward(*impl_, seed.data(), seed.device());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -113,6 +113,9 @@ public:
 
     // Runs reverse-mode differentiation from this scalar (seed gradient 1).
     void backward() const;
+    // The same from a tensor of any shape whose gradient `seed` (same shape) is already known:
+    // the part of a larger graph whose rest was differentiated elsewhere (models/shards.h).
+    void backward(const Tensor& seed) const;
     // Clears this tensor's gradient to zero (keeps the memory).
     void zero_grad() const;
 

@@ -8,6 +8,7 @@
 
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
+#include "models/shards.h"
 
 namespace nasflat::models {
 
@@ -56,27 +57,15 @@ ModelBatch collate_archs(const NasflatModel& model, const ArchTable& table,
                    model.config(), model.device());
 }
 
-namespace {
-
-// Loss of one batch of samples (already chosen); records the graph for backward.
-Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
-                  const std::vector<Sample>& batch, const TrainOptions& options, Rng& rng) {
-    std::vector<float> y;
-    for (const Sample& s : batch) y.push_back(s.target);
-    Pairs pairs = sample_pairs(y, options.pairs_per_sample * static_cast<int>(batch.size()), rng);
-    if (pairs.i.empty()) return Tensor();
+Tensor pair_loss(const NasflatModel& model, const Tensor& r, const Tensor& supp,
+                 const IndexMap& graph_device, const std::vector<Sample>& batch,
+                 const Pairs& pairs, const TrainOptions& options, Rng& rng) {
     const int32_t P = static_cast<int32_t>(pairs.i.size());
-    // Both scorings collate the batch's samples once, in batch order.
-    std::vector<int32_t> archs, devs;
-    for (const Sample& s : batch) {
-        archs.push_back(s.arch);
-        devs.push_back(s.device);
-    }
-    const ModelBatch mb = collate_archs(model, table, archs, devs);
+    const int32_t n = static_cast<int32_t>(batch.size());
+    const Device d = model.device();
     if (options.scoring == PairScoring::ScoreOnce) {
-        Tensor scores = model.forward(mb, true, rng.next_u64());
-        PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign,
-                                     static_cast<int32_t>(batch.size()), model.device());
+        Tensor scores = model.head_scores(r, supp, graph_device, true, rng.next_u64());
+        PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign, n, d);
         return pair_hinge_loss(scores, pl, options.margin);
     }
     // Two forwards, as the authors: the first members of every pair, then the second members,
@@ -91,13 +80,11 @@ Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
         pi[k] = k;
         pj[k] = P + k;
     }
-    const Tensor r = model.readout(mb);
-    const int32_t n = static_cast<int32_t>(batch.size()), V = model.config().device_vocab;
-    const Device d = model.device();
+    const int32_t V = model.config().device_vocab;
     auto side = [&](const std::vector<int32_t>& members, const std::vector<int32_t>& devices) {
         const IndexMap pick = IndexMap::make(members, n, d, "pair side");
-        const Tensor supp = mb.supp.defined() ? index_select(mb.supp, pick) : Tensor();
-        return model.head_scores(index_select(r, pick), supp,
+        const Tensor side_supp = supp.defined() ? index_select(supp, pick) : Tensor();
+        return model.head_scores(index_select(r, pick), side_supp,
                                  IndexMap::make(devices, V, d, "pair side devices"), true,
                                  rng.next_u64());
     };
@@ -105,6 +92,28 @@ Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
     Tensor sj = side(pairs.j, dj);
     PairList pl = PairList::make(pi, pj, pairs.sign, 2 * P, d);
     return pair_hinge_loss(concat({si, sj}, 0), pl, options.margin);
+}
+
+Pairs batch_pairs(const std::vector<Sample>& batch, const TrainOptions& options, Rng& rng) {
+    std::vector<float> y;
+    for (const Sample& s : batch) y.push_back(s.target);
+    return sample_pairs(y, options.pairs_per_sample * static_cast<int>(batch.size()), rng);
+}
+
+namespace {
+
+// Loss of one batch whose pairs are drawn, on one thread; records the graph for backward.
+Tensor batch_loss(const NasflatModel& model, const ArchTable& table,
+                  const std::vector<Sample>& batch, const Pairs& pairs,
+                  const TrainOptions& options, Rng& rng) {
+    std::vector<int32_t> archs, devs;
+    for (const Sample& s : batch) {
+        archs.push_back(s.arch);
+        devs.push_back(s.device);
+    }
+    const ModelBatch mb = collate_archs(model, table, archs, devs);
+    return pair_loss(model, model.readout(mb), mb.supp, mb.graph_device, batch, pairs, options,
+                     rng);
 }
 
 // A step can turn weights non-finite while the loss still reads finite (a hinge clamps NaN
@@ -130,6 +139,7 @@ double train(NasflatModel& model, const ArchTable& table, const std::vector<Samp
     adam.weight_decay = options.weight_decay;
     AdamW opt(model.params(), adam);
     std::vector<size_t> order(samples.size());
+    ShardedSteps shards(model, options);
     double last_loss = 0.0;
     for (int epoch = 0; epoch < options.epochs; ++epoch) {
         opt.set_lr(cosine_lr(options.lr, options.eta_min, epoch, options.epochs));
@@ -143,13 +153,23 @@ double train(NasflatModel& model, const ArchTable& table, const std::vector<Samp
             std::vector<Sample> batch;
             for (size_t k = start; k < end; ++k) batch.push_back(samples[order[k]]);
             model.params().zero_grad();
-            Tensor loss = batch_loss(model, table, batch, options, rng);
-            if (!loss.defined()) continue;  // every target tied: nothing to rank
-            const double value = loss.item();
-            NASFLAT_CHECK(std::isfinite(value), "training diverged at epoch ", epoch + 1,
-                          ": the loss became ", value, "; fix: lower the learning rate (it is ",
-                          options.lr, ")");
-            loss.backward();
+            const Pairs pairs = batch_pairs(batch, options, rng);
+            if (pairs.i.empty()) continue;  // every target tied: nothing to rank
+            auto diverged = [&](double value) {
+                NASFLAT_CHECK(std::isfinite(value), "training diverged at epoch ", epoch + 1,
+                              ": the loss became ", value, "; fix: lower the learning rate (it "
+                              "is ", options.lr, ")");
+            };
+            double value = 0.0;
+            if (shards.splits(batch.size())) {
+                value = shards.loss_and_gradients(model, table, batch, pairs, options, rng);
+                diverged(value);
+            } else {
+                Tensor loss = batch_loss(model, table, batch, pairs, options, rng);
+                value = loss.item();
+                diverged(value);
+                loss.backward();
+            }
             opt.step();
             loss_sum += value;
             ++batches;

@@ -40,6 +40,11 @@ struct TrainOptions {
     float margin = 0.1f;
     int pairs_per_sample = 4;  // keep at most this many pairs per batch sample
     PairScoring scoring = PairScoring::TwoForwards;
+    // Data parallelism on the CPU (models/shards.h): a batch of more than shard_size samples
+    // runs its graph part in shards of shard_size, `threads` of them side by side; the result
+    // is the same bits for any thread count (0: every core). shard_size 0: never split.
+    int shard_size = 64;
+    int threads = 1;
 };
 
 // Pairs of a batch (the authors' pairwise loss): every (i < j) with y_i != y_j; when there are more
@@ -49,6 +54,16 @@ struct Pairs {
     std::vector<float> sign;
 };
 Pairs sample_pairs(const std::vector<float>& y, int max_pairs, Rng& rng);
+
+// The pairs of a training batch (sample_pairs over its targets, at most pairs_per_sample x n).
+Pairs batch_pairs(const std::vector<Sample>& batch, const TrainOptions& options, Rng& rng);
+
+// The pairwise hinge loss of a batch from its readout r (n, 128), supplementary rows supp
+// (n, D) or undefined and device rows graph_device (n): the head and the loss of a training
+// step (options.scoring), dropout seeds drawn from rng; records the graph for backward.
+Tensor pair_loss(const NasflatModel& model, const Tensor& r, const Tensor& supp,
+                 const IndexMap& graph_device, const std::vector<Sample>& batch,
+                 const Pairs& pairs, const TrainOptions& options, Rng& rng);
 
 // Called after each epoch with (epoch index, mean batch loss).
 using EpochCallback = std::function<void(int epoch, double mean_loss)>;

@@ -23,12 +23,16 @@ namespace {
 
 struct Flags {
     std::string data, task, devices, exclude, out;
+    int threads = 0;
     ModelFlags m;
 };
 
 void run_pretrain(Flags& f) {
     space_from_task(f.m, f.task);
     nas::PretrainRecipe o = model_options(f.m);
+    NASFLAT_CHECK(f.threads >= 0, "pretrain: --threads must be >= 0 (0: every core), got ",
+                  f.threads);
+    o.train_threads = f.threads;
     NASFLAT_CHECK(f.task.empty() || f.devices.empty(), "pretrain: pass --task (its source "
                   "devices) or --devices a,b,..., not both (neither: every device of the space)");
     std::vector<std::string> sources;
@@ -112,6 +116,9 @@ void register_pretrain(CLI::App& app) {
                   "leave these devices out (comma-separated), e.g. the device you will transfer "
                   "to when the data folder has it");
     v->add_option("--out", f.out, "checkpoint file to write (.ckpt)")->required();
+    v->add_option("--threads", f.threads,
+                  "CPU threads training each batch's shards side by side (0: every core; the "
+                  "same weights for any count)");
     v->callback([flags] { run_pretrain(*flags); });
 }
 

@@ -376,7 +376,9 @@ ExperimentResult run_nasflat_experiment(ExperimentOptions o, SpaceContext& ctx,
         models::NasflatModel& model = *predictor.model;
         // 1. pre-train on S archs per source device (the same archs on every source).
         const auto t_pre = Clock::now();
-        pretrain_on_sources(model, o, ctx, task.sources, trial_seed, progress,
+        PretrainRecipe pre = o.recipe();
+        pre.train_threads = o.threads;  // the shards of each batch side by side: same bits
+        pretrain_on_sources(model, pre, ctx, task.sources, trial_seed, progress,
                             task.name + " trial " + std::to_string(trial + 1) + "/" +
                                 std::to_string(o.first_trial + o.trials));
         result.pretrain_seconds += seconds_since(t_pre);

@@ -87,9 +87,10 @@ struct ExperimentOptions : PretrainRecipe {
     bool self_check = false;
     std::string blend_rule = "stack";
     int eval_batch = 0;  // 0: default_score_batch(device) (CPU 256, CUDA 32768)
-    // CPU threads fine-tuning a trial's (target, T) pairs side by side, each with its own copy
-    // of the pre-trained model (0: every core). The results are the same bits for any count;
-    // the aliasing protocol and a GPU run one at a time.
+    // CPU threads (0: every core): pre-training runs each batch's shards side by side
+    // (models/shards.h), then the trial's (target, T) pairs are fine-tuned side by side, each
+    // with its own copy of the pre-trained model. The results are the same bits for any count;
+    // the aliasing protocol and a GPU fine-tune one at a time.
     int threads = 1;
     // Keep the last trial's predictions at the last T (for plots; see ExperimentResult).
     bool keep_predictions = false;

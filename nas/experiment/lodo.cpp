@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <map>
 #include <sstream>
@@ -174,7 +175,13 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
     // progress is written as one block, in family order.
     std::vector<std::vector<LodoDevice>> per_family(families.size());
     const int threads = o.model.device == Device::CPU ? o.threads : 1;
-    const bool buffered = job_workers(families.size(), threads) > 1;
+    const size_t workers = job_workers(families.size(), threads);
+    const bool buffered = workers > 1;
+    // The cores the families leave free train each family's batch shards side by side (the
+    // same bits for any count: models/shards.h).
+    PretrainRecipe recipe = o.model;
+    recipe.train_threads =
+        std::max<int>(1, static_cast<int>(job_workers(SIZE_MAX, threads) / workers));
     OrderedOutput output(progress, families.size());
     run_jobs(families.size(), threads, [&](size_t f, size_t) {
         std::ostringstream block;
@@ -182,7 +189,7 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
         const auto& [family, members] = families[f];
         const std::vector<std::string> sources =
             devices_outside_family(manifest, o.model.space, family);
-        Predictor p = pretrain_predictor(o.model, *ctx, sources, log);
+        Predictor p = pretrain_predictor(recipe, *ctx, sources, log);
         const std::vector<float> base = p.model->params().values_to_host();
         const PredictorInfo base_info = p.info;
         for (const auto& device : members) {

@@ -36,8 +36,9 @@ struct LodoOptions {
     std::vector<std::string> targets;  // only these devices (empty: every device of the metric)
     std::vector<std::string> rules = {"best", "stack", "0", "1",
                                       "2",    "4",     "8", "16"};  // also evaluated
-    // CPU threads running device families side by side (0: every core); the same results for
-    // any count. A GPU run takes one family at a time.
+    // CPU threads running device families side by side (0: every core), the cores left over
+    // training each family's batch shards side by side; the same results for any count. A GPU
+    // run takes one family at a time.
     int threads = 1;
 };
 

@@ -48,6 +48,9 @@ struct PretrainRecipe {
     std::string supp = "none";             // supplementary encoding for the head
     uint64_t seed = 42;
     Device device = Device::CPU;
+    // CPU threads running a pre-training batch's shards side by side (models/shards.h; 0: every
+    // core). Not part of the recipe's result: the weights are the same bits for any count.
+    int train_threads = 1;
 
     // Fills the -1 defaults of the space and checks every value; bad values -> one-line error.
     void resolve();

@@ -116,8 +116,9 @@ double pretrain_on_sources(models::NasflatModel& model, const PretrainRecipe& o,
     }
     Rng train_rng(derive_seed(trial_seed, 3));
     const models::ArchTable table = arch_table(ctx, o.supp);
-    const double loss =
-        models::train(model, table, samples, train_options_of(o), train_rng);
+    models::TrainOptions t = train_options_of(o);
+    t.threads = o.train_threads;
+    const double loss = models::train(model, table, samples, t, train_rng);
     // Formatted on its own (4 significant digits of the loss): the line does not depend on
     // what was written to `progress` before, nor changes how later lines are written.
     std::ostringstream line;

@@ -34,6 +34,26 @@ TEST(Engine, SharedSubgraphAndDiamond) {
                  "diamond");
 }
 
+// backward(seed) continues a graph whose root's gradient is known: the same gradients as the
+// scalar sum(y * seed), and a seed of another shape is an error naming both shapes.
+TEST(Engine, BackwardFromASeedGradient) {
+    Tensor x = Tensor::from_vector({1, -2, 3, 0.5f}, {2, 2});
+    x.set_requires_grad(true);
+    const Tensor seed = Tensor::from_vector({0.25f, -1, 2, 3}, {2, 2});
+    mul(x, x).backward(seed);  // d/dx = 2 x seed
+    expect_close(x.grad_to_vector(), {0.5f, 4, 12, 3}, 0, 0, "seeded backward");
+    x.zero_grad();
+    sum_all(mul(mul(x, x), seed)).backward();
+    expect_close(x.grad_to_vector(), {0.5f, 4, 12, 3}, 0, 0, "the scalar form");
+    try {
+        mul(x, x).backward(Tensor::from_vector({1, 2}, {2}));
+        ADD_FAILURE() << "no error";
+    } catch (const nasflat::Error& e) {
+        EXPECT_NE(std::string(e.what()).find("(2) is not the root's (2, 2)"), std::string::npos)
+            << e.what();
+    }
+}
+
 TEST(Engine, NoGradRecordsNothing) {
     Tensor x = Tensor::from_vector({1, 2}, {2});
     x.set_requires_grad(true);

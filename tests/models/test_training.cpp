@@ -152,6 +152,91 @@ TEST(Training, DivergenceIsAnErrorAtTheFirstBadEpoch) {
     EXPECT_EQ(epochs_done, 0);
 }
 
+// Data parallelism (models/shards.h): a batch split in shards trains to the same bits on any
+// thread count, in both pair scorings and with a supplementary encoding (its rows are joined
+// from the shards), and the last shard may be short (a batch of 50 in shards of 16).
+class Shards : public ::testing::TestWithParam<PairScoring> {};
+
+// 120 planted graphs, a 3-wide supplementary encoding and 100 samples on two device rows.
+struct ShardFixture {
+    std::vector<float> latency, supp;
+    std::vector<ArchGraph> graphs = planted_graphs(120, latency);
+    std::vector<Sample> samples;
+    ShardFixture() {
+        Rng r(11);
+        for (int a = 0; a < 120 * 3; ++a) supp.push_back(static_cast<float>(r.uniform()));
+        for (int a = 0; a < 100; ++a) samples.push_back({a, a % 2, latency[a]});
+    }
+    ArchTable table() const { return {&graphs, supp.data(), 3}; }
+    static ModelConfig config() {
+        ModelConfig c = Planted::config();
+        c.supp_dim = 3;
+        c.device_vocab = 2;
+        return c;
+    }
+};
+
+TEST_P(Shards, SameBitsForAnyThreadCount) {
+    ShardFixture f;
+    TrainOptions opt;
+    opt.epochs = 2;
+    opt.batch_size = 50;
+    opt.shard_size = 16;
+    opt.scoring = GetParam();
+    std::vector<float> one;
+    for (int threads : {1, 2, 3, 8}) {
+        NasflatModel model(ShardFixture::config(), 5);
+        opt.threads = threads;
+        Rng rng(9);
+        train(model, f.table(), f.samples, opt, rng);
+        const std::vector<float> values = model.params().values_to_host();
+        if (threads == 1) {
+            one = values;
+            continue;
+        }
+        EXPECT_EQ(values, one) << threads << " threads";
+    }
+}
+
+// A split step computes the unsplit step's loss and gradient (float rounding apart): after
+// one epoch of one batch, the gradients left in the store are that batch's.
+TEST_P(Shards, SplitStepComputesTheUnsplitGradient) {
+    ShardFixture f;
+    std::vector<Sample> batch(f.samples.begin(), f.samples.begin() + 50);
+    TrainOptions opt;
+    opt.epochs = 1;
+    opt.batch_size = 50;
+    opt.scoring = GetParam();
+    std::vector<std::vector<float>> grads;
+    std::vector<double> losses;
+    for (int shard : {0, 16}) {
+        NasflatModel model(ShardFixture::config(), 5);
+        opt.shard_size = shard;
+        opt.threads = 2;
+        Rng rng(9);
+        losses.push_back(train(model, f.table(), batch, opt, rng));
+        const float* g = model.params().gradients();
+        grads.emplace_back(g, g + model.params().numel());
+    }
+    EXPECT_NEAR(losses[1], losses[0], 1e-6 * std::fabs(losses[0]));
+    float largest = 0;
+    for (float v : grads[0]) largest = std::max(largest, std::fabs(v));
+    ASSERT_GT(largest, 0.0f);
+    int nonzero = 0;
+    for (size_t i = 0; i < grads[0].size(); ++i) {
+        ASSERT_NEAR(grads[1][i], grads[0][i], 1e-5f * largest) << "parameter value " << i;
+        nonzero += grads[0][i] != 0.0f;
+    }
+    EXPECT_GT(nonzero, static_cast<int>(grads[0].size() / 2)) << "most weights get a gradient";
+}
+
+INSTANTIATE_TEST_SUITE_P(Scoring, Shards,
+                         ::testing::Values(PairScoring::TwoForwards, PairScoring::ScoreOnce),
+                         [](const auto& info) {
+                             return std::string(info.param == PairScoring::ScoreOnce
+                                                    ? "ScoreOnce" : "TwoForwards");
+                         });
+
 TEST(Predict, SameScoresForAnyThreadCount) {
     Planted p(41, 5);
     const ArchTable table = p.table();
