@@ -40,7 +40,7 @@ KernelTable make_cpu_table(Backend backend) {
     t.segment_sum_backward = segment_sum_backward_cpu;
     t.spmm = fast ? spmm_cpu_fast : spmm_cpu;
     t.sddmm = fast ? sddmm_cpu_fast : sddmm_cpu;
-    t.edge_softmax_forward = edge_softmax_forward_cpu;
+    t.edge_softmax_forward = fast ? edge_softmax_forward_cpu_fast : edge_softmax_forward_cpu;
     t.edge_softmax_backward = edge_softmax_backward_cpu;
     t.fused_readout = fused_readout_cpu;  // the CUDA kernel's twin on both CPU tables
     t.dropout_forward = dropout_forward_cpu;

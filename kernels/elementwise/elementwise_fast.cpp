@@ -8,34 +8,10 @@
 
 #include "kernels/elementwise/elementwise.h"
 #include "kernels/elementwise/elementwise_math.h"
+#include "kernels/fast_exp.h"
 
 namespace nasflat::kernels {
 namespace {
-// exp(x) for the sigmoid, written so the loop vectorises: x = k ln2 + r with |r| <= ln2 / 2,
-// exp(r) by a degree-6 Taylor polynomial (relative error < 2e-7 on that interval), 2^k by
-// building the float's exponent bits. Inputs are clamped to [-87, 87] (exp stays finite and
-// normal; sigmoid saturates long before); NaN passes the clamp and gives NaN, as std::exp does.
-inline float fast_exp(float x) {
-    x = x < -87.0f ? -87.0f : (x > 87.0f ? 87.0f : x);  // NaN compares false: stays NaN
-    const float k = std::nearbyint(x * 1.44269504088896341f);
-    const float r = x - k * 0.693145751953125f - k * 1.428606765330187045e-06f;
-    float p = 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    // k is a whole number in [-126, 126] for any number x, so the exponent field k + 127 is
-    // in [1, 253]. For NaN, p is NaN already and k takes 0: converting NaN to int and shifting
-    // the negative result would be undefined behaviour.
-    const int32_t ki = k == k ? static_cast<int32_t>(k) : 0;
-    const int32_t bits = (ki + 127) << 23;
-    float scale;
-    std::memcpy(&scale, &bits, sizeof(scale));
-    return p * scale;
-}
-
 // The GELU (elementwise_math.h) with fast_exp in place of expf: the same s, 1 - s split.
 inline GeluSigmoid gelu_sigmoid_fast(float x) {
     const float u = kGeluC * (x + kGeluA * x * x * x);

@@ -2,7 +2,8 @@
 // segment readout, sparse-dense product (SpMM), edge scores (SDDMM), edge softmax.
 // One function type per op (the KernelTable's entry, kernels.h) and the backends that define it:
 //   *_cpu       graph.cpp        plain loops: the spec and the tests' oracle
-//   *_cpu_fast  graph_fast.cpp   SpMM rows in vector registers, SDDMM dots in lanes
+//   *_cpu_fast  graph_fast.cpp   SpMM rows in vector registers, SDDMM dots in lanes, 4 edges
+//                                at a time; edge softmax with a vectorisable exp
 //   *_cuda      graph.cu         a warp per CSR row
 // Dims: N nodes (all graphs), E edge slots, F features, G graphs (segments); row-major.
 // Forward products walk the forward CSR (row i = the nodes i reads from); their backward is the
@@ -45,7 +46,8 @@ SddmmFn sddmm_cpu, sddmm_cpu_fast, sddmm_cuda;
 // (max-subtracted); an empty row writes nothing.
 // out (E), A: forward CSR, s (E).
 using EdgeSoftmaxForwardFn = void(float* out, CsrView A, const float* s);
-EdgeSoftmaxForwardFn edge_softmax_forward_cpu, edge_softmax_forward_cuda;
+EdgeSoftmaxForwardFn edge_softmax_forward_cpu, edge_softmax_forward_cpu_fast,
+    edge_softmax_forward_cuda;
 
 // ds[e] += y[e] * (dy[e] - sum over the row of y * dy)
 // ds (E), A: forward CSR, y (E) the forward's output, dy (E).
