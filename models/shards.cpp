@@ -81,23 +81,18 @@ double ShardedSteps::loss_and_gradients(NasflatModel& model, const ArchTable& ta
         supp[static_cast<size_t>(k)] = mb.supp;
     });
 
-    // B. The head and the loss over the joined readouts, on this thread.
+    // B. The head and the loss over the joined readouts (n, 128): dL/dR into dr.
     std::vector<Tensor> parts;
     for (const Tensor& t : r) parts.push_back(t.detach());
-    Tensor joined = concat(parts, 0);  // (n, 128), no graph: its inputs are detached
-    joined.set_requires_grad(true);
+    const Tensor joined = concat(parts, 0);  // no graph: its inputs are detached
     const Tensor joined_supp = supp[0].defined() ? concat(supp, 0) : Tensor();
-    std::vector<int32_t> devs;
-    for (const Sample& s : batch) devs.push_back(s.device);
-    const IndexMap graph_device =
-        IndexMap::make(devs, model.config().device_vocab, Device::CPU, "train: devices");
-    Tensor loss = pair_loss(model, joined, joined_supp, graph_device, batch, pairs, options, rng);
-    const double value = loss.item();
+    std::vector<float> dr;
+    const double value = options.scoring == PairScoring::TwoForwards
+                             ? two_sides(model, joined, joined_supp, batch, pairs, options, rng, dr)
+                             : one_head(model, joined, joined_supp, batch, pairs, options, rng, dr);
     if (!std::isfinite(value)) return value;
-    loss.backward();
 
     // C. Each shard's backward from its rows of dL/dR, into its replica's gradients.
-    const std::vector<float> dr = joined.grad_to_vector();  // (n, 128)
     const int64_t width = joined.dim(1);
     side_by_side(K, threads_, [&](int k) {
         const auto from = dr.begin() + first(k) * width;
@@ -107,13 +102,69 @@ double ShardedSteps::loss_and_gradients(NasflatModel& model, const ArchTable& ta
         rk = Tensor();  // frees the shard's graph
     });
 
-    // D. The shards' gradients, in shard order.
+    // D. The heads' gradients (two_sides), then the shards', in order.
     float* g = model.params().gradients();
     const int64_t P = model.params().numel();
-    for (int k = 0; k < K; ++k) {
-        const float* gk = replicas_[static_cast<size_t>(k)]->params().gradients();
-        for (int64_t i = 0; i < P; ++i) g[i] += gk[i];
+    auto add = [&](const NasflatModel& m) {
+        const float* gm = m.params().gradients();
+        for (int64_t i = 0; i < P; ++i) g[i] += gm[i];
+    };
+    if (options.scoring == PairScoring::TwoForwards) {
+        for (const auto& h : heads_) add(*h);
     }
+    for (int k = 0; k < K; ++k) add(*replicas_[static_cast<size_t>(k)]);
+    return value;
+}
+
+double ShardedSteps::one_head(NasflatModel& model, const Tensor& joined, const Tensor& supp,
+                              const std::vector<Sample>& batch, const Pairs& pairs,
+                              const TrainOptions& options, Rng& rng, std::vector<float>& dr) {
+    Tensor R = joined.detach();
+    R.set_requires_grad(true);
+    std::vector<int32_t> devs;
+    for (const Sample& s : batch) devs.push_back(s.device);
+    const IndexMap graph_device =
+        IndexMap::make(devs, model.config().device_vocab, Device::CPU, "train: devices");
+    Tensor loss = pair_loss(model, R, supp, graph_device, batch, pairs, options, rng);
+    const double value = loss.item();
+    if (!std::isfinite(value)) return value;
+    loss.backward();
+    dr = R.grad_to_vector();
+    return value;
+}
+
+double ShardedSteps::two_sides(NasflatModel& model, const Tensor& joined, const Tensor& supp,
+                               const std::vector<Sample>& batch, const Pairs& pairs,
+                               const TrainOptions& options, Rng& rng, std::vector<float>& dr) {
+    // The seeds in pair_loss's order: side i, then side j.
+    const uint64_t seeds[2] = {rng.next_u64(), rng.next_u64()};
+    const std::vector<int32_t>* members[2] = {&pairs.i, &pairs.j};
+    Tensor R[2], scores[2];
+    side_by_side(2, threads_, [&](int s) {
+        std::unique_ptr<NasflatModel>& head = heads_[static_cast<size_t>(s)];
+        if (!head) head = std::make_unique<NasflatModel>(model.config(), 0, Device::CPU);
+        head->params().copy_values_from(model.params());
+        head->params().zero_grad();
+        R[s] = joined.detach();  // a leaf of its own per side: dL/dR arrives in two parts
+        R[s].set_requires_grad(true);
+        scores[s] = side_scores(*head, R[s], supp, batch, *members[s], seeds[s]);
+    });
+    Tensor leaf[2];
+    for (int s = 0; s < 2; ++s) {
+        leaf[s] = scores[s].detach();
+        leaf[s].set_requires_grad(true);
+    }
+    Tensor loss = two_sided_loss(leaf[0], leaf[1], pairs, options.margin);
+    const double value = loss.item();
+    if (!std::isfinite(value)) return value;
+    loss.backward();
+    side_by_side(2, threads_, [&](int s) {
+        scores[s].backward(Tensor::from_vector(leaf[s].grad_to_vector(), scores[s].shape()));
+        scores[s] = Tensor();
+    });
+    dr = R[0].grad_to_vector();
+    const std::vector<float> dr1 = R[1].grad_to_vector();
+    for (size_t i = 0; i < dr.size(); ++i) dr[i] += dr1[i];
     return value;
 }
 

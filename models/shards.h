@@ -6,10 +6,13 @@
 // architecture; only the head's pair loss couples the batch. So a split step runs:
 //   A. per shard k (samples [kB, kB + B)), on any thread: collate, readout r_k (B, 128) on
 //      replica k, a copy of the model's values with gradients of its own;
-//   B. on the calling thread: R (n, 128) = the r_k joined in order, as a leaf; the head and the
-//      pair loss on the model itself (pair_loss); backward -> the head's gradients and dL/dR;
+//   B. R (n, 128) = the r_k joined in order, as a leaf; the head and the pair loss; backward ->
+//      the head's gradients and dL/dR. With the authors' scoring (the head on both sides of
+//      every pair: most of an NB201 step's head work) each side runs on a head replica of its
+//      own, side by side, the loss between them on the calling thread; otherwise the head runs
+//      once on the model itself;
 //   C. per shard, on any thread: r_k.backward(rows of dL/dR) -> replica k's gradients;
-//   D. the model's gradients += replica 0's, then replica 1's, ... (shard order).
+//   D. the model's gradients += the side heads' (i, then j), then the shards' in shard order.
 // No step depends on which thread ran a shard, so the bits are the same for any thread count.
 // They differ from an unsplit step's in float rounding only (the gradient sums run in another
 // order); a test checks both against each other.
@@ -38,10 +41,21 @@ public:
                               const TrainOptions& options, Rng& rng);
 
 private:
+    // Step B with the head once over the n readouts (ScoreOnce), on the model itself; or the
+    // authors' two pair sides (TwoForwards), each side's head on a replica of its own, the two
+    // side by side. Both return the loss and fill dr with dL/dR (n, 128) (when it is finite).
+    double one_head(NasflatModel& model, const Tensor& joined, const Tensor& supp,
+                    const std::vector<Sample>& batch, const Pairs& pairs,
+                    const TrainOptions& options, Rng& rng, std::vector<float>& dr);
+    double two_sides(NasflatModel& model, const Tensor& joined, const Tensor& supp,
+                     const std::vector<Sample>& batch, const Pairs& pairs,
+                     const TrainOptions& options, Rng& rng, std::vector<float>& dr);
+
     int shard_size_ = 0;
     int threads_ = 1;
     bool cpu_ = true;
     std::vector<std::unique_ptr<NasflatModel>> replicas_;  // one per shard
+    std::unique_ptr<NasflatModel> heads_[2];               // one per pair side (two_sides)
 };
 
 }  // namespace nasflat::models

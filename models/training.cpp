@@ -57,15 +57,39 @@ ModelBatch collate_archs(const NasflatModel& model, const ArchTable& table,
                    model.config(), model.device());
 }
 
+Tensor side_scores(const NasflatModel& model, const Tensor& r, const Tensor& supp,
+                   const std::vector<Sample>& batch, const std::vector<int32_t>& members,
+                   uint64_t dropout_seed) {
+    const Device d = model.device();
+    std::vector<int32_t> devices;
+    for (int32_t k : members) devices.push_back(batch[static_cast<size_t>(k)].device);
+    const IndexMap pick =
+        IndexMap::make(members, static_cast<int32_t>(batch.size()), d, "pair side");
+    const Tensor side_supp = supp.defined() ? index_select(supp, pick) : Tensor();
+    return model.head_scores(
+        index_select(r, pick), side_supp,
+        IndexMap::make(devices, model.config().device_vocab, d, "pair side devices"), true,
+        dropout_seed);
+}
+
+Tensor two_sided_loss(const Tensor& si, const Tensor& sj, const Pairs& pairs, float margin) {
+    const int32_t P = static_cast<int32_t>(pairs.i.size());
+    std::vector<int32_t> pi(P), pj(P);
+    for (int32_t k = 0; k < P; ++k) {
+        pi[k] = k;
+        pj[k] = P + k;
+    }
+    PairList pl = PairList::make(pi, pj, pairs.sign, 2 * P, si.device());
+    return pair_hinge_loss(concat({si, sj}, 0), pl, margin);
+}
+
 Tensor pair_loss(const NasflatModel& model, const Tensor& r, const Tensor& supp,
                  const IndexMap& graph_device, const std::vector<Sample>& batch,
                  const Pairs& pairs, const TrainOptions& options, Rng& rng) {
-    const int32_t P = static_cast<int32_t>(pairs.i.size());
-    const int32_t n = static_cast<int32_t>(batch.size());
-    const Device d = model.device();
     if (options.scoring == PairScoring::ScoreOnce) {
         Tensor scores = model.head_scores(r, supp, graph_device, true, rng.next_u64());
-        PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign, n, d);
+        PairList pl = PairList::make(pairs.i, pairs.j, pairs.sign,
+                                     static_cast<int32_t>(batch.size()), model.device());
         return pair_hinge_loss(scores, pl, options.margin);
     }
     // Two forwards, as the authors: the first members of every pair, then the second members,
@@ -73,25 +97,10 @@ Tensor pair_loss(const NasflatModel& model, const Tensor& r, const Tensor& supp,
     // has dropout, so the graph part (readout) runs once per batch sample and its rows are
     // picked per pair side: the same numbers as two full forward passes over the 2P sides, for
     // n instead of 2P = 8n graphs.
-    std::vector<int32_t> di, dj, pi(P), pj(P);
-    for (int32_t k = 0; k < P; ++k) {
-        di.push_back(batch[pairs.i[k]].device);
-        dj.push_back(batch[pairs.j[k]].device);
-        pi[k] = k;
-        pj[k] = P + k;
-    }
-    const int32_t V = model.config().device_vocab;
-    auto side = [&](const std::vector<int32_t>& members, const std::vector<int32_t>& devices) {
-        const IndexMap pick = IndexMap::make(members, n, d, "pair side");
-        const Tensor side_supp = supp.defined() ? index_select(supp, pick) : Tensor();
-        return model.head_scores(index_select(r, pick), side_supp,
-                                 IndexMap::make(devices, V, d, "pair side devices"), true,
-                                 rng.next_u64());
-    };
-    Tensor si = side(pairs.i, di);
-    Tensor sj = side(pairs.j, dj);
-    PairList pl = PairList::make(pi, pj, pairs.sign, 2 * P, d);
-    return pair_hinge_loss(concat({si, sj}, 0), pl, options.margin);
+    const uint64_t seed_i = rng.next_u64();
+    Tensor si = side_scores(model, r, supp, batch, pairs.i, seed_i);
+    Tensor sj = side_scores(model, r, supp, batch, pairs.j, rng.next_u64());
+    return two_sided_loss(si, sj, pairs, options.margin);
 }
 
 Pairs batch_pairs(const std::vector<Sample>& batch, const TrainOptions& options, Rng& rng) {

@@ -65,6 +65,14 @@ Tensor pair_loss(const NasflatModel& model, const Tensor& r, const Tensor& supp,
                  const IndexMap& graph_device, const std::vector<Sample>& batch,
                  const Pairs& pairs, const TrainOptions& options, Rng& rng);
 
+// The authors' scoring's parts: the head's scores (P) of one side of the pairs (`members`, P
+// rows of r (n, 128) and supp (n, D) or undefined; their samples' device rows) with dropout
+// masks from `dropout_seed`; and the hinge loss of pair k comparing si[k] with sj[k].
+Tensor side_scores(const NasflatModel& model, const Tensor& r, const Tensor& supp,
+                   const std::vector<Sample>& batch, const std::vector<int32_t>& members,
+                   uint64_t dropout_seed);
+Tensor two_sided_loss(const Tensor& si, const Tensor& sj, const Pairs& pairs, float margin);
+
 // Called after each epoch with (epoch index, mean batch loss).
 using EpochCallback = std::function<void(int epoch, double mean_loss)>;
 

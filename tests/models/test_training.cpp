@@ -168,10 +168,11 @@ struct ShardFixture {
         for (int a = 0; a < 100; ++a) samples.push_back({a, a % 2, latency[a]});
     }
     ArchTable table() const { return {&graphs, supp.data(), 3}; }
-    static ModelConfig config() {
+    static ModelConfig config(bool hwemb_to_mlp = false) {
         ModelConfig c = Planted::config();
         c.supp_dim = 3;
         c.device_vocab = 2;
+        c.hwemb_to_mlp = hwemb_to_mlp;  // the head reads the device embedding too
         return c;
     }
 };
@@ -199,35 +200,39 @@ TEST_P(Shards, SameBitsForAnyThreadCount) {
 }
 
 // A split step computes the unsplit step's loss and gradient (float rounding apart): after
-// one epoch of one batch, the gradients left in the store are that batch's.
+// one epoch of one batch, the gradients left in the store are that batch's. With the device
+// embedding read by the head too, its gradient comes from the heads and the shards.
 TEST_P(Shards, SplitStepComputesTheUnsplitGradient) {
-    ShardFixture f;
-    std::vector<Sample> batch(f.samples.begin(), f.samples.begin() + 50);
-    TrainOptions opt;
-    opt.epochs = 1;
-    opt.batch_size = 50;
-    opt.scoring = GetParam();
-    std::vector<std::vector<float>> grads;
-    std::vector<double> losses;
-    for (int shard : {0, 16}) {
-        NasflatModel model(ShardFixture::config(), 5);
-        opt.shard_size = shard;
-        opt.threads = 2;
-        Rng rng(9);
-        losses.push_back(train(model, f.table(), batch, opt, rng));
-        const float* g = model.params().gradients();
-        grads.emplace_back(g, g + model.params().numel());
+    for (bool hwemb_to_mlp : {false, true}) {
+        SCOPED_TRACE(hwemb_to_mlp ? "hwemb_to_mlp" : "gates only");
+        ShardFixture f;
+        std::vector<Sample> batch(f.samples.begin(), f.samples.begin() + 50);
+        TrainOptions opt;
+        opt.epochs = 1;
+        opt.batch_size = 50;
+        opt.scoring = GetParam();
+        std::vector<std::vector<float>> grads;
+        std::vector<double> losses;
+        for (int shard : {0, 16}) {
+            NasflatModel model(ShardFixture::config(hwemb_to_mlp), 5);
+            opt.shard_size = shard;
+            opt.threads = 2;
+            Rng rng(9);
+            losses.push_back(train(model, f.table(), batch, opt, rng));
+            const float* g = model.params().gradients();
+            grads.emplace_back(g, g + model.params().numel());
+        }
+        EXPECT_NEAR(losses[1], losses[0], 1e-6 * std::fabs(losses[0]));
+        float largest = 0;
+        for (float v : grads[0]) largest = std::max(largest, std::fabs(v));
+        ASSERT_GT(largest, 0.0f);
+        int nonzero = 0;
+        for (size_t i = 0; i < grads[0].size(); ++i) {
+            ASSERT_NEAR(grads[1][i], grads[0][i], 1e-5f * largest) << "parameter value " << i;
+            nonzero += grads[0][i] != 0.0f;
+        }
+        EXPECT_GT(nonzero, static_cast<int>(grads[0].size() / 2)) << "most weights get a gradient";
     }
-    EXPECT_NEAR(losses[1], losses[0], 1e-6 * std::fabs(losses[0]));
-    float largest = 0;
-    for (float v : grads[0]) largest = std::max(largest, std::fabs(v));
-    ASSERT_GT(largest, 0.0f);
-    int nonzero = 0;
-    for (size_t i = 0; i < grads[0].size(); ++i) {
-        ASSERT_NEAR(grads[1][i], grads[0][i], 1e-5f * largest) << "parameter value " << i;
-        nonzero += grads[0][i] != 0.0f;
-    }
-    EXPECT_GT(nonzero, static_cast<int>(grads[0].size() / 2)) << "most weights get a gradient";
 }
 
 INSTANTIATE_TEST_SUITE_P(Scoring, Shards,
