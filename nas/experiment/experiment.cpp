@@ -114,9 +114,10 @@ void ExperimentOptions::resolve() {
     if (predictor == PredictorKind::MultiPredict) {
         MultiPredictOptions& m = multipredict;
         if (m.source_samples < 0) m.source_samples = nb ? 900 : 4000;
-        NASFLAT_CHECK(protocol != Protocol::Aliasing,
-                      "--predictor multipredict runs protocol "
-                      "full or first128; fix: drop --protocol aliasing");
+        NASFLAT_CHECK(protocol != Protocol::Aliasing ||
+                          (samplers.size() == 1 && samplers[0] == "random"),
+                      "--predictor multipredict --protocol aliasing reproduces the authors' "
+                      "run, which drew its samples at random; fix: --sampler random");
         NASFLAT_CHECK(!self_check,
                       "--self-check blends the NASFLAT model; fix: drop it with "
                       "--predictor multipredict");

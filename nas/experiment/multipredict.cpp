@@ -186,6 +186,22 @@ std::vector<Sample> source_samples(SpaceContext& ctx, const Task& task,
     return samples;
 }
 
+// The authors' pre-training data (round_robin_archs), latency min-max over the source's whole
+// file; archs a source lacks are left out.
+std::vector<Sample> round_robin_samples(SpaceContext& ctx, const Task& task, int count) {
+    const std::vector<std::vector<int32_t>> per_source =
+        round_robin_archs(count, static_cast<int>(task.sources.size()));
+    std::vector<Sample> samples;
+    for (size_t s = 0; s < per_source.size(); ++s) {
+        const DeviceData& d = ctx.device(task.sources[s]);
+        for (int32_t arch : per_source[s]) {
+            if (!d.covers(arch)) continue;
+            samples.push_back({arch, static_cast<int32_t>(s), min_max({d.value(arch)}, d.values)[0]});
+        }
+    }
+    return samples;
+}
+
 // The source (index into task.sources) to start the target's row from: the best Spearman on
 // the transfer samples among the sources that measured all of them; 0 when none did.
 int best_source(SpaceContext& ctx, const Task& task, const std::vector<int32_t>& tf,
@@ -205,7 +221,40 @@ int best_source(SpaceContext& ctx, const Task& task, const std::vector<int32_t>&
     return lat.empty() ? 0 : index[most_correlated_source(lat, tf_latency)];
 }
 
+// The T samples of one (target, T), drawn as the NASFLAT run draws them.
+std::vector<int32_t> own_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
+                                          const DeviceData& target, uint64_t trial_seed,
+                                          size_t di, size_t ti, int T) {
+    Rng rng(transfer_seed(trial_seed, di, ti));
+    return choose_transfer_samples(o, o.samplers[0], ctx, target, T, rng);
+}
+
+// The authors' T samples: uniformly random, drawn once for the last target and used for every
+// target (from the archs every target measured).
+std::vector<int32_t> authors_transfer_samples(const std::vector<int32_t>& target_pool,
+                                              uint64_t trial_seed, const Task& task, size_t ti,
+                                              int T) {
+    NASFLAT_CHECK(static_cast<int>(target_pool.size()) >= T, "MultiPredict: only ",
+                  target_pool.size(), " archs are measured on every target, fewer than T = ", T);
+    Rng rng(transfer_seed(trial_seed, task.targets.size() - 1, ti));
+    std::vector<int32_t> tf;
+    for (int k : rng.sample_without_replacement(static_cast<int>(target_pool.size()), T)) {
+        tf.push_back(target_pool[k]);
+    }
+    return tf;
+}
+
 }  // namespace
+
+std::vector<std::vector<int32_t>> round_robin_archs(int count, int sources) {
+    NASFLAT_CHECK(count >= 1 && sources >= 1, "round_robin_archs: count ", count, ", sources ",
+                  sources, " must be >= 1");
+    std::vector<std::vector<int32_t>> out(sources);
+    for (int64_t p = 0; p < static_cast<int64_t>(count) * sources; ++p) {
+        out[p % sources].push_back(static_cast<int32_t>(p % count));
+    }
+    return out;
+}
 
 int most_correlated_source(const std::vector<std::vector<double>>& source_latency,
                            const std::vector<double>& target_latency) {
@@ -249,6 +298,9 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
     // One row per source, then one per target (rows sources + di).
     config.num_devices = static_cast<int>(task.sources.size() + task.targets.size());
     const int first_target_row = static_cast<int>(task.sources.size());
+    // Protocol aliasing: the authors' run, leaks and all (multipredict.h).
+    const bool authors = o.protocol == Protocol::Aliasing;
+    const std::vector<int32_t> target_pool = common_archs(ctx, task.targets);
 
     for (int trial = o.first_trial; trial < o.first_trial + o.trials; ++trial) {
         const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
@@ -256,7 +308,9 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
         // 1. pre-train on the same S archs of every source.
         const auto t_pre = Clock::now();
         Rng pick(derive_seed(trial_seed, 2));
-        const std::vector<Sample> pre = source_samples(ctx, task, pool, m.source_samples, pick);
+        const std::vector<Sample> pre =
+            authors ? round_robin_samples(ctx, task, m.source_samples)
+                    : source_samples(ctx, task, pool, m.source_samples, pick);
         Rng train_rng(derive_seed(trial_seed, 3));
         const double loss = fit(model, in, pre, m.epochs, m.batch_size, m, train_rng);
         result.pretrain_seconds += seconds_since(t_pre);
@@ -274,16 +328,18 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
             for (size_t ti = 0; ti < o.samples.size(); ++ti) {
                 const auto t_tf = Clock::now();
                 const int T = o.samples[ti];
-                Rng rng(transfer_seed(trial_seed, di, ti));
                 const std::vector<int32_t> tf =
-                    choose_transfer_samples(o, o.samplers[0], ctx, target, T, rng);
+                    authors ? authors_transfer_samples(target_pool, trial_seed, task, ti, T)
+                            : own_transfer_samples(o, ctx, target, trial_seed, di, ti, T);
                 std::vector<double> tf_latency;
                 for (int32_t a : tf) tf_latency.push_back(target.value(a));
                 const int src = best_source(ctx, task, tf, tf_latency);
-                const std::vector<float> y = min_max(tf_latency, tf_latency);
+                const std::vector<float> y =
+                    min_max(tf_latency, authors ? target.values : tf_latency);
                 std::vector<Sample> samples;
                 for (size_t k = 0; k < tf.size(); ++k) samples.push_back({tf[k], row, y[k]});
-                std::vector<std::vector<int32_t>> evals = {eval_archs(o.protocol, target, tf)};
+                std::vector<std::vector<int32_t>> evals = {
+                    authors ? target.arch_index : eval_archs(o.protocol, target, tf)};
                 if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
                 // 3. MC rounds from the pre-trained state; the scored archs' predictions
                 // averaged.
@@ -293,8 +349,9 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
                 all.erase(std::unique(all.begin(), all.end()), all.end());
                 std::vector<double> mean(all.size(), 0.0);
                 for (int r = 0; r < m.mc_rounds; ++r) {
-                    model.params().values_from_host(pretrained);
-                    model.copy_device_row(row, src);
+                    // The authors' rounds (and targets) chain: each continues the last.
+                    if (!authors) model.params().values_from_host(pretrained);
+                    if (!authors || r == 0) model.copy_device_row(row, src);
                     Rng ft(derive_seed(transfer_seed(trial_seed, di, ti), 100 + r));
                     fit(model, in, samples, m.transfer_epochs, m.transfer_batch_size, m, ft);
                     const std::vector<double> p = predict(model, in, all, row, o.eval_batch);

@@ -21,6 +21,12 @@
 //   3. mc_rounds fine-tunings of all parameters, each from the pre-trained state (not the
 //      authors' chained rounds), L1 loss; the rounds' predictions are averaged and scored
 //      exactly as NASFLAT's (eval_archs, score_predictions).
+// Protocol aliasing reproduces the authors' run instead, leaks included, only to compare with
+// their recorded numbers: pre-training on round_robin_archs; T uniformly random samples drawn
+// once (for the last target, from the archs every target measured) and used for every
+// target; the target's latencies min-max over its whole file; the MC rounds chained, each
+// continuing the last, and on from one target to the next; scored on every measured arch of
+// the target, the T samples included (protocol full minus nothing).
 #pragma once
 
 #include <ostream>
@@ -39,6 +45,12 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
 // have the highest Spearman with target_latency; ties go to the first, a source with an
 // undefined Spearman (constant latencies) is never picked unless all are (then 0). Sizes must
 // agree.
+// The authors' pre-training split (NASFLAT_SPEC.md 10.2): archs 0..count-1 listed once per
+// source, position p of the list going to source p mod sources as arch p mod count. Returns
+// each source's archs in list order: when sources divides count, a source sees only
+// count / sources distinct archs, sources times each.
+std::vector<std::vector<int32_t>> round_robin_archs(int count, int sources);
+
 int most_correlated_source(const std::vector<std::vector<double>>& source_latency,
                            const std::vector<double>& target_latency);
 

@@ -4,6 +4,7 @@
 // seed gives the same bits, an easy task scores far above random, the transfer samples are
 // NASFLAT's).
 #include <cstring>
+#include <set>
 #include <sstream>
 
 #include "models/multipredict_model.h"
@@ -170,12 +171,51 @@ TEST_F(MultiPredictRun, TransferSamplesDependOnlyOnSeedTrialTargetAndT) {
     EXPECT_NE(draw(mp, 0, 1), draw(mp, 1, 1));
 }
 
+// The authors' split: 900 archs over 9 sources gives each source 100 distinct archs (9 times
+// each); 900 over 7 (not a divisor) gives each every arch, 7 list positions apart.
+TEST(MultiPredict, RoundRobinSplitIsTheAuthors) {
+    const auto nine = round_robin_archs(900, 9);
+    ASSERT_EQ(nine.size(), 9u);
+    for (size_t s = 0; s < nine.size(); ++s) {
+        ASSERT_EQ(nine[s].size(), 900u);
+        const std::set<int32_t> distinct(nine[s].begin(), nine[s].end());
+        EXPECT_EQ(distinct.size(), 100u);
+        for (int32_t a : distinct) EXPECT_EQ(a % 9, static_cast<int32_t>(s));
+    }
+    const auto seven = round_robin_archs(900, 7);
+    EXPECT_EQ(std::set<int32_t>(seven[3].begin(), seven[3].end()).size(), 900u);
+    EXPECT_EQ(seven[3][0], 3);
+    EXPECT_EQ(seven[3][1], 10);
+    testing::expect_error([] { round_robin_archs(0, 3); }, {"count 0"});
+}
+
+// Protocol aliasing, the authors' run: deterministic, scored on every arch of the target (the
+// T samples included), and not the honest run's numbers.
+TEST_F(MultiPredictRun, AuthorsRunScoresEveryArch) {
+    auto ctx = SpaceContext::load(data_, Space::FBNet, GraphMode::Fixed);
+    std::ostringstream log1, log2, log3;
+    ExperimentOptions o = tiny(Space::FBNet, 7);
+    o.protocol = Protocol::Aliasing;
+    const ExperimentResult a = run_experiment(o, *ctx, log1);
+    const ExperimentResult b = run_experiment(o, *ctx, log2);
+    EXPECT_EQ(all_scores(a), all_scores(b));
+    const ExperimentResult full = run_experiment(tiny(Space::FBNet, 7), *ctx, log3);
+    EXPECT_NE(all_scores(a), all_scores(full));
+    const int archs = static_cast<int>(ctx->device("raspi4").arch_index.size());
+    EXPECT_NE(log1.str().find("on " + std::to_string(archs) + " archs"), std::string::npos)
+        << log1.str();
+    EXPECT_NE(log3.str().find("on " + std::to_string(archs - 20) + " archs"), std::string::npos);
+    EXPECT_GT(summarise(a.per_samples[0]).spearman_mean, 0.3);
+    EXPECT_NE(experiment_json(a).find("\"protocol\": \"aliasing\""), std::string::npos);
+}
+
 TEST_F(MultiPredictRun, BadOptionsAreClearErrors) {
     auto ctx = SpaceContext::load(data_, Space::FBNet, GraphMode::Fixed);
     std::ostringstream log;
     ExperimentOptions o = tiny(Space::FBNet, 1);
     o.protocol = Protocol::Aliasing;
-    testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"aliasing"});
+    o.samplers = {"params"};
+    testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"aliasing", "random"});
     o = tiny(Space::FBNet, 1);
     o.multipredict.mc_rounds = 0;
     testing::expect_error([&] { run_experiment(o, *ctx, log); }, {"MC rounds"});
