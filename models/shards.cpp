@@ -3,43 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <functional>
 #include <thread>
 
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
+#include "kernels/base/parallel.h"
 
 namespace nasflat::models {
 
-namespace {
-
-// Runs job(k) for k in [0, jobs) on min(threads, jobs) threads (the caller's among them):
-// thread w takes k = w, w + T, ... When jobs throw, the error of the lowest-numbered one is
-// rethrown: the error a plain loop would raise first.
-void side_by_side(int jobs, int threads, const std::function<void(int)>& job) {
-    const int T = std::max(1, std::min(threads, jobs));
-    std::vector<std::exception_ptr> errors(static_cast<size_t>(jobs));
-    auto work = [&](int w) {
-        for (int k = w; k < jobs; k += T) {
-            try {
-                job(k);
-            } catch (...) {
-                errors[static_cast<size_t>(k)] = std::current_exception();
-                return;
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int w = 1; w < T; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (std::thread& t : pool) t.join();
-    for (const std::exception_ptr& e : errors) {
-        if (e) std::rethrow_exception(e);
-    }
-}
-
-}  // namespace
 
 ShardedSteps::ShardedSteps(const NasflatModel& model, const TrainOptions& options)
     : shard_size_(options.shard_size),
@@ -66,7 +37,8 @@ double ShardedSteps::loss_and_gradients(NasflatModel& model, const ArchTable& ta
 
     // A. Readouts per shard, each on its replica (the model's current values).
     std::vector<Tensor> r(static_cast<size_t>(K)), supp(static_cast<size_t>(K));
-    side_by_side(K, threads_, [&](int k) {
+    run_jobs(static_cast<size_t>(K), threads_, [&](size_t job, size_t) {
+        const int k = static_cast<int>(job);
         std::unique_ptr<NasflatModel>& replica = replicas_[static_cast<size_t>(k)];
         if (!replica) replica = std::make_unique<NasflatModel>(model.config(), 0, Device::CPU);
         replica->params().copy_values_from(model.params());
@@ -94,7 +66,8 @@ double ShardedSteps::loss_and_gradients(NasflatModel& model, const ArchTable& ta
 
     // C. Each shard's backward from its rows of dL/dR, into its replica's gradients.
     const int64_t width = joined.dim(1);
-    side_by_side(K, threads_, [&](int k) {
+    run_jobs(static_cast<size_t>(K), threads_, [&](size_t job, size_t) {
+        const int k = static_cast<int>(job);
         const auto from = dr.begin() + first(k) * width;
         const std::vector<float> rows(from, from + count(k) * width);
         Tensor& rk = r[static_cast<size_t>(k)];
@@ -140,8 +113,8 @@ double ShardedSteps::two_sides(NasflatModel& model, const Tensor& joined, const 
     const uint64_t seeds[2] = {rng.next_u64(), rng.next_u64()};
     const std::vector<int32_t>* members[2] = {&pairs.i, &pairs.j};
     Tensor R[2], scores[2];
-    side_by_side(2, threads_, [&](int s) {
-        std::unique_ptr<NasflatModel>& head = heads_[static_cast<size_t>(s)];
+    run_jobs(2, threads_, [&](size_t s, size_t) {
+        std::unique_ptr<NasflatModel>& head = heads_[s];
         if (!head) head = std::make_unique<NasflatModel>(model.config(), 0, Device::CPU);
         head->params().copy_values_from(model.params());
         head->params().zero_grad();
@@ -158,7 +131,7 @@ double ShardedSteps::two_sides(NasflatModel& model, const Tensor& joined, const 
     const double value = loss.item();
     if (!std::isfinite(value)) return value;
     loss.backward();
-    side_by_side(2, threads_, [&](int s) {
+    run_jobs(2, threads_, [&](size_t s, size_t) {
         scores[s].backward(Tensor::from_vector(leaf[s].grad_to_vector(), scores[s].shape()));
         scores[s] = Tensor();
     });

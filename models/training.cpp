@@ -3,11 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
-#include <thread>
 
 #include "autograd/ops.h"
 #include "kernels/base/check.h"
+#include "kernels/base/parallel.h"
 #include "models/shards.h"
 
 namespace nasflat::models {
@@ -198,47 +197,16 @@ std::vector<float> predict(const NasflatModel& model, const ArchTable& table,
     const size_t n = archs.size(), bs = static_cast<size_t>(batch_size);
     const size_t batches = (n + bs - 1) / bs;
     std::vector<float> out(n);
-    // Worker t scores batches t, t + T, ... into their own slice of out; `at` tracks the batch
-    // it is on, so that a failure can be placed.
-    auto work = [&](size_t t, size_t T, size_t& at) {
+    // Batch k into its own slice of out; the same bits for any thread count.
+    const int T = model.device() == Device::CPU ? threads : 1;
+    run_jobs(batches, T, [&](size_t k, size_t) {
         NoGradGuard no_grad;  // per thread: the switch is thread-local
-        for (size_t k = t; k < batches; k += T) {
-            at = k;
-            const size_t start = k * bs, end = std::min(n, start + bs);
-            std::vector<int32_t> chunk(archs.begin() + start, archs.begin() + end);
-            std::vector<int32_t> devs(chunk.size(), device);
-            std::vector<float> s =
-                model.forward(collate_archs(model, table, chunk, devs)).to_vector();
-            std::copy(s.begin(), s.end(), out.begin() + start);
-        }
-    };
-    const size_t T =
-        model.device() == Device::CPU ? std::min(static_cast<size_t>(threads), batches) : 1;
-    if (T <= 1) {
-        size_t at = 0;
-        work(0, 1, at);
-        return out;
-    }
-    std::vector<std::exception_ptr> errors(T);
-    std::vector<size_t> failed_at(T, batches);
-    std::vector<std::thread> pool;
-    for (size_t t = 0; t < T; ++t) {
-        pool.emplace_back([&, t] {
-            size_t at = 0;
-            try {
-                work(t, T, at);
-            } catch (...) {
-                errors[t] = std::current_exception();
-                failed_at[t] = at;
-            }
-        });
-    }
-    for (std::thread& th : pool) th.join();
-    // Each worker stops at its first bad batch, so the smallest of those is the first bad batch
-    // overall: the error one thread would have raised.
-    const size_t first = static_cast<size_t>(std::min_element(failed_at.begin(), failed_at.end()) -
-                                             failed_at.begin());
-    if (errors[first]) std::rethrow_exception(errors[first]);
+        const size_t start = k * bs, end = std::min(n, start + bs);
+        std::vector<int32_t> chunk(archs.begin() + start, archs.begin() + end);
+        std::vector<int32_t> devs(chunk.size(), device);
+        std::vector<float> s = model.forward(collate_archs(model, table, chunk, devs)).to_vector();
+        std::copy(s.begin(), s.end(), out.begin() + start);
+    });
     return out;
 }
 

@@ -13,7 +13,7 @@
 
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
-#include "nas/base/parallel.h"
+#include "kernels/base/parallel.h"
 #include "nas/experiment/help_runner.h"
 #include "nas/experiment/multipredict.h"
 #include "nas/predictor/calibration.h"

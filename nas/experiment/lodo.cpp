@@ -13,7 +13,7 @@
 
 #include "kernels/base/check.h"
 #include "nas/base/metrics.h"
-#include "nas/base/parallel.h"
+#include "kernels/base/parallel.h"
 #include "nas/data/families.h"
 #include "nas/data/manifest.h"
 #include "nas/predictor/predictor.h"

@@ -1,4 +1,5 @@
-// parallel.h — independent jobs on a few CPU threads, with results that do not depend on the
+// parallel.h — independent jobs on a few CPU threads (the experiment runner's transfers, the
+// shards of a training batch, prediction batches), with results that do not depend on the
 // thread count: jobs are numbered, each writes only its own output slot, and the caller reads
 // the slots in job order afterwards.
 #pragma once
@@ -10,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace nasflat::nas {
+namespace nasflat {
 
 // Runs job(j, w) for every j in [0, jobs) on min(threads, jobs) workers; w in [0, workers) is the
 // worker running it, so a worker can own state (a model) across its jobs. Jobs start in
@@ -36,4 +37,4 @@ private:
 // Workers run_jobs would use for `threads` (0: every core) and `jobs`.
 size_t job_workers(size_t jobs, int threads);
 
-}  // namespace nasflat::nas
+}  // namespace nasflat

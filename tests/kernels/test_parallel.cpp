@@ -1,4 +1,4 @@
-// test_parallel.cpp — run_jobs (nas/base/parallel.h): every job runs once, on a worker index
+// test_parallel.cpp — run_jobs (kernels/base/parallel.h): every job runs once, on a worker index
 // within range, and a failure surfaces as the lowest-numbered failed job's error, the one a
 // plain loop would raise.
 #include <atomic>
@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "nas/base/parallel.h"
+#include "kernels/base/parallel.h"
 
-namespace nasflat::nas {
+namespace nasflat {
 namespace {
 
 TEST(RunJobs, EveryJobRunsOnceOnAWorkerInRange) {
@@ -55,4 +55,4 @@ TEST(RunJobs, TheLowestFailedJobsErrorIsRethrown) {
 }
 
 }  // namespace
-}  // namespace nasflat::nas
+}  // namespace nasflat

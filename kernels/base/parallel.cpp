@@ -1,5 +1,5 @@
 // parallel.cpp — see parallel.h.
-#include "nas/base/parallel.h"
+#include "kernels/base/parallel.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,7 +8,7 @@
 #include <thread>
 #include <vector>
 
-namespace nasflat::nas {
+namespace nasflat {
 
 size_t job_workers(size_t jobs, int threads) {
     size_t t = threads > 0 ? static_cast<size_t>(threads)
@@ -58,4 +58,4 @@ void OrderedOutput::done(size_t job, std::string text) {
     }
 }
 
-}  // namespace nasflat::nas
+}  // namespace nasflat
