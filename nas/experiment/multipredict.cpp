@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <memory>
 
 #include "kernels/base/check.h"
 #include "models/multipredict_model.h"
@@ -167,15 +168,15 @@ std::vector<float> min_max(const std::vector<double>& values, const std::vector<
 
 // Pre-training: S archs drawn once (the same on every source), every source's latencies on
 // them, min-max over the source's whole file.
-std::vector<Sample> source_samples(SpaceContext& ctx, const Task& task,
+std::vector<Sample> source_samples(SpaceContext& ctx, const std::vector<std::string>& sources,
                                    const std::vector<int32_t>& pool, int count, Rng& pick) {
     std::vector<int32_t> chosen;
     for (int k : pick.sample_without_replacement(static_cast<int>(pool.size()), count)) {
         chosen.push_back(pool[k]);
     }
     std::vector<Sample> samples;
-    for (size_t s = 0; s < task.sources.size(); ++s) {
-        const DeviceData& d = ctx.device(task.sources[s]);
+    for (size_t s = 0; s < sources.size(); ++s) {
+        const DeviceData& d = ctx.device(sources[s]);
         std::vector<double> lat;
         for (int32_t a : chosen) lat.push_back(d.value(a));
         const std::vector<float> y = min_max(lat, d.values);
@@ -188,12 +189,12 @@ std::vector<Sample> source_samples(SpaceContext& ctx, const Task& task,
 
 // The authors' pre-training data (round_robin_archs), latency min-max over the source's whole
 // file; archs a source lacks are left out.
-std::vector<Sample> round_robin_samples(SpaceContext& ctx, const Task& task, int count) {
+std::vector<Sample> round_robin_samples(SpaceContext& ctx, const std::vector<std::string>& sources, int count) {
     const std::vector<std::vector<int32_t>> per_source =
-        round_robin_archs(count, static_cast<int>(task.sources.size()));
+        round_robin_archs(count, static_cast<int>(sources.size()));
     std::vector<Sample> samples;
     for (size_t s = 0; s < per_source.size(); ++s) {
-        const DeviceData& d = ctx.device(task.sources[s]);
+        const DeviceData& d = ctx.device(sources[s]);
         for (int32_t arch : per_source[s]) {
             if (!d.covers(arch)) continue;
             samples.push_back({arch, static_cast<int32_t>(s), min_max({d.value(arch)}, d.values)[0]});
@@ -202,14 +203,14 @@ std::vector<Sample> round_robin_samples(SpaceContext& ctx, const Task& task, int
     return samples;
 }
 
-// The source (index into task.sources) to start the target's row from: the best Spearman on
+// The source (index into sources) to start the target's row from: the best Spearman on
 // the transfer samples among the sources that measured all of them; 0 when none did.
-int best_source(SpaceContext& ctx, const Task& task, const std::vector<int32_t>& tf,
+int best_source(SpaceContext& ctx, const std::vector<std::string>& sources, const std::vector<int32_t>& tf,
                 const std::vector<double>& tf_latency) {
     std::vector<std::vector<double>> lat;
     std::vector<int> index;
-    for (size_t s = 0; s < task.sources.size(); ++s) {
-        const DeviceData& d = ctx.device(task.sources[s]);
+    for (size_t s = 0; s < sources.size(); ++s) {
+        const DeviceData& d = ctx.device(sources[s]);
         std::vector<double> v;
         for (int32_t a : tf) {
             if (d.covers(a)) v.push_back(d.value(a));
@@ -275,6 +276,84 @@ int most_correlated_source(const std::vector<std::vector<double>>& source_latenc
     return best;
 }
 
+struct MultiPredict::State {
+    MultiPredictOptions options;
+    std::vector<std::string> sources;
+    Inputs in;
+    std::unique_ptr<models::MultiPredictModel> model;
+    std::vector<float> pretrained;
+    int eval_batch = 0;
+};
+
+MultiPredict::MultiPredict(const MultiPredictOptions& m, SpaceContext& ctx,
+                           const std::vector<std::string>& sources, int target_rows,
+                           uint64_t seed, bool authors, Device device, int eval_batch)
+    : state_(std::make_unique<State>()), ctx_(ctx) {
+    NASFLAT_CHECK(m.source_samples > 0 && !sources.empty() && target_rows >= 1,
+                  "MultiPredict: options not resolved, or no sources / target rows");
+    State& st = *state_;
+    st.options = m;
+    st.sources = sources;
+    st.eval_batch = eval_batch;
+    st.in = build_inputs(ctx);
+    models::MultiPredictConfig config;
+    config.input = st.in.kind;
+    config.zcp_dim = st.in.kind == models::MultiPredictInput::Graph ? st.in.zcp_dim : 0;
+    config.vector_dim = st.in.vector_dim > 0 ? st.in.vector_dim : config.vector_dim;
+    config.hw_dim = m.hw_dim;
+    config.num_devices = static_cast<int>(sources.size()) + target_rows;
+    st.model = std::make_unique<models::MultiPredictModel>(config, derive_seed(seed, 1), device);
+    const auto t0 = Clock::now();
+    std::vector<Sample> pre;
+    if (authors) {
+        pre = round_robin_samples(ctx, sources, m.source_samples);
+    } else {
+        const std::vector<int32_t> pool = common_archs(ctx, sources);
+        NASFLAT_CHECK(static_cast<int>(pool.size()) >= m.source_samples, "MultiPredict: only ",
+                      pool.size(), " archs are measured on every source device, fewer than the ",
+                      m.source_samples, " asked for");
+        Rng pick(derive_seed(seed, 2));
+        pre = source_samples(ctx, sources, pool, m.source_samples, pick);
+    }
+    Rng train_rng(derive_seed(seed, 3));
+    pretrain_loss = fit(*st.model, st.in, pre, m.epochs, m.batch_size, m, train_rng);
+    pretrain_samples = static_cast<int>(pre.size());
+    pretrain_seconds = seconds_since(t0);
+    st.pretrained = st.model->params().values_to_host();
+}
+
+MultiPredict::~MultiPredict() = default;
+
+MultiPredict::Transfer MultiPredict::transfer(const DeviceData& target, int target_row,
+                                              const std::vector<int32_t>& tf,
+                                              const std::vector<int32_t>& archs, uint64_t seed,
+                                              bool authors) {
+    State& st = *state_;
+    const MultiPredictOptions& m = st.options;
+    const int row = static_cast<int>(st.sources.size()) + target_row;
+    NASFLAT_CHECK(target_row >= 0 && row < st.model->config().num_devices,
+                  "MultiPredict: target row ", target_row, " out of range");
+    std::vector<double> tf_latency;
+    for (int32_t a : tf) tf_latency.push_back(target.value(a));
+    Transfer out;
+    out.source = best_source(ctx_, st.sources, tf, tf_latency);
+    const std::vector<float> y = min_max(tf_latency, authors ? target.values : tf_latency);
+    std::vector<Sample> samples;
+    for (size_t k = 0; k < tf.size(); ++k) samples.push_back({tf[k], row, y[k]});
+    // MC rounds from the pre-trained state (the authors': each continuing the last, and on from
+    // the last transfer); the predictions averaged.
+    out.pred.assign(archs.size(), 0.0);
+    for (int r = 0; r < m.mc_rounds; ++r) {
+        if (!authors) st.model->params().values_from_host(st.pretrained);
+        if (!authors || r == 0) st.model->copy_device_row(row, out.source);
+        Rng ft(derive_seed(seed, 100 + r));
+        fit(*st.model, st.in, samples, m.transfer_epochs, m.transfer_batch_size, m, ft);
+        const std::vector<double> p = predict(*st.model, st.in, archs, row, st.eval_batch);
+        for (size_t k = 0; k < archs.size(); ++k) out.pred[k] += p[k] / m.mc_rounds;
+    }
+    return out;
+}
+
 ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceContext& ctx,
                                              std::ostream& progress,
                                              const TrialCallback& on_trial) {
@@ -285,84 +364,47 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
     ExperimentResult result = empty_result(o, task);
     const auto t_start = Clock::now();
     check_samples_fit_targets(o, ctx, task);
-    const std::vector<int32_t> pool = common_archs(ctx, task.sources);
-    NASFLAT_CHECK(static_cast<int>(pool.size()) >= m.source_samples, "MultiPredict: only ",
-                  pool.size(), " archs are measured on every source device, fewer than the ",
-                  m.source_samples, " asked for");
-    const Inputs in = build_inputs(ctx);
-    models::MultiPredictConfig config;
-    config.input = in.kind;
-    config.zcp_dim = in.kind == models::MultiPredictInput::Graph ? in.zcp_dim : 0;
-    config.vector_dim = in.vector_dim > 0 ? in.vector_dim : config.vector_dim;
-    config.hw_dim = m.hw_dim;
-    // One row per source, then one per target (rows sources + di).
-    config.num_devices = static_cast<int>(task.sources.size() + task.targets.size());
-    const int first_target_row = static_cast<int>(task.sources.size());
     // Protocol aliasing: the authors' run, leaks and all (multipredict.h).
     const bool authors = o.protocol == Protocol::Aliasing;
     const std::vector<int32_t> target_pool = common_archs(ctx, task.targets);
 
     for (int trial = o.first_trial; trial < o.first_trial + o.trials; ++trial) {
         const uint64_t trial_seed = derive_seed(o.seed, static_cast<uint64_t>(trial));
-        models::MultiPredictModel model(config, derive_seed(trial_seed, 1), o.device);
-        // 1. pre-train on the same S archs of every source.
-        const auto t_pre = Clock::now();
-        Rng pick(derive_seed(trial_seed, 2));
-        const std::vector<Sample> pre =
-            authors ? round_robin_samples(ctx, task, m.source_samples)
-                    : source_samples(ctx, task, pool, m.source_samples, pick);
-        Rng train_rng(derive_seed(trial_seed, 3));
-        const double loss = fit(model, in, pre, m.epochs, m.batch_size, m, train_rng);
-        result.pretrain_seconds += seconds_since(t_pre);
+        // 1. pre-train on the sources; one device row per target after theirs.
+        MultiPredict mp(m, ctx, task.sources, static_cast<int>(task.targets.size()), trial_seed,
+                        authors, o.device, o.eval_batch);
+        result.pretrain_seconds += mp.pretrain_seconds;
         progress << "[pretrain] " << task.name << " trial " << trial + 1
-                 << " (multipredict): " << pre.size() << " samples x " << m.epochs
-                 << " epochs, loss " << std::setprecision(4) << loss << ", " << std::fixed
-                 << std::setprecision(1) << seconds_since(t_pre) << " s" << std::defaultfloat
-                 << std::endl;
-        const std::vector<float> pretrained = model.params().values_to_host();
+                 << " (multipredict): " << mp.pretrain_samples << " samples x " << m.epochs
+                 << " epochs, loss " << std::setprecision(4) << mp.pretrain_loss << ", "
+                 << std::fixed << std::setprecision(1) << mp.pretrain_seconds << " s"
+                 << std::defaultfloat << std::endl;
 
         // 2. transfer to every target, for every T.
         for (size_t di = 0; di < task.targets.size(); ++di) {
             const DeviceData& target = ctx.device(task.targets[di]);
-            const int row = first_target_row + static_cast<int>(di);
             for (size_t ti = 0; ti < o.samples.size(); ++ti) {
                 const auto t_tf = Clock::now();
                 const int T = o.samples[ti];
                 const std::vector<int32_t> tf =
                     authors ? authors_transfer_samples(target_pool, trial_seed, task, ti, T)
                             : own_transfer_samples(o, ctx, target, trial_seed, di, ti, T);
-                std::vector<double> tf_latency;
-                for (int32_t a : tf) tf_latency.push_back(target.value(a));
-                const int src = best_source(ctx, task, tf, tf_latency);
-                const std::vector<float> y =
-                    min_max(tf_latency, authors ? target.values : tf_latency);
-                std::vector<Sample> samples;
-                for (size_t k = 0; k < tf.size(); ++k) samples.push_back({tf[k], row, y[k]});
                 std::vector<std::vector<int32_t>> evals = {
                     authors ? target.arch_index : eval_archs(o.protocol, target, tf)};
                 if (o.also_first128) evals.push_back(eval_archs(Protocol::First128, target, tf));
-                // 3. MC rounds from the pre-trained state; the scored archs' predictions
-                // averaged.
                 std::vector<int32_t> all;
                 for (const auto& e : evals) all.insert(all.end(), e.begin(), e.end());
                 std::sort(all.begin(), all.end());
                 all.erase(std::unique(all.begin(), all.end()), all.end());
-                std::vector<double> mean(all.size(), 0.0);
-                for (int r = 0; r < m.mc_rounds; ++r) {
-                    // The authors' rounds (and targets) chain: each continues the last.
-                    if (!authors) model.params().values_from_host(pretrained);
-                    if (!authors || r == 0) model.copy_device_row(row, src);
-                    Rng ft(derive_seed(transfer_seed(trial_seed, di, ti), 100 + r));
-                    fit(model, in, samples, m.transfer_epochs, m.transfer_batch_size, m, ft);
-                    const std::vector<double> p = predict(model, in, all, row, o.eval_batch);
-                    for (size_t k = 0; k < all.size(); ++k) mean[k] += p[k] / m.mc_rounds;
-                }
+                const MultiPredict::Transfer t =
+                    mp.transfer(target, static_cast<int>(di), tf, all,
+                                transfer_seed(trial_seed, di, ti), authors);
                 std::vector<Score> scores;
                 for (size_t k = 0; k < evals.size(); ++k) {
                     std::vector<double> pred;
                     for (int32_t a : evals[k]) {
                         const auto at = std::lower_bound(all.begin(), all.end(), a) - all.begin();
-                        pred.push_back(mean[at]);
+                        pred.push_back(t.pred[at]);
                     }
                     scores.push_back(score_predictions(pred, target, evals[k]));
                     DeviceScores& ds = result.per_samples[ti + k * o.samples.size()].per_device[di];
@@ -371,7 +413,7 @@ ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceCo
                 }
                 progress << "[transfer] " << task.name << " trial " << trial + 1 << " "
                          << target.name << " T=" << T << " (multipredict, row from "
-                         << task.sources[src] << "): spearman " << std::fixed
+                         << task.sources[t.source] << "): spearman " << std::fixed
                          << std::setprecision(3) << scores[0].spearman << " kendall "
                          << scores[0].kendall << " on " << evals[0].size() << " archs, "
                          << std::setprecision(1) << seconds_since(t_tf) << " s" << std::defaultfloat

@@ -29,12 +29,45 @@
 // the target, the T samples included (protocol full minus nothing).
 #pragma once
 
+#include <memory>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "nas/experiment/experiment.h"
 
 namespace nasflat::nas {
+
+// MultiPredict pre-trained on some source devices, ready to transfer to new ones: the piece
+// the experiment runner and the leave-one-device-out benchmark share.
+class MultiPredict {
+  public:
+    // Pre-trains on `sources` (model, arch draw and batches seeded from `seed`), with
+    // `target_rows` device rows after the sources' for targets. authors: the authors'
+    // round-robin split instead of S common archs.
+    MultiPredict(const MultiPredictOptions& m, SpaceContext& ctx,
+                 const std::vector<std::string>& sources, int target_rows, uint64_t seed,
+                 bool authors, Device device, int eval_batch);
+    ~MultiPredict();
+
+    struct Transfer {
+        int source = 0;           // index into the sources of the row the target started from
+        std::vector<double> pred;  // per arch of `archs`, averaged over the MC rounds
+    };
+    // Transfers to `target` on target row `target_row` from its samples `tf` (fine-tunings
+    // seeded from `seed`) and predicts `archs`. authors: the authors' chained rounds and
+    // whole-file normalisation (multipredict.h, protocol aliasing).
+    Transfer transfer(const DeviceData& target, int target_row, const std::vector<int32_t>& tf,
+                      const std::vector<int32_t>& archs, uint64_t seed, bool authors);
+
+    double pretrain_loss = 0, pretrain_seconds = 0;
+    int pretrain_samples = 0;
+
+  private:
+    struct State;
+    std::unique_ptr<State> state_;
+    SpaceContext& ctx_;
+};
 
 // Runs MultiPredict with `o` (resolved, predictor MultiPredict).
 ExperimentResult run_multipredict_experiment(const ExperimentOptions& o, SpaceContext& ctx,
