@@ -16,6 +16,7 @@
 #include "kernels/base/file_io.h"
 #include "kernels/profiled_table.h"
 #include "nas/base/plot.h"
+#include "nas/cli/baseline_options.h"
 #include "nas/cli/common.h"
 #include "nas/cli/device_option.h"
 #include "nas/cli/model_options.h"
@@ -109,31 +110,7 @@ void register_experiment(CLI::App& app) {
                   "settings are the --mp-* and --help-* flags)")
         ->check(CLI::IsMember({"nasflat", "multipredict", "help"}))
         ->capture_default_str();
-    v->add_option("--mp-source-samples", f.x.multipredict.source_samples,
-                  "multipredict: pre-training archs per source device (default NB201 900, "
-                  "FBNet 4000)")
-        ->check(CLI::Range(1, 1 << 20));
-    v->add_option("--mp-epochs", f.x.multipredict.epochs, "multipredict: pre-training epochs")
-        ->check(CLI::Range(0, 1 << 20))
-        ->capture_default_str();
-    v->add_option("--mp-transfer-epochs", f.x.multipredict.transfer_epochs,
-                  "multipredict: fine-tuning epochs per MC round")
-        ->check(CLI::Range(0, 1 << 20))
-        ->capture_default_str();
-    v->add_option("--mp-mc-rounds", f.x.multipredict.mc_rounds,
-                  "multipredict: fine-tunings from the pre-trained state, predictions averaged")
-        ->check(CLI::Range(1, 1 << 16))
-        ->capture_default_str();
-    v->add_option("--help-episodes", f.x.help.episodes,
-                  "help: meta-training episodes (all source devices per episode)")
-        ->check(CLI::Range(0, 1 << 20))
-        ->capture_default_str();
-    v->add_option("--help-mc-sampling", f.x.help.mc_sampling,
-                  "help: adaptations with fresh z per target, predictions averaged")
-        ->check(CLI::Range(1, 1 << 16))
-        ->capture_default_str();
-    v->add_flag("--help-first-order", f.x.help.first_order,
-                "help: first-order Meta-SGD (inner gradients detached; default second order)");
+    add_baseline_options(*v, f.x.multipredict, f.x.help);
     v->add_option("--task", f.task, "task 0..5 (or N0..N5, F0..F5, ND, NA, FD, FA)")
         ->capture_default_str();
     v->add_option("--samples", f.x.samples, "target samples T (several allowed)")

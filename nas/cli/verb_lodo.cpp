@@ -3,7 +3,8 @@
 // T random samples (several seeded draws), score the rest, beside FLOPs, params, the best device on
 // the T samples, a ridge over devices and the oracle device. Prints and writes (--json,
 // --markdown) the per-device table. --families lists the families; --targets runs a subset
-// (e.g. one process per core) and --merge joins such runs into one table.
+// (e.g. one process per core) and --merge joins such runs into one table. --baselines adds
+// HELP and MultiPredict, trained on the same sources, as columns of their own.
 // Examples:
 //   nasflat lodo --space nb201 --families
 //   nasflat lodo --space nb201 --source-samples 200 --epochs 30 --json nb201_lodo.json
@@ -15,6 +16,7 @@
 #include "kernels/base/check.h"
 #include "kernels/base/file_io.h"
 #include "nas/base/json_io.h"
+#include "nas/cli/baseline_options.h"
 #include "nas/cli/common.h"
 #include "nas/cli/model_options.h"
 #include "nas/cli/verbs.h"
@@ -26,7 +28,7 @@ namespace nasflat::cli {
 namespace {
 
 struct Flags {
-    std::string data, targets, json, markdown, priors = "flops,params,device,ridge",
+    std::string data, targets, baselines, json, markdown, priors = "flops,params,device,ridge",
                                                blend = "stack";
     std::string answer_rule;
     std::vector<std::string> merge, rules = {"best", "stack", "0", "1", "2", "4", "8", "16"};
@@ -84,6 +86,7 @@ void run_lodo_verb(Flags& f) {
     nas::LodoOptions o = f.l;
     o.model = model_options(f.m);
     o.targets = nas::split_names(f.targets);
+    o.baselines = nas::split_names(f.baselines);
     o.rules = f.rules;
     o.transfer.priors.clear();
     if (f.priors != "none") o.transfer.priors = nas::split_names(f.priors);
@@ -125,6 +128,11 @@ void register_lodo(CLI::App& app) {
                   "encoding (kmeancosine:caz)")
         ->capture_default_str();
     v->add_option("--targets", f.targets, "only these devices (comma-separated)");
+    v->add_option("--baselines", f.baselines,
+                  "predictors run beside ours on the same sources and draws: help, "
+                  "multipredict (comma-separated; their settings are the --mp-* and --help-* "
+                  "flags)");
+    add_baseline_options(*v, f.l.multipredict, f.l.help);
     f.l.threads = 0;
     v->add_option("--threads", f.l.threads,
                   "CPU threads running device families side by side (0: every core; the same "

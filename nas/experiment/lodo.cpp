@@ -9,13 +9,15 @@
 #include <cstdint>
 #include <iomanip>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "kernels/base/check.h"
-#include "nas/base/metrics.h"
 #include "kernels/base/parallel.h"
+#include "nas/base/metrics.h"
 #include "nas/data/families.h"
 #include "nas/data/manifest.h"
+#include "nas/experiment/multipredict.h"
 #include "nas/predictor/predictor.h"
 #include "nas/predictor/sampling.h"
 #include "nas/predictor/training_steps.h"
@@ -129,6 +131,92 @@ LodoDraw run_draw(Predictor& p, const PredictorInfo& base_info, const std::vecto
     return d;
 }
 
+bool wants(const LodoOptions& o, const std::string& baseline) {
+    return std::find(o.baselines.begin(), o.baselines.end(), baseline) != o.baselines.end();
+}
+
+// The baselines trained on a family's sources (null: not asked for).
+struct Baselines {
+    std::unique_ptr<HelpTrained> help;
+    std::unique_ptr<MultiPredict> multipredict;
+};
+
+Baselines train_baselines(const LodoOptions& o, SpaceContext& ctx, const std::string& family,
+                          const std::vector<std::string>& sources, std::ostream& log) {
+    Baselines b;
+    if (wants(o, "help")) {
+        // HELP describes a device by its 10 reference archs: sources lacking one are left out.
+        const std::vector<int32_t>& refs = help_reference_archs(o.model.space);
+        std::vector<std::string> described;
+        for (const std::string& s : sources) {
+            const DeviceData& d = ctx.device(s);
+            if (std::all_of(refs.begin(), refs.end(), [&](int32_t a) { return d.covers(a); }))
+                described.push_back(s);
+        }
+        Rng rng(derive_seed(o.model.seed, name_seed("help " + family)));
+        b.help = std::make_unique<HelpTrained>(o.help, ctx, described, rng, log, family);
+        log << "[lodo] " << family << ": HELP meta-trained on " << described.size() << " of "
+            << sources.size() << " devices (the others lack a reference arch), " << o.help.episodes
+            << " episodes, " << std::fixed << std::setprecision(1) << b.help->seconds << " s"
+            << std::defaultfloat << std::endl;
+    }
+    if (wants(o, "multipredict")) {
+        b.multipredict = std::make_unique<MultiPredict>(
+            o.multipredict, ctx, sources, 1,
+            derive_seed(o.model.seed, name_seed("multipredict " + family)), false, o.model.device,
+            default_score_batch(o.model.device));
+        log << "[lodo] " << family << ": MultiPredict pre-trained on "
+            << b.multipredict->pretrain_samples << " samples, " << std::fixed
+            << std::setprecision(1) << b.multipredict->pretrain_seconds << " s" << std::defaultfloat
+            << std::endl;
+    }
+    return b;
+}
+
+// The baselines' Spearman on the draw's scored archs (lodo.h, step 4).
+void score_baselines(LodoDraw& d, Baselines& b, const DeviceData& target, const LodoOptions& o,
+                     uint64_t seed, const std::string& name, std::ostream& log) {
+    if (!b.help && !b.multipredict) return;
+    std::vector<int32_t> eval;
+    for (int32_t a : target.arch_index)
+        if (std::find(d.archs.begin(), d.archs.end(), a) == d.archs.end()) eval.push_back(a);
+    auto truth_of = [&](const std::vector<int32_t>& archs) {
+        std::vector<double> t;
+        for (int32_t a : archs) t.push_back(target.value(a));
+        return t;
+    };
+    if (b.multipredict) {
+        const MultiPredict::Transfer t =
+            b.multipredict->transfer(target, 0, d.archs, eval, derive_seed(seed, 17), false);
+        d.multipredict = rho(t.pred, truth_of(eval));
+    }
+    const std::vector<int32_t>& refs = help_reference_archs(o.model.space);
+    const bool described =
+        std::all_of(refs.begin(), refs.end(), [&](int32_t a) { return target.covers(a); });
+    if (b.help && !described) {
+        log << "[lodo] " << name << ": no HELP score (HELP describes a device by 10 reference "
+            << "archs, and this one lacks one)" << std::endl;
+    } else if (b.help) {
+        auto is_ref = [&](int32_t a) {
+            return std::find(refs.begin(), refs.end(), a) != refs.end();
+        };
+        std::vector<int32_t> support, help_eval;
+        for (int32_t a : d.archs)
+            if (!is_ref(a) &&
+                static_cast<int>(support.size()) < o.samples - static_cast<int>(refs.size()))
+                support.push_back(a);
+        for (int32_t a : eval)
+            if (!is_ref(a)) help_eval.push_back(a);
+        Rng rng(derive_seed(seed, 19));
+        const HelpTargetScore s = help_meta_test(*b.help, target, support, help_eval, rng);
+        d.help = std::isfinite(s.spearman) ? s.spearman : 0.0;
+    }
+    log << "[lodo] " << name << ": baselines" << std::fixed << std::setprecision(3);
+    if (std::isfinite(d.help)) log << " HELP " << d.help;
+    if (b.multipredict) log << " MultiPredict " << d.multipredict;
+    log << std::defaultfloat << std::endl;
+}
+
 }  // namespace
 
 LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
@@ -142,6 +230,17 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
     NASFLAT_CHECK(o.samples >= 4 && o.draws >= 1, "lodo: --samples >= 4 and --draws >= 1");
     NASFLAT_CHECK(o.threads >= 0, "lodo: --threads must be >= 0 (0: every core)");
     for (const auto& r : o.rules) BlendRule::parse(r);
+    for (const auto& b : o.baselines)
+        NASFLAT_CHECK(b == "help" || b == "multipredict", "lodo: unknown baseline '",
+                      printable(b, 40), "'; fix: --baselines help,multipredict");
+    if (wants(o, "help")) {
+        o.help.check();
+        NASFLAT_CHECK(o.samples >= 12,
+                      "lodo: HELP's hardware embedding takes 10 of the T = ", o.samples,
+                      " target measurements; fix: --samples >= 12 with HELP");
+    }
+    if (o.multipredict.source_samples < 0)
+        o.multipredict.source_samples = o.model.space == Space::NB201 ? 900 : 4000;
     const SamplerSpec spec = parse_sampler_spec(o.sampler, o.model.sampler_encoding);
     const auto t0 = Clock::now();
     const Manifest manifest = load_manifest(data_dir);
@@ -192,6 +291,7 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
         Predictor p = pretrain_predictor(recipe, *ctx, sources, log);
         const std::vector<float> base = p.model->params().values_to_host();
         const PredictorInfo base_info = p.info;
+        Baselines baselines = train_baselines(o, *ctx, family, sources, log);
         for (const auto& device : members) {
             const DeviceData target = target_data(*ctx, o, device);
             NASFLAT_CHECK(target.count() >= o.samples + 2, "lodo: ", device, " measured ",
@@ -205,6 +305,7 @@ LodoResult run_lodo(const LodoOptions& options, const std::string& data_dir,
             for (int r = 0; r < o.draws; ++r) {
                 const uint64_t seed = derive_seed(derive_seed(o.model.seed, name_seed(name)), r);
                 ld.draws.push_back(run_draw(p, base_info, base, *ctx, target, name, o, seed, log));
+                score_baselines(ld.draws.back(), baselines, target, o, seed, name, log);
             }
             per_family[f].push_back(std::move(ld));
         }

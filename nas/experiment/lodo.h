@@ -6,18 +6,27 @@
 //      self-check and its choice included), then score every other architecture D measured;
 //   3. on the same architectures, the simple baselines a user has without us: FLOPs, params, the
 //      public device best correlated on the T samples, a ridge over the public devices fitted on
-//      them, and (labelled oracle) the public device best correlated on the scored set.
+//      them, and (labelled oracle) the public device best correlated on the scored set;
+//   4. optionally (`baselines`) the HELP and MultiPredict predictors on the same sources: each
+//      trained once per family with its own settings, then per draw MultiPredict fine-tuned on
+//      the draw's T samples, HELP adapted on its 10 reference archs + the draw's first T - 10
+//      (the same number of target measurements), both scored on the draw's scored archs (HELP
+//      without its reference archs; sources that lack one of them are left out of its
+//      meta-training).
 // Reports per device and draw the answer's Spearman (and Kendall), the model alone, every
 // baseline, and the answer under other blend rules (how the default rule was chosen).
 // Dims: T samples per draw, R draws, N scored architectures of D.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "nas/experiment/experiment.h"
+#include "nas/predictor/help_meta.h"
 #include "nas/predictor/recipe.h"
 #include "nas/predictor/transfer.h"
 
@@ -40,6 +49,11 @@ struct LodoOptions {
     // training each family's batch shards side by side; the same results for any count. A GPU
     // run takes one family at a time.
     int threads = 1;
+    // Predictors run beside ours as rows of their own: "help", "multipredict" (their settings
+    // below, the defaults the authors' as in `nasflat experiment`).
+    std::vector<std::string> baselines;
+    HelpOptions help;
+    MultiPredictOptions multipredict;
 };
 
 // One draw of one device: Spearman on the scored architectures of each way of ranking them.
@@ -53,6 +67,7 @@ struct LodoDraw {
     std::vector<double> oof;               // out-of-fold Spearman per candidate
     std::vector<std::string> oof_names;
     std::vector<double> by_rule;  // the answer under each LodoOptions::rules
+    double help = std::nan(""), multipredict = std::nan("");  // NaN: not run
 };
 
 struct LodoDevice {

@@ -15,20 +15,38 @@ namespace nasflat::nas {
 namespace {
 
 // The ways of ranking a device's architectures that the table compares, in column order.
+// Optional columns (the baseline predictors) are NaN when not run: left out of the JSON and of
+// the table.
 struct Column {
     const char* key;
     const char* title;
     double LodoDraw::*value;
+    bool optional = false;
 };
-const std::vector<Column>& columns() {
-    static const std::vector<Column> c = {{"answer", "answer", &LodoDraw::answer},
-                                          {"model", "model alone", &LodoDraw::model},
-                                          {"flops", "FLOPs", &LodoDraw::flops},
-                                          {"params", "params", &LodoDraw::params},
-                                          {"device", "best device (T)", &LodoDraw::device},
-                                          {"ridge", "ridge (T)", &LodoDraw::ridge},
-                                          {"oracle", "oracle device", &LodoDraw::oracle}};
+const std::vector<Column>& all_columns() {
+    static const std::vector<Column> c = {
+        {"answer", "answer", &LodoDraw::answer},
+        {"model", "model alone", &LodoDraw::model},
+        {"flops", "FLOPs", &LodoDraw::flops},
+        {"params", "params", &LodoDraw::params},
+        {"device", "best device (T)", &LodoDraw::device},
+        {"ridge", "ridge (T)", &LodoDraw::ridge},
+        {"oracle", "oracle device", &LodoDraw::oracle},
+        {"help", "HELP", &LodoDraw::help, true},
+        {"multipredict", "MultiPredict", &LodoDraw::multipredict, true}};
     return c;
+}
+
+// The columns of a result: the optional ones only where some draw has a value.
+std::vector<Column> columns(const LodoResult& r) {
+    std::vector<Column> out;
+    for (const Column& c : all_columns()) {
+        bool present = !c.optional;
+        for (const auto& d : r.devices)
+            for (const auto& x : d.draws) present = present || std::isfinite(x.*(c.value));
+        if (present) out.push_back(c);
+    }
+    return out;
 }
 
 double mean_over_draws(const LodoDevice& d, double LodoDraw::*value) {
@@ -52,23 +70,34 @@ double median(std::vector<double> v) {
 
 nlohmann::json options_json(const LodoOptions& o) {
     const PretrainRecipe& m = o.model;
-    return {{"space", space_name(m.space)},
-            {"metric", o.metric},
-            {"samples", o.samples},
-            {"draws", o.draws},
-            {"sampler", o.sampler},
-            {"config", models::flavor_name(m.flavor)},
-            {"supp", m.supp},
-            {"source_samples", m.source_samples},
-            {"epochs", m.epochs},
-            {"score_once", m.scoring == models::PairScoring::ScoreOnce},
-            {"seed", m.seed},
-            {"transfer_epochs", o.transfer.epochs},
-            {"transfer_lr", o.transfer.lr},
-            {"folds", o.transfer.folds},
-            {"priors", o.transfer.priors},
-            {"blend", o.transfer.blend_rule.name()},
-            {"rules", o.rules}};
+    nlohmann::json j = {{"space", space_name(m.space)},
+                        {"metric", o.metric},
+                        {"samples", o.samples},
+                        {"draws", o.draws},
+                        {"sampler", o.sampler},
+                        {"config", models::flavor_name(m.flavor)},
+                        {"supp", m.supp},
+                        {"source_samples", m.source_samples},
+                        {"epochs", m.epochs},
+                        {"score_once", m.scoring == models::PairScoring::ScoreOnce},
+                        {"seed", m.seed},
+                        {"transfer_epochs", o.transfer.epochs},
+                        {"transfer_lr", o.transfer.lr},
+                        {"folds", o.transfer.folds},
+                        {"priors", o.transfer.priors},
+                        {"blend", o.transfer.blend_rule.name()},
+                        {"rules", o.rules}};
+    if (!o.baselines.empty()) {
+        j["baselines"] = o.baselines;
+        j["help"] = {{"episodes", o.help.episodes},
+                     {"mc_sampling", o.help.mc_sampling},
+                     {"first_order", o.help.first_order}};
+        j["multipredict"] = {{"source_samples", o.multipredict.source_samples},
+                             {"epochs", o.multipredict.epochs},
+                             {"transfer_epochs", o.multipredict.transfer_epochs},
+                             {"mc_rounds", o.multipredict.mc_rounds}};
+    }
+    return j;
 }
 
 }  // namespace
@@ -88,7 +117,8 @@ nlohmann::json lodo_json(const LodoResult& r) {
                                 {"oof_names", x.oof_names},
                                 {"oof", x.oof},
                                 {"by_rule", x.by_rule}};
-            for (const auto& c : columns()) j[c.key] = x.*(c.value);
+            for (const auto& c : all_columns())
+                if (!c.optional || std::isfinite(x.*(c.value))) j[c.key] = x.*(c.value);
             draws.push_back(j);
         }
         devices.push_back({{"device", d.device},
@@ -131,7 +161,8 @@ LodoResult lodo_from_json(const nlohmann::json& j, const std::string& file) {
                 w.oof_names = x.at("oof_names").get<std::vector<std::string>>();
                 w.oof = x.at("oof").get<std::vector<double>>();
                 w.by_rule = x.at("by_rule").get<std::vector<double>>();
-                for (const auto& c : columns()) w.*(c.value) = x.at(c.key).get<double>();
+                for (const auto& c : all_columns())
+                    if (!c.optional || x.contains(c.key)) w.*(c.value) = x.at(c.key).get<double>();
                 ld.draws.push_back(w);
             }
             r.devices.push_back(ld);
@@ -181,18 +212,23 @@ void reanswer_lodo(LodoResult& r, const std::string& rule) {
 std::string lodo_markdown(const LodoResult& r) {
     std::ostringstream md;
     md << std::fixed << std::setprecision(3);
+    const std::vector<Column> cols = columns(r);
     md << "| device | family |";
-    for (const auto& c : columns()) md << " " << c.title << " |";
+    for (const auto& c : cols) md << " " << c.title << " |";
     md << " answered with (draw 1) |\n|---|---|";
-    for (size_t i = 0; i < columns().size(); ++i) md << "---:|";
+    for (size_t i = 0; i < cols.size(); ++i) md << "---:|";
     md << "---|\n";
     std::map<std::string, std::vector<double>> by_column;
     int beats_flops = 0, beats_device = 0, beats_all = 0, within = 0, flops_hard = 0,
         beats_flops_hard = 0;
     for (const auto& d : r.devices) {
         md << "| " << d.device << " | " << d.family << " |";
-        for (const auto& c : columns()) {
+        for (const auto& c : cols) {
             const double v = mean_over_draws(d, c.value);
+            if (!std::isfinite(v)) {  // an optional column this device has no value in
+                md << " - |";
+                continue;
+            }
             by_column[c.key].push_back(v);
             md << " " << v << " |";
         }
@@ -213,9 +249,9 @@ std::string lodo_markdown(const LodoResult& r) {
     }
     const size_t n = r.devices.size();
     md << "| **median** | |";
-    for (const auto& c : columns()) md << " **" << median(by_column[c.key]) << "** |";
+    for (const auto& c : cols) md << " **" << median(by_column[c.key]) << "** |";
     md << " |\n| **worst** | |";
-    for (const auto& c : columns()) {
+    for (const auto& c : cols) {
         const auto& v = by_column[c.key];
         md << " " << (v.empty() ? 0.0 : *std::min_element(v.begin(), v.end())) << " |";
     }
@@ -227,6 +263,18 @@ std::string lodo_markdown(const LodoResult& r) {
        << " of the " << flops_hard << " where FLOPs is below 0.95), the "
        << "best device on the T samples on " << beats_device << ", every simple baseline on "
        << beats_all << ", and is within 0.02 of the best simple baseline on " << within << ".\n";
+    for (const auto& c : cols) {
+        if (!c.optional) continue;
+        int beats = 0, scored = 0;
+        for (const auto& d : r.devices) {
+            const double v = mean_over_draws(d, c.value);
+            if (!std::isfinite(v)) continue;
+            ++scored;
+            beats += mean_over_draws(d, &LodoDraw::answer) > v;
+        }
+        md << "The answer beats " << c.title << " on " << beats << " of the " << scored
+           << " devices it scored.\n";
+    }
     if (!r.options.rules.empty() && n > 0) {
         md << "\nBlend rules (the answer under each; median / worst over devices):";
         for (size_t k = 0; k < r.options.rules.size(); ++k) {

@@ -189,7 +189,8 @@ std::vector<Sample> source_samples(SpaceContext& ctx, const std::vector<std::str
 
 // The authors' pre-training data (round_robin_archs), latency min-max over the source's whole
 // file; archs a source lacks are left out.
-std::vector<Sample> round_robin_samples(SpaceContext& ctx, const std::vector<std::string>& sources, int count) {
+std::vector<Sample> round_robin_samples(SpaceContext& ctx, const std::vector<std::string>& sources,
+                                        int count) {
     const std::vector<std::vector<int32_t>> per_source =
         round_robin_archs(count, static_cast<int>(sources.size()));
     std::vector<Sample> samples;
@@ -197,7 +198,8 @@ std::vector<Sample> round_robin_samples(SpaceContext& ctx, const std::vector<std
         const DeviceData& d = ctx.device(sources[s]);
         for (int32_t arch : per_source[s]) {
             if (!d.covers(arch)) continue;
-            samples.push_back({arch, static_cast<int32_t>(s), min_max({d.value(arch)}, d.values)[0]});
+            samples.push_back(
+                {arch, static_cast<int32_t>(s), min_max({d.value(arch)}, d.values)[0]});
         }
     }
     return samples;
@@ -205,8 +207,8 @@ std::vector<Sample> round_robin_samples(SpaceContext& ctx, const std::vector<std
 
 // The source (index into sources) to start the target's row from: the best Spearman on
 // the transfer samples among the sources that measured all of them; 0 when none did.
-int best_source(SpaceContext& ctx, const std::vector<std::string>& sources, const std::vector<int32_t>& tf,
-                const std::vector<double>& tf_latency) {
+int best_source(SpaceContext& ctx, const std::vector<std::string>& sources,
+                const std::vector<int32_t>& tf, const std::vector<double>& tf_latency) {
     std::vector<std::vector<double>> lat;
     std::vector<int> index;
     for (size_t s = 0; s < sources.size(); ++s) {
@@ -224,8 +226,8 @@ int best_source(SpaceContext& ctx, const std::vector<std::string>& sources, cons
 
 // The T samples of one (target, T), drawn as the NASFLAT run draws them.
 std::vector<int32_t> own_transfer_samples(const ExperimentOptions& o, SpaceContext& ctx,
-                                          const DeviceData& target, uint64_t trial_seed,
-                                          size_t di, size_t ti, int T) {
+                                          const DeviceData& target, uint64_t trial_seed, size_t di,
+                                          size_t ti, int T) {
     Rng rng(transfer_seed(trial_seed, di, ti));
     return choose_transfer_samples(o, o.samplers[0], ctx, target, T, rng);
 }
@@ -286,8 +288,8 @@ struct MultiPredict::State {
 };
 
 MultiPredict::MultiPredict(const MultiPredictOptions& m, SpaceContext& ctx,
-                           const std::vector<std::string>& sources, int target_rows,
-                           uint64_t seed, bool authors, Device device, int eval_batch)
+                           const std::vector<std::string>& sources, int target_rows, uint64_t seed,
+                           bool authors, Device device, int eval_batch)
     : state_(std::make_unique<State>()), ctx_(ctx) {
     NASFLAT_CHECK(m.source_samples > 0 && !sources.empty() && target_rows >= 1,
                   "MultiPredict: options not resolved, or no sources / target rows");

@@ -286,6 +286,62 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
+HelpTrained::HelpTrained(const HelpOptions& options, SpaceContext& ctx,
+                         const std::vector<std::string>& sources, Rng& rng, std::ostream& progress,
+                         const std::string& label)
+    : archs(ctx.space()) {
+    options.check();
+    const Space space = ctx.space().space();
+    const int m = std::min(options.resolved_meta_train_archs(space), ctx.space().size());
+    meta_archs.resize(m);
+    for (int i = 0; i < m; ++i) meta_archs[i] = i;
+    std::vector<HelpDevice> devices;
+    for (const std::string& name : sources) {
+        const DeviceData& data = ctx.device(name);
+        devices.push_back(help_device(space, data, meta_archs));
+        std::vector<int32_t> measured;
+        for (int32_t a : meta_archs)
+            if (data.covers(a)) measured.push_back(a);
+        if (measured.size() < meta_archs.size()) devices.back().pool = std::move(measured);
+    }
+    learner = std::make_unique<HelpMetaLearner>(archs, options, rng.fork());
+    const auto t0 = std::chrono::steady_clock::now();
+    Rng episode_rng(rng.fork());
+    for (int e = 0; e < options.episodes; ++e) {
+        const auto tasks = help_episode(devices, options, m, episode_rng);
+        double mse = 0;
+        episode_loss.push_back(learner->train_episode(tasks, episode_rng, &mse));
+        episode_mse.push_back(mse);
+        if (options.log_every > 0 && ((e + 1) % options.log_every == 0 || e == 0)) {
+            progress << "help " << label << ": episode " << e + 1 << "/" << options.episodes
+                     << " meta-loss " << episode_loss.back() << " query MSE " << mse << " ("
+                     << seconds_since(t0) << " s)\n";
+        }
+    }
+    seconds = seconds_since(t0);
+}
+
+HelpTargetScore help_meta_test(const HelpTrained& trained, const DeviceData& data,
+                               const std::vector<int32_t>& support,
+                               const std::vector<int32_t>& eval, Rng& rng) {
+    const Space space =
+        trained.archs.space() == models::HelpSpace::Nb201 ? Space::NB201 : Space::FBNet;
+    std::vector<int32_t> measured = help_reference_archs(space);
+    measured.insert(measured.end(), support.begin(), support.end());
+    // Normalised by the T measurements: all a new device has (help_meta.h).
+    const HelpDevice d = help_device(space, data, measured);
+    const std::vector<double> pred = trained.learner->predict(d, support, eval, rng);
+    std::vector<double> truth;
+    for (int32_t a : eval) truth.push_back(data.value(a));
+    HelpTargetScore s;
+    s.device = data.name;
+    s.spearman = spearman(pred, truth);
+    s.kendall = kendall_tau_b(pred, truth);
+    s.measured = measured;
+    s.evaluated = static_cast<int>(eval.size());
+    return s;
+}
+
 HelpResult run_help_task(const HelpOptions& options, SpaceContext& ctx, const Task& task,
                          uint64_t seed, int T, std::ostream& progress) {
     options.check();
@@ -296,68 +352,35 @@ HelpResult run_help_task(const HelpOptions& options, SpaceContext& ctx, const Ta
                   " target measurements, but HELP's hardware "
                   "embedding alone takes ",
                   refs, "; fix: T >= ", refs);
-    const int m = std::min(options.resolved_meta_train_archs(space), ctx.space().size());
-    std::vector<int32_t> meta_archs(m);
-    for (int i = 0; i < m; ++i) meta_archs[i] = i;
-
-    const HelpArchs archs(ctx.space());
-    std::vector<HelpDevice> sources;
-    for (const std::string& name : task.sources) {
-        const DeviceData& data = ctx.device(name);
-        sources.push_back(help_device(space, data, meta_archs));
-        std::vector<int32_t> measured;
-        for (int32_t a : meta_archs)
-            if (data.covers(a)) measured.push_back(a);
-        if (measured.size() < meta_archs.size()) sources.back().pool = std::move(measured);
-    }
-
     Rng rng(seed);
-    HelpMetaLearner learner(archs, options, rng.fork());
+    const HelpTrained trained(options, ctx, task.sources, rng, progress, task.name);
     HelpResult result;
-    auto t0 = std::chrono::steady_clock::now();
-    Rng episode_rng(rng.fork());
-    for (int e = 0; e < options.episodes; ++e) {
-        const auto tasks = help_episode(sources, options, m, episode_rng);
-        double mse = 0;
-        result.episode_loss.push_back(learner.train_episode(tasks, episode_rng, &mse));
-        result.episode_mse.push_back(mse);
-        if (options.log_every > 0 && ((e + 1) % options.log_every == 0 || e == 0)) {
-            progress << "help " << task.name << ": episode " << e + 1 << "/" << options.episodes
-                     << " meta-loss " << result.episode_loss.back() << " query MSE " << mse << " ("
-                     << seconds_since(t0) << " s)\n";
-        }
-    }
     result.episodes = options.episodes;
-    result.train_seconds = seconds_since(t0);
+    result.train_seconds = trained.seconds;
+    result.episode_loss = trained.episode_loss;
+    result.episode_mse = trained.episode_mse;
 
-    t0 = std::chrono::steady_clock::now();
+    const auto t0 = std::chrono::steady_clock::now();
     for (const std::string& name : task.targets) {
         const DeviceData& data = ctx.device(name);
         Rng target_rng(rng.fork());
-        std::vector<int32_t> measured = help_reference_archs(space);
+        const std::vector<int32_t> refs_archs = help_reference_archs(space);
         std::vector<int32_t> pool;
-        for (int32_t a : meta_archs)
-            if (data.covers(a) && std::find(measured.begin(), measured.end(), a) == measured.end())
+        for (int32_t a : trained.meta_archs)
+            if (data.covers(a) &&
+                std::find(refs_archs.begin(), refs_archs.end(), a) == refs_archs.end())
                 pool.push_back(a);
         NASFLAT_CHECK(static_cast<int>(pool.size()) >= T - refs, "help: ", name, " has only ",
                       pool.size(), " measured archs to draw ", T - refs, " support archs from");
         std::vector<int32_t> support;
         for (int k : target_rng.sample_without_replacement(static_cast<int>(pool.size()), T - refs))
             support.push_back(pool[k]);
+        std::vector<int32_t> measured = refs_archs;
         measured.insert(measured.end(), support.begin(), support.end());
-        // Normalised by the T measurements: all a new device has (help_meta.h).
-        const HelpDevice d = help_device(space, data, measured);
         const std::vector<int32_t> eval = options.eval_archs ? options.eval_archs(data, measured)
                                                              : all_but_measured(data, measured);
-        const std::vector<double> pred = learner.predict(d, support, eval, target_rng);
-        std::vector<double> truth;
-        for (int32_t a : eval) truth.push_back(data.value(a));
-        HelpTargetScore s;
+        HelpTargetScore s = help_meta_test(trained, data, support, eval, target_rng);
         s.device = name;
-        s.spearman = spearman(pred, truth);
-        s.kendall = kendall_tau_b(pred, truth);
-        s.measured = measured;
-        s.evaluated = static_cast<int>(eval.size());
         progress << "help " << task.name << ": " << name << " T=" << T << " spearman " << s.spearman
                  << " kendall " << s.kendall << " (" << s.evaluated << " archs)\n";
         result.mean_spearman += s.spearman / task.targets.size();

@@ -29,6 +29,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -159,6 +160,26 @@ struct HelpResult {
     std::vector<double> episode_loss;  // the meta-loss of every episode
     std::vector<double> episode_mse;   // its mean query MSE (the loss without the KL terms)
 };
+
+// HELP meta-trained on some source devices (the authors' settings in HelpOptions), ready to
+// meta-test new ones: what run_help_task and the leave-one-device-out benchmark share. Draws
+// the learner's initialisation and then its episodes from rng (two forks).
+struct HelpTrained {
+    HelpTrained(const HelpOptions& options, SpaceContext& ctx,
+                const std::vector<std::string>& sources, Rng& rng, std::ostream& progress,
+                const std::string& label);
+    HelpArchs archs;  // the learner refers to it
+    std::unique_ptr<HelpMetaLearner> learner;
+    std::vector<int32_t> meta_archs;  // [0, meta_train_archs)
+    std::vector<double> episode_loss, episode_mse;
+    double seconds = 0;
+};
+
+// Meta-test of one device: its hardware embedding from the 10 reference archs, adapted on
+// `support` (mc_sampling adaptations, noise from rng), scored on `eval`.
+HelpTargetScore help_meta_test(const HelpTrained& trained, const DeviceData& data,
+                               const std::vector<int32_t>& support,
+                               const std::vector<int32_t>& eval, Rng& rng);
 
 // The whole baseline on one task at T target measurements (T >= 10: the 10 reference archs
 // plus T - 10 support archs): meta-train on the sources, meta-test on every target. Seeded

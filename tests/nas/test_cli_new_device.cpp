@@ -5,8 +5,8 @@
 // and runs a one-device benchmark with its baselines.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
@@ -243,6 +243,7 @@ TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
     EXPECT_EQ(j["devices"][0]["sources"], 41) << "42 devices minus the Pixel 2's family of one";
     for (const char* k : {"answer", "model", "flops", "params", "device", "ridge", "oracle"})
         EXPECT_TRUE(j["devices"][0]["draws"][0][k].is_number()) << k;
+    EXPECT_FALSE(j["devices"][0]["draws"][0].contains("help")) << "no baselines asked for";
     EXPECT_NE(slurp(file("l.md")).find("| pixel2 | Google Pixel 2 |"), std::string::npos);
     const CliResult merged = cli("lodo --merge " + q("l.json") + " " + q("l.json"));
     EXPECT_EQ(merged.code, 2);
@@ -264,6 +265,53 @@ TEST_F(CliNewDevice, LodoListsFamiliesAndBenchmarksOneDevice) {
     const CliResult alone = cli("lodo --space nb201 --answer-rule stack");
     EXPECT_EQ(alone.code, 2);
     expect_one_error_line(alone, {"--answer-rule reads runs again"});
+}
+
+// --baselines: HELP and MultiPredict trained on the same 41 sources, scored per draw on the
+// draw's archs (tiny settings here), as columns of the JSON and the table.
+TEST_F(CliNewDevice, LodoRunsTheBaselinePredictorsBesideOurs) {
+    const std::string run =
+        "lodo --space nb201 --targets pixel2 --source-samples 8 --epochs 1 --draws 1 "
+        "--transfer-epochs 1 --score-once --help-episodes 1 --help-mc-sampling 1 "
+        "--mp-source-samples 20 --mp-epochs 1 --mp-transfer-epochs 1 --mp-mc-rounds 1 ";
+    const CliResult r = cli(run + "--baselines help,multipredict --json " + q("b.json") +
+                            " --markdown " + q("b.md"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(slurp(file("b.json")));
+    const auto& draw = j["devices"][0]["draws"][0];
+    for (const char* k : {"help", "multipredict"}) {
+        ASSERT_TRUE(draw[k].is_number()) << k;
+        EXPECT_GE(draw[k].get<double>(), -1.0);
+        EXPECT_LE(draw[k].get<double>(), 1.0);
+    }
+    EXPECT_EQ(j["options"]["baselines"], nlohmann::json({"help", "multipredict"}));
+    EXPECT_EQ(j["options"]["multipredict"]["source_samples"], 20);
+    const std::string md = slurp(file("b.md"));
+    EXPECT_NE(md.find("| HELP | MultiPredict |"), std::string::npos) << md;
+    EXPECT_NE(md.find("The answer beats HELP on"), std::string::npos) << md;
+    EXPECT_NE(r.err.find("HELP meta-trained on "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(" of 41 devices"), std::string::npos) << r.err;
+    // Read back and merged, the columns stay.
+    const CliResult again = cli("lodo --merge " + q("b.json") + " --json " + q("b2.json"));
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_EQ(nlohmann::json::parse(slurp(file("b2.json")))["devices"][0]["draws"][0]["help"],
+              draw["help"]);
+    // A target HELP cannot describe (the Edge TPU lacks a reference arch) gets no HELP score.
+    std::string tpu_run = run;
+    const CliResult tpu =
+        cli(tpu_run.replace(tpu_run.find("pixel2"), 6, "edgetpu") + "--baselines help --json " +
+            q("e.json") + " --markdown " + q("e.md"));
+    ASSERT_EQ(tpu.code, 0) << tpu.err;
+    EXPECT_FALSE(
+        nlohmann::json::parse(slurp(file("e.json")))["devices"][0]["draws"][0].contains("help"));
+    EXPECT_NE(tpu.err.find("edgetpu: no HELP score"), std::string::npos) << tpu.err;
+    EXPECT_EQ(slurp(file("e.md")).find("HELP"), std::string::npos) << "no column without a value";
+    const CliResult unknown = cli(run + "--baselines help,brp");
+    EXPECT_EQ(unknown.code, 2);
+    expect_one_error_line(unknown, {"unknown baseline 'brp'"});
+    const CliResult few = cli(run + "--baselines help --samples 8");
+    EXPECT_EQ(few.code, 2);
+    expect_one_error_line(few, {"--samples >= 12"});
 }
 
 }  // namespace
