@@ -156,9 +156,10 @@ Baselines train_baselines(const LodoOptions& o, SpaceContext& ctx, const std::st
         Rng rng(derive_seed(o.model.seed, name_seed("help " + family)));
         b.help = std::make_unique<HelpTrained>(o.help, ctx, described, rng, log, family);
         log << "[lodo] " << family << ": HELP meta-trained on " << described.size() << " of "
-            << sources.size() << " devices (the others lack a reference arch), " << o.help.episodes
-            << " episodes, " << std::fixed << std::setprecision(1) << b.help->seconds << " s"
-            << std::defaultfloat << std::endl;
+            << sources.size() << " devices"
+            << (described.size() < sources.size() ? " (the others lack a reference arch)" : "")
+            << ", " << o.help.episodes << " episodes, " << std::fixed << std::setprecision(1)
+            << b.help->seconds << " s" << std::defaultfloat << std::endl;
     }
     if (wants(o, "multipredict")) {
         b.multipredict = std::make_unique<MultiPredict>(
