@@ -6,6 +6,9 @@ Trial k draws from seeds derived from (seed, k) whichever process runs it, so th
 holds exactly the numbers of a single `--trials N` run (up to the wall time, which is summed).
 Pieces must agree on every setting and must not repeat a trial index; both are checked.
 
+Every other field the pieces agree on (the predictor's settings, the authors' recorded numbers)
+is kept; a field they disagree on that is not recomputed here is left out.
+
 Files holding several results (e.g. `--protocol full first128`, several samplers or several T)
 are merged per (protocol, sampler, T); OUT holds a list then.
 
@@ -16,7 +19,9 @@ import sys
 
 # Settings that must be equal in every piece (a piece lacking "first_trial" started at 0).
 SAME = ("space", "task", "paper_label", "protocol", "config", "sampler", "source_samples",
-        "seed", "samples")
+        "seed", "samples", "predictor")
+# Fields a piece written before they existed lacks, and what that meant.
+DEFAULTS = {"predictor": "nasflat"}
 
 
 def fail(msg):
@@ -32,7 +37,8 @@ def load(path):
         fail(f"{path}: cannot read JSON ({e}); give files written by nasflat experiment --json")
     pieces = data if isinstance(data, list) else [data]
     for p in pieces:
-        missing = [k for k in SAME + ("trials", "per_device", "seconds") if k not in p]
+        missing = [k for k in SAME + ("trials", "per_device", "seconds")
+                   if k not in p and k not in DEFAULTS]
         if missing:
             fail(f"{path}: not an experiment result (missing {', '.join(missing)})")
     return pieces
@@ -45,7 +51,7 @@ def pstd(xs):
 def merge(pieces, names):
     first = pieces[0]
     for p, name in zip(pieces, names):
-        diff = [k for k in SAME if p[k] != first[k]]
+        diff = [k for k in SAME if p.get(k, DEFAULTS.get(k)) != first.get(k, DEFAULTS.get(k))]
         if diff:
             fail(f"{name}: differs from {names[0]} in {', '.join(diff)}; merge one setting at a time")
     # trial index -> (piece, position within the piece)
@@ -71,7 +77,10 @@ def merge(pieces, names):
         per_device.append({"device": dev, "spearman_mean": statistics.fmean(sp),
                            "spearman_std": pstd(sp), "kendall_mean": statistics.fmean(kd),
                            "kendall_std": pstd(kd), "spearman_trials": sp, "kendall_trials": kd})
-    out = {k: first[k] for k in SAME}
+    out = {k: v for k, v in first.items() if all(p.get(k) == v for p in pieces)}
+    out.update({k: first.get(k, DEFAULTS.get(k)) for k in SAME})
+    if all("pretrain_seconds" in p for p in pieces):
+        out["pretrain_seconds"] = sum(p["pretrain_seconds"] for p in pieces)
     out.update({
         "trials": len(order),
         "trials_requested": len(order),

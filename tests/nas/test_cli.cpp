@@ -185,6 +185,9 @@ TEST_F(CliRealData, SplitTrialsMergeIntoOneRun) {
     }
     EXPECT_NEAR(merged["spearman_mean"].get<double>(), both["spearman_mean"].get<double>(), 1e-12);
     EXPECT_NEAR(merged["spearman_std"].get<double>(), both["spearman_std"].get<double>(), 1e-12);
+    // Fields the pieces agree on are kept (what the tables read beside the scores).
+    EXPECT_EQ(merged["predictor"], both["predictor"]);
+    EXPECT_EQ(merged["authors_spearman"], both["authors_spearman"]);
     // The same trial twice is an error, not a silent double count.
     EXPECT_NE(std::system(
                   (merge + d + "bad.json " + d + "t1.json " + d + "both.json 2>/dev/null").c_str()),
