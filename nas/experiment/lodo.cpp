@@ -135,6 +135,12 @@ bool wants(const LodoOptions& o, const std::string& baseline) {
     return std::find(o.baselines.begin(), o.baselines.end(), baseline) != o.baselines.end();
 }
 
+// HELP describes a device by its latencies on 10 reference archs: can it describe `d`?
+bool help_describes(const DeviceData& d, Space space) {
+    const std::vector<int32_t>& refs = help_reference_archs(space);
+    return std::all_of(refs.begin(), refs.end(), [&](int32_t a) { return d.covers(a); });
+}
+
 // The baselines trained on a family's sources (null: not asked for).
 struct Baselines {
     std::unique_ptr<HelpTrained> help;
@@ -145,14 +151,9 @@ Baselines train_baselines(const LodoOptions& o, SpaceContext& ctx, const std::st
                           const std::vector<std::string>& sources, std::ostream& log) {
     Baselines b;
     if (wants(o, "help")) {
-        // HELP describes a device by its 10 reference archs: sources lacking one are left out.
-        const std::vector<int32_t>& refs = help_reference_archs(o.model.space);
-        std::vector<std::string> described;
-        for (const std::string& s : sources) {
-            const DeviceData& d = ctx.device(s);
-            if (std::all_of(refs.begin(), refs.end(), [&](int32_t a) { return d.covers(a); }))
-                described.push_back(s);
-        }
+        std::vector<std::string> described;  // sources lacking a reference arch are left out
+        for (const std::string& s : sources)
+            if (help_describes(ctx.device(s), o.model.space)) described.push_back(s);
         Rng rng(derive_seed(o.model.seed, name_seed("help " + family)));
         b.help = std::make_unique<HelpTrained>(o.help, ctx, described, rng, log, family);
         log << "[lodo] " << family << ": HELP meta-trained on " << described.size() << " of "
@@ -191,13 +192,12 @@ void score_baselines(LodoDraw& d, Baselines& b, const DeviceData& target, const 
             b.multipredict->transfer(target, 0, d.archs, eval, derive_seed(seed, 17), false);
         d.multipredict = rho(t.pred, truth_of(eval));
     }
-    const std::vector<int32_t>& refs = help_reference_archs(o.model.space);
-    const bool described =
-        std::all_of(refs.begin(), refs.end(), [&](int32_t a) { return target.covers(a); });
+    const bool described = help_describes(target, o.model.space);
     if (b.help && !described) {
         log << "[lodo] " << name << ": no HELP score (HELP describes a device by 10 reference "
             << "archs, and this one lacks one)" << std::endl;
     } else if (b.help) {
+        const std::vector<int32_t>& refs = help_reference_archs(o.model.space);
         auto is_ref = [&](int32_t a) {
             return std::find(refs.begin(), refs.end(), a) != refs.end();
         };
