@@ -2,7 +2,7 @@
 // segment readout, sparse-dense product (SpMM), edge scores (SDDMM), edge softmax.
 // One function type per op (the KernelTable's entry, kernels.h) and the backends that define it:
 //   *_cpu       graph.cpp        plain loops: the spec and the tests' oracle
-//   *_cpu_fast  graph_fast.cpp   SpMM rows in vector registers, SDDMM dots in lanes, 4 edges
+//   *_cpu_fast  graph_fast.cpp   SpMM rows in vector registers, SDDMM dots in lanes, 8 edges
 //                                at a time; edge softmax with a vectorisable exp
 //   *_cuda      graph.cu         a warp per CSR row
 // Dims: N nodes (all graphs), E edge slots, F features, G graphs (segments); row-major.

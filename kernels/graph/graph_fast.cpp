@@ -1,7 +1,7 @@
 // graph_fast.cpp — the fast CPU graph kernels (graph.h): the sparse product with each row's
-// accumulators in vector registers (the same sums in the same order as spmm_cpu), and SDDMM
-// with its dot products in vectorisable lanes (lane_sum.h), four edges at a time, and the edge
-// softmax with a vectorisable exp (fast_exp.h). The references in graph.cpp stay the oracles.
+// accumulators in vector registers (the same sums in the same order as spmm_cpu), SDDMM with
+// its dot products in vector lanes, eight edges at a time, their lanes reduced four edges per
+// shuffle tree, and the edge softmax with a vectorisable exp (fast_exp.h). The references in graph.cpp stay the oracles.
 #include "kernels/graph/graph.h"
 #include "kernels/fast_exp.h"
 #include "kernels/lane_sum.h"
@@ -72,16 +72,50 @@ void spmm_cpu_fast(float* out, CsrView A, const float* val, const float* x, int6
 }
 
 namespace {
-// out[j] = <a, b_j> for B edges of one row, each dot in fast::kLanes lanes exactly as
-// fast::dot sums it (lane l over F in order, then the tail, then lanes 0, 1, ... in turn): the
-// same bits as B calls of fast::dot. The lanes are kLanes / kVec vector values per edge (GCC
-// vector types: left to itself GCC keeps a 2-d array of lanes in memory, 5x slower than one
-// dot at a time); each chunk of a is loaded once for B edges, and the B serial reductions at
-// the end overlap instead of waiting on each other.
+// Below AVX GCC warns that passing an 8-float vector by value changes the ABI; these helpers
+// are inlined in this file, so no call crosses an ABI.
+#pragma GCC diagnostic ignored "-Wpsabi"
+// Eight lanes; the dots below fold their partial sums down to it whatever the ISA's width.
+typedef float Vec8 __attribute__((vector_size(8 * sizeof(float))));
+
+// One edge's kLanes = 16 partial sums (16 / kVec vector values) folded to 8: lane l + lane l+8.
+inline Vec8 fold_to_8(const Vec* part) {
+#if defined(__AVX512F__)
+    return __builtin_shufflevector(part[0], part[0], 0, 1, 2, 3, 4, 5, 6, 7) +
+           __builtin_shufflevector(part[0], part[0], 8, 9, 10, 11, 12, 13, 14, 15);
+#elif defined(__AVX__)
+    return part[0] + part[1];
+#else
+    const Vec lo = part[0] + part[2], hi = part[1] + part[3];
+    return __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7);
+#endif
+}
+
+// out[0..4) = the 8 lanes of a, b, c, d each summed by the same fixed tree (l + l+4, then
+// pairs), four edges per shuffle: the reductions cost a few vector operations per edge
+// instead of a serial chain of adds each.
+inline void sum8x4(float* out, Vec8 a, Vec8 b, Vec8 c, Vec8 d) {
+    const Vec8 ab = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11) +
+                    __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15);
+    const Vec8 cd = __builtin_shufflevector(c, d, 0, 1, 2, 3, 8, 9, 10, 11) +
+                    __builtin_shufflevector(c, d, 4, 5, 6, 7, 12, 13, 14, 15);
+    // ab: lanes 0-3 a's four sums, 4-7 b's; below, two sums per edge, then one
+    const Vec8 abcd = __builtin_shufflevector(ab, cd, 0, 1, 4, 5, 8, 9, 12, 13) +
+                      __builtin_shufflevector(ab, cd, 2, 3, 6, 7, 10, 11, 14, 15);
+    const Vec8 s = __builtin_shufflevector(abcd, abcd, 0, 2, 4, 6, 0, 2, 4, 6) +
+                   __builtin_shufflevector(abcd, abcd, 1, 3, 5, 7, 1, 3, 5, 7);
+    for (int j = 0; j < 4; ++j) out[j] = s[j];
+}
+
+// out[j] = <a, b_j> for B (a multiple of 4) edges of one row: each dot in fast::kLanes lanes
+// over the whole chunks of F, the lanes summed by sum8x4's tree, then the tail of F % kLanes
+// added. Every edge's dot has the same bits whichever position it holds in its row (a row's
+// last edges go through here padded), on every ISA. Each chunk of a is loaded once for B
+// edges; B = 8 keeps eight multiply-add chains in flight.
 template <int B>
 inline void dots(float* out, const float* a, const float* const* b, int64_t F) {
     constexpr int L = fast::kLanes, V = L / kVec;
-    static_assert(L % kVec == 0, "the lanes must fill whole vector values");
+    static_assert(L % kVec == 0 && B % 4 == 0, "whole vector values, whole groups of four");
     Vec part[B][V];
     for (int j = 0; j < B; ++j) {
         for (int v = 0; v < V; ++v) part[j][v] = Vec{};
@@ -94,32 +128,39 @@ inline void dots(float* out, const float* a, const float* const* b, int64_t F) {
             for (int v = 0; v < V; ++v) part[j][v] += av[v] * load(b[j] + c + v * kVec);
         }
     }
-    float acc[B] = {};
-    for (; c < F; ++c) {
-        for (int j = 0; j < B; ++j) acc[j] += a[c] * b[j][c];
+    for (int j = 0; j < B; j += 4) {
+        sum8x4(out + j, fold_to_8(part[j]), fold_to_8(part[j + 1]), fold_to_8(part[j + 2]),
+               fold_to_8(part[j + 3]));
     }
-    float lanes[B][L];
-    for (int j = 0; j < B; ++j) __builtin_memcpy(lanes[j], part[j], sizeof lanes[j]);
-    for (int l = 0; l < L; ++l) {
-        for (int j = 0; j < B; ++j) acc[j] += lanes[j][l];
+    if (c < F) {
+        for (int j = 0; j < B; ++j) {
+            float tail = 0.0f;
+            for (int64_t t = c; t < F; ++t) tail += a[t] * b[j][t];
+            out[j] += tail;
+        }
     }
-    for (int j = 0; j < B; ++j) out[j] = acc[j];
 }
 }  // namespace
 
-// out[e] = <a[i], b[col[e]]>: a row's edges 4 at a time (dots), the rest one by one.
+// out[e] = <a[i], b[col[e]]>: a row's edges 8 at a time, then 4, the last 1-3 as a group of
+// four padded with copies of its last edge (computed, not stored).
 void sddmm_cpu_fast(float* out, CsrView A, const float* a, const float* b, int64_t F) {
-    constexpr int B = 4;
     for (int32_t i = 0; i < A.num_rows; ++i) {
         const float* ai = a + static_cast<int64_t>(i) * F;
+        const int32_t hi = A.row_ptr[i + 1];
         int32_t e = A.row_ptr[i];
-        for (; e + B <= A.row_ptr[i + 1]; e += B) {
-            const float* bs[B];
-            for (int j = 0; j < B; ++j) bs[j] = b + static_cast<int64_t>(A.col[e + j]) * F;
-            dots<B>(out + e, ai, bs, F);
+        auto edge_row = [&](int32_t k) { return b + static_cast<int64_t>(A.col[k]) * F; };
+        for (; e + 8 <= hi; e += 8) {
+            const float* bs[8];
+            for (int j = 0; j < 8; ++j) bs[j] = edge_row(e + j);
+            dots<8>(out + e, ai, bs, F);
         }
-        for (; e < A.row_ptr[i + 1]; ++e) {
-            out[e] = fast::dot(ai, b + static_cast<int64_t>(A.col[e]) * F, F);
+        for (; e < hi; e += 4) {
+            const float* bs[4];
+            for (int j = 0; j < 4; ++j) bs[j] = edge_row(e + j < hi ? e + j : hi - 1);
+            float four[4];
+            dots<4>(four, ai, bs, F);
+            for (int j = 0; j < 4 && e + j < hi; ++j) out[e + j] = four[j];
         }
     }
 }
