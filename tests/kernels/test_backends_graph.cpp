@@ -2,6 +2,8 @@
 // against the CPU reference: softmax, masked softmax, layer norm, segment readout, SpMM (forward
 // and reverse CSR), SDDMM and edge softmax, on batches with empty graphs, 1-node graphs, isolated
 // nodes and in-degree > 32.
+#include "kernels/graph/graph.h"
+#include "kernels/lane_sum.h"
 #include "tests/kernels/backend_fixture.h"
 
 namespace nasflat::testing {
@@ -162,6 +164,34 @@ TEST_P(GraphKernels, SpmmSddmmEdgeSoftmax) {
 }
 
 NASFLAT_INSTANTIATE_BACKENDS(GraphKernels);
+
+// The fast SDDMM takes a row's edges 8 or 4 at a time and pads the last group; every edge's
+// score must still be fast::dot's bits, wherever it sits in its row (rows of 0-23 edges, F with
+// and without a tail of F % 16).
+TEST(SddmmCpuFast, EveryEdgeHasTheBitsOfOneDot) {
+    Rng rng(15);
+    const int32_t N = 24;
+    std::vector<int32_t> rows, cols;
+    for (int32_t i = 0; i < N; ++i) {
+        for (int32_t j = 0; j < i; ++j) {  // row i reads i nodes, in a shuffled order
+            rows.push_back(i);
+            cols.push_back((j * 7 + i) % N);
+        }
+    }
+    Csr csr = Csr::from_pairs(N, N, rows, cols, Device::CPU);
+    const kernels::CsrView A = csr.forward();
+    for (int64_t F : {1, 16, 37, 128, 130}) {
+        auto a = random_values(rng, N * F), b = random_values(rng, N * F);
+        std::vector<float> out(A.num_edges, NAN);
+        kernels::sddmm_cpu_fast(out.data(), A, a.data(), b.data(), F);
+        for (int32_t i = 0; i < N; ++i) {
+            for (int32_t e = A.row_ptr[i]; e < A.row_ptr[i + 1]; ++e) {
+                const float want = kernels::fast::dot(a.data() + i * F, b.data() + A.col[e] * F, F);
+                ASSERT_EQ(out[e], want) << "F " << F << " row " << i << " edge " << e;
+            }
+        }
+    }
+}
 
 }  // namespace
 }  // namespace nasflat::testing
