@@ -109,8 +109,8 @@ inline void sum8x4(float* out, Vec8 a, Vec8 b, Vec8 c, Vec8 d) {
 
 // out[j] = <a, b_j> for B (a multiple of 4) edges of one row: each dot in fast::kLanes lanes
 // over the whole chunks of F, the lanes summed by fold_to_8 and sum8x4's halving tree, then the
-// tail of F % kLanes added: the same bits as fast::dot (lane_sum.h), whichever position the
-// edge holds in its row (a row's last edges go through here padded), on every ISA. Each chunk of a is loaded once for B
+// tail of F % kLanes added: the sums of fast::dot (lane_sum.h), and the same bits whichever
+// position the edge holds in its row (a row's last edges go through here padded). Each chunk of a is loaded once for B
 // edges; B = 8 keeps eight multiply-add chains in flight.
 template <int B>
 inline void dots(float* out, const float* a, const float* const* b, int64_t F) {

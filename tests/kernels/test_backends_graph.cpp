@@ -2,8 +2,9 @@
 // against the CPU reference: softmax, masked softmax, layer norm, segment readout, SpMM (forward
 // and reverse CSR), SDDMM and edge softmax, on batches with empty graphs, 1-node graphs, isolated
 // nodes and in-degree > 32.
+#include <algorithm>
+
 #include "kernels/graph/graph.h"
-#include "kernels/lane_sum.h"
 #include "tests/kernels/backend_fixture.h"
 
 namespace nasflat::testing {
@@ -166,9 +167,9 @@ TEST_P(GraphKernels, SpmmSddmmEdgeSoftmax) {
 NASFLAT_INSTANTIATE_BACKENDS(GraphKernels);
 
 // The fast SDDMM takes a row's edges 8 or 4 at a time and pads the last group; every edge's
-// score must still be fast::dot's bits, wherever it sits in its row (rows of 0-23 edges, F with
-// and without a tail of F % 16).
-TEST(SddmmCpuFast, EveryEdgeHasTheBitsOfOneDot) {
+// score must have the same bits wherever it sits in its row: here against the same edge alone in
+// a row of its own (rows of 0-23 edges, F with and without a tail of F % 16).
+TEST(SddmmCpuFast, AnEdgeHasTheSameBitsAnywhereInItsRow) {
     Rng rng(15);
     const int32_t N = 24;
     std::vector<int32_t> rows, cols;
@@ -178,18 +179,27 @@ TEST(SddmmCpuFast, EveryEdgeHasTheBitsOfOneDot) {
             cols.push_back((j * 7 + i) % N);
         }
     }
+    const int32_t E = static_cast<int32_t>(rows.size());
     Csr csr = Csr::from_pairs(N, N, rows, cols, Device::CPU);
     const kernels::CsrView A = csr.forward();
     for (int64_t F : {1, 16, 37, 128, 130}) {
         auto a = random_values(rng, N * F), b = random_values(rng, N * F);
-        std::vector<float> out(A.num_edges, NAN);
+        std::vector<float> out(E, NAN);
         kernels::sddmm_cpu_fast(out.data(), A, a.data(), b.data(), F);
+        // Edge e alone: one row (a copy of its a row) reading its one column.
+        std::vector<float> a_alone(static_cast<size_t>(E) * F);
+        std::vector<int32_t> alone_rows(E);
         for (int32_t i = 0; i < N; ++i) {
             for (int32_t e = A.row_ptr[i]; e < A.row_ptr[i + 1]; ++e) {
-                const float want = kernels::fast::dot(a.data() + i * F, b.data() + A.col[e] * F, F);
-                ASSERT_EQ(out[e], want) << "F " << F << " row " << i << " edge " << e;
+                std::copy(a.begin() + i * F, a.begin() + (i + 1) * F, a_alone.begin() + e * F);
+                alone_rows[e] = e;
             }
         }
+        std::vector<int32_t> alone_cols(A.col, A.col + E);
+        Csr alone = Csr::from_pairs(E, N, alone_rows, alone_cols, Device::CPU);
+        std::vector<float> want(E, NAN);
+        kernels::sddmm_cpu_fast(want.data(), alone.forward(), a_alone.data(), b.data(), F);
+        for (int32_t e = 0; e < E; ++e) ASSERT_EQ(out[e], want[e]) << "F " << F << " edge " << e;
     }
 }
 
