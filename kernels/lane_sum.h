@@ -1,8 +1,9 @@
 // lane_sum.h — sums that vectorise, for the fast CPU kernels (graph_fast.cpp's SDDMM dots,
 // norm_fast.cpp's layer-norm row sums). The sum over c < n of term(c) runs in kLanes interleaved
 // partial sums, added up by a halving tree, instead of one serial chain of adds (which cannot
-// vectorise: float addition is not associative). The order is fixed, so the bits are the same on every run; they differ from
-// the reference's serial sum in the last places (the tests allow for it).
+// vectorise: float addition is not associative). The order is fixed, so the bits are the same
+// on every run; they differ from the reference's serial sum in the last places (the tests allow
+// for it).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,8 @@
 // graph_fast.cpp — the fast CPU graph kernels (graph.h): the sparse product with each row's
 // accumulators in vector registers (the same sums in the same order as spmm_cpu), SDDMM with
 // its dot products in vector lanes, eight edges at a time, their lanes reduced four edges per
-// shuffle tree, and the edge softmax with a vectorisable exp (fast_exp.h). The references in graph.cpp stay the oracles.
+// shuffle tree, and the edge softmax with a vectorisable exp (fast_exp.h). The references in
+// graph.cpp stay the oracles.
 #include "kernels/graph/graph.h"
 #include "kernels/fast_exp.h"
 #include "kernels/lane_sum.h"
@@ -110,8 +111,8 @@ inline void sum8x4(float* out, Vec8 a, Vec8 b, Vec8 c, Vec8 d) {
 // out[j] = <a, b_j> for B (a multiple of 4) edges of one row: each dot in fast::kLanes lanes
 // over the whole chunks of F, the lanes summed by fold_to_8 and sum8x4's halving tree, then the
 // tail of F % kLanes added: the sums of fast::dot (lane_sum.h), and the same bits whichever
-// position the edge holds in its row (a row's last edges go through here padded). Each chunk of a is loaded once for B
-// edges; B = 8 keeps eight multiply-add chains in flight.
+// position the edge holds in its row (a row's last edges go through here padded). Each chunk
+// of a is loaded once for B edges; B = 8 keeps eight multiply-add chains in flight.
 template <int B>
 inline void dots(float* out, const float* a, const float* const* b, int64_t F) {
     constexpr int L = fast::kLanes, V = L / kVec;
