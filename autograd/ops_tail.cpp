@@ -26,11 +26,25 @@ const float* data_or_null(const Tensor& t) {
 float* grad_or_null(const Tensor& t) {
     return t.defined() && t.requires_grad() ? t.impl()->ensure_grad() : nullptr;
 }
+
+// The gradient of t for a kernel that writes all of it: assigned while t has none yet, so its
+// buffer needs no zero fill first.
+kernels::GradOut grad_out(const Tensor& t) {
+    if (!t.defined() || !t.requires_grad()) return {};
+    bool fresh = false;
+    float* ptr = t.impl()->grad_for_write(&fresh);
+    return {ptr, !fresh};
+}
+
+bool same_storage(const Tensor& a, const Tensor& b) {
+    return a.defined() && b.defined() && a.impl() == b.impl();
+}
 }  // namespace
 
 // forward:  y = sigmoid(p + gb);  out = y * m + s + b
 // backward: dpre = dout * m * y (1 - y);  dp += dpre;  dgb += column sums of dpre;
-//           dm += dout * y;  ds += dout;  db += column sums of dout
+//           dm += dout * y;  ds += dout;  db += column sums of dout; all in one kernel, which
+//           assigns dp, dm, ds where they hold no gradient yet (no zero fill)
 Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const Tensor& s,
                       const Tensor& b) {
     const char* op = "gated_residual";
@@ -41,6 +55,12 @@ Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const 
     check_same_shape(op, "s", s, m);
     check_row_vector(op, "gb", gb, m);
     check_row_vector(op, "b", b, m);
+    if (same_storage(p, m) || same_storage(p, s) || same_storage(m, s)) {
+        // The kernel's gradients must be distinct buffers: the chain of ops instead.
+        Tensor out = mul(sigmoid(gb.defined() ? add(p, gb) : p), m);
+        if (s.defined()) out = add(out, s);
+        return b.defined() ? add(out, b) : out;
+    }
     const int64_t F = m.dim(-1);
     const int64_t rows = F == 0 ? 0 : m.numel() / F;
     Tensor out = Tensor::empty(m.shape(), m.device());
@@ -49,25 +69,14 @@ Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const 
     if (any_requires_grad({&p, &gb, &m, &s, &b})) {
         attach_node(out, op, {&p, &gb, &m, &s, &b}, [p, gb, m, s, b, rows, F](TensorImpl& o) {
             if (rows == 0) return;
-            const auto& kt = kernels_for(m);
-            const bool need_pre = p.requires_grad() || (gb.defined() && gb.requires_grad());
-            Tensor pre = need_pre ? Tensor::empty(m.shape(), m.device()) : Tensor();
-            if (need_pre || m.requires_grad() || (s.defined() && s.requires_grad())) {
-                // dpre is only scratch when p needs no gradient; the kernel always writes it.
-                Tensor scratch = need_pre ? pre : Tensor::empty(m.shape(), m.device());
-                kt.gated_residual_backward(scratch.data(), grad_or_null(p), grad_or_null(m),
-                                           grad_or_null(s), o.grad_ptr(), p.data(),
-                                           data_or_null(gb), m.data(), rows, F);
-            }
-            // Column sums, accumulated into the (F) gradients (binary Add's db path).
-            if (float* dgb = grad_or_null(gb)) {
-                kt.binary_backward(kernels::BinaryOp::Add, nullptr, dgb, pre.data(), pre.data(),
-                                   gb.data(), rows * F, F);
-            }
-            if (float* db = grad_or_null(b)) {
-                kt.binary_backward(kernels::BinaryOp::Add, nullptr, db, o.grad_ptr(), o.grad_ptr(),
-                                   b.data(), rows * F, F);
-            }
+            kernels::GatedResidualGrads g;
+            g.dp = grad_out(p);
+            g.dm = grad_out(m);
+            g.ds = grad_out(s);
+            g.dgb = grad_or_null(gb);
+            g.db = grad_or_null(b);
+            kernels_for(m).gated_residual_backward(g, o.grad_ptr(), p.data(), data_or_null(gb),
+                                                   m.data(), rows, F);
         }, [p, gb, m, s, b, rows, F](const Tensor&, const Tensor& dout) {
             // The chain's gradients from differentiable ops: dpre = dout m y (1 - y), column
             // sums by sum over the rows.
@@ -93,19 +102,23 @@ Tensor average(const Tensor& a, const Tensor& b, bool relu) {
     check_same_device("average", {&a, &b});
     NASFLAT_CHECK(a.shape() == b.shape(), "average: a ", shape_str(a.shape()), " and b ",
                   shape_str(b.shape()), " must have the same shape");
+    if (same_storage(a, b)) {  // the kernel's two gradients must be distinct buffers
+        Tensor mean = scale(add(a, b), 0.5f);
+        return relu ? nasflat::relu(mean) : mean;
+    }
     const int64_t n = a.numel();
     Tensor out = Tensor::empty(a.shape(), a.device());
     kernels_for(a).average_forward(out.data(), a.data(), b.data(), n, relu);
     if (any_requires_grad({&a, &b})) {
         attach_node(out, "average", {&a, &b}, [a, b, n, relu](TensorImpl& o) {
-            kernels_for(a).average_backward(grad_or_null(a), grad_or_null(b), o.grad_ptr(),
-                                            o.data_ptr(), n, relu);
+            kernels_for(a).average_backward(grad_out(a), grad_out(b), o.grad_ptr(), o.data_ptr(),
+                                            n, relu);
         }, [a, b, n, relu](const Tensor& out, const Tensor& dout) {
             // da = db = dout * (1/2 where out > 0, everywhere when !relu): a constant slope.
             Tensor half = Tensor::zeros(out.shape(), out.device());
             Tensor ones = Tensor::full(out.shape(), 1.0f, out.device());
-            kernels_for(out).average_backward(half.data(), nullptr, ones.data(), out.data(), n,
-                                              relu);
+            kernels_for(out).average_backward({half.data(), true}, {}, ones.data(), out.data(),
+                                              n, relu);
             Tensor g = mul(dout, half);
             return std::vector<Tensor>{a.requires_grad() ? g : Tensor(),
                                        b.requires_grad() ? g : Tensor()};

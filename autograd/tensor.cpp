@@ -31,6 +31,15 @@ float* TensorImpl::ensure_grad() {
     return grad_ptr();
 }
 
+float* TensorImpl::grad_for_write(bool* fresh) {
+    *fresh = !grad;
+    if (!grad) {
+        grad = Buffer::make(static_cast<size_t>(numel()) * sizeof(float), device);
+        grad_offset = 0;
+    }
+    return grad_ptr();
+}
+
 // ---------------------------------------------------------------------------------------------
 Tensor Tensor::empty(const Shape& shape, Device device) {
     for (int64_t d : shape) {

@@ -72,6 +72,9 @@ struct TensorImpl {
     }
     // Allocates a zero gradient if there is none yet; returns its pointer.
     float* ensure_grad();
+    // For a kernel that writes every element of the gradient: when there is none yet, allocates
+    // it uninitialised and sets *fresh (the kernel must assign, not add); returns its pointer.
+    float* grad_for_write(bool* fresh);
 };
 
 class Tensor {

@@ -125,8 +125,10 @@ void bench_other_ops(Runner& r, int64_t G, int64_t n) {
     simple(r, op("gated_residual bwd (dpre, dm)", 10.0 * NF, 24.0 * NF), {x, b, m, g}, zeros,
            [&, dm = std::make_shared<PerDevice<DF>>()](const KernelTable& t, auto& in, float* out) {
                DF& d = dm->get(device_of(t), [&](Device dev) { return DF(zeros, dev); });
-               t.gated_residual_backward(out, nullptr, d.get(), nullptr, in[3], in[0], in[1], in[2],
-                                         N, kF);
+               kernels::GatedResidualGrads grads;
+               grads.dp = {out, false};
+               grads.dm = {d.get(), true};
+               t.gated_residual_backward(grads, in[3], in[0], in[1], in[2], N, kF);
            });
     simple(r, op("average+relu fwd", 2.0 * NF, 12.0 * NF), {x, m}, zeros,
            [&](const KernelTable& t, auto& in, float* out) {

@@ -24,7 +24,7 @@ KernelTable make_cpu_table(Backend backend) {
     t.gated_residual_backward =
         fast ? gated_residual_backward_cpu_fast : gated_residual_backward_cpu;
     t.average_forward = average_forward_cpu;
-    t.average_backward = average_backward_cpu;
+    t.average_backward = fast ? average_backward_cpu_fast : average_backward_cpu;
     t.gemm = fast ? gemm_cpu_fast : gemm_cpu;
     t.reduce_sum = reduce_sum_cpu;
     t.broadcast_add = broadcast_add_cpu;

@@ -62,17 +62,24 @@ void gated_residual_forward_cpu(float* out, const float* p, const float* gb, con
     }
 }
 
-void gated_residual_backward_cpu(float* dpre, float* dp, float* dm, float* ds, const float* dout,
-                                 const float* p, const float* gb, const float* m, int64_t rows,
-                                 int64_t F) {
+namespace {
+void put(const GradOut& g, int64_t i, float v) {
+    if (g.ptr) g.ptr[i] = g.accumulate ? g.ptr[i] + v : v;
+}
+}  // namespace
+
+void gated_residual_backward_cpu(const GatedResidualGrads& g, const float* dout, const float* p,
+                                 const float* gb, const float* m, int64_t rows, int64_t F) {
     for (int64_t r = 0; r < rows; ++r) {
         for (int64_t f = 0; f < F; ++f) {
             const int64_t i = r * F + f;
             const float y = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
-            dpre[i] = dout[i] * m[i] * y * (1.0f - y);
-            if (dp) dp[i] += dpre[i];
-            if (dm) dm[i] += dout[i] * y;
-            if (ds) ds[i] += dout[i];
+            const float dpre = dout[i] * m[i] * y * (1.0f - y);
+            put(g.dp, i, dpre);
+            put(g.dm, i, dout[i] * y);
+            put(g.ds, i, dout[i]);
+            if (g.dgb) g.dgb[f] += dpre;
+            if (g.db) g.db[f] += dout[i];
         }
     }
 }
@@ -84,12 +91,12 @@ void average_forward_cpu(float* out, const float* a, const float* b, int64_t n, 
     }
 }
 
-void average_backward_cpu(float* da, float* db, const float* dout, const float* out, int64_t n,
+void average_backward_cpu(GradOut da, GradOut db, const float* dout, const float* out, int64_t n,
                           bool relu) {
     for (int64_t i = 0; i < n; ++i) {
         const float g = relu && !(out[i] > 0.0f) ? 0.0f : 0.5f * dout[i];
-        if (da) da[i] += g;
-        if (db) db[i] += g;
+        put(da, i, g);
+        put(db, i, g);
     }
 }
 

@@ -195,12 +195,9 @@ static __global__ void gated_residual_forward_kernel(
     }
 }
 
-// dpre = dout m y (1 - y) (assign); dp += dpre; dm += dout y; ds += dout
+// dp, dm, ds get dout m y (1 - y), dout y and dout: assigned (fresh buffers) or added
 template <typename Index>
-static __global__ void gated_residual_backward_kernel(float* __restrict__ dpre,  // (rows, F)
-                                                      float* __restrict__ dp,    // or null
-                                                      float* __restrict__ dm,    // or null
-                                                      float* __restrict__ ds,    // or null
+static __global__ void gated_residual_backward_kernel(GatedResidualGrads g,
                                                       const float* __restrict__ dout,
                                                       const float* __restrict__ p,
                                                       const float* __restrict__ gb,  // or null
@@ -209,14 +206,28 @@ static __global__ void gated_residual_backward_kernel(float* __restrict__ dpre, 
     const Index stride = static_cast<Index>(grid_threads());
     for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
         const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[i % F] : 0.0f))));
-        const float g = dout[i];
-        const float d = g * m[i] * y * (1.0f - y);
-        dpre[i] = d;
-        if (dp) dp[i] += d;
-        if (dm) dm[i] += g * y;
-        if (ds) ds[i] += g;
+        const float go = dout[i];
+        const float d = go * m[i] * y * (1.0f - y);
+        if (g.dp.ptr) g.dp.ptr[i] = g.dp.accumulate ? g.dp.ptr[i] + d : d;
+        if (g.dm.ptr) g.dm.ptr[i] = g.dm.accumulate ? g.dm.ptr[i] + go * y : go * y;
+        if (g.ds.ptr) g.ds.ptr[i] = g.ds.accumulate ? g.ds.ptr[i] + go : go;
     }
 }
+
+// The column sums' two values per element: dpre (recomputed, no scratch tensor) and dout.
+struct GatedColumnValue {
+    const float* dout;
+    const float* p;
+    const float* gb;  // or null
+    const float* m;
+    int64_t F;
+    __device__ void operator()(int64_t r, int64_t c, float (&v)[2]) const {
+        const int64_t i = r * F + c;
+        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[c] : 0.0f))));
+        v[0] = dout[i] * m[i] * y * (1.0f - y);
+        v[1] = dout[i];
+    }
+};
 
 void gated_residual_forward_cuda(float* out, const float* p, const float* gb, const float* m,
                                  const float* s, const float* b, int64_t rows, int64_t F) {
@@ -232,19 +243,23 @@ void gated_residual_forward_cuda(float* out, const float* p, const float* gb, co
     CUDA_CHECK(cudaGetLastError());
 }
 
-void gated_residual_backward_cuda(float* dpre, float* dp, float* dm, float* ds, const float* dout,
-                                  const float* p, const float* gb, const float* m, int64_t rows,
-                                  int64_t F) {
+void gated_residual_backward_cuda(const GatedResidualGrads& g, const float* dout, const float* p,
+                                  const float* gb, const float* m, int64_t rows, int64_t F) {
     const int64_t n = rows * F;
     if (n <= 0) return;
-    if (n < (int64_t{1} << 31)) {
-        gated_residual_backward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
-            dpre, dp, dm, ds, dout, p, gb, m, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
-    } else {
-        gated_residual_backward_kernel<int64_t>
-            <<<blocks_for(n, kThreads), kThreads>>>(dpre, dp, dm, ds, dout, p, gb, m, n, F);
+    if (g.dp.ptr || g.dm.ptr || g.ds.ptr) {
+        if (n < (int64_t{1} << 31)) {
+            gated_residual_backward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
+                g, dout, p, gb, m, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
+        } else {
+            gated_residual_backward_kernel<int64_t>
+                <<<blocks_for(n, kThreads), kThreads>>>(g, dout, p, gb, m, n, F);
+        }
+        CUDA_CHECK(cudaGetLastError());
     }
-    CUDA_CHECK(cudaGetLastError());
+    if (g.dgb || g.db) {
+        column_sums<2>(g.dgb, g.db, GatedColumnValue{dout, p, gb, m, F}, rows, F, true);
+    }
 }
 
 // out = (a + b) / 2, ReLU'd when relu
@@ -256,15 +271,15 @@ static __global__ void average_forward_kernel(float* __restrict__ out, const flo
     }
 }
 
-// da += dout / 2 and db += dout / 2 where the output is positive (everywhere when !relu)
-static __global__ void average_backward_kernel(float* __restrict__ da, float* __restrict__ db,
+// da and db get dout / 2 where the output is positive (everywhere when !relu): assigned or added
+static __global__ void average_backward_kernel(GradOut da, GradOut db,
                                                const float* __restrict__ dout,
                                                const float* __restrict__ out, int64_t n,
                                                bool relu) {
     for (int64_t i = global_thread(); i < n; i += grid_threads()) {
         const float g = relu && !(out[i] > 0.0f) ? 0.0f : 0.5f * dout[i];
-        if (da) da[i] += g;
-        if (db) db[i] += g;
+        if (da.ptr) da.ptr[i] = da.accumulate ? da.ptr[i] + g : g;
+        if (db.ptr) db.ptr[i] = db.accumulate ? db.ptr[i] + g : g;
     }
 }
 
@@ -274,7 +289,7 @@ void average_forward_cuda(float* out, const float* a, const float* b, int64_t n,
     CUDA_CHECK(cudaGetLastError());
 }
 
-void average_backward_cuda(float* da, float* db, const float* dout, const float* out, int64_t n,
+void average_backward_cuda(GradOut da, GradOut db, const float* dout, const float* out, int64_t n,
                            bool relu) {
     if (n <= 0) return;
     average_backward_kernel<<<blocks_for(n, kThreads), kThreads>>>(da, db, dout, out, n, relu);

@@ -6,7 +6,8 @@
 //   *_cpu_fast  elementwise_fast.cpp   where it pays: one loop per op, rows x columns
 //   *_cuda      elementwise.cu         grid-stride kernels
 // Dims: n elements; nb elements of a broadcast operand (a viewed as (n / nb, nb)); F features
-// of a (rows, F) view. `_forward` assigns its output; `_backward` accumulates (+=).
+// of a (rows, F) view. `_forward` assigns its output; `_backward` accumulates (+=), or assigns
+// where a GradOut says the buffer is fresh.
 #pragma once
 
 #include <cstdint>
@@ -69,14 +70,27 @@ using GatedResidualForwardFn = void(float* out, const float* p, const float* gb,
 GatedResidualForwardFn gated_residual_forward_cpu, gated_residual_forward_cpu_fast,
     gated_residual_forward_cuda;
 
-// With y = sigmoid(p + gb): dpre = dout * m * y (1 - y) is written (assign: the gradient of p,
-// whose column sums are gb's); dp += dpre, dm += dout * y, ds += dout. dp, dm, ds may be null.
-// (b's gradient is the column sums of dout.)
-// dpre (rows, F), dp (rows, F) or null, dm (rows, F) or null, ds (rows, F) or null, dout (rows, F),
-// p (rows, F), gb (F) or null, m (rows, F).
-using GatedResidualBackwardFn = void(float* dpre, float* dp, float* dm, float* ds,
-                                     const float* dout, const float* p, const float* gb,
-                                     const float* m, int64_t rows, int64_t F);
+// A gradient a backward kernel sends to one input: `ptr` null when the input wants none;
+// `accumulate` false when the buffer holds no gradient yet (its memory is uninitialised): the
+// kernel then assigns every element instead of adding, which spares the zero fill and a read.
+struct GradOut {
+    float* ptr = nullptr;
+    bool accumulate = true;
+};
+
+// The gated residual's gradients: with y = sigmoid(p + gb) and dpre = dout * m * y (1 - y),
+// dp gets dpre, dm gets dout * y, ds gets dout (each assigned or added, see GradOut); dgb += the
+// column sums of dpre, db += those of dout. Every one may be null; dp, dm, ds are distinct
+// buffers.
+struct GatedResidualGrads {
+    GradOut dp, dm, ds;   // (rows, F) each
+    float* dgb = nullptr;  // (F)
+    float* db = nullptr;   // (F)
+};
+// dout (rows, F), p (rows, F), gb (F) or null, m (rows, F).
+using GatedResidualBackwardFn = void(const GatedResidualGrads& g, const float* dout,
+                                     const float* p, const float* gb, const float* m,
+                                     int64_t rows, int64_t F);
 GatedResidualBackwardFn gated_residual_backward_cpu, gated_residual_backward_cpu_fast,
     gated_residual_backward_cuda;
 
@@ -85,10 +99,11 @@ GatedResidualBackwardFn gated_residual_backward_cpu, gated_residual_backward_cpu
 using AverageForwardFn = void(float* out, const float* a, const float* b, int64_t n, bool relu);
 AverageForwardFn average_forward_cpu, average_forward_cuda;
 
-// da += dout / 2 and db += dout / 2 where out > 0 (everywhere when !relu); da, db may be null.
-// da (n) or null, db (n) or null, dout (n), out (n) the forward's output.
-using AverageBackwardFn = void(float* da, float* db, const float* dout, const float* out, int64_t n,
-                               bool relu);
-AverageBackwardFn average_backward_cpu, average_backward_cuda;
+// da and db get dout / 2 where out > 0 (everywhere when !relu), 0 elsewhere, each assigned or
+// added (GradOut); either may be null, and they are distinct buffers.
+// da (n), db (n), dout (n), out (n) the forward's output.
+using AverageBackwardFn = void(GradOut da, GradOut db, const float* dout, const float* out,
+                               int64_t n, bool relu);
+AverageBackwardFn average_backward_cpu, average_backward_cpu_fast, average_backward_cuda;
 
 }  // namespace nasflat::kernels

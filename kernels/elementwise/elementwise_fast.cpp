@@ -166,36 +166,62 @@ void gated_residual_forward_cpu_fast(float* out, const float* p, const float* gb
     }
 }
 
-void gated_residual_backward_cpu_fast(float* dpre, float* dp, float* dm, float* ds,
-                                      const float* dout, const float* p, const float* gb,
-                                      const float* m, int64_t rows, int64_t F) {
+namespace {
+// Row values src (n) into the gradient g at offset: copied when g is fresh, else added.
+void put_row(const GradOut& g, int64_t offset, const float* src, int64_t n) {
+    if (!g.ptr) return;
+    float* d = g.ptr + offset;
+    if (!g.accumulate) {
+        std::memcpy(d, src, static_cast<size_t>(n) * sizeof(float));
+        return;
+    }
+    for (int64_t i = 0; i < n; ++i) d[i] += src[i];
+}
+}  // namespace
+
+// A row's dpre and dout * y into two L1-resident rows, then each gradient takes its row: one
+// pass over the (rows, F) tensors, the column sums included (dgb and db add the rows in
+// increasing order, the reference's summation order).
+void gated_residual_backward_cpu_fast(const GatedResidualGrads& g, const float* dout,
+                                      const float* p, const float* gb, const float* m,
+                                      int64_t rows, int64_t F) {
     const std::vector<float> zero(static_cast<size_t>(F), 0.0f);
     const float* gbv = gb ? gb : zero.data();
+    std::vector<float> dpre(static_cast<size_t>(F)), gy(static_cast<size_t>(F));
+    float* d = dpre.data();
+    float* dy = gy.data();
     for (int64_t r = 0; r < rows; ++r) {
         const float *pr = p + r * F, *mr = m + r * F, *gr = dout + r * F;
-        float* d = dpre + r * F;
-        if (dm) {
-            float* dmr = dm + r * F;
-            for (int64_t f = 0; f < F; ++f) {
-                const float y = 1.0f / (1.0f + fast_exp(-(pr[f] + gbv[f])));
-                d[f] = gr[f] * mr[f] * y * (1.0f - y);
-                dmr[f] += gr[f] * y;
-            }
+        for (int64_t f = 0; f < F; ++f) {
+            const float y = 1.0f / (1.0f + fast_exp(-(pr[f] + gbv[f])));
+            d[f] = gr[f] * mr[f] * y * (1.0f - y);
+            dy[f] = gr[f] * y;
+        }
+        put_row(g.dp, r * F, d, F);
+        put_row(g.dm, r * F, dy, F);
+        put_row(g.ds, r * F, gr, F);
+        if (g.dgb)
+            for (int64_t f = 0; f < F; ++f) g.dgb[f] += d[f];
+        if (g.db)
+            for (int64_t f = 0; f < F; ++f) g.db[f] += gr[f];
+    }
+}
+
+// In blocks of L1-resident values, each gradient taking the block.
+void average_backward_cpu_fast(GradOut da, GradOut db, const float* dout, const float* out,
+                               int64_t n, bool relu) {
+    constexpr int64_t kBlock = 1024;
+    float g[kBlock];
+    for (int64_t start = 0; start < n; start += kBlock) {
+        const int64_t len = n - start < kBlock ? n - start : kBlock;
+        const float *gr = dout + start, *o = out + start;
+        if (relu) {
+            for (int64_t i = 0; i < len; ++i) g[i] = o[i] > 0.0f ? 0.5f * gr[i] : 0.0f;
         } else {
-            for (int64_t f = 0; f < F; ++f) {
-                const float y = 1.0f / (1.0f + fast_exp(-(pr[f] + gbv[f])));
-                d[f] = gr[f] * mr[f] * y * (1.0f - y);
-            }
+            for (int64_t i = 0; i < len; ++i) g[i] = 0.5f * gr[i];
         }
-        // The accumulations while the row is still in L1, rather than two more passes.
-        if (dp) {
-            float* dpr = dp + r * F;
-            for (int64_t f = 0; f < F; ++f) dpr[f] += d[f];
-        }
-        if (ds) {
-            float* dsr = ds + r * F;
-            for (int64_t f = 0; f < F; ++f) dsr[f] += gr[f];
-        }
+        put_row(da, start, g, len);
+        put_row(db, start, g, len);
     }
 }
 

@@ -96,6 +96,22 @@ TEST_F(Gradients, LayerTails) {
     // Away from the ReLU kink: (a + 3a) / 2 = 2a with a away from 0.
     check_gradients("average relu", {away_from_zero({4, 6})},
                     [](const Inputs& x) { return average(x[0], scale(x[0], 3.0f), true); });
+    // The kernels assign a gradient that does not exist yet: one tensor in several roles (the
+    // ops then run as chains), and a tensor whose gradient another op adds to before or after.
+    check_gradients("gated_residual p = m = s", {rand({5, 4}), rand({4}), rand({4})},
+                    [](const Inputs& x) { return gated_residual(x[0], x[1], x[0], x[0], x[2]); });
+    check_gradients("gated_residual, p also feeds s", {rand({5, 4}), rand({4}), rand({5, 4})},
+                    [](const Inputs& x) {
+                        return gated_residual(x[0], x[1], x[2], scale(x[0], 2.0f), Tensor());
+                    });
+    check_gradients("gated_residual, then m again", {rand({5, 4}), rand({5, 4})},
+                    [](const Inputs& x) {
+                        return add(gated_residual(x[0], Tensor(), x[1]), scale(x[1], 3.0f));
+                    });
+    check_gradients("average a = b", {away_from_zero({4, 6})},
+                    [](const Inputs& x) { return average(x[0], x[0], true); });
+    check_gradients("average, then a again", {rand({4, 6}), rand({4, 6})},
+                    [](const Inputs& x) { return add(average(x[0], x[1], false), x[0]); });
 }
 
 // Each layer-tail op equals the chain of ops it replaces, values and gradients (fast CPU backend).

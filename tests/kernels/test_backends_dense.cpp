@@ -1,5 +1,6 @@
 // test_backends_dense.cpp — every dense/elementwise/layout kernel of the fast backends (CPU fast,
 // CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <tuple>
@@ -113,6 +114,8 @@ TEST_P(DenseKernels, BinaryForwardBackwardWithBroadcast) {
 
 // The layer tails: every optional pointer present and absent; large |p| saturates the
 // sigmoid (y = 0 or 1 exactly) without NaN; rows x F from empty to more than one grid's worth.
+// The backward's gradients both added to existing ones and assigned into fresh buffers, which
+// start as NaN here so that an element left unwritten shows.
 TEST_P(DenseKernels, GatedResidualForwardBackward) {
     Rng rng(14);
     for (auto [rows, F] : std::vector<std::pair<int64_t, int64_t>>{
@@ -122,34 +125,58 @@ TEST_P(DenseKernels, GatedResidualForwardBackward) {
              m = random_values(rng, n), s = random_values(rng, n), b = random_values(rng, F),
              g = random_values(rng, n);
         if (n > 2) p[0] = 200.0f, p[1] = -200.0f;  // saturated gates
-        auto dp0 = random_values(rng, n), dm0 = random_values(rng, n), ds0 = random_values(rng, n);
+        auto dp0 = random_values(rng, n), dm0 = random_values(rng, n), ds0 = random_values(rng, n),
+             dgb0 = random_values(rng, F), db0 = random_values(rng, F);
         DFloat dP(p, device()), dGb(gb, device()), dM(m, device()), dS(s, device()),
             dB(b, device()), dG(g, device());
-        for (int variant = 0; variant < 3; ++variant) {
-            // 0: everything; 1: no s, no b (the attention tail); 2: no gb, no dp, no ds.
+        for (int variant = 0; variant < 4; ++variant) {
+            // 0: everything added; 1: no s, no b (the attention tail), dm assigned; 2: no gb,
+            // no dp, no ds, no dgb; 3: dp, dm, ds assigned, no db.
+            const bool fresh_dm = variant == 1 || variant == 3, fresh = variant == 3;
             const float* gbp = variant == 2 ? nullptr : gb.data();
             const float* sp = variant == 1 ? nullptr : s.data();
             const float* bp = variant == 1 ? nullptr : b.data();
-            std::vector<float> out(n), pre(n), dp = dp0, dm = dm0, ds = ds0;
+            const std::vector<float> nan(static_cast<size_t>(n), NAN);
+            std::vector<float> out(n), dp = fresh ? nan : dp0, dm = fresh_dm ? nan : dm0,
+                                       ds = fresh ? nan : ds0, dgb = dgb0, db = db0;
+            auto grads = [&](float* gp, float* gm, float* gs, float* ggb, float* gbias) {
+                kernels::GatedResidualGrads out_grads;
+                if (variant != 2) out_grads.dp = {gp, !fresh};
+                out_grads.dm = {gm, !fresh_dm};
+                if (variant != 2) out_grads.ds = {gs, !fresh};
+                if (variant != 2) out_grads.dgb = ggb;
+                if (variant != 3 && variant != 1) out_grads.db = gbias;
+                return out_grads;
+            };
             ref().gated_residual_forward(out.data(), p.data(), gbp, m.data(), sp, bp, rows, F);
-            ref().gated_residual_backward(pre.data(), variant == 2 ? nullptr : dp.data(), dm.data(),
-                                          variant == 2 ? nullptr : ds.data(), g.data(), p.data(),
-                                          gbp, m.data(), rows, F);
-            DFloat dOut(std::vector<float>(n, NAN), device()),
-                dPre(std::vector<float>(n, NAN), device()), dDP(dp0, device()), dDM(dm0, device()),
-                dDS(ds0, device());
+            ref().gated_residual_backward(
+                grads(dp.data(), dm.data(), ds.data(), dgb.data(), db.data()), g.data(), p.data(),
+                gbp, m.data(), rows, F);
+            DFloat dOut(nan, device()), dDP(fresh ? nan : dp0, device()),
+                dDM(fresh_dm ? nan : dm0, device()), dDS(fresh ? nan : ds0, device()),
+                dDGb(dgb0, device()), dDB(db0, device());
             fast().gated_residual_forward(
                 dOut.data(), dP.data(), variant == 2 ? nullptr : dGb.data(), dM.data(),
                 variant == 1 ? nullptr : dS.data(), variant == 1 ? nullptr : dB.data(), rows, F);
-            fast().gated_residual_backward(dPre.data(), variant == 2 ? nullptr : dDP.data(),
-                                           dDM.data(), variant == 2 ? nullptr : dDS.data(),
-                                           dG.data(), dP.data(),
-                                           variant == 2 ? nullptr : dGb.data(), dM.data(), rows, F);
+            fast().gated_residual_backward(
+                grads(dDP.data(), dDM.data(), dDS.data(), dDGb.data(), dDB.data()), dG.data(),
+                dP.data(), variant == 2 ? nullptr : dGb.data(), dM.data(), rows, F);
             expect_close(dOut.host(), out, 1e-5f, 1e-5f, "gated_residual forward");
-            expect_close(dPre.host(), pre, 1e-5f, 1e-5f, "gated_residual dpre");
             expect_close(dDP.host(), dp, 1e-5f, 1e-5f, "gated_residual dp");
             expect_close(dDM.host(), dm, 1e-5f, 1e-5f, "gated_residual dm");
             expect_close(dDS.host(), ds, 1e-6f, 1e-6f, "gated_residual ds");
+            expect_close(dDGb.host(), dgb, 1e-3f, 1e-4f, "gated_residual dgb (column sums)");
+            expect_close(dDB.host(), db, 1e-3f, 1e-4f, "gated_residual db (column sums)");
+            if (fresh && n > 0) {
+                for (const auto& [got, what] : {std::pair{dDP.host(), "dp"},
+                                                std::pair{dDM.host(), "dm"},
+                                                std::pair{dDS.host(), "ds"}}) {
+                    EXPECT_EQ(std::count_if(got.begin(), got.end(),
+                                            [](float v) { return std::isnan(v); }),
+                              0)
+                        << what << " assigned: every element written";
+                }
+            }
         }
     }
 }
@@ -186,25 +213,35 @@ TEST_P(DenseKernels, SigmoidOfNanAndInfinityFollowsTheReference) {
     }
 }
 
+// The backward adding to existing gradients and assigning into fresh (NaN-filled) ones.
 TEST_P(DenseKernels, AverageForwardBackward) {
     Rng rng(15);
     for (int64_t n : {0, 1, 7, 4096, 300001}) {
         auto a = random_values(rng, n), b = random_values(rng, n), g = random_values(rng, n);
         if (n > 1) b[0] = -a[0];  // exactly 0 after the ReLU: no gradient, as relu'(0) = 0
+        const std::vector<float> nan(static_cast<size_t>(n), NAN);
         auto da0 = random_values(rng, n), db0 = random_values(rng, n);
         for (bool relu : {false, true}) {
-            std::vector<float> out(n), da = da0, db = db0;
-            ref().average_forward(out.data(), a.data(), b.data(), n, relu);
-            ref().average_backward(da.data(), db.data(), g.data(), out.data(), n, relu);
-            DFloat dA(a, device()), dB(b, device()), dG(g, device()), dDA(da0, device()),
-                dDB(db0, device()), dOut(std::vector<float>(n, NAN), device());
-            fast().average_forward(dOut.data(), dA.data(), dB.data(), n, relu);
-            fast().average_backward(dDA.data(), dDB.data(), dG.data(), dOut.data(), n, relu);
-            // Exact: one add and one multiply by 0.5 on every backend.
-            EXPECT_EQ(dOut.host(), out);
-            EXPECT_EQ(dDA.host(), da);
-            EXPECT_EQ(dDB.host(), db);
-            fast().average_backward(nullptr, dDB.data(), dG.data(), dOut.data(), n, relu);
+            for (bool fresh : {false, true}) {
+                std::vector<float> out(n), da = fresh ? nan : da0, db = db0;
+                ref().average_forward(out.data(), a.data(), b.data(), n, relu);
+                ref().average_backward({da.data(), !fresh}, {db.data(), true}, g.data(),
+                                       out.data(), n, relu);
+                DFloat dA(a, device()), dB(b, device()), dG(g, device()),
+                    dDA(fresh ? nan : da0, device()), dDB(db0, device()), dOut(nan, device());
+                fast().average_forward(dOut.data(), dA.data(), dB.data(), n, relu);
+                fast().average_backward({dDA.data(), !fresh}, {dDB.data(), true}, dG.data(),
+                                        dOut.data(), n, relu);
+                // Exact: one add and one multiply by 0.5 on every backend.
+                EXPECT_EQ(dOut.host(), out);
+                EXPECT_EQ(dDA.host(), da);
+                EXPECT_EQ(dDB.host(), db);
+                if (fresh) {
+                    EXPECT_TRUE(std::none_of(da.begin(), da.end(),
+                                             [](float v) { return std::isnan(v); }));
+                }
+                fast().average_backward({}, {dDB.data(), true}, dG.data(), dOut.data(), n, relu);
+            }
         }
     }
 }
