@@ -43,8 +43,8 @@ bool same_storage(const Tensor& a, const Tensor& b) {
 
 // forward:  y = sigmoid(p + gb);  out = y * m + s + b
 // backward: dpre = dout * m * y (1 - y);  dp += dpre;  dgb += column sums of dpre;
-//           dm += dout * y;  ds += dout;  db += column sums of dout; all in one kernel, which
-//           assigns dp, dm, ds where they hold no gradient yet (no zero fill)
+//           dm += dout * y;  ds += dout;  db += column sums of dout; all in one kernel, from the
+//           y the forward kept, assigning dp, dm, ds where they hold no gradient yet
 Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const Tensor& s,
                       const Tensor& b) {
     const char* op = "gated_residual";
@@ -64,10 +64,13 @@ Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const 
     const int64_t F = m.dim(-1);
     const int64_t rows = F == 0 ? 0 : m.numel() / F;
     Tensor out = Tensor::empty(m.shape(), m.device());
-    kernels_for(m).gated_residual_forward(out.data(), p.data(), data_or_null(gb), m.data(),
-                                          data_or_null(s), data_or_null(b), rows, F);
-    if (any_requires_grad({&p, &gb, &m, &s, &b})) {
-        attach_node(out, op, {&p, &gb, &m, &s, &b}, [p, gb, m, s, b, rows, F](TensorImpl& o) {
+    const bool training = any_requires_grad({&p, &gb, &m, &s, &b});
+    Tensor y = training ? Tensor::empty(m.shape(), m.device()) : Tensor();  // the gate, kept
+    kernels_for(m).gated_residual_forward(out.data(), training ? y.data() : nullptr, p.data(),
+                                          data_or_null(gb), m.data(), data_or_null(s),
+                                          data_or_null(b), rows, F);
+    if (training) {
+        attach_node(out, op, {&p, &gb, &m, &s, &b}, [y, p, gb, m, s, b, rows, F](TensorImpl& o) {
             if (rows == 0) return;
             kernels::GatedResidualGrads g;
             g.dp = grad_out(p);
@@ -75,8 +78,7 @@ Tensor gated_residual(const Tensor& p, const Tensor& gb, const Tensor& m, const 
             g.ds = grad_out(s);
             g.dgb = grad_or_null(gb);
             g.db = grad_or_null(b);
-            kernels_for(m).gated_residual_backward(g, o.grad_ptr(), p.data(), data_or_null(gb),
-                                                   m.data(), rows, F);
+            kernels_for(m).gated_residual_backward(g, o.grad_ptr(), y.data(), m.data(), rows, F);
         }, [p, gb, m, s, b, rows, F](const Tensor&, const Tensor& dout) {
             // The chain's gradients from differentiable ops: dpre = dout m y (1 - y), column
             // sums by sum over the rows.

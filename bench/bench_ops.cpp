@@ -120,15 +120,20 @@ void bench_other_ops(Runner& r, int64_t G, int64_t n) {
     auto m = random_floats(26, NF), s = random_floats(27, NF);
     simple(r, op("gated_residual fwd", 8.0 * NF, 16.0 * NF), {x, b, m, s, b}, zeros,
            [&](const KernelTable& t, auto& in, float* out) {
-               t.gated_residual_forward(out, in[0], in[1], in[2], in[3], in[4], N, kF);
+               t.gated_residual_forward(out, nullptr, in[0], in[1], in[2], in[3], in[4], N, kF);
            });
-    simple(r, op("gated_residual bwd (dpre, dm)", 10.0 * NF, 24.0 * NF), {x, b, m, g}, zeros,
+    simple(r, op("gated_residual fwd, gate kept", 8.0 * NF, 20.0 * NF), {x, b, m, s, b}, zeros,
+           [&, y = std::make_shared<PerDevice<DF>>()](const KernelTable& t, auto& in, float* out) {
+               DF& gate = y->get(device_of(t), [&](Device dev) { return DF(zeros, dev); });
+               t.gated_residual_forward(out, gate.get(), in[0], in[1], in[2], in[3], in[4], N, kF);
+           });
+    simple(r, op("gated_residual bwd (dp, dm)", 6.0 * NF, 24.0 * NF), {x, m, g}, zeros,
            [&, dm = std::make_shared<PerDevice<DF>>()](const KernelTable& t, auto& in, float* out) {
                DF& d = dm->get(device_of(t), [&](Device dev) { return DF(zeros, dev); });
                kernels::GatedResidualGrads grads;
                grads.dp = {out, false};
                grads.dm = {d.get(), true};
-               t.gated_residual_backward(grads, in[3], in[0], in[1], in[2], N, kF);
+               t.gated_residual_backward(grads, in[2], in[0], in[1], N, kF);
            });
     simple(r, op("average+relu fwd", 2.0 * NF, 12.0 * NF), {x, m}, zeros,
            [&](const KernelTable& t, auto& in, float* out) {

@@ -50,14 +50,16 @@ void binary_backward_cpu(BinaryOp op, float* da, float* db, const float* dout, c
     }
 }
 
-// out = sigmoid(p + gb) * m + s + b, row by row (gb, s, b optional).
-void gated_residual_forward_cpu(float* out, const float* p, const float* gb, const float* m,
-                                const float* s, const float* b, int64_t rows, int64_t F) {
+// out = sigmoid(p + gb) * m + s + b, row by row (gb, s, b optional; y keeps the gate).
+void gated_residual_forward_cpu(float* out, float* y, const float* p, const float* gb,
+                                const float* m, const float* s, const float* b, int64_t rows,
+                                int64_t F) {
     for (int64_t r = 0; r < rows; ++r) {
         for (int64_t f = 0; f < F; ++f) {
             const int64_t i = r * F + f;
-            const float y = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
-            out[i] = y * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+            const float gate = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
+            out[i] = gate * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+            if (y) y[i] = gate;
         }
     }
 }
@@ -68,15 +70,14 @@ void put(const GradOut& g, int64_t i, float v) {
 }
 }  // namespace
 
-void gated_residual_backward_cpu(const GatedResidualGrads& g, const float* dout, const float* p,
-                                 const float* gb, const float* m, int64_t rows, int64_t F) {
+void gated_residual_backward_cpu(const GatedResidualGrads& g, const float* dout, const float* y,
+                                 const float* m, int64_t rows, int64_t F) {
     for (int64_t r = 0; r < rows; ++r) {
         for (int64_t f = 0; f < F; ++f) {
             const int64_t i = r * F + f;
-            const float y = 1.0f / (1.0f + std::exp(-(p[i] + (gb ? gb[f] : 0.0f))));
-            const float dpre = dout[i] * m[i] * y * (1.0f - y);
+            const float dpre = dout[i] * m[i] * y[i] * (1.0f - y[i]);
             put(g.dp, i, dpre);
-            put(g.dm, i, dout[i] * y);
+            put(g.dm, i, dout[i] * y[i]);
             put(g.ds, i, dout[i]);
             if (g.dgb) g.dgb[f] += dpre;
             if (g.db) g.db[f] += dout[i];

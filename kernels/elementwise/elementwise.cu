@@ -177,10 +177,11 @@ void binary_backward_cuda(BinaryOp op, float* da, float* db, const float* dout, 
 // --- layer tails ---------------------------------------------------------------------------
 // One thread per element of the (rows, F) view; gb, s, b optional. Index as in binary_forward.
 
-// out = sigmoid(p + gb) * m + s + b
+// out = sigmoid(p + gb) * m + s + b; y keeps the gate when not null
 template <typename Index>
 static __global__ void gated_residual_forward_kernel(
     float* __restrict__ out,       // (rows, F)
+    float* __restrict__ y,         // (rows, F) or null
     const float* __restrict__ p,   // (rows, F)
     const float* __restrict__ gb,  // (F) or null
     const float* __restrict__ m,   // (rows, F)
@@ -190,8 +191,9 @@ static __global__ void gated_residual_forward_kernel(
     const Index stride = static_cast<Index>(grid_threads());
     for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
         const Index f = i % F;
-        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[f] : 0.0f))));
-        out[i] = y * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+        const float gate = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[f] : 0.0f))));
+        out[i] = gate * m[i] + (s ? s[i] : 0.0f) + (b ? b[f] : 0.0f);
+        if (y) y[i] = gate;
     }
 }
 
@@ -199,17 +201,14 @@ static __global__ void gated_residual_forward_kernel(
 template <typename Index>
 static __global__ void gated_residual_backward_kernel(GatedResidualGrads g,
                                                       const float* __restrict__ dout,
-                                                      const float* __restrict__ p,
-                                                      const float* __restrict__ gb,  // or null
-                                                      const float* __restrict__ m, Index n,
-                                                      Index F) {
+                                                      const float* __restrict__ y,
+                                                      const float* __restrict__ m, Index n) {
     const Index stride = static_cast<Index>(grid_threads());
     for (Index i = static_cast<Index>(global_thread()); i < n; i += stride) {
-        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[i % F] : 0.0f))));
-        const float go = dout[i];
-        const float d = go * m[i] * y * (1.0f - y);
+        const float go = dout[i], gate = y[i];
+        const float d = go * m[i] * gate * (1.0f - gate);
         if (g.dp.ptr) g.dp.ptr[i] = g.dp.accumulate ? g.dp.ptr[i] + d : d;
-        if (g.dm.ptr) g.dm.ptr[i] = g.dm.accumulate ? g.dm.ptr[i] + go * y : go * y;
+        if (g.dm.ptr) g.dm.ptr[i] = g.dm.accumulate ? g.dm.ptr[i] + go * gate : go * gate;
         if (g.ds.ptr) g.ds.ptr[i] = g.ds.accumulate ? g.ds.ptr[i] + go : go;
     }
 }
@@ -217,48 +216,47 @@ static __global__ void gated_residual_backward_kernel(GatedResidualGrads g,
 // The column sums' two values per element: dpre (recomputed, no scratch tensor) and dout.
 struct GatedColumnValue {
     const float* dout;
-    const float* p;
-    const float* gb;  // or null
+    const float* y;
     const float* m;
     int64_t F;
     __device__ void operator()(int64_t r, int64_t c, float (&v)[2]) const {
         const int64_t i = r * F + c;
-        const float y = 1.0f / (1.0f + expf(-(p[i] + (gb ? gb[c] : 0.0f))));
-        v[0] = dout[i] * m[i] * y * (1.0f - y);
+        v[0] = dout[i] * m[i] * y[i] * (1.0f - y[i]);
         v[1] = dout[i];
     }
 };
 
-void gated_residual_forward_cuda(float* out, const float* p, const float* gb, const float* m,
-                                 const float* s, const float* b, int64_t rows, int64_t F) {
+void gated_residual_forward_cuda(float* out, float* y, const float* p, const float* gb,
+                                 const float* m, const float* s, const float* b, int64_t rows,
+                                 int64_t F) {
     const int64_t n = rows * F;
     if (n <= 0) return;
     if (n < (int64_t{1} << 31)) {
         gated_residual_forward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
-            out, p, gb, m, s, b, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
+            out, y, p, gb, m, s, b, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
     } else {
         gated_residual_forward_kernel<int64_t>
-            <<<blocks_for(n, kThreads), kThreads>>>(out, p, gb, m, s, b, n, F);
+            <<<blocks_for(n, kThreads), kThreads>>>(out, y, p, gb, m, s, b, n, F);
     }
     CUDA_CHECK(cudaGetLastError());
 }
 
-void gated_residual_backward_cuda(const GatedResidualGrads& g, const float* dout, const float* p,
-                                  const float* gb, const float* m, int64_t rows, int64_t F) {
+void gated_residual_backward_cuda(const GatedResidualGrads& g, const float* dout, const float* y,
+                                  const float* m, int64_t rows, int64_t F) {
     const int64_t n = rows * F;
     if (n <= 0) return;
     if (g.dp.ptr || g.dm.ptr || g.ds.ptr) {
         if (n < (int64_t{1} << 31)) {
             gated_residual_backward_kernel<uint32_t><<<blocks_for(n, kThreads), kThreads>>>(
-                g, dout, p, gb, m, static_cast<uint32_t>(n), static_cast<uint32_t>(F));
+                g, dout, y, m, static_cast<uint32_t>(n));
         } else {
             gated_residual_backward_kernel<int64_t>
-                <<<blocks_for(n, kThreads), kThreads>>>(g, dout, p, gb, m, n, F);
+                <<<blocks_for(n, kThreads), kThreads>>>(g, dout, y, m, n);
         }
         CUDA_CHECK(cudaGetLastError());
     }
     if (g.dgb || g.db) {
-        column_sums<2>(g.dgb, g.db, GatedColumnValue{dout, p, gb, m, F}, rows, F, true);
+        column_sums<2>(g.dgb, g.db, GatedColumnValue{dout, y, m, F}, rows, F, true);
     }
 }
 

@@ -64,9 +64,13 @@ BinaryBackwardFn binary_backward_cpu, binary_backward_cpu_fast, binary_backward_
 // --- layer tails ---------------------------------------------------------------------------------
 // out = sigmoid(p + gb) * m + s + b: the gated residual of a graph-flow layer; with s and b
 // null, the gated mix an attention layer feeds to its layer norm. gb, s, b may be null (= 0).
-// out (rows, F), p (rows, F), gb (F) or null, m (rows, F), s (rows, F) or null, b (F) or null.
-using GatedResidualForwardFn = void(float* out, const float* p, const float* gb, const float* m,
-                                    const float* s, const float* b, int64_t rows, int64_t F);
+// y, when not null, receives the gate sigmoid(p + gb) for the backward (training keeps it:
+// recomputing the exp there made the backward compute-bound).
+// out (rows, F), y (rows, F) or null, p (rows, F), gb (F) or null, m (rows, F),
+// s (rows, F) or null, b (F) or null.
+using GatedResidualForwardFn = void(float* out, float* y, const float* p, const float* gb,
+                                    const float* m, const float* s, const float* b, int64_t rows,
+                                    int64_t F);
 GatedResidualForwardFn gated_residual_forward_cpu, gated_residual_forward_cpu_fast,
     gated_residual_forward_cuda;
 
@@ -78,7 +82,7 @@ struct GradOut {
     bool accumulate = true;
 };
 
-// The gated residual's gradients: with y = sigmoid(p + gb) and dpre = dout * m * y (1 - y),
+// The gated residual's gradients: with the forward's gate y and dpre = dout * m * y (1 - y),
 // dp gets dpre, dm gets dout * y, ds gets dout (each assigned or added, see GradOut); dgb += the
 // column sums of dpre, db += those of dout. Every one may be null; dp, dm, ds are distinct
 // buffers.
@@ -87,10 +91,9 @@ struct GatedResidualGrads {
     float* dgb = nullptr;  // (F)
     float* db = nullptr;   // (F)
 };
-// dout (rows, F), p (rows, F), gb (F) or null, m (rows, F).
+// dout (rows, F), y (rows, F) the forward's gate, m (rows, F).
 using GatedResidualBackwardFn = void(const GatedResidualGrads& g, const float* dout,
-                                     const float* p, const float* gb, const float* m,
-                                     int64_t rows, int64_t F);
+                                     const float* y, const float* m, int64_t rows, int64_t F);
 GatedResidualBackwardFn gated_residual_backward_cpu, gated_residual_backward_cpu_fast,
     gated_residual_backward_cuda;
 

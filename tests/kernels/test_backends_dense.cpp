@@ -148,20 +148,33 @@ TEST_P(DenseKernels, GatedResidualForwardBackward) {
                 if (variant != 3 && variant != 1) out_grads.db = gbias;
                 return out_grads;
             };
-            ref().gated_residual_forward(out.data(), p.data(), gbp, m.data(), sp, bp, rows, F);
+            std::vector<float> y(n), y_nan(nan);
+            ref().gated_residual_forward(out.data(), y.data(), p.data(), gbp, m.data(), sp, bp,
+                                         rows, F);
+            ref().gated_residual_forward(y_nan.data(), nullptr, p.data(), gbp, m.data(), sp, bp,
+                                         rows, F);
+            EXPECT_EQ(y_nan, out) << "the output does not depend on keeping the gate";
             ref().gated_residual_backward(
-                grads(dp.data(), dm.data(), ds.data(), dgb.data(), db.data()), g.data(), p.data(),
-                gbp, m.data(), rows, F);
+                grads(dp.data(), dm.data(), ds.data(), dgb.data(), db.data()), g.data(), y.data(),
+                m.data(), rows, F);
             DFloat dOut(nan, device()), dDP(fresh ? nan : dp0, device()),
                 dDM(fresh_dm ? nan : dm0, device()), dDS(fresh ? nan : ds0, device()),
                 dDGb(dgb0, device()), dDB(db0, device());
-            fast().gated_residual_forward(
-                dOut.data(), dP.data(), variant == 2 ? nullptr : dGb.data(), dM.data(),
-                variant == 1 ? nullptr : dS.data(), variant == 1 ? nullptr : dB.data(), rows, F);
+            // With the gate kept (training) and without (inference): the same output.
+            DFloat dY(nan, device()), dOutNoGate(nan, device());
+            for (DFloat* o : {&dOut, &dOutNoGate}) {
+                fast().gated_residual_forward(
+                    o->data(), o == &dOut ? dY.data() : nullptr, dP.data(),
+                    variant == 2 ? nullptr : dGb.data(), dM.data(),
+                    variant == 1 ? nullptr : dS.data(), variant == 1 ? nullptr : dB.data(), rows,
+                    F);
+            }
             fast().gated_residual_backward(
                 grads(dDP.data(), dDM.data(), dDS.data(), dDGb.data(), dDB.data()), dG.data(),
-                dP.data(), variant == 2 ? nullptr : dGb.data(), dM.data(), rows, F);
+                dY.data(), dM.data(), rows, F);
             expect_close(dOut.host(), out, 1e-5f, 1e-5f, "gated_residual forward");
+            expect_close(dOutNoGate.host(), out, 1e-5f, 1e-5f, "gated_residual forward, no gate");
+            expect_close(dY.host(), y, 1e-6f, 1e-5f, "gated_residual gate");
             expect_close(dDP.host(), dp, 1e-5f, 1e-5f, "gated_residual dp");
             expect_close(dDM.host(), dm, 1e-5f, 1e-5f, "gated_residual dm");
             expect_close(dDS.host(), ds, 1e-6f, 1e-6f, "gated_residual ds");
@@ -193,13 +206,13 @@ TEST_P(DenseKernels, SigmoidOfNanAndInfinityFollowsTheReference) {
     const int64_t n = rows * F;
     std::vector<float> want(n), want_gate(n);
     ref().unary_forward(UnaryOp::Sigmoid, want.data(), x.data(), n, 0.0f);
-    ref().gated_residual_forward(want_gate.data(), x.data(), nullptr, ones.data(), nullptr,
-                                 nullptr, rows, F);
+    ref().gated_residual_forward(want_gate.data(), nullptr, x.data(), nullptr, ones.data(),
+                                 nullptr, nullptr, rows, F);
     DFloat dX(x, device()), dOnes(ones, device()), dY(std::vector<float>(n, 0.5f), device()),
         dGate(std::vector<float>(n, 0.5f), device());
     fast().unary_forward(UnaryOp::Sigmoid, dY.data(), dX.data(), n, 0.0f);
-    fast().gated_residual_forward(dGate.data(), dX.data(), nullptr, dOnes.data(), nullptr, nullptr,
-                                  rows, F);
+    fast().gated_residual_forward(dGate.data(), nullptr, dX.data(), nullptr, dOnes.data(), nullptr,
+                                  nullptr, rows, F);
     const std::vector<float> got = dY.host(), got_gate = dGate.host();
     for (int64_t i = 0; i < n; ++i) {
         for (auto [g, w, what] : {std::tuple{got[i], want[i], "sigmoid"},
