@@ -48,13 +48,17 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
         attach_node(out, "matmul", {&a, &b}, [a, b, batch, rows, N, K](TensorImpl& o) {
             const auto& kt = kernels_for(a);
             add_flops(2 * batch * rows * N * K * ((a.requires_grad() ? 1 : 0) + (b.requires_grad() ? 1 : 0)));
+            // beta 0 (assign) into a gradient that does not exist yet: no zero fill first.
+            bool fresh = false;
             if (a.requires_grad()) {
+                float* da = a.impl()->grad_for_write(&fresh);
                 kt.gemm(batch, false, true, rows, K, N, 1.0f, o.grad_ptr(), rows * N, b.data(),
-                        K * N, 1.0f, a.impl()->ensure_grad(), rows * K);
+                        K * N, fresh ? 0.0f : 1.0f, da, rows * K);
             }
             if (b.requires_grad()) {
+                float* db = b.impl()->grad_for_write(&fresh);
                 kt.gemm(batch, true, false, K, N, rows, 1.0f, a.data(), rows * K, o.grad_ptr(),
-                        rows * N, 1.0f, b.impl()->ensure_grad(), K * N);
+                        rows * N, fresh ? 0.0f : 1.0f, db, K * N);
             }
         }, [a, b, batched, rows, N, K](const Tensor&, const Tensor& dout) {
             // The same two products as differentiable ops (a's leading dims flattened).

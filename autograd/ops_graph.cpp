@@ -65,14 +65,21 @@ Tensor spmm(const Csr& a, const Tensor& val, const Tensor& x) {
         attach_node(out, "spmm", {&x, &val}, [a, val, x, F](TensorImpl& o) {
             const auto& kt = kernels_for(x);
             const float* v = val.defined() ? val.data() : nullptr;
+            // Products that write every element assign a gradient that does not exist yet.
+            bool fresh = false;
             if (x.requires_grad()) {
-                kt.spmm(x.impl()->ensure_grad(), a.reverse(), v, o.grad_ptr(), F, true);
+                float* dx = x.impl()->grad_for_write(&fresh);
+                kt.spmm(dx, a.reverse(), v, o.grad_ptr(), F, !fresh);
             }
             if (val.defined() && val.requires_grad()) {
-                // SDDMM writes (assigns): go through a scratch tensor, then accumulate.
-                Tensor dv = Tensor::empty({a.num_edges()}, x.device());
-                kt.sddmm(dv.data(), a.forward(), o.grad_ptr(), x.data(), F);
-                kt.add_scaled(val.impl()->ensure_grad(), dv.data(), a.num_edges(), 1.0f);
+                float* dval = val.impl()->grad_for_write(&fresh);
+                if (fresh) {
+                    kt.sddmm(dval, a.forward(), o.grad_ptr(), x.data(), F);
+                } else {  // SDDMM assigns: through a scratch tensor, then accumulate
+                    Tensor dv = Tensor::empty({a.num_edges()}, x.device());
+                    kt.sddmm(dv.data(), a.forward(), o.grad_ptr(), x.data(), F);
+                    kt.add_scaled(dval, dv.data(), a.num_edges(), 1.0f);
+                }
             }
         });
     }
@@ -97,13 +104,14 @@ Tensor sddmm(const Csr& pattern, const Tensor& a, const Tensor& b) {
     if (any_requires_grad({&a, &b})) {
         attach_node(out, "sddmm", {&a, &b}, [pattern, a, b, F](TensorImpl& o) {
             const auto& kt = kernels_for(a);
+            bool fresh = false;  // a gradient that does not exist yet is assigned
             if (a.requires_grad()) {
-                kt.spmm(a.impl()->ensure_grad(), pattern.forward(), o.grad_ptr(), b.data(), F,
-                        true);
+                float* da = a.impl()->grad_for_write(&fresh);
+                kt.spmm(da, pattern.forward(), o.grad_ptr(), b.data(), F, !fresh);
             }
             if (b.requires_grad()) {
-                kt.spmm(b.impl()->ensure_grad(), pattern.reverse(), o.grad_ptr(), a.data(), F,
-                        true);
+                float* db = b.impl()->grad_for_write(&fresh);
+                kt.spmm(db, pattern.reverse(), o.grad_ptr(), a.data(), F, !fresh);
             }
         });
     }

@@ -29,6 +29,11 @@ TEST_F(Gradients, Matmul) {
                     [](const Inputs& x) { return matmul(x[0], x[1]); });
     check_gradients("linear", {rand({6, 4}), rand({4, 3}), rand({3})},
                     [](const Inputs& x) { return linear(x[0], x[1], x[2]); });
+    // The first gradient of a tensor is assigned (beta 0), later ones added.
+    check_gradients("matmul a = b", {rand({5, 5})},
+                    [](const Inputs& x) { return matmul(x[0], x[0]); });
+    check_gradients("matmul, a in two products", {rand({5, 4}), rand({4, 3}), rand({4, 3})},
+                    [](const Inputs& x) { return add(matmul(x[0], x[1]), matmul(x[0], x[2])); });
 }
 
 TEST_F(Gradients, BroadcastingArithmetic) {
@@ -204,6 +209,13 @@ TEST_F(Gradients, GraphOps) {
                     [&](const Inputs& x) { return spmm(a, x[0], x[1]); });
     check_gradients("sddmm", {rand({7, 4}), rand({7, 4})},
                     [&](const Inputs& x) { return sddmm(a, x[0], x[1]); });
+    // First gradients are assigned (rows without edges written as zeros), later ones added.
+    check_gradients("sddmm a = b", {rand({7, 4})},
+                    [&](const Inputs& x) { return sddmm(a, x[0], x[0]); });
+    check_gradients("spmm twice on the same values and x", {rand({7}), rand({7, 4})},
+                    [&](const Inputs& x) {
+                        return add(spmm(a, x[0], x[1]), scale(spmm(a, x[0], x[1]), 2.0f));
+                    });
     check_gradients("edge_softmax", {rand({7})},
                     [&](const Inputs& x) { return edge_softmax(a, x[0]); });
 }
