@@ -1,10 +1,12 @@
 // test_backends_dense.cpp — every dense/elementwise/layout kernel of the fast backends (CPU fast,
 // CUDA) against the CPU reference, on random inputs and nasty sizes (0, 1, not multiples of 8).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <iterator>
 #include <tuple>
 
+#include "kernels/gemm/gemm.h"
 #include "kernels/kernels.h"
 #include "kernels/layout/gather_chunks.h"
 #include "tests/kernels/backend_fixture.h"
@@ -41,6 +43,45 @@ TEST_P(DenseKernels, GemmMatchesReference) {
                                  "gemm M" + std::to_string(c.M) + " N" + std::to_string(c.N) +
                                      " K" + std::to_string(c.K) + " ta" + std::to_string(ta) +
                                      " tb" + std::to_string(tb));
+                }
+            }
+        }
+    }
+}
+
+// Both GEMMs gemm_cpu_fast chooses from, whichever this processor gets (the 256-bit one on any
+// machine that can run it: it is built for the AVX2 level): the reference's values, and beta 0
+// ignores NaN in C.
+TEST(GemmCpuFast, BothVectorWidthsMatchTheReference) {
+    std::vector<std::pair<const char*, kernels::GemmFn*>> gemms = {
+        {"gemm_cpu_fast_full", kernels::gemm_cpu_fast_full}};
+#if defined(__x86_64__) || defined(__i386__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        gemms.push_back({"gemm_cpu_fast_256", kernels::gemm_cpu_fast_256});
+    }
+#endif
+    Rng rng(3);
+    for (auto [batch, M, N, K] : std::vector<std::array<int64_t, 4>>{
+             {1, 1, 1, 1}, {2, 33, 17, 65}, {1, 128, 96, 48}, {3, 9, 130, 31}, {2, 5, 3, 0},
+             {1, 2816, 128, 128}}) {
+        for (int ta = 0; ta < 2; ++ta) {
+            for (int tb = 0; tb < 2; ++tb) {
+                for (float beta : {0.0f, 0.5f}) {
+                    auto a = random_values(rng, batch * M * K), b = random_values(rng, batch * K * N);
+                    auto c = beta == 0.0f ? std::vector<float>(batch * M * N, NAN)
+                                          : random_values(rng, batch * M * N);
+                    std::vector<float> want = c;
+                    kernels::gemm_cpu(batch, ta, tb, M, N, K, 0.75f, a.data(), M * K, b.data(),
+                                      K * N, beta, want.data(), M * N);
+                    for (auto [name, gemm] : gemms) {
+                        std::vector<float> got = c;
+                        gemm(batch, ta, tb, M, N, K, 0.75f, a.data(), M * K, b.data(), K * N,
+                             beta, got.data(), M * N);
+                        expect_close(got, want, 1e-4f * (1 + K), 1e-4f,
+                                     std::string(name) + " M" + std::to_string(M) + " K" +
+                                         std::to_string(K) + " ta" + std::to_string(ta) + " tb" +
+                                         std::to_string(tb));
+                    }
                 }
             }
         }
