@@ -18,7 +18,7 @@
 //       --folds 2 --out pixel2.ckpt
 //   echo '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|'
 //       | nasflat predict --checkpoint pixel2.ckpt --format jsonl
-//   {"index":10636,"arch":"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|","score":0.457908,"latency_ms":15}
+//   {"index":10636,"arch":"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|skip_connect~1|skip_connect~2|","score":0.4579075,"latency_ms":15}
 // The whole space to a file: nasflat predict --checkpoint pixel2.ckpt --all --out pixel2_all.csv
 #include <algorithm>
 #include <chrono>
