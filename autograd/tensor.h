@@ -3,7 +3,8 @@
 // offset, so parameters can live inside one big buffer), its shape, an optional gradient of the
 // same shape, and — for results of differentiable ops — the Node that computed it.
 // backward() orders the graph topologically from the root and runs every Node's backward
-// closure in reverse order; closures accumulate (+=) into their inputs' gradients.
+// closure in reverse order; closures accumulate (+=) into their inputs' gradients, or assign the
+// first gradient of an input that has none yet (grad_for_write: no zero fill before it).
 // Double backward: a Node may also carry a graph_backward closure that computes its inputs'
 // gradients with differentiable ops; grad() (autograd/grad.h) uses it with create_graph, so a
 // gradient can itself be differentiated (Hessian-vector products, meta-learning).
@@ -31,7 +32,8 @@ class Tensor;
 struct Node {
     const char* name = "";
     std::vector<std::shared_ptr<TensorImpl>> inputs;
-    // Reads out.grad, accumulates into the inputs' grads (allocating them on first use).
+    // Reads out.grad, accumulates into the inputs' grads (allocating them on first use, and then
+    // assigning where the kernel writes every element).
     std::function<void(TensorImpl& out)> backward;
     // The differentiable form of the op's backward, for grad(..., create_graph=true) (grad.h);
     // null for ops without a second derivative. From the op's output `out` and the gradient
