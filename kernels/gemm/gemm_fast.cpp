@@ -22,7 +22,8 @@ bool split_512_bit_units() {
     static const bool split = [] {
         unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
         if (!__get_cpuid(0, &eax, &ebx, &ecx, &edx)) return false;
-        const bool amd = ebx == 0x68747541 && edx == 0x69746e65 && ecx == 0x444d4163;  // "AuthenticAMD"
+        // The vendor string "AuthenticAMD" in ebx, edx, ecx.
+        const bool amd = ebx == 0x68747541 && edx == 0x69746e65 && ecx == 0x444d4163;
         if (!amd || !__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
         unsigned family = (eax >> 8) & 0xf;
         if (family == 0xf) family += (eax >> 20) & 0xff;

@@ -67,7 +67,8 @@ TEST(GemmCpuFast, BothVectorWidthsMatchTheReference) {
         for (int ta = 0; ta < 2; ++ta) {
             for (int tb = 0; tb < 2; ++tb) {
                 for (float beta : {0.0f, 0.5f}) {
-                    auto a = random_values(rng, batch * M * K), b = random_values(rng, batch * K * N);
+                    auto a = random_values(rng, batch * M * K);
+                    auto b = random_values(rng, batch * K * N);
                     auto c = beta == 0.0f ? std::vector<float>(batch * M * N, NAN)
                                           : random_values(rng, batch * M * N);
                     std::vector<float> want = c;
